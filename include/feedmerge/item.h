@@ -1,0 +1,84 @@
+/* item.h - what the parser yields: one feed's metadata and its items. */
+#ifndef FEEDMERGE_ITEM_H
+#define FEEDMERGE_ITEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/** Unix seconds; 0 means the date is unknown. */
+typedef int64_t fm_time;
+
+/** A person (RFC 4287 atomPersonConstruct); any field may be NULL. */
+typedef struct fm_person {
+	const char *name;
+	const char *email;
+	const char *uri;
+} fm_person;
+
+/** A media enclosure (RSS enclosure, Atom rel="enclosure", media:content). */
+typedef struct fm_enclosure {
+	const char *url;    /**< absolute when a base URL was known */
+	const char *type;   /**< MIME type, or NULL */
+	const char *length; /**< byte length as the feed wrote it, or NULL */
+} fm_enclosure;
+
+/**
+ * One item (RSS item, Atom entry, JSON Feed item).
+ * Every pointer is borrowed from the parser and valid only during the item
+ * callback; whoever keeps an item copies what it needs. Strings are UTF-8
+ * and NUL-terminated; a missing string is NULL. title is plain text;
+ * summary and content are HTML fragments.
+ */
+typedef struct fm_item {
+	const char *id;        /**< guid, Atom id, rdf:about or JSON id */
+	const char *title;     /**< plain text */
+	const char *link;      /**< alternate link, absolute when a base URL was known */
+	fm_person author;
+	const char *summary;   /**< HTML */
+	const char *content;   /**< HTML */
+	const char *const *categories; /**< ncategories terms */
+	size_t ncategories;
+	const fm_enclosure *enclosures; /**< nenclosures entries */
+	size_t nenclosures;
+	fm_time published;
+	fm_time updated;
+	const char *feed;      /**< name of the configured source feed; NULL from the parser */
+} fm_item;
+
+/** Feed formats the parser recognises. */
+typedef enum fm_format {
+	FM_FORMAT_NONE = 0, /**< not (yet) recognised */
+	FM_FORMAT_RSS090,
+	FM_FORMAT_RSS091U,  /**< UserLand RSS 0.91 */
+	FM_FORMAT_RSS091N,  /**< Netscape RSS 0.91 */
+	FM_FORMAT_RSS092,
+	FM_FORMAT_RSS093,
+	FM_FORMAT_RSS094,
+	FM_FORMAT_RSS20,
+	FM_FORMAT_RSS,      /**< RSS, version unknown */
+	FM_FORMAT_RSS10,
+	FM_FORMAT_ATOM03,
+	FM_FORMAT_ATOM10,
+	FM_FORMAT_ATOM,     /**< Atom, version unknown */
+	FM_FORMAT_JSONFEED
+} fm_format;
+
+/** Returns the format's short name ("rss2.0", "atom1.0", ... "" for none): a static string. */
+const char *fm_format_name(fm_format format);
+
+/**
+ * A feed's own metadata. Borrowed from the parser, valid only during the
+ * feed callback. Strings as in fm_item.
+ */
+typedef struct fm_feed {
+	fm_format format;
+	const char *title;     /**< plain text */
+	const char *link;      /**< the site's home page */
+	const char *subtitle;  /**< plain text */
+	const char *id;
+	fm_person author;
+	fm_time updated;
+	fm_time published;
+} fm_feed;
+
+#endif
