@@ -53,6 +53,8 @@ typedef struct fm_parse_result {
 	size_t items;           /**< items delivered to the item callback */
 	size_t bytes;           /**< input bytes pushed */
 	fm_diag diag;           /**< when bozo or status != 0: what went wrong and where */
+	size_t warnings;        /**< problems that lost a value but not the item (an unparseable date) */
+	fm_diag warning;        /**< the first of them */
 } fm_parse_result;
 
 /** A push parser for one document; opaque. */
