@@ -46,7 +46,7 @@ typedef int (*fm_feed_cb)(const fm_feed *feed, void *payload);
 /** How a parse ended; read it after fm_parser_finish. */
 typedef struct fm_parse_result {
 	fm_format format;       /**< FM_FORMAT_NONE when not a feed */
-	const char *encoding;   /**< charset the bytes were decoded from, lower case: a static string */
+	char encoding[40];      /**< charset the bytes were decoded from, lower case; "" when unknown */
 	int bozo;               /**< 1 when the input was not well-formed or its charset needed repair */
 	int recovered;          /**< 1 when items came from the recovery pass after an XML error */
 	int status;             /**< 0, or the FM_E* code that ended the parse (FM_ENOTFEED, FM_ELIMIT, ...) */

@@ -1,10 +1,74 @@
-/* main.c - placeholder entry point; replaced by the CLI. */
-#include <stdio.h>
+/* main.c - feedmerge's entry point: picks the command and runs it. */
+#include "cli/cli.h"
 #include "feedmerge/version.h"
 
-int
-main(void)
+#include <stdio.h>
+#include <string.h>
+
+static const char main_usage[] =
+	"usage: feedmerge [--help] [--version] COMMAND [ARGS]\n"
+	"\n"
+	"Merge many RSS/Atom/JSON feeds into one, one entry per story.\n"
+	"\n"
+	"Commands:\n"
+	"  parse     parse feed files and print what they hold\n"
+	"  help      show the help of a command\n"
+	"\n"
+	"Run 'feedmerge help COMMAND' for a command's options.\n";
+
+/* A command: its name, its entry point and its help. */
+static const struct main_cmd {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	void (*help)(void);
+} main_cmds[] = {
+	{ "parse", cli_parse, cli_parse_help },
+};
+
+/* Returns the command called name, or NULL. */
+static const struct main_cmd *
+main_find(const char *name)
 {
-	printf("feedmerge %s\n", FEEDMERGE_VERSION);
-	return 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(main_cmds) / sizeof(main_cmds[0]); i++)
+		if (!strcmp(main_cmds[i].name, name))
+			return &main_cmds[i];
+	return NULL;
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct main_cmd *cmd;
+
+	if (argc < 2) {
+		fputs(main_usage, stderr);
+		return CLI_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		fputs(main_usage, stdout);
+		return CLI_OK;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("feedmerge %s\n", FEEDMERGE_VERSION);
+		return CLI_OK;
+	}
+	if (!strcmp(argv[1], "help")) {
+		if (argc < 3) {
+			fputs(main_usage, stdout);
+			return CLI_OK;
+		}
+		if (!(cmd = main_find(argv[2]))) {
+			fprintf(stderr, "feedmerge: no command '%s'; see 'feedmerge --help'\n", argv[2]);
+			return CLI_USAGE;
+		}
+		cmd->help();
+		return CLI_OK;
+	}
+	if (!(cmd = main_find(argv[1]))) {
+		fprintf(stderr, "feedmerge: no command '%s'; see 'feedmerge --help'\n", argv[1]);
+		return CLI_USAGE;
+	}
+	return cmd->run(argc - 1, argv + 1);
 }

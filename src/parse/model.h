@@ -1,0 +1,126 @@
+/* model.h - the feed model: XML events in, feed fields and items out (internal). */
+#ifndef FM_PARSE_MODEL_H
+#define FM_PARSE_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <expat.h>
+
+#include "feedmerge/buf.h"
+#include "feedmerge/parse.h"
+
+/* String fields of an item or of the feed itself. */
+enum model_field {
+	MF_ID, MF_TITLE, MF_LINK, MF_SUMMARY, MF_CONTENT, MF_SUBTITLE,
+	MF_AUTHOR,       /* an RSS-style "me@example.com (Name)" string, split at the end */
+	MF_AUTHOR_NAME, MF_AUTHOR_EMAIL, MF_AUTHOR_URI,
+	MF_NSTR,
+	MF_PUBLISHED = MF_NSTR, MF_UPDATED,
+	MF_NFIELDS
+};
+
+/* An enclosure as offsets into a record's pool (SIZE_MAX: absent). */
+typedef struct model_enclosure {
+	size_t url, type, length;
+} model_enclosure;
+
+/* What one item (or the feed) has gathered so far. */
+typedef struct model_record {
+	fm_buf str[MF_NSTR];
+	uint8_t prio[MF_NFIELDS];  /* rank of the source each field came from; 0: unset */
+	fm_time published, updated;
+	fm_buf pool;               /* NUL-separated strings for categories and enclosures */
+	size_t *cats;              /* offsets into pool */
+	size_t ncats, acats;
+	model_enclosure *encs;
+	size_t nencs, aencs;
+} model_record;
+
+/* One open element. */
+typedef struct model_frame {
+	uint16_t el;      /* element code (model.c) */
+	uint8_t ctx;      /* context its children are read in */
+	uint8_t base_pushed; /* 1 when this element set xml:base */
+} model_frame;
+
+/* A namespace binding and the depth of the element that declared it. */
+typedef struct model_binding {
+	char *prefix;
+	char *uri;
+	size_t depth;
+} model_binding;
+
+/* The model; embedded in the parser, driven by expat or by the recovery tokenizer. */
+typedef struct fm__model {
+	fm_item_cb on_item;
+	void *payload;
+	fm_parse_limits limits;
+
+	int status;          /* 0, or the FM_E* code that ends the parse */
+	fm_diag diag;        /* why status is set */
+	size_t warnings;     /* unparseable dates and the like */
+	fm_diag warning;     /* the first warning */
+	unsigned long (*line)(void *ctx); /* where the tokenizer is, for messages */
+	void *line_ctx;
+
+	fm_format format;
+	int netscape;        /* DOCTYPE says Netscape RSS 0.91 */
+	int root_done;
+
+	model_frame *stack;
+	size_t depth, astack;
+	model_binding *bind;
+	size_t nbind, abind;
+	char **bases;        /* xml:base stack; bases[0] is the document URL (may be NULL) */
+	size_t nbases, abases;
+
+	/* The field being captured. */
+	int cap_field;       /* enum model_field or a list (categories), -1: none */
+	int cap_prio;
+	int cap_kind;
+	size_t cap_depth;    /* depth of the element whose text is captured */
+	size_t cap_skipdiv;  /* depth of an Atom xhtml wrapper div to leave out, 0: none */
+	fm_buf cap;          /* the captured text */
+	fm_buf tmp;
+
+	int cap_el;          /* element code of the captured element */
+	int cap_permalink;   /* an RSS guid that is also the link */
+	int lenient;         /* events come from the recovery tokenizer: end tags may not match */
+
+	int in_item;
+	size_t items;
+	const char **catv;   /* scratch for the item handed out */
+	size_t acatv;
+	fm_enclosure *encv;
+	size_t aencv;
+	model_record item, feed;
+} fm__model;
+
+/* Readies a model; url (copied) is the document's base URL. Returns 0 or FM_ENOMEM. */
+int fm__model_init(fm__model *m, const char *url, const fm_parse_limits *limits,
+		   fm_item_cb on_item, void *payload);
+
+/* Releases everything the model holds. */
+void fm__model_dispose(fm__model *m);
+
+/*
+ * Events, as expat gives them in namespace mode ("URI\nlocal" names,
+ * NULL-terminated name/value attribute pairs). After each, m->status says
+ * whether the parse must stop.
+ */
+void fm__model_start(fm__model *m, const char *name, const char **atts);
+void fm__model_end(fm__model *m, const char *name);
+void fm__model_text(fm__model *m, const char *s, size_t len);
+void fm__model_ns_start(fm__model *m, const char *prefix, const char *uri);
+void fm__model_ns_end(fm__model *m, const char *prefix);
+
+/* Forgets everything opened below depth: the state as it was at a checkpoint of that depth. */
+void fm__model_rollback(fm__model *m, size_t depth);
+
+/* Closes every element still open (truncated input). */
+void fm__model_close_all(fm__model *m);
+
+/* Fills feed with the feed's metadata; strings borrowed from the model. */
+void fm__model_feed(fm__model *m, fm_feed *feed);
+
+#endif

@@ -1,0 +1,602 @@
+/* test_jsonfeed.c - JSON Feed 1.0/1.1 input. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "feedmerge/buf.h"
+#include "feedmerge/error.h"
+#include "feedmerge/parse.h"
+#include "parse/jsonfeed.h"
+
+#define JF_DIR FM_TEST_DATA "/jsonfeed/"
+#define JF_MAX 8
+
+/* A private copy of one delivered item. */
+typedef struct jf_item {
+	char *id, *title, *link, *name, *email, *uri, *summary, *content;
+	char *cats[JF_MAX];
+	size_t ncats;
+	char *eurl[JF_MAX], *etype[JF_MAX], *elen[JF_MAX];
+	size_t nencl;
+	fm_time published, updated;
+} jf_item;
+
+/* What one parse produced, copied so it outlives the reader. */
+typedef struct jf_run {
+	int push_error;      /* first negative push return, or 0 */
+	int error;           /* finish's return */
+	fm_diag diag;
+	size_t nitems;       /* as finish counted them */
+	size_t stop_after;   /* the callback stops after this many items; 0 never */
+	jf_item items[JF_MAX];
+	size_t n;
+	fm_buf dump;         /* every item as text, for comparing chunkings */
+	fm_format format;
+	char *title, *link, *subtitle, *id, *name, *email, *uri;
+} jf_run;
+
+/* Returns a copy of s, or NULL for NULL. */
+static char *
+jf_dup(const char *s)
+{
+	char *p;
+
+	if (!s)
+		return NULL;
+	p = strdup(s);
+	cr_assert_not_null(p);
+	return p;
+}
+
+/* Appends "key=value|" to the dump, "-" standing for NULL. */
+static void
+jf_dump_str(fm_buf *b, const char *key, const char *v)
+{
+	fm_buf_printf(b, "%s=%s|", key, v ? v : "-");
+}
+
+/* Item callback: copies the item; returns 1 once stop_after items were seen. */
+static int
+jf_on_item(const fm_item *it, void *payload)
+{
+	jf_run *r = payload;
+	jf_item *c;
+	size_t i;
+
+	cr_assert_null(it->feed);
+	jf_dump_str(&r->dump, "id", it->id);
+	jf_dump_str(&r->dump, "title", it->title);
+	jf_dump_str(&r->dump, "link", it->link);
+	jf_dump_str(&r->dump, "name", it->author.name);
+	jf_dump_str(&r->dump, "email", it->author.email);
+	jf_dump_str(&r->dump, "uri", it->author.uri);
+	jf_dump_str(&r->dump, "summary", it->summary);
+	jf_dump_str(&r->dump, "content", it->content);
+	for (i = 0; i < it->ncategories; i++)
+		jf_dump_str(&r->dump, "cat", it->categories[i]);
+	for (i = 0; i < it->nenclosures; i++) {
+		jf_dump_str(&r->dump, "enc", it->enclosures[i].url);
+		jf_dump_str(&r->dump, "type", it->enclosures[i].type);
+		jf_dump_str(&r->dump, "len", it->enclosures[i].length);
+	}
+	fm_buf_printf(&r->dump, "pub=%lld|upd=%lld\n", (long long)it->published,
+		      (long long)it->updated);
+
+	if (r->n < JF_MAX) {
+		c = &r->items[r->n];
+		c->id = jf_dup(it->id);
+		c->title = jf_dup(it->title);
+		c->link = jf_dup(it->link);
+		c->name = jf_dup(it->author.name);
+		c->email = jf_dup(it->author.email);
+		c->uri = jf_dup(it->author.uri);
+		c->summary = jf_dup(it->summary);
+		c->content = jf_dup(it->content);
+		for (i = 0; i < it->ncategories && i < JF_MAX; i++)
+			c->cats[i] = jf_dup(it->categories[i]);
+		c->ncats = it->ncategories;
+		for (i = 0; i < it->nenclosures && i < JF_MAX; i++) {
+			c->eurl[i] = jf_dup(it->enclosures[i].url);
+			c->etype[i] = jf_dup(it->enclosures[i].type);
+			c->elen[i] = jf_dup(it->enclosures[i].length);
+		}
+		c->nencl = it->nenclosures;
+		c->published = it->published;
+		c->updated = it->updated;
+	}
+	r->n++;
+	return r->stop_after && r->n >= r->stop_after;
+}
+
+/* Frees everything jf_run holds. */
+static void
+jf_run_dispose(jf_run *r)
+{
+	size_t i, k;
+	jf_item *c;
+
+	for (i = 0; i < r->n && i < JF_MAX; i++) {
+		c = &r->items[i];
+		free(c->id); free(c->title); free(c->link); free(c->name);
+		free(c->email); free(c->uri); free(c->summary); free(c->content);
+		for (k = 0; k < c->ncats && k < JF_MAX; k++)
+			free(c->cats[k]);
+		for (k = 0; k < c->nencl && k < JF_MAX; k++) {
+			free(c->eurl[k]); free(c->etype[k]); free(c->elen[k]);
+		}
+	}
+	free(r->title); free(r->link); free(r->subtitle); free(r->id);
+	free(r->name); free(r->email); free(r->uri);
+	fm_buf_dispose(&r->dump);
+}
+
+/* Default limits, with any non-zero field of lim taking over. */
+static fm_parse_limits
+jf_limits(const fm_parse_limits *lim)
+{
+	fm_parse_limits l = { FM_PARSE_MAX_BYTES, FM_PARSE_MAX_ITEMS,
+			      FM_PARSE_MAX_FIELD, FM_PARSE_MAX_DEPTH };
+
+	if (lim && lim->max_items)
+		l.max_items = lim->max_items;
+	if (lim && lim->max_field)
+		l.max_field = lim->max_field;
+	if (lim && lim->max_depth)
+		l.max_depth = lim->max_depth;
+	return l;
+}
+
+/* Parses len bytes pushed chunk bytes at a time into r (zeroed first except stop_after). */
+static void
+jf_parse(jf_run *r, const char *data, size_t len, size_t chunk,
+	 const fm_parse_limits *lim, const char *base)
+{
+	fm_parse_limits l = jf_limits(lim);
+	fm__jsonfeed *j;
+	fm_feed feed;
+	size_t off, n, stop = r->stop_after;
+	int e;
+
+	memset(r, 0, sizeof(*r));
+	r->stop_after = stop;
+	cr_assert_eq(fm__jsonfeed_new(&j, base, &l), 0);
+	for (off = 0; off < len; off += n) {
+		n = len - off < chunk ? len - off : chunk;
+		if ((e = fm__jsonfeed_push(j, data + off, n, &r->diag)) < 0) {
+			r->push_error = e;
+			/* Further pushes give the same error. */
+			cr_assert_eq(fm__jsonfeed_push(j, "x", 1, NULL), e);
+			break;
+		}
+	}
+	r->error = fm__jsonfeed_finish(j, jf_on_item, r, &feed, &r->nitems, &r->diag);
+	r->format = feed.format;
+	r->title = jf_dup(feed.title);
+	r->link = jf_dup(feed.link);
+	r->subtitle = jf_dup(feed.subtitle);
+	r->id = jf_dup(feed.id);
+	r->name = jf_dup(feed.author.name);
+	r->email = jf_dup(feed.author.email);
+	r->uri = jf_dup(feed.author.uri);
+	fm__jsonfeed_free(j);
+}
+
+/* Reads a fixture into a malloc'd string; *len gets its size. */
+static char *
+jf_read(const char *name, size_t *len)
+{
+	char path[512];
+	FILE *f;
+	char *data;
+	long size;
+
+	snprintf(path, sizeof(path), JF_DIR "%s", name);
+	f = fopen(path, "rb");
+	cr_assert_not_null(f, "cannot open %s", path);
+	cr_assert_eq(fseek(f, 0, SEEK_END), 0);
+	size = ftell(f);
+	cr_assert_geq(size, 0);
+	rewind(f);
+	data = malloc((size_t)size + 1);
+	cr_assert_not_null(data);
+	cr_assert_eq(fread(data, 1, (size_t)size, f), (size_t)size);
+	data[size] = '\0';
+	fclose(f);
+	*len = (size_t)size;
+	return data;
+}
+
+/* Parses a fixture in chunks of chunk bytes. */
+static void
+jf_parse_file(jf_run *r, const char *name, size_t chunk,
+	      const fm_parse_limits *lim, const char *base)
+{
+	size_t len;
+	char *data = jf_read(name, &len);
+
+	jf_parse(r, data, len, chunk, lim, base);
+	free(data);
+}
+
+/* Asserts that s is NULL when want is NULL, else equal to it. */
+static void
+jf_eq(const char *s, const char *want)
+{
+	if (!want)
+		cr_assert_null(s, "expected NULL, got \"%s\"", s);
+	else
+		cr_assert(s && strcmp(s, want) == 0, "expected \"%s\", got \"%s\"",
+			  want, s ? s : "(null)");
+}
+
+Test(jsonfeed, v11_feed_metadata_and_authors)
+{
+	jf_run r = { 0 };
+
+	jf_parse_file(&r, "feed-1.1.json", 4096, NULL, NULL);
+	cr_assert_eq(r.error, 0, "%s", r.diag.msg);
+	cr_assert_eq(r.format, FM_FORMAT_JSONFEED);
+	jf_eq(r.title, "Example & Co");
+	jf_eq(r.link, "https://example.org/");
+	jf_eq(r.subtitle, "Notes <and> things");
+	/* feed_url is where the feed lives, not an identifier. */
+	jf_eq(r.id, NULL);
+	jf_eq(r.name, "Feed Author");
+	jf_eq(r.uri, "https://example.org/about");
+	/* authors[0] wins over the 1.0 author; mailto: becomes the email. */
+	jf_eq(r.items[0].name, "Jane Doe");
+	jf_eq(r.items[0].email, "jane@example.org");
+	jf_eq(r.items[0].uri, NULL);
+	/* An item without an author takes the feed's. */
+	jf_eq(r.items[1].name, "Feed Author");
+	jf_eq(r.items[1].uri, "https://example.org/about");
+	jf_run_dispose(&r);
+}
+
+Test(jsonfeed, v10_author_object)
+{
+	jf_run r = { 0 };
+
+	jf_parse_file(&r, "feed-1.0.json", 4096, NULL, NULL);
+	cr_assert_eq(r.error, 0, "%s", r.diag.msg);
+	cr_assert_eq(r.nitems, 2);
+	jf_eq(r.title, "Old feed");
+	jf_eq(r.name, "Old Author");
+	jf_eq(r.email, "old@example.com");
+	jf_eq(r.items[0].name, "Item Author");
+	jf_eq(r.items[0].uri, "https://old.example/me");
+	jf_eq(r.items[1].name, "Old Author");
+	jf_eq(r.items[1].email, "old@example.com");
+	jf_run_dispose(&r);
+}
+
+Test(jsonfeed, non_object_items_are_skipped)
+{
+	jf_run r = { 0 };
+
+	jf_parse_file(&r, "feed-1.1.json", 4096, NULL, NULL);
+	cr_assert_eq(r.error, 0);
+	cr_assert_eq(r.nitems, 3);
+	cr_assert_eq(r.n, 3);
+	jf_eq(r.items[0].id, "https://example.org/1");
+	jf_eq(r.items[1].id, "42");
+	jf_eq(r.items[2].id, "3");
+	jf_run_dispose(&r);
+}
+
+Test(jsonfeed, link_is_url_else_external_url)
+{
+	jf_run r = { 0 };
+
+	jf_parse_file(&r, "feed-1.1.json", 4096, NULL, NULL);
+	jf_eq(r.items[0].link, "https://example.org/posts/1");
+	jf_eq(r.items[1].link, "https://elsewhere.example/42");
+	jf_eq(r.items[2].link, NULL);
+	jf_run_dispose(&r);
+}
+
+Test(jsonfeed, content_html_wins_over_content_text)
+{
+	jf_run r = { 0 };
+
+	jf_parse_file(&r, "feed-1.1.json", 4096, NULL, NULL);
+	jf_eq(r.items[0].content, "<p>Hello &amp; welcome</p>");
+	jf_eq(r.items[2].content, NULL);
+	jf_run_dispose(&r);
+}
+
+Test(jsonfeed, content_text_is_escaped)
+{
+	jf_run r = { 0 };
+
+	jf_parse_file(&r, "feed-1.1.json", 4096, NULL, NULL);
+	jf_eq(r.items[1].content, "a &lt; b &amp;&amp; c &gt; &quot;d&quot;");
+	jf_eq(r.items[0].content, "<p>Hello &amp; welcome</p>");
+	jf_run_dispose(&r);
+}
+
+Test(jsonfeed, summary_is_escaped)
+{
+	jf_run r = { 0 };
+
+	jf_parse_file(&r, "feed-1.1.json", 4096, NULL, NULL);
+	jf_eq(r.items[0].summary, "Tom &amp; &quot;Jerry&quot; &lt;3 &gt;");
+	jf_eq(r.items[1].summary, NULL);
+	jf_run_dispose(&r);
+}
+
+Test(jsonfeed, title_is_kept_as_written)
+{
+	jf_run r = { 0 };
+
+	jf_parse_file(&r, "feed-1.1.json", 4096, NULL, NULL);
+	jf_eq(r.items[0].title, "First <b>post</b>");
+	jf_eq(r.items[1].title, NULL);
+	jf_run_dispose(&r);
+}
+
+Test(jsonfeed, attachments_become_enclosures)
+{
+	jf_run r = { 0 };
+
+	jf_parse_file(&r, "feed-1.1.json", 4096, NULL, NULL);
+	/* The one without a url and the non-object are dropped. */
+	cr_assert_eq(r.items[0].nencl, 2);
+	jf_eq(r.items[0].eurl[0], "https://example.org/a.mp3");
+	jf_eq(r.items[0].etype[0], "audio/mpeg");
+	jf_eq(r.items[0].elen[0], "123456789012");
+	jf_eq(r.items[0].eurl[1], "https://example.org/b.pdf");
+	jf_eq(r.items[0].etype[1], "application/pdf");
+	jf_eq(r.items[0].elen[1], NULL);
+	cr_assert_eq(r.items[1].nencl, 0);
+	jf_run_dispose(&r);
+}
+
+Test(jsonfeed, tags_become_categories)
+{
+	jf_run r = { 0 };
+
+	jf_parse_file(&r, "feed-1.1.json", 4096, NULL, NULL);
+	/* The number and the empty string are dropped. */
+	cr_assert_eq(r.items[0].ncats, 2);
+	jf_eq(r.items[0].cats[0], "c");
+	jf_eq(r.items[0].cats[1], "json");
+	cr_assert_eq(r.items[1].ncats, 0);
+	jf_run_dispose(&r);
+}
+
+Test(jsonfeed, numeric_id_becomes_decimal_text)
+{
+	jf_run r = { 0 };
+
+	jf_parse_file(&r, "feed-1.1.json", 4096, NULL, NULL);
+	jf_eq(r.items[1].id, "42");
+	jf_run_dispose(&r);
+}
+
+Test(jsonfeed, dates_are_parsed)
+{
+	jf_run r = { 0 };
+
+	jf_parse_file(&r, "feed-1.1.json", 4096, NULL, NULL);
+	cr_assert_eq(r.items[0].published, 1704164645);   /* 2024-01-02T03:04:05Z */
+	cr_assert_eq(r.items[0].updated, 1704268800);     /* 2024-01-03T10:00:00+02:00 */
+	cr_assert_eq(r.items[1].published, 1709256599);   /* 2024-02-29T23:59:59.5-01:30 */
+	cr_assert_eq(r.items[1].updated, 0);              /* "yesterday" */
+	cr_assert_eq(r.items[2].published, 0);
+	jf_run_dispose(&r);
+}
+
+Test(jsonfeed, nul_escape_ends_the_string)
+{
+	jf_run r = { 0 };
+
+	jf_parse_file(&r, "feed-1.1.json", 4096, NULL, NULL);
+	jf_eq(r.items[2].title, "NUL");
+	jf_run_dispose(&r);
+}
+
+/* The one relative-URL test: it needs the real fm__url_resolve (libcurl). */
+Test(jsonfeed, relative_urls_resolve_against_base)
+{
+	jf_run r = { 0 };
+
+	jf_parse_file(&r, "relative.json", 4096, NULL, "https://example.org/blog/feed.json");
+	cr_assert_eq(r.error, 0, "%s", r.diag.msg);
+	jf_eq(r.link, "https://example.org/");
+	jf_eq(r.items[0].link, "https://example.org/blog/posts/1");
+	jf_eq(r.items[0].eurl[0], "https://example.org/media/a.mp3");
+	jf_run_dispose(&r);
+}
+
+Test(jsonfeed, top_level_array_is_not_a_feed)
+{
+	jf_run r = { 0 };
+
+	jf_parse_file(&r, "not-feed-array.json", 4096, NULL, NULL);
+	cr_assert_eq(r.push_error, 0);
+	cr_assert_eq(r.error, FM_ENOTFEED);
+	cr_assert_str_eq(r.diag.msg, "JSON, but not a JSON Feed (no jsonfeed version)");
+	cr_assert_eq(r.format, FM_FORMAT_NONE);
+	cr_assert_eq(r.n, 0);
+	jf_run_dispose(&r);
+}
+
+Test(jsonfeed, object_without_version_is_not_a_feed)
+{
+	jf_run r = { 0 };
+
+	jf_parse_file(&r, "not-feed-object.json", 4096, NULL, NULL);
+	cr_assert_eq(r.error, FM_ENOTFEED);
+	cr_assert_str_eq(r.diag.msg, "JSON, but not a JSON Feed (no jsonfeed version)");
+	cr_assert_eq(r.n, 0);
+	jf_run_dispose(&r);
+}
+
+Test(jsonfeed, http_version_and_missing_items_are_accepted)
+{
+	static const char doc[] = "{\"version\": \"http://jsonfeed.org/version/1\", \"title\": \"t\"}";
+	jf_run r = { 0 };
+
+	jf_parse(&r, doc, sizeof(doc) - 1, 4096, NULL, NULL);
+	cr_assert_eq(r.error, 0, "%s", r.diag.msg);
+	cr_assert_eq(r.format, FM_FORMAT_JSONFEED);
+	cr_assert_eq(r.nitems, 0);
+	jf_run_dispose(&r);
+}
+
+Test(jsonfeed, invalid_json_reports_offset)
+{
+	jf_run r = { 0 };
+	size_t len;
+	char *data = jf_read("invalid.json", &len);
+	char want[64];
+
+	jf_parse(&r, data, len, 7, NULL, NULL);
+	cr_assert_eq(r.push_error, FM_EPARSE);
+	cr_assert_eq(r.error, FM_EPARSE);
+	/* json-c stops at the "2" that should have been a ',' or ']'. */
+	snprintf(want, sizeof(want), "at byte offset %zu", (size_t)(strstr(data, "1 2") + 2 - data));
+	cr_assert(strstr(r.diag.msg, "JSON: ") == r.diag.msg, "%s", r.diag.msg);
+	cr_assert(strstr(r.diag.msg, "separator"), "%s", r.diag.msg);
+	cr_assert(strstr(r.diag.msg, want), "want \"%s\" in \"%s\"", want, r.diag.msg);
+	cr_assert_eq(r.diag.line, 3);
+	cr_assert_eq(r.diag.column, 15);
+	cr_assert_eq(r.n, 0);
+	free(data);
+	jf_run_dispose(&r);
+}
+
+Test(jsonfeed, truncated_json_fails_at_finish)
+{
+	jf_run r = { 0 };
+
+	jf_parse_file(&r, "truncated.json", 4096, NULL, NULL);
+	cr_assert_eq(r.push_error, 0);
+	cr_assert_eq(r.error, FM_EPARSE);
+	cr_assert(strstr(r.diag.msg, "unexpected end of JSON"), "%s", r.diag.msg);
+	cr_assert_eq(r.n, 0);
+	jf_run_dispose(&r);
+}
+
+Test(jsonfeed, trailing_data_is_an_error)
+{
+	static const char doc[] = "{\"version\": \"https://jsonfeed.org/version/1.1\"}\n  x";
+	jf_run r = { 0 };
+
+	jf_parse(&r, doc, sizeof(doc) - 1, 1, NULL, NULL);
+	cr_assert_eq(r.push_error, FM_EPARSE);
+	cr_assert_eq(r.error, FM_EPARSE);
+	cr_assert_eq(r.diag.line, 2);
+	cr_assert_eq(r.diag.column, 3);
+	jf_run_dispose(&r);
+}
+
+Test(jsonfeed, chunk_size_does_not_matter)
+{
+	static const char *const files[] = { "feed-1.1.json", "feed-1.0.json" };
+	jf_run a = { 0 }, b = { 0 }, c = { 0 };
+	size_t i;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		jf_parse_file(&a, files[i], 1, NULL, NULL);
+		jf_parse_file(&b, files[i], 7, NULL, NULL);
+		jf_parse_file(&c, files[i], 4096, NULL, NULL);
+		cr_assert_eq(a.error, 0);
+		cr_assert_gt(a.dump.size, 0);
+		cr_assert_str_eq(fm_buf_cstr(&a.dump), fm_buf_cstr(&b.dump));
+		cr_assert_str_eq(fm_buf_cstr(&a.dump), fm_buf_cstr(&c.dump));
+		jf_run_dispose(&a);
+		jf_run_dispose(&b);
+		jf_run_dispose(&c);
+	}
+}
+
+Test(jsonfeed, leading_bom_is_skipped)
+{
+	static const char doc[] = "\xef\xbb\xbf{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": [{\"id\": \"1\"}]}";
+	jf_run r = { 0 };
+
+	jf_parse(&r, doc, sizeof(doc) - 1, 1, NULL, NULL);
+	cr_assert_eq(r.error, 0, "%s", r.diag.msg);
+	cr_assert_eq(r.nitems, 1);
+	jf_run_dispose(&r);
+}
+
+Test(jsonfeed, max_items_delivers_that_many_then_fails)
+{
+	fm_parse_limits lim = { 0, 3, 0, 0 };
+	jf_run r = { 0 };
+
+	jf_parse_file(&r, "five-items.json", 4096, &lim, NULL);
+	cr_assert_eq(r.error, FM_ELIMIT);
+	cr_assert_str_eq(r.diag.msg, "more than 3 items");
+	cr_assert_eq(r.nitems, 3);
+	cr_assert_eq(r.n, 3);
+	jf_eq(r.items[2].id, "3");
+	cr_assert_eq(r.format, FM_FORMAT_JSONFEED);
+	jf_run_dispose(&r);
+
+	lim.max_items = 5;
+	jf_parse_file(&r, "five-items.json", 4096, &lim, NULL);
+	cr_assert_eq(r.error, 0);
+	cr_assert_eq(r.nitems, 5);
+	jf_run_dispose(&r);
+}
+
+Test(jsonfeed, max_field_stops_at_the_long_field)
+{
+	fm_parse_limits lim = { 0, 0, 30, 0 };
+	jf_run r = { 0 };
+
+	jf_parse_file(&r, "long-field.json", 4096, &lim, NULL);
+	cr_assert_eq(r.error, FM_ELIMIT);
+	cr_assert(strstr(r.diag.msg, "field title longer than 30 bytes") == r.diag.msg,
+		  "%s", r.diag.msg);
+	cr_assert_eq(r.nitems, 1);
+	jf_eq(r.items[0].title, "fits");
+	jf_run_dispose(&r);
+}
+
+Test(jsonfeed, max_depth_limits_nesting)
+{
+	fm_parse_limits lim = { 0, 0, 0, 7 };
+	jf_run r = { 0 };
+
+	/* feed-1.1.json nests 7 deep: root, items, item, _ext, nested, deeper, {x}. */
+	jf_parse_file(&r, "feed-1.1.json", 4096, &lim, NULL);
+	cr_assert_eq(r.error, 0, "%s", r.diag.msg);
+	jf_run_dispose(&r);
+
+	lim.max_depth = 6;
+	jf_parse_file(&r, "feed-1.1.json", 7, &lim, NULL);
+	cr_assert_eq(r.push_error, FM_ELIMIT);
+	cr_assert_eq(r.error, FM_ELIMIT);
+	cr_assert(strstr(r.diag.msg, "deeper than 6"), "%s", r.diag.msg);
+	cr_assert_eq(r.n, 0);
+	jf_run_dispose(&r);
+}
+
+Test(jsonfeed, callback_can_stop)
+{
+	jf_run r = { 0 };
+
+	r.stop_after = 1;
+	jf_parse_file(&r, "feed-1.1.json", 4096, NULL, NULL);
+	cr_assert_eq(r.error, FM_ESTOPPED);
+	cr_assert_eq(r.n, 1);
+	cr_assert_eq(r.nitems, 1);
+	/* The feed was recognised, so its metadata is still there. */
+	jf_eq(r.title, "Example & Co");
+	jf_run_dispose(&r);
+}
+
+Test(jsonfeed, empty_input_is_not_a_feed)
+{
+	jf_run r = { 0 };
+
+	jf_parse(&r, " \n\t", 3, 1, NULL, NULL);
+	cr_assert_eq(r.error, FM_ENOTFEED);
+	jf_run_dispose(&r);
+}
