@@ -17,6 +17,7 @@
  * - max_depth counts nested arrays and objects: the top-level object is 1.
  */
 #include "parse/jsonfeed.h"
+#include "parse/textutil.h"
 #include "parse/url.h"
 #include "feedmerge/buf.h"
 #include "feedmerge/date.h"
@@ -305,30 +306,6 @@ jsonfeed_url(fm__jsonfeed *j, fm_buf *out, const char *ref, const char **res)
 	return 0;
 }
 
-/* Appends s escaped as HTML text (& < > ") to out, cleared first; returns 0 or FM_ENOMEM. */
-static int
-jsonfeed_escape(fm_buf *out, const char *s)
-{
-	const char *run = s, *rep;
-	int error;
-
-	fm_buf_clear(out);
-	for (; *s; s++) {
-		switch (*s) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		default: continue;
-		}
-		if ((error = fm_buf_append(out, run, (size_t)(s - run))) < 0 ||
-		    (error = fm_buf_puts(out, rep)) < 0)
-			return error;
-		run = s + 1;
-	}
-	return fm_buf_puts(out, run);
-}
-
 /*
  * Fills *out from the author of o: JSON Feed 1.1 "authors"[0], else 1.0
  * "author". A "mailto:" url becomes the email. *out is left all NULL when
@@ -586,7 +563,8 @@ jsonfeed_item(fm__jsonfeed *j, struct json_object *o, const fm_feed *feed,
 					     &text, diag)) < 0)
 			return error;
 		if (text) {
-			if ((error = jsonfeed_escape(&j->item_content, text)) < 0)
+			fm_buf_clear(&j->item_content);
+			if ((error = fm__html_escape(&j->item_content, text, strlen(text))) < 0)
 				return error;
 			item->content = j->item_content.ptr;
 		}
@@ -595,7 +573,8 @@ jsonfeed_item(fm__jsonfeed *j, struct json_object *o, const fm_feed *feed,
 	if ((error = jsonfeed_string(j, o, "summary", "summary", &text, diag)) < 0)
 		return error;
 	if (text) {
-		if ((error = jsonfeed_escape(&j->item_summary, text)) < 0)
+		fm_buf_clear(&j->item_summary);
+		if ((error = fm__html_escape(&j->item_summary, text, strlen(text))) < 0)
 			return error;
 		item->summary = j->item_summary.ptr;
 	}
