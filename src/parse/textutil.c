@@ -694,23 +694,30 @@ fm__html_escape(fm_buf *out, const char *s, size_t len)
 int
 fm__collapse_space(fm_buf *out, const char *s, size_t len)
 {
-	size_t start = out->size, i = 0, j;
-	int error, first = 1;
+	size_t i = 0;
+	char *w;
+	int error, pending = 0;
 
 	assert(s || len == 0);
-	while (i < len) {
-		while (i < len && textutil_is_space((unsigned char)s[i]))
-			i++;
-		if (i == len)
-			break;
-		for (j = i; j < len && !textutil_is_space((unsigned char)s[j]); j++)
-			;
-		if ((!first && (error = fm_buf_putc(out, ' ')) < 0) ||
-		    (error = fm_buf_append(out, s + i, j - i)) < 0)
-			return textutil_rollback(out, start, error);
-		first = 0;
-		i = j;
+	/* The result is never longer than the input: grow once, then copy bytes. */
+	if ((error = fm_buf_grow(out, len)) < 0)
+		return error;
+	w = out->ptr + out->size;
+	while (i < len && textutil_is_space((unsigned char)s[i]))
+		i++;
+	for (; i < len; i++) {
+		if (textutil_is_space((unsigned char)s[i])) {
+			pending = 1;
+			continue;
+		}
+		if (pending) {
+			*w++ = ' ';
+			pending = 0;
+		}
+		*w++ = s[i];
 	}
+	out->size = (size_t)(w - out->ptr);
+	out->ptr[out->size] = '\0';
 	return 0;
 }
 
