@@ -1,0 +1,490 @@
+/* test_decode.c - charset detection and streaming conversion to UTF-8. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "feedmerge/buf.h"
+#include "feedmerge/error.h"
+#include "parse/decode.h"
+
+/* Fixtures come from tests/data/charset/generate.py. */
+#define CHARSET_DIR FM_TEST_DATA "/charset/"
+
+/* Every fixture is decoded at each of these chunk sizes. */
+static const size_t steps[] = { 1, 2, 3, 7, 4096 };
+
+struct decoded {
+	fm_buf text;
+	char encoding[32];
+	int repaired;
+	fm_diag diag;
+};
+
+static int
+collect(const char *s, size_t n, void *payload)
+{
+	cr_assert_gt(n, 0, "the sink must not get empty pieces");
+	return fm_buf_append(payload, s, n);
+}
+
+/* Reads CHARSET_DIR name into b; fails the test when it cannot. */
+static void
+read_fixture(fm_buf *b, const char *name)
+{
+	char path[512], chunk[4096];
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s%s", CHARSET_DIR, name);
+	cr_assert_not_null(f = fopen(path, "rb"), "cannot open %s", path);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		cr_assert_eq(fm_buf_append(b, chunk, n), 0);
+	fclose(f);
+}
+
+/* Decodes len bytes pushed step at a time into r, asserting that nothing fails. */
+static void
+decode_steps(struct decoded *r, const char *data, size_t len, size_t step,
+	     const char *http, const char *forced)
+{
+	fm__decoder *d;
+	const char *enc;
+	size_t i, n;
+
+	memset(r, 0, sizeof(*r));
+	cr_assert_eq(fm__decoder_new(&d, http, forced), 0);
+	for (i = 0; i < len; i += n) {
+		n = len - i < step ? len - i : step;
+		cr_assert_eq(fm__decoder_push(d, data + i, n, collect, &r->text), 0);
+	}
+	cr_assert_eq(fm__decoder_finish(d, collect, &r->text), 0);
+	cr_assert_not_null(enc = fm__decoder_encoding(d));
+	snprintf(r->encoding, sizeof(r->encoding), "%s", enc);
+	r->repaired = fm__decoder_repaired(d, &r->diag);
+	fm__decoder_free(d);
+}
+
+/* Fails unless b holds strict UTF-8 made only of characters XML 1.0 allows. */
+static void
+assert_xml_chars(const fm_buf *b)
+{
+	const unsigned char *s = (const unsigned char *)fm_buf_cstr(b);
+	unsigned long cp;
+	size_t i = 0, k, len;
+
+	while (i < b->size) {
+		len = s[i] < 0x80 ? 1 : s[i] < 0xE0 ? 2 : s[i] < 0xF0 ? 3 : 4;
+		cp = len == 1 ? s[i] : s[i] & (0x7F >> len);
+		cr_assert(s[i] < 0x80 || (s[i] >= 0xC2 && s[i] <= 0xF4), "bad lead byte at %zu", i);
+		cr_assert_leq(i + len, b->size, "truncated at %zu", i);
+		for (k = 1; k < len; k++) {
+			cr_assert_eq(s[i + k] & 0xC0, 0x80, "bad continuation at %zu", i + k);
+			cp = cp << 6 | (s[i + k] & 0x3F);
+		}
+		cr_assert(len == 1 || cp >= (len == 2 ? 0x80UL : len == 3 ? 0x800UL : 0x10000UL), "overlong at %zu", i);
+		cr_assert((cp >= 0x20 || cp == 9 || cp == 10 || cp == 13) &&
+			  (cp < 0xD800 || cp > 0xDFFF) && cp != 0xFFFE && cp != 0xFFFF && cp <= 0x10FFFF,
+			  "U+%04lX not allowed at %zu", cp, i);
+		i += len;
+	}
+}
+
+/*
+ * Decodes data at every chunk size and checks each output against expected,
+ * then the encoding name and the repair (msg NULL: none).
+ */
+static void
+check_bytes(const char *data, size_t len, const char *expected, size_t explen,
+	    const char *http, const char *forced, const char *enc, const char *msg)
+{
+	struct decoded r;
+	size_t i;
+
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		decode_steps(&r, data, len, steps[i], http, forced);
+		assert_xml_chars(&r.text);
+		cr_assert_eq(r.text.size, explen, "chunk size %zu: %zu bytes, expected %zu:\n%s",
+			     steps[i], r.text.size, explen, fm_buf_cstr(&r.text));
+		cr_assert(memcmp(fm_buf_cstr(&r.text), expected, explen) == 0,
+			  "chunk size %zu: got\n%s\nexpected\n%.*s", steps[i], fm_buf_cstr(&r.text), (int)explen, expected);
+		cr_assert_str_eq(r.encoding, enc, "chunk size %zu", steps[i]);
+		if (msg) {
+			cr_assert_eq(r.repaired, 1, "chunk size %zu: no repair recorded", steps[i]);
+			cr_assert_str_eq(r.diag.msg, msg, "chunk size %zu: \"%s\"", steps[i], r.diag.msg);
+		} else {
+			cr_assert_eq(r.repaired, 0, "chunk size %zu: unexpected repair: %s", steps[i], r.diag.msg);
+		}
+		fm_buf_dispose(&r.text);
+	}
+}
+
+/* Runs check_bytes() on a fixture and its .expected golden file. */
+static void
+check_fixture(const char *name, const char *http, const char *forced,
+	      const char *enc, const char *msg)
+{
+	fm_buf in = FM_BUF_INIT, want = FM_BUF_INIT;
+	char golden[256];
+
+	snprintf(golden, sizeof(golden), "%s.expected", name);
+	read_fixture(&in, name);
+	read_fixture(&want, golden);
+	check_bytes(fm_buf_cstr(&in), in.size, fm_buf_cstr(&want), want.size, http, forced, enc, msg);
+	fm_buf_dispose(&in);
+	fm_buf_dispose(&want);
+}
+
+/* Runs check_bytes() on C strings. */
+static void
+check_str(const char *data, const char *expected, const char *http,
+	  const char *forced, const char *enc, const char *msg)
+{
+	check_bytes(data, strlen(data), expected, strlen(expected), http, forced, enc, msg);
+}
+
+Test(decode, bom_utf8_is_dropped)
+{
+	check_fixture("bom-utf8.xml", NULL, NULL, "utf-8", NULL);
+}
+
+Test(decode, bom_utf16le)
+{
+	check_fixture("bom-utf16le.xml", NULL, NULL, "utf-16le", NULL);
+}
+
+Test(decode, bom_utf16be)
+{
+	check_fixture("bom-utf16be.xml", NULL, NULL, "utf-16be", NULL);
+}
+
+Test(decode, bom_utf32le)
+{
+	check_fixture("bom-utf32le.xml", NULL, NULL, "utf-32le", NULL);
+}
+
+Test(decode, bom_utf32be)
+{
+	check_fixture("bom-utf32be.xml", NULL, NULL, "utf-32be", NULL);
+}
+
+Test(decode, utf16le_without_bom_from_nul_pattern)
+{
+	check_fixture("utf16le.xml", NULL, NULL, "utf-16le", NULL);
+}
+
+Test(decode, utf16be_without_bom_from_nul_pattern)
+{
+	check_fixture("utf16be.xml", NULL, NULL, "utf-16be", NULL);
+}
+
+Test(decode, utf32le_without_bom_from_nul_pattern)
+{
+	check_fixture("utf32le.xml", NULL, NULL, "utf-32le", NULL);
+}
+
+Test(decode, utf32be_without_bom_from_nul_pattern)
+{
+	check_fixture("utf32be.xml", NULL, NULL, "utf-32be", NULL);
+}
+
+Test(decode, utf16_nul_pattern_beats_an_ascii_http_charset)
+{
+	check_fixture("utf16le.xml", "iso-8859-1", NULL, "utf-16le", NULL);
+}
+
+Test(decode, utf16_lone_surrogate_becomes_replacement_char)
+{
+	check_fixture("utf16le-lone-surrogate.xml", NULL, NULL, "utf-16le",
+		      "byte 108: invalid utf-16le sequence, replaced by U+FFFD");
+}
+
+Test(decode, iso_8859_1_e_acute)
+{
+	check_fixture("latin1.xml", NULL, NULL, "iso-8859-1", NULL);
+}
+
+Test(decode, cp1252_quotes_declared_iso_8859_1_are_repaired_and_flagged)
+{
+	check_fixture("latin1-smart-quotes.xml", NULL, NULL, "iso-8859-1",
+		      "byte 56: windows-1252 bytes in a document declared iso-8859-1");
+}
+
+Test(decode, cp1252_quotes_declared_windows_1252_are_not_flagged)
+{
+	check_fixture("cp1252-smart-quotes.xml", NULL, NULL, "windows-1252", NULL);
+}
+
+Test(decode, utf8_with_stray_cp1252_bytes_is_repaired_at_first_offset)
+{
+	check_fixture("utf8-stray-cp1252.xml", NULL, NULL, "utf-8",
+		      "byte 54: invalid UTF-8, repaired as windows-1252");
+}
+
+Test(decode, undefined_cp1252_bytes_become_c1_code_points)
+{
+	check_str("<a>\x81\x8D\x8F\x90\x9D</a>", "<a>\xC2\x81\xC2\x8D\xC2\x8F\xC2\x90\xC2\x9D</a>",
+		  NULL, NULL, "utf-8", "byte 3: invalid UTF-8, repaired as windows-1252");
+}
+
+Test(decode, utf8_validation_is_strict)
+{
+	/* Overlong '/', a surrogate, and U+110000: each byte read as cp1252. */
+	check_str("<a>\xC0\xAF|\xED\xA0\x80|\xF4\x90\x80\x80</a>",
+		  "<a>\xC3\x80\xC2\xAF|\xC3\xAD\xC2\xA0\xE2\x82\xAC|\xC3\xB4\xC2\x90\xE2\x82\xAC\xE2\x82\xAC</a>",
+		  NULL, NULL, "utf-8", "byte 3: invalid UTF-8, repaired as windows-1252");
+}
+
+Test(decode, utf8_truncated_at_the_end_is_repaired)
+{
+	check_str("<a>caf\xC3", "<a>caf\xC3\x83", NULL, NULL, "utf-8",
+		  "byte 6: invalid UTF-8, repaired as windows-1252");
+}
+
+Test(decode, http_charset_overrides_declaration)
+{
+	check_fixture("http-over-decl.xml", "UTF-8", NULL, "utf-8", NULL);
+}
+
+Test(decode, declaration_applies_without_http_charset)
+{
+	/* The same bytes read as declared: UTF-8 é shows as two Latin-1 letters. */
+	check_str("<?xml version='1.0'   encoding = 'ISO_8859-1' ?><a>caf\xC3\xA9</a>",
+		  "<?xml version='1.0'   encoding = 'ISO_8859-1' ?><a>caf\xC3\x83\xC2\xA9</a>",
+		  NULL, NULL, "iso-8859-1", NULL);
+}
+
+Test(decode, bom_overrides_http_and_declaration)
+{
+	check_fixture("bom-over-labels.xml", "windows-1252", NULL, "utf-8", NULL);
+}
+
+Test(decode, forced_overrides_everything)
+{
+	check_fixture("forced-koi8r.xml", "iso-8859-1", "KOI8-R", "koi8-r", NULL);
+}
+
+Test(decode, forced_utf16_takes_byte_order_from_bom)
+{
+	check_fixture("bom-utf16le.xml", NULL, "utf-16", "utf-16le", NULL);
+}
+
+Test(decode, forced_unknown_charset_is_an_error)
+{
+	fm__decoder *d = (fm__decoder *)1;
+
+	cr_assert_eq(fm__decoder_new(&d, NULL, "x-no-such-charset"), FM_ECHARSET);
+	cr_assert_null(d);
+}
+
+Test(decode, koi8_r)
+{
+	check_fixture("koi8r.xml", NULL, NULL, "koi8-r", NULL);
+}
+
+Test(decode, shift_jis_keeps_backslash)
+{
+	check_fixture("shift_jis.xml", NULL, NULL, "shift_jis", NULL);
+}
+
+Test(decode, euc_jp)
+{
+	check_fixture("euc-jp.xml", NULL, NULL, "euc-jp", NULL);
+}
+
+Test(decode, iso_2022_jp_shift_state_survives_chunking)
+{
+	check_str("<?xml version=\"1.0\" encoding=\"ISO-2022-JP\"?><a>\x1B$B0!0!\x1B(Bx</a>",
+		  "<?xml version=\"1.0\" encoding=\"ISO-2022-JP\"?><a>\xE4\xBA\x9C\xE4\xBA\x9Cx</a>",
+		  NULL, NULL, "iso-2022-jp", NULL);
+}
+
+Test(decode, gb2312_read_as_gb18030)
+{
+	check_fixture("gb2312.xml", NULL, NULL, "gb18030", NULL);
+}
+
+Test(decode, big5)
+{
+	check_fixture("big5.xml", NULL, NULL, "big5", NULL);
+}
+
+Test(decode, iso_8859_7)
+{
+	check_fixture("iso8859-7.xml", NULL, NULL, "iso-8859-7", NULL);
+}
+
+Test(decode, iso_8859_15)
+{
+	check_fixture("iso8859-15.xml", NULL, NULL, "iso-8859-15", NULL);
+}
+
+Test(decode, macroman)
+{
+	check_fixture("macroman.xml", NULL, NULL, "macintosh", NULL);
+}
+
+Test(decode, charset_known_only_to_iconv)
+{
+	/* CP850 0x82 is é. */
+	check_str("<?xml version=\"1.0\" encoding=\"IBM850\"?><a>\x82</a>",
+		  "<?xml version=\"1.0\" encoding=\"IBM850\"?><a>\xC3\xA9</a>",
+		  NULL, NULL, "ibm850", NULL);
+}
+
+Test(decode, unknown_declared_charset_reads_utf8_and_says_so)
+{
+	check_fixture("unknown-charset.xml", NULL, NULL, "utf-8",
+		      "unknown charset \"x-no-such-charset\", decoded as UTF-8");
+}
+
+Test(decode, unknown_http_charset_falls_back_to_declaration)
+{
+	check_fixture("latin1.xml", "x-bogus", NULL, "iso-8859-1",
+		      "unknown charset \"x-bogus\", decoded as ISO-8859-1");
+}
+
+Test(decode, utf16_label_on_ascii_document_is_ignored)
+{
+	check_fixture("utf16-label-on-ascii.xml", NULL, NULL, "utf-8", NULL);
+	check_fixture("utf16-label-on-ascii.xml", "utf-16", NULL, "utf-8", NULL);
+}
+
+Test(decode, us_ascii_with_utf8_reads_utf8_and_is_flagged)
+{
+	check_fixture("us-ascii-utf8.xml", NULL, NULL, "us-ascii",
+		      "byte 57: non-ASCII byte in a document declared us-ascii");
+}
+
+Test(decode, forbidden_controls_and_nonchars_are_removed)
+{
+	check_fixture("controls.xml", NULL, NULL, "utf-8",
+		      "byte 52: control character U+0001 removed");
+}
+
+Test(decode, controls_removed_after_iconv_at_exact_offsets)
+{
+	check_str("<?xml version=\"1.0\" encoding=\"koi8-r\"?><a>\xF0\x02</a>",
+		  "<?xml version=\"1.0\" encoding=\"koi8-r\"?><a>\xD0\x9F</a>",
+		  NULL, NULL, "koi8-r", "byte 43: control character U+0002 removed");
+}
+
+Test(decode, whitespace_and_bom_before_declaration_are_dropped)
+{
+	check_fixture("ws-bom-decl.xml", NULL, NULL, "utf-8", NULL);
+}
+
+Test(decode, bom_and_whitespace_before_declaration_are_dropped)
+{
+	check_fixture("bom-ws-decl.xml", NULL, NULL, "utf-8", NULL);
+}
+
+Test(decode, whitespace_longer_than_sniff_window_is_dropped)
+{
+	fm_buf in = FM_BUF_INIT;
+	int i;
+
+	for (i = 0; i < 3000; i++)
+		fm_buf_putc(&in, i % 2 ? ' ' : '\n');
+	fm_buf_puts(&in, "<a>caf\xC3\xA9</a>");
+	check_bytes(in.ptr, in.size, "<a>caf\xC3\xA9</a>", 12, NULL, NULL, "utf-8", NULL);
+	fm_buf_dispose(&in);
+}
+
+Test(decode, json_feed_is_not_broken)
+{
+	check_fixture("feed.json", NULL, NULL, "utf-8", NULL);
+}
+
+Test(decode, empty_input)
+{
+	check_bytes("", 0, "", 0, NULL, NULL, "utf-8", NULL);
+	check_bytes("", 0, "", 0, "koi8-r", NULL, "koi8-r", NULL);
+	check_bytes(" \n", 2, "", 0, NULL, NULL, "utf-8", NULL);
+}
+
+Test(decode, encoding_is_null_until_sniffed)
+{
+	fm_buf out = FM_BUF_INIT;
+	fm__decoder *d;
+
+	cr_assert_eq(fm__decoder_new(&d, NULL, NULL), 0);
+	cr_assert_eq(fm__decoder_push(d, "<?xml version", 13, collect, &out), 0);
+	cr_assert_null(fm__decoder_encoding(d));
+	cr_assert_eq(out.size, 0);
+	cr_assert_eq(fm__decoder_finish(d, collect, &out), 0);
+	cr_assert_str_eq(fm__decoder_encoding(d), "utf-8");
+	cr_assert_str_eq(fm_buf_cstr(&out), "<?xml version");
+	fm__decoder_free(d);
+	fm_buf_dispose(&out);
+}
+
+Test(decode, multibyte_utf8_split_at_every_position)
+{
+	static const char text[] = "<a>\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\xEF\xBF\xBD</a>";
+	fm_buf out = FM_BUF_INIT;
+	fm__decoder *d;
+	size_t i, j, len = sizeof(text) - 1;
+
+	for (i = 0; i <= len; i++) {
+		for (j = i; j <= len; j++) {
+			cr_assert_eq(fm__decoder_new(&d, NULL, NULL), 0);
+			cr_assert_eq(fm__decoder_push(d, text, i, collect, &out), 0);
+			cr_assert_eq(fm__decoder_push(d, text + i, j - i, collect, &out), 0);
+			cr_assert_eq(fm__decoder_push(d, text + j, len - j, collect, &out), 0);
+			cr_assert_eq(fm__decoder_finish(d, collect, &out), 0);
+			cr_assert_eq(fm__decoder_repaired(d, NULL), 0, "split at %zu and %zu", i, j);
+			cr_assert_str_eq(fm_buf_cstr(&out), text, "split at %zu and %zu", i, j);
+			fm__decoder_free(d);
+			fm_buf_clear(&out);
+		}
+	}
+	fm_buf_dispose(&out);
+}
+
+struct pieces {
+	const char *last;
+	size_t count;
+};
+
+static int
+remember(const char *s, size_t n, void *payload)
+{
+	struct pieces *p = payload;
+
+	p->last = s;
+	p->count++;
+	return 0;
+}
+
+Test(decode, clean_utf8_is_passed_without_copying)
+{
+	struct pieces p = { NULL, 0 };
+	char chunk[4096];
+	fm__decoder *d;
+
+	memset(chunk, 'a', sizeof(chunk));
+	memcpy(chunk + 100, "\xC3\xA9\n", 3);
+	cr_assert_eq(fm__decoder_new(&d, NULL, NULL), 0);
+	cr_assert_eq(fm__decoder_push(d, chunk, sizeof(chunk), remember, &p), 0);
+	cr_assert_eq(fm__decoder_push(d, chunk, sizeof(chunk), remember, &p), 0);
+	cr_assert_eq(p.last, chunk);
+	fm__decoder_free(d);
+}
+
+static int
+refuse(const char *s, size_t n, void *payload)
+{
+	return FM_ESTOPPED;
+}
+
+Test(decode, sink_error_is_returned_and_sticks)
+{
+	fm__decoder *d;
+
+	cr_assert_eq(fm__decoder_new(&d, NULL, NULL), 0);
+	cr_assert_eq(fm__decoder_push(d, "<a>", 3, refuse, NULL), 0);
+	cr_assert_eq(fm__decoder_finish(d, refuse, NULL), FM_ESTOPPED);
+	cr_assert_eq(fm__decoder_push(d, "<b>", 3, refuse, NULL), FM_ESTOPPED);
+	fm__decoder_free(d);
+}
