@@ -148,6 +148,21 @@ model_split(const char *name, int *ns)
 	return sep + 1;
 }
 
+/* Returns the value of attribute local in namespace ns (matched by URI), or NULL. */
+static const char *
+model_attr_ns(const char **atts, int ns, const char *local)
+{
+	const char *l;
+	int ans;
+
+	for (; atts && atts[0]; atts += 2) {
+		l = model_split(atts[0], &ans);
+		if (l != atts[0] && ans == ns && !strcmp(l, local))
+			return atts[1];
+	}
+	return NULL;
+}
+
 /* Returns the record fields go to: the open item, else the feed. */
 static model_record *
 model_rec(fm__model *m)
@@ -393,22 +408,6 @@ model_cap_append(fm__model *m, const char *s, size_t len, int escape)
 		model_fail(m, FM_ENOMEM, "out of memory");
 }
 
-/* HTML void elements: serialised without an end tag. */
-static int
-model_is_void(const char *local)
-{
-	static const char *const voids[] = {
-		"area", "base", "br", "col", "embed", "hr", "img", "input",
-		"link", "meta", "param", "source", "track", "wbr"
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(voids) / sizeof(voids[0]); i++)
-		if (!strcmp(local, voids[i]))
-			return 1;
-	return 0;
-}
-
 /* Serialises a start tag inside HTML/XHTML content. */
 static void
 model_cap_start_tag(fm__model *m, const char *local, const char **atts)
@@ -427,7 +426,7 @@ model_cap_start_tag(fm__model *m, const char *local, const char **atts)
 		model_cap_append(m, atts[1], strlen(atts[1]), 1);
 		model_cap_append(m, "\"", 1, 0);
 	}
-	model_cap_append(m, model_is_void(local) ? " />" : ">", model_is_void(local) ? 3 : 1, 0);
+	model_cap_append(m, fm__names_html_void(local) ? " />" : ">", fm__names_html_void(local) ? 3 : 1, 0);
 }
 
 /* Turns the captured text into the field's value (in m->tmp); returns 0 or FM_ENOMEM. */
@@ -605,21 +604,7 @@ model_root(fm__model *m, int ns, int el, const char *local, const char **atts)
 
 	switch (el) {
 	case EL_RSS:
-		v = model_attr(atts, "version");
-		if (!v)
-			m->format = FM_FORMAT_RSS;
-		else if (!strncmp(v, "2.", 2) || !strcmp(v, "2"))
-			m->format = FM_FORMAT_RSS20;
-		else if (!strcmp(v, "0.91"))
-			m->format = m->netscape ? FM_FORMAT_RSS091N : FM_FORMAT_RSS091U;
-		else if (!strcmp(v, "0.92"))
-			m->format = FM_FORMAT_RSS092;
-		else if (!strcmp(v, "0.93"))
-			m->format = FM_FORMAT_RSS093;
-		else if (!strcmp(v, "0.94"))
-			m->format = FM_FORMAT_RSS094;
-		else
-			m->format = FM_FORMAT_RSS;
+		m->format = fm__names_rss_format(model_attr(atts, "version"), m->netscape);
 		model_push(m, el, CTX_FEED);
 		break;
 	case EL_RDF:
@@ -650,10 +635,15 @@ model_root(fm__model *m, int ns, int el, const char *local, const char **atts)
 	m->root_done = 1;
 }
 
-/* Starts an item, unless max_items is reached. */
+/*
+ * Starts an item, unless max_items is reached. An RSS 1.0 item's rdf:about
+ * is its id, ranked below a guid.
+ */
 static void
-model_item_start(fm__model *m, int el)
+model_item_start(fm__model *m, int el, const char **atts)
 {
+	const char *about = model_attr_ns(atts, NS_RDF, "about");
+
 	if (m->items >= m->limits.max_items) {
 		model_fail(m, FM_ELIMIT, "more than %zu items", m->limits.max_items);
 		return;
@@ -662,6 +652,9 @@ model_item_start(fm__model *m, int el)
 		return;
 	model_record_clear(&m->item);
 	m->in_item = 1;
+	fm_buf_clear(&m->tmp);
+	if (about && fm__collapse_space(&m->tmp, about, strlen(about)) == 0)
+		model_set(m, &m->item, MF_ID, 2);
 }
 
 /* Handles an element inside a channel, an item, a person or a media group. */
@@ -675,7 +668,7 @@ model_field_start(fm__model *m, int ctx, int el, const char **atts)
 	case EL_ITEM:
 	case EL_ENTRY:
 		if (ctx == CTX_CHANNEL) {
-			model_item_start(m, el);
+			model_item_start(m, el, atts);
 			return;
 		}
 		break;
@@ -755,10 +748,14 @@ model_start_el(fm__model *m, int ctx, const char *name, const char **atts)
 		if (model_push(m, el, CTX_CAPTURE) < 0 || m->cap_field < 0)
 			return;
 		if (m->cap_kind == TK_XHTML && el == EL_XHTML_DIV && !m->cap_skipdiv &&
-		    m->depth == m->cap_depth + 1 && m->cap_el != EL_XHTML_BODY && !m->cap.size)
-			m->cap_skipdiv = m->depth;  /* RFC 4287 4.1.3.3: the div is not content */
-		else if (m->cap_kind == TK_HTML || m->cap_kind == TK_XHTML)
+		    m->depth == m->cap_depth + 1 && m->cap_el != EL_XHTML_BODY &&
+		    strspn(fm_buf_cstr(&m->cap), " \t\r\n") == m->cap.size) {
+			/* RFC 4287 4.1.3.3: the div, and the white space around it, is not content. */
+			m->cap_skipdiv = m->depth;
+			fm_buf_clear(&m->cap);
+		} else if (m->cap_kind == TK_HTML || m->cap_kind == TK_XHTML) {
 			model_cap_start_tag(m, local, atts);
+		}
 		return;
 	}
 	if (ctx == CTX_DOC) {
@@ -772,7 +769,7 @@ model_start_el(fm__model *m, int ctx, const char *name, const char **atts)
 				m->format = FM_FORMAT_RSS090;
 			model_push(m, el, CTX_CHANNEL);
 		} else if (el == EL_ITEM) {
-			model_item_start(m, el);
+			model_item_start(m, el, atts);
 		} else {
 			model_push(m, el, CTX_SKIP);
 		}
@@ -783,15 +780,43 @@ model_start_el(fm__model *m, int ctx, const char *name, const char **atts)
 	}
 }
 
+static void model_pop(fm__model *m, const char *name);
+
+/*
+ * In recovery, an item that starts while another of its kind is open means
+ * the open one lost its end tag: close it (and all inside it) first, the
+ * way HTML closes a <p>, instead of swallowing every item after it.
+ */
+static void
+model_close_unended_item(fm__model *m, const char *name)
+{
+	const char *local;
+	size_t d;
+	int ns, el;
+
+	local = model_split(name, &ns);
+	el = fm__names_element(ns, local);
+	if (el != EL_ITEM && el != EL_ENTRY)
+		return;
+	for (d = m->depth; d > 0; d--)
+		if (m->stack[d - 1].ctx == CTX_ITEM && m->stack[d - 1].el == el)
+			break;
+	while (d && m->depth >= d && !m->status)
+		model_pop(m, NULL);
+}
+
 void
 fm__model_start(fm__model *m, const char *name, const char **atts)
 {
-	size_t depth = m->depth;
-	int ctx = depth ? m->stack[depth - 1].ctx : CTX_DOC;
-	int based;
+	size_t depth;
+	int ctx, based;
 
 	if (m->status)
 		return;
+	if (m->lenient && m->in_item)
+		model_close_unended_item(m, name);
+	depth = m->depth;
+	ctx = depth ? m->stack[depth - 1].ctx : CTX_DOC;
 	based = atts && atts[0] && ctx != CTX_CAPTURE && model_base_begin(m, atts);
 	model_start_el(m, ctx, name, atts);
 	if (!based)
@@ -816,7 +841,7 @@ model_pop(fm__model *m, const char *name)
 		} else if ((m->cap_kind == TK_HTML || m->cap_kind == TK_XHTML) && name) {
 			int ns;
 			const char *local = model_split(name, &ns);
-			if (!model_is_void(local)) {
+			if (!fm__names_html_void(local)) {
 				model_cap_append(m, "</", 2, 0);
 				model_cap_append(m, local, strlen(local), 0);
 				model_cap_append(m, ">", 1, 0);
@@ -908,6 +933,8 @@ fm__model_rollback(fm__model *m, size_t depth)
 	}
 	if (m->cap_depth > depth)
 		m->cap_field = -1;
+	if (depth == 0)
+		m->root_done = 0;  /* the replay starts before the root: let it be read again */
 	while (m->nbind && m->bind[m->nbind - 1].depth > depth)
 		fm__model_ns_end(m, NULL);
 }

@@ -1,5 +1,6 @@
 /* names.c - namespace URIs and element names the feed model knows. */
 #include "parse/names.h"
+#include "feedmerge/item.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -157,4 +158,54 @@ fm__names_element(int ns, const char *local)
 	default: break;
 	}
 	return e ? e->el : EL_UNKNOWN;
+}
+
+/* RSS versions by their version attribute; anything else is "rss", version unknown. */
+static const struct {
+	const char *version;
+	int format;
+} names_rss_versions[] = {
+	{ "0.91", FM_FORMAT_RSS091U }, { "0.92", FM_FORMAT_RSS092 },
+	{ "0.93", FM_FORMAT_RSS093 }, { "0.94", FM_FORMAT_RSS094 },
+	{ "2", FM_FORMAT_RSS20 },
+};
+
+int
+fm__names_rss_format(const char *v, int netscape)
+{
+	size_t i;
+
+	if (!v)
+		return FM_FORMAT_RSS;
+	if (!strncmp(v, "2.", 2))
+		return FM_FORMAT_RSS20;
+	for (i = 0; i < sizeof(names_rss_versions) / sizeof(names_rss_versions[0]); i++)
+		if (!strcmp(v, names_rss_versions[i].version))
+			break;
+	if (i == sizeof(names_rss_versions) / sizeof(names_rss_versions[0]))
+		return FM_FORMAT_RSS;
+	/* Only a DOCTYPE tells Netscape's 0.91 from UserLand's. */
+	if (names_rss_versions[i].format == FM_FORMAT_RSS091U && netscape)
+		return FM_FORMAT_RSS091N;
+	return names_rss_versions[i].format;
+}
+
+/* HTML void elements, sorted for bsearch. */
+static const char *const names_void[] = {
+	"area", "base", "br", "col", "embed", "hr", "img", "input",
+	"link", "meta", "param", "source", "track", "wbr"
+};
+
+/* bsearch comparator: a name against a string table entry. */
+static int
+names_strcmp(const void *key, const void *entry)
+{
+	return strcmp(key, *(const char *const *)entry);
+}
+
+int
+fm__names_html_void(const char *local)
+{
+	return bsearch(local, names_void, sizeof(names_void) / sizeof(names_void[0]),
+		       sizeof(names_void[0]), names_strcmp) != NULL;
 }

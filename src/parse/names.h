@@ -37,4 +37,10 @@ int fm__names_ns(const char *uri, size_t len);
 /* Returns the EL_ code of local name in namespace ns, EL_UNKNOWN when it is not one we read. */
 int fm__names_element(int ns, const char *local);
 
+/* Returns the fm_format of <rss version="v"> (v may be NULL); netscape: a Netscape DOCTYPE was seen. */
+int fm__names_rss_format(const char *v, int netscape);
+
+/* Returns 1 when local is an HTML void element (serialised without an end tag). */
+int fm__names_html_void(const char *local);
+
 #endif
