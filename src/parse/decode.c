@@ -91,6 +91,12 @@ struct fm__decoder {
 	int repaired;
 	unsigned long long repair_off;
 	char repair[256];
+	/* Lines, counted in byte-oriented charsets until the first repair. */
+	unsigned long lines;           /* newlines before line_at */
+	unsigned long long line_at;    /* input offset where the current line starts */
+	const unsigned char *cur;      /* the run being converted, at offset cur_base */
+	unsigned long long cur_base;
+	unsigned long repair_line, repair_col;
 	char name[DECODE_NAME_MAX];
 };
 
@@ -165,6 +171,20 @@ static void decode_repair(fm__decoder *d, unsigned long long off,
 			  const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Counts the newlines of s[0..n), which starts at input offset base. */
+static void
+decode_count_lines(fm__decoder *d, const unsigned char *s, size_t n,
+		   unsigned long long base)
+{
+	const unsigned char *p = s, *end = s + n, *nl;
+
+	while (p < end && (nl = memchr(p, '\n', (size_t)(end - p)))) {
+		d->lines++;
+		p = nl + 1;
+		d->line_at = base + (unsigned long long)(p - s);
+	}
+}
+
 /* Records a repair unless one at an earlier (or the same) offset is known. */
 static void
 decode_repair(fm__decoder *d, unsigned long long off, const char *fmt, ...)
@@ -175,6 +195,12 @@ decode_repair(fm__decoder *d, unsigned long long off, const char *fmt, ...)
 		return;
 	d->repaired = 1;
 	d->repair_off = off;
+	d->repair_line = d->repair_col = 0;
+	if (d->cur && off >= d->cur_base) {
+		decode_count_lines(d, d->cur, (size_t)(off - d->cur_base), d->cur_base);
+		d->repair_line = d->lines + 1;
+		d->repair_col = (unsigned long)(off - d->line_at) + 1;
+	}
 	va_start(ap, fmt);
 	vsnprintf(d->repair, sizeof(d->repair), fmt, ap);
 	va_end(ap);
@@ -303,9 +329,30 @@ decode_emit(fm__decoder *d, const char *s, size_t n)
  * bytes consumed, short of an unfinished UTF-8 sequence at the end unless
  * final. Returns 0, FM_ENOMEM or the sink's code.
  */
+static int decode_byte_run_lines(fm__decoder *d, const unsigned char *s, size_t n,
+				 int final, unsigned long long base, size_t *used);
+
 static int
 decode_byte_run(fm__decoder *d, const unsigned char *s, size_t n, int final,
 		unsigned long long base, size_t *used)
+{
+	int error;
+
+	if (!d->repaired) {
+		d->cur = s;
+		d->cur_base = base;
+	}
+	error = decode_byte_run_lines(d, s, n, final, base, used);
+	if (!d->repaired)
+		decode_count_lines(d, s, *used, base);
+	d->cur = NULL;
+	return error;
+}
+
+/* decode_byte_run() without the line counting. */
+static int
+decode_byte_run_lines(fm__decoder *d, const unsigned char *s, size_t n, int final,
+		      unsigned long long base, size_t *used)
 {
 	int table = d->kind == DK_W1252 || d->kind == DK_LATIN1, k = 0, error;
 	unsigned char *o;
@@ -887,7 +934,11 @@ fm__decoder_repaired(const fm__decoder *d, fm_diag *diag)
 {
 	if (!d->repaired)
 		return 0;
-	fm_diag_set(diag, 0, 0, "%s", d->repair);
+	if (d->repair_line)
+		fm_diag_set(diag, d->repair_line, d->repair_col, "line %lu, column %lu: %s",
+			    d->repair_line, d->repair_col, d->repair);
+	else
+		fm_diag_set(diag, 0, 0, "%s", d->repair);
 	return 1;
 }
 

@@ -512,6 +512,23 @@ parser_decoded(const char *s, size_t len, void *payload)
 	return error;
 }
 
+/*
+ * Decides what a document shorter than the sniff window is, at the end of
+ * its input (or where a byte limit cut it), and reads what was sniffed.
+ */
+static void
+parser_flush_sniff(fm_parser *p)
+{
+	int error;
+
+	if (p->status || p->mode != MODE_SNIFF)
+		return;
+	if ((error = parser_classify(p)) < 0 ||
+	    (error = parser_route(p, fm_buf_cstr(&p->sniff), p->sniff.size)) < 0)
+		parser_end(p, error, NULL);
+	parser_take_model_status(p);
+}
+
 /* --- public API ---------------------------------------------------------- */
 
 /* Copies s (NULL and "" give NULL); returns 0 or FM_ENOMEM. */
@@ -609,12 +626,13 @@ fm_parser_push(fm_parser *p, const void *data, size_t len)
 		return p->status;
 	room = p->limits.max_bytes - p->res.bytes;
 	if (len > room) {
-		fm_diag_set(&d, 0, 0, "the document is larger than %zu bytes", p->limits.max_bytes);
-		len = room;
-		error = fm__decoder_push(p->dec, data, len, parser_decoded, p);
-		p->res.bytes += len;
-		if (error < 0)
+		/* Read what fits, as if the document ended there, then stop. */
+		p->res.bytes += room;
+		if ((error = fm__decoder_push(p->dec, data, room, parser_decoded, p)) < 0 ||
+		    (error = fm__decoder_finish(p->dec, parser_decoded, p)) < 0)
 			parser_end(p, error, NULL);
+		parser_flush_sniff(p);
+		fm_diag_set(&d, 0, 0, "the document is larger than %zu bytes", p->limits.max_bytes);
 		parser_end(p, FM_ELIMIT, &d);
 		return p->status;
 	}
@@ -673,13 +691,7 @@ fm_parser_finish(fm_parser *p)
 	if (!p->status) {
 		if ((error = fm__decoder_finish(p->dec, parser_decoded, p)) < 0)
 			parser_end(p, error, NULL);
-		if (!p->status && p->mode == MODE_SNIFF) {
-			if ((error = parser_classify(p)) < 0)
-				parser_end(p, error, NULL);
-			else if ((error = parser_route(p, fm_buf_cstr(&p->sniff), p->sniff.size)) < 0)
-				parser_end(p, error, NULL);
-			parser_take_model_status(p);
-		}
+		parser_flush_sniff(p);
 	}
 	if (p->mode != MODE_DONE)
 		parser_finish_reader(p);
