@@ -134,29 +134,49 @@ model_attr(const char **atts, const char *local)
 	return NULL;
 }
 
-/* Splits an expanded name into its namespace code and local part. */
+/*
+ * Splits an expanded name into its namespace code and local part. A
+ * document uses a handful of namespaces on every element: the last few
+ * URIs are remembered as written, which spares the normalised lookup.
+ */
 static const char *
-model_split(const char *name, int *ns)
+model_split(fm__model *m, const char *name, int *ns)
 {
 	const char *sep = strchr(name, '\n');
+	model_nscache *c;
+	size_t len, i;
 
 	if (!sep) {
 		*ns = NS_RSS;
 		return name;
 	}
-	*ns = fm__names_ns(name, (size_t)(sep - name));
+	len = (size_t)(sep - name);
+	for (i = 0; i < MODEL_NSCACHE; i++) {
+		c = &m->nscache[i];
+		if (c->len == len && !memcmp(c->uri, name, len)) {
+			*ns = c->ns;
+			return sep + 1;
+		}
+	}
+	*ns = fm__names_ns(name, len);
+	if (len < sizeof(c->uri)) {
+		c = &m->nscache[m->nsnext++ % MODEL_NSCACHE];
+		memcpy(c->uri, name, len);
+		c->len = len;
+		c->ns = *ns;
+	}
 	return sep + 1;
 }
 
 /* Returns the value of attribute local in namespace ns (matched by URI), or NULL. */
 static const char *
-model_attr_ns(const char **atts, int ns, const char *local)
+model_attr_ns(fm__model *m, const char **atts, int ns, const char *local)
 {
 	const char *l;
 	int ans;
 
 	for (; atts && atts[0]; atts += 2) {
-		l = model_split(atts[0], &ans);
+		l = model_split(m, atts[0], &ans);
 		if (l != atts[0] && ans == ns && !strcmp(l, local))
 			return atts[1];
 	}
@@ -642,7 +662,7 @@ model_root(fm__model *m, int ns, int el, const char *local, const char **atts)
 static void
 model_item_start(fm__model *m, int el, const char **atts)
 {
-	const char *about = model_attr_ns(atts, NS_RDF, "about");
+	const char *about = model_attr_ns(m, atts, NS_RDF, "about");
 
 	if (m->items >= m->limits.max_items) {
 		model_fail(m, FM_ELIMIT, "more than %zu items", m->limits.max_items);
@@ -742,7 +762,7 @@ model_start_el(fm__model *m, int ctx, const char *name, const char **atts)
 		model_push(m, EL_UNKNOWN, CTX_SKIP);
 		return;
 	}
-	local = model_split(name, &ns);
+	local = model_split(m, name, &ns);
 	el = fm__names_element(ns, local);
 	if (ctx == CTX_CAPTURE) {
 		if (model_push(m, el, CTX_CAPTURE) < 0 || m->cap_field < 0)
@@ -794,7 +814,7 @@ model_close_unended_item(fm__model *m, const char *name)
 	size_t d;
 	int ns, el;
 
-	local = model_split(name, &ns);
+	local = model_split(m, name, &ns);
 	el = fm__names_element(ns, local);
 	if (el != EL_ITEM && el != EL_ENTRY)
 		return;
@@ -840,7 +860,7 @@ model_pop(fm__model *m, const char *name)
 			m->cap_skipdiv = 0;
 		} else if ((m->cap_kind == TK_HTML || m->cap_kind == TK_XHTML) && name) {
 			int ns;
-			const char *local = model_split(name, &ns);
+			const char *local = model_split(m, name, &ns);
 			if (!fm__names_html_void(local)) {
 				model_cap_append(m, "</", 2, 0);
 				model_cap_append(m, local, strlen(local), 0);
@@ -866,7 +886,7 @@ fm__model_end(fm__model *m, const char *name)
 		return;
 	if (m->lenient) {
 		/* The recovery tokenizer may close an element we opened before it took over. */
-		local = model_split(name, &ns);
+		local = model_split(m, name, &ns);
 		el = fm__names_element(ns, local);
 		for (d = m->depth; d > 0 && m->stack[d - 1].el != el; d--)
 			;

@@ -50,6 +50,14 @@ typedef struct model_binding {
 	size_t depth;
 } model_binding;
 
+/* A namespace URI as written and its NS_ code (names.h). */
+#define MODEL_NSCACHE 4
+typedef struct model_nscache {
+	char uri[120];
+	size_t len;   /* 0: empty slot (the empty URI never reaches the cache) */
+	int ns;
+} model_nscache;
+
 /* The model; embedded in the parser, driven by expat or by the recovery tokenizer. */
 typedef struct fm__model {
 	fm_item_cb on_item;
@@ -62,6 +70,9 @@ typedef struct fm__model {
 	fm_diag warning;     /* the first warning */
 	unsigned long (*line)(void *ctx); /* where the tokenizer is, for messages */
 	void *line_ctx;
+
+	model_nscache nscache[MODEL_NSCACHE];
+	unsigned nsnext;
 
 	fm_format format;
 	int netscape;        /* DOCTYPE says Netscape RSS 0.91 */
