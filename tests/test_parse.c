@@ -492,7 +492,9 @@ Test(parse, atom10)
 	cr_assert_eq(it->ncats, 2);
 	PT_STR(it->cats[0], "news");
 	PT_STR(it->cats[1], "tech");
-	PT_STR(it->name, NULL);
+	/* RFC 4287 4.2.1: an entry without an author has the feed's. */
+	PT_STR(it->name, "Ann Author");
+	PT_STR(it->email, "ann@std.example.org");
 	pt_free(r);
 }
 

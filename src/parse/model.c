@@ -602,6 +602,14 @@ model_item_emit(fm__model *m)
 	it.author.name = S(MF_AUTHOR_NAME);
 	it.author.email = S(MF_AUTHOR_EMAIL);
 	it.author.uri = S(MF_AUTHOR_URI);
+	if (!it.author.name && !it.author.email && !it.author.uri &&
+	    (m->format == FM_FORMAT_ATOM10 || m->format == FM_FORMAT_ATOM03 || m->format == FM_FORMAT_ATOM)) {
+		/* RFC 4287 4.2.1: an entry without an author has the feed's. */
+		const model_record *f = &m->feed;
+		it.author.name = f->str[MF_AUTHOR_NAME].size ? f->str[MF_AUTHOR_NAME].ptr : NULL;
+		it.author.email = f->str[MF_AUTHOR_EMAIL].size ? f->str[MF_AUTHOR_EMAIL].ptr : NULL;
+		it.author.uri = f->str[MF_AUTHOR_URI].size ? f->str[MF_AUTHOR_URI].ptr : NULL;
+	}
 	it.summary = S(MF_SUMMARY);
 	it.content = S(MF_CONTENT);
 	it.categories = m->catv;
