@@ -34,7 +34,8 @@ fm_buf_append(fm_buf *buf, const void *data, size_t len)
 {
 	int error;
 
-	if ((error = fm_buf_grow(buf, len)) < 0)
+	/* Most appends fit: skip the overflow arithmetic of fm_buf_grow. */
+	if (len >= buf->asize - buf->size && (error = fm_buf_grow(buf, len)) < 0)
 		return error;
 	if (len)
 		memcpy(buf->ptr + buf->size, data, len);
