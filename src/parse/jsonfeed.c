@@ -17,7 +17,7 @@
  * - max_depth counts nested arrays and objects: the top-level object is 1.
  */
 #include "parse/jsonfeed.h"
-#include "parse/textutil.h"
+#include "parse/html.h"
 #include "parse/url.h"
 #include "feedmerge/buf.h"
 #include "feedmerge/date.h"

@@ -8,6 +8,7 @@
  * on a tie. Items are handed out at their end tag and forgotten.
  */
 #include "parse/model.h"
+#include "parse/html.h"
 #include "parse/names.h"
 #include "parse/textutil.h"
 #include "parse/url.h"

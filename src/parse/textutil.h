@@ -20,21 +20,26 @@ int fm__person_split(const char *s, fm_buf *name, fm_buf *email);
  */
 int fm__base64_decode(fm_buf *out, const char *in, size_t len);
 
-/* Returns 1 when s (len bytes) looks like HTML markup: a known tag or an entity reference. */
-int fm__looks_like_html(const char *s, size_t len);
-
-/*
- * Appends the text of an HTML fragment to out: tags dropped (script and
- * style with their content), character references decoded (named, decimal,
- * hex), runs of white space collapsed to one space, ends trimmed.
- * Returns 0 or FM_ENOMEM.
- */
-int fm__html_to_text(fm_buf *out, const char *html, size_t len);
-
-/* Appends s escaped for HTML text and attributes (&, <, >, ") to out; returns 0 or FM_ENOMEM. */
-int fm__html_escape(fm_buf *out, const char *s, size_t len);
-
 /* Appends s with leading and trailing ASCII space removed and inner runs collapsed to one space; 0 or FM_ENOMEM. */
 int fm__collapse_space(fm_buf *out, const char *s, size_t len);
+
+/*
+ * ASCII helpers shared with html.c (locale-free, unlike <ctype.h>).
+ */
+
+/* Returns 1 for ASCII white space (space, tab, LF, CR, FF), else 0. */
+int fm__text_is_space(int c);
+
+/* Returns c in lower case (ASCII letters only; every other value unchanged). */
+int fm__text_lower(int c);
+
+/* Returns 1 when a[0..n) equals the lower-case b[0..n), ignoring ASCII case; both are borrowed. */
+int fm__text_case_eq(const char *a, const char *b, size_t n);
+
+/* Narrows the borrowed range *p, *n to exclude leading and trailing ASCII white space. */
+void fm__text_trim(const char **p, size_t *n);
+
+/* Truncates out back to size (undoing a partial append after a failure) and returns error unchanged. */
+int fm__text_rollback(fm_buf *out, size_t size, int error);
 
 #endif

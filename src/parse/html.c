@@ -1,0 +1,924 @@
+/*
+ * html.c - the HTML a feed carries in its text: detecting it, flattening it
+ * to plain text, escaping text into it, making its URLs absolute.
+ *
+ * Everything here works on byte ranges, never reads past the length it is
+ * given, and makes one pass over its input (the HTML scanner included: an
+ * unterminated tag, comment or script is dropped to the end, not rescanned).
+ * Character classes are ASCII-only on purpose: <ctype.h> depends on the
+ * locale and on the sign of char.
+ *
+ * On failure every function leaves its output buffer as it found it.
+ */
+#include "parse/html.h"
+#include "parse/textutil.h"
+#include "parse/entities.h"
+#include "parse/url.h"
+#include "feedmerge/error.h"
+
+#include <assert.h>
+#include <string.h>
+
+/* Longest tag name worth comparing against the tables below ("blockquote" is 10). */
+#define HTML_TAG_MAX 16
+
+/* Returns 1 when s[0..n) is in one of the sorted tables below. */
+#define HTML_IN(table, s, n) \
+	html_in_list((table), sizeof(table) / sizeof(*(table)), (s), (n))
+
+/* Longest HTML5 reference name (CounterClockwiseContourIntegral). */
+#define HTML_ENTITY_MAX 32
+
+/*
+ * References HTML still decodes without the ';' (the WHATWG "legacy" names:
+ * the HTML 4 Latin-1 set plus upper-case AMP, COPY, GT, LT, QUOT and REG).
+ * Sorted bytewise for binary search.
+ */
+static const char *const html_legacy[] = {
+	"AElig", "AMP", "Aacute", "Acirc", "Agrave", "Aring", "Atilde", "Auml",
+	"COPY", "Ccedil", "ETH", "Eacute", "Ecirc", "Egrave", "Euml", "GT",
+	"Iacute", "Icirc", "Igrave", "Iuml", "LT", "Ntilde", "Oacute", "Ocirc",
+	"Ograve", "Oslash", "Otilde", "Ouml", "QUOT", "REG", "THORN", "Uacute",
+	"Ucirc", "Ugrave", "Uuml", "Yacute", "aacute", "acirc", "acute", "aelig",
+	"agrave", "amp", "aring", "atilde", "auml", "brvbar", "ccedil", "cedil",
+	"cent", "copy", "curren", "deg", "divide", "eacute", "ecirc", "egrave",
+	"eth", "euml", "frac12", "frac14", "frac34", "gt", "iacute", "icirc",
+	"iexcl", "igrave", "iquest", "iuml", "laquo", "lt", "macr", "micro",
+	"middot", "nbsp", "not", "ntilde", "oacute", "ocirc", "ograve", "ordf",
+	"ordm", "oslash", "otilde", "ouml", "para", "plusmn", "pound", "quot",
+	"raquo", "reg", "sect", "shy", "sup1", "sup2", "sup3", "szlig", "thorn",
+	"times", "uacute", "ucirc", "ugrave", "uml", "uuml", "yacute", "yen",
+	"yuml"
+};
+
+/* Elements whose start or end tag separates words in plain text. Sorted. */
+static const char *const html_block_tags[] = {
+	"address", "article", "aside", "blockquote", "body", "br", "caption",
+	"center", "dd", "details", "dialog", "div", "dl", "dt", "fieldset",
+	"figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5",
+	"h6", "header", "hgroup", "hr", "html", "li", "main", "nav", "ol",
+	"option", "p", "pre", "section", "summary", "table", "tbody", "td",
+	"tfoot", "th", "thead", "title", "tr", "ul"
+};
+
+/* Elements whose end tag marks text as HTML in fm__looks_like_html. Sorted. */
+static const char *const html_end_tags[] = {
+	"a", "abbr", "acronym", "article", "aside", "b", "big", "blockquote",
+	"body", "caption", "center", "cite", "code", "dd", "del", "dfn", "div",
+	"dl", "dt", "em", "figcaption", "figure", "font", "footer", "h1", "h2",
+	"h3", "h4", "h5", "h6", "header", "html", "i", "ins", "kbd", "li",
+	"mark", "nav", "ol", "p", "pre", "q", "s", "samp", "section", "small",
+	"span", "strike", "strong", "sub", "sup", "table", "td", "th", "tr",
+	"tt", "u", "ul", "var"
+};
+
+/* Void elements that mark text as HTML on their own. Sorted. */
+static const char *const html_void_tags[] = {
+	"br", "hr", "img", "wbr"
+};
+
+/* What HTML maps numeric references 0x80-0x9F to (windows-1252). */
+static const unsigned short html_cp1252[32] = {
+	0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+	0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
+	0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178
+};
+
+/* The output of fm__html_to_text, with white space held back until a character follows it. */
+struct html_text {
+	fm_buf *out;
+	int pending; /* white space seen since the last character */
+	int started; /* a character has been appended */
+};
+
+/* Returns 1 for an ASCII letter. */
+static int
+html_is_alpha(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Returns 1 for an ASCII digit. */
+static int
+html_is_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Returns 1 for an ASCII letter or digit. */
+static int
+html_is_alnum(int c)
+{
+	return html_is_alpha(c) || html_is_digit(c);
+}
+
+/* Returns the value of a hex digit, or -1. */
+static int
+html_hex_value(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Returns 1 when s[0..len) is one of the n sorted strings in list. */
+static int
+html_in_list(const char *const *list, size_t n, const char *s, size_t len)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		size_t mlen = strlen(list[mid]);
+		int c = memcmp(s, list[mid], len < mlen ? len : mlen);
+
+		if (c == 0)
+			c = len < mlen ? -1 : len > mlen;
+		if (c == 0)
+			return 1;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return 0;
+}
+
+/* Returns the number of bytes of cp's UTF-8 encoding written to b (1-4). */
+static size_t
+html_utf8(char *b, unsigned long cp)
+{
+	if (cp < 0x80) {
+		b[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		b[0] = (char)(0xC0 | (cp >> 6));
+		b[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		b[0] = (char)(0xE0 | (cp >> 12));
+		b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		b[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	b[0] = (char)(0xF0 | (cp >> 18));
+	b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+	b[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+	b[3] = (char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+/*
+ * Returns the code point a numeric reference stands for, as HTML decodes it:
+ * 0x80-0x9F through windows-1252, and U+FFFD for 0, surrogates, values past
+ * U+10FFFF and (our choice, not HTML's) control characters other than white
+ * space, which have no business in feed text.
+ */
+static unsigned long
+html_numeric_cp(unsigned long cp)
+{
+	if (cp >= 0x80 && cp <= 0x9F)
+		cp = html_cp1252[cp - 0x80];
+	if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0xFFFD;
+	if ((cp < 0x20 && !fm__text_is_space((int)cp)) ||
+	    (cp >= 0x7F && cp <= 0x9F))
+		return 0xFFFD;
+	return cp;
+}
+
+/* Notes white space in the text; it is written only if a character follows. */
+static void
+html_text_space(struct html_text *t)
+{
+	if (t->started)
+		t->pending = 1;
+}
+
+/* Appends p[0..n) (no white space in it) after any pending space; returns 0 or FM_ENOMEM. */
+static int
+html_text_put(struct html_text *t, const char *p, size_t n)
+{
+	int error;
+
+	if (t->pending) {
+		if ((error = fm_buf_putc(t->out, ' ')) < 0)
+			return error;
+		t->pending = 0;
+	}
+	t->started = 1;
+	return fm_buf_append(t->out, p, n);
+}
+
+/*
+ * Appends a run of character data, collapsing white space (U+00A0 counts as
+ * white space) and dropping NUL bytes; returns 0 or FM_ENOMEM.
+ */
+static int
+html_text_chars(struct html_text *t, const char *p, size_t n)
+{
+	size_t i = 0, j;
+	int error;
+
+	while (i < n) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (fm__text_is_space(c)) {
+			html_text_space(t);
+			i++;
+			continue;
+		}
+		if (c == 0xC2 && i + 1 < n && (unsigned char)p[i + 1] == 0xA0) {
+			html_text_space(t);
+			i += 2;
+			continue;
+		}
+		if (c == '\0') {
+			i++;
+			continue;
+		}
+		for (j = i + 1; j < n; j++) {
+			c = (unsigned char)p[j];
+			if (fm__text_is_space(c) || c == 0xC2 || c == '\0')
+				break;
+		}
+		if ((error = html_text_put(t, p + i, j - i)) < 0)
+			return error;
+		i = j;
+	}
+	return 0;
+}
+
+/*
+ * Returns the index just past the '>' that ends the tag whose attributes
+ * start at s[i], or len when the tag is never closed. A '>' inside a quoted
+ * attribute value does not end the tag.
+ */
+static size_t
+html_tag_end(const char *s, size_t len, size_t i)
+{
+	const char *q;
+
+	while (i < len) {
+		if (s[i] == '>')
+			return i + 1;
+		if (s[i] != '=') {
+			i++;
+			continue;
+		}
+		i++;
+		while (i < len && fm__text_is_space((unsigned char)s[i]))
+			i++;
+		if (i < len && (s[i] == '"' || s[i] == '\'')) {
+			if (!(q = memchr(s + i + 1, s[i], len - i - 1)))
+				return len;
+			i = (size_t)(q - s) + 1;
+		}
+	}
+	return len;
+}
+
+/* Returns 1 for a byte that continues a tag name (anything but white space, '/' and '>'). */
+static int
+html_is_name_char(int c)
+{
+	return !fm__text_is_space(c) && c != '/' && c != '>';
+}
+
+/*
+ * Reads the tag name starting at s[i] into name, lower-cased, and returns
+ * the index after it. *nlen is the name's length, or 0 when it is too long
+ * to be any name we know; reading then stops early (the rest of the name is
+ * scanned once more as attributes at most, which keeps callers linear).
+ */
+static size_t
+html_tag_name(const char *s, size_t len, size_t i, char *name, size_t *nlen)
+{
+	size_t n = 0;
+
+	while (i < len && html_is_name_char((unsigned char)s[i])) {
+		if (n == HTML_TAG_MAX) {
+			*nlen = 0;
+			return i;
+		}
+		name[n++] = (char)fm__text_lower((unsigned char)s[i++]);
+	}
+	*nlen = n;
+	return i;
+}
+
+/*
+ * Returns the index just past the end tag "</name>" that closes a script or
+ * style element whose content starts at s[i], or len when there is none.
+ */
+static size_t
+html_rawtext_end(const char *s, size_t len, size_t i, const char *name, size_t nlen)
+{
+	const char *p;
+
+	while (i < len && (p = memchr(s + i, '<', len - i))) {
+		size_t k = (size_t)(p - s);
+
+		if (k + 2 + nlen <= len && s[k + 1] == '/' &&
+		    fm__text_case_eq(s + k + 2, name, nlen) &&
+		    (k + 2 + nlen == len || fm__text_is_space((unsigned char)s[k + 2 + nlen]) ||
+		     s[k + 2 + nlen] == '/' || s[k + 2 + nlen] == '>'))
+			return html_tag_end(s, len, k + 2 + nlen);
+		i = k + 1;
+	}
+	return len;
+}
+
+/*
+ * Returns the index just past the comment whose "<!--" starts at s[i]:
+ * after "-->", "--!>", or the abrupt "<!-->" and "<!--->", or len when the
+ * comment never ends.
+ */
+static size_t
+html_comment_end(const char *s, size_t len, size_t i)
+{
+	size_t k = i + 4;
+
+	if (k < len && s[k] == '>')
+		return k + 1;
+	if (k + 1 < len && s[k] == '-' && s[k + 1] == '>')
+		return k + 2;
+	for (; k + 2 < len; k++) {
+		if (s[k] != '-' || s[k + 1] != '-')
+			continue;
+		if (s[k + 2] == '>')
+			return k + 3;
+		if (k + 3 < len && s[k + 2] == '!' && s[k + 3] == '>')
+			return k + 4;
+	}
+	return len;
+}
+
+/* Returns the index just past the next '>' at or after s[i], or len. */
+static size_t
+html_bogus_end(const char *s, size_t len, size_t i)
+{
+	const char *p = i < len ? memchr(s + i, '>', len - i) : NULL;
+
+	return p ? (size_t)(p - s) + 1 : len;
+}
+
+/* Returns the index of the "]]>" that ends a CDATA section whose content starts at s[i], or len. */
+static size_t
+html_cdata_end(const char *s, size_t len, size_t i)
+{
+	for (; i + 2 < len; i++)
+		if (s[i] == ']' && s[i + 1] == ']' && s[i + 2] == '>')
+			return i;
+	return len;
+}
+
+/*
+ * Appends the content of the CDATA section whose "<![CDATA[" starts at
+ * s[*i] as text, undecoded (text that was wrapped twice on its way into the
+ * feed), and moves *i past its "]]>" or to len. Returns 0 or FM_ENOMEM.
+ */
+static int
+html_cdata(struct html_text *t, const char *s, size_t len, size_t *i)
+{
+	size_t start = *i + 9, k = html_cdata_end(s, len, start);
+
+	*i = k < len ? k + 3 : len;
+	return html_text_chars(t, s + start, k - start);
+}
+
+/*
+ * Handles the markup at s[*i] == '<' and moves *i past it: tags and
+ * comments are dropped, script and style with their content, block tags
+ * leave a space, CDATA sections become text, and a '<' that starts no
+ * markup is text. Returns 0 or FM_ENOMEM.
+ */
+static int
+html_markup(struct html_text *t, const char *s, size_t len, size_t *i)
+{
+	char name[HTML_TAG_MAX];
+	size_t k = *i + 1, nlen, end;
+
+	if (k < len && html_is_alpha((unsigned char)s[k])) {
+		k = html_tag_name(s, len, k, name, &nlen);
+		end = html_tag_end(s, len, k);
+		if ((nlen == 6 && memcmp(name, "script", 6) == 0) ||
+		    (nlen == 5 && memcmp(name, "style", 5) == 0))
+			end = html_rawtext_end(s, len, end, name, nlen);
+		else if (nlen && HTML_IN(html_block_tags, name, nlen))
+			html_text_space(t);
+		*i = end;
+		return 0;
+	}
+	if (k < len && s[k] == '/' && k + 1 < len) {
+		if (html_is_alpha((unsigned char)s[k + 1])) {
+			k = html_tag_name(s, len, k + 1, name, &nlen);
+			if (nlen && HTML_IN(html_block_tags, name, nlen))
+				html_text_space(t);
+			*i = html_tag_end(s, len, k);
+		} else {
+			/* "</>" and "</ ..." are dropped, as HTML does. */
+			*i = html_bogus_end(s, len, k + 1);
+		}
+		return 0;
+	}
+	if (k < len && s[k] == '!') {
+		if (len - k >= 3 && memcmp(s + k, "!--", 3) == 0) {
+			*i = html_comment_end(s, len, *i);
+			return 0;
+		}
+		if (len - k >= 8 && memcmp(s + k, "![CDATA[", 8) == 0)
+			return html_cdata(t, s, len, i);
+		*i = html_bogus_end(s, len, k + 1);
+		return 0;
+	}
+	if (k < len && s[k] == '?') {
+		*i = html_bogus_end(s, len, k + 1);
+		return 0;
+	}
+	(*i)++;
+	return html_text_put(t, "<", 1);
+}
+
+/*
+ * Appends an expansion or a decoded character; white space and U+00A0
+ * become a pending space. Returns 0 or FM_ENOMEM.
+ */
+static int
+html_text_ref(struct html_text *t, const char *v, size_t n)
+{
+	if ((n == 1 && fm__text_is_space((unsigned char)v[0])) ||
+	    (n == 2 && (unsigned char)v[0] == 0xC2 && (unsigned char)v[1] == 0xA0)) {
+		html_text_space(t);
+		return 0;
+	}
+	return html_text_put(t, v, n);
+}
+
+/*
+ * Decodes the character reference at s[*i] == '&' and moves *i past it.
+ * Numeric references may omit the ';' (HTML decodes "&#39" too). Named
+ * ones need it, except the legacy names, which are decoded without ';' only
+ * when no letter, digit or '=' follows: HTML's rule for attribute values,
+ * which keeps "?a=1&copy=2" in a URL intact. Returns the expansion (a
+ * static string, or u, which must hold 4 bytes) with its length in *vlen,
+ * or NULL, leaving *i alone, when the '&' starts no reference.
+ */
+static const char *
+html_ref_decode(const char *s, size_t len, size_t *i, char *u, size_t *vlen)
+{
+	size_t k = *i + 1, start;
+	unsigned long cp = 0;
+	const char *v;
+	int hex = 0, d;
+
+	if (k < len && s[k] == '#') {
+		k++;
+		if (k < len && (s[k] == 'x' || s[k] == 'X')) {
+			hex = 1;
+			k++;
+		}
+		for (start = k; k < len; k++) {
+			if (hex)
+				d = html_hex_value((unsigned char)s[k]);
+			else
+				d = html_is_digit((unsigned char)s[k]) ? s[k] - '0' : -1;
+			if (d < 0)
+				break;
+			cp = cp * (hex ? 16 : 10) + (unsigned long)d;
+			if (cp > 0x10FFFF)
+				cp = 0x110000; /* stays out of range without overflowing */
+		}
+		if (k > start) {
+			if (k < len && s[k] == ';')
+				k++;
+			*i = k;
+			*vlen = html_utf8(u, html_numeric_cp(cp));
+			return u;
+		}
+	} else if (k < len && html_is_alpha((unsigned char)s[k])) {
+		for (start = k; k < len && k - start <= HTML_ENTITY_MAX; k++)
+			if (!html_is_alnum((unsigned char)s[k]))
+				break;
+		if (k < len && s[k] == ';' &&
+		    (v = fm__html_entity(s + start, k - start, vlen))) {
+			*i = k + 1;
+			return v;
+		}
+		if ((k == len || (s[k] != '=' && !html_is_alnum((unsigned char)s[k]))) &&
+		    HTML_IN(html_legacy, s + start, k - start) &&
+		    (v = fm__html_entity(s + start, k - start, vlen))) {
+			*i = k;
+			return v;
+		}
+	}
+	return NULL;
+}
+
+/* Appends the reference at s[*i] == '&' decoded, or a literal '&', and moves *i past it; 0 or FM_ENOMEM. */
+static int
+html_reference(struct html_text *t, const char *s, size_t len, size_t *i)
+{
+	const char *v;
+	size_t vlen;
+	char u[4];
+
+	if ((v = html_ref_decode(s, len, i, u, &vlen)))
+		return html_text_ref(t, v, vlen);
+	(*i)++;
+	return html_text_put(t, "&", 1);
+}
+
+/* Appends the plain text of an HTML fragment; returns 0 or FM_ENOMEM (out unchanged). */
+int
+fm__html_to_text(fm_buf *out, const char *html, size_t len)
+{
+	struct html_text t = { out, 0, 0 };
+	size_t start = out->size, i = 0, j;
+	int error = 0;
+
+	assert(html || len == 0);
+	while (i < len && error == 0) {
+		if (html[i] == '<') {
+			error = html_markup(&t, html, len, &i);
+		} else if (html[i] == '&') {
+			error = html_reference(&t, html, len, &i);
+		} else {
+			for (j = i + 1; j < len; j++)
+				if (html[j] == '<' || html[j] == '&')
+					break;
+			error = html_text_chars(&t, html + i, j - i);
+			i = j;
+		}
+	}
+	return error < 0 ? fm__text_rollback(out, start, error) : 0;
+}
+
+/*
+ * Returns 1 when s[i] == '&' starts a reference that looks deliberate: a
+ * known name with its ';', or "&#digits;" / "&#xhex;".
+ */
+static int
+html_is_reference(const char *s, size_t len, size_t i)
+{
+	size_t k = i + 1, start;
+
+	if (k < len && s[k] == '#') {
+		k++;
+		if (k < len && (s[k] == 'x' || s[k] == 'X')) {
+			for (start = ++k; k < len && html_hex_value((unsigned char)s[k]) >= 0; k++)
+				;
+		} else {
+			for (start = k; k < len && html_is_digit((unsigned char)s[k]); k++)
+				;
+		}
+		return k > start && k < len && s[k] == ';';
+	}
+	for (start = k; k < len && k - start <= HTML_ENTITY_MAX; k++)
+		if (!html_is_alnum((unsigned char)s[k]))
+			break;
+	return k > start && k < len && s[k] == ';' &&
+	       fm__html_entity(s + start, k - start, NULL) != NULL;
+}
+
+/*
+ * Returns 1 when s looks like HTML: an end tag of a common element
+ * ("</p>", "</B >"), a br, hr, img or wbr tag ("<br>", "<br/>",
+ * "<img src=...>"), or a character reference ("&amp;", "&#8217;").
+ * A lone '<' or '&' ("5 < 6", "AT&T", "Q&A") is not enough. Never fails.
+ */
+int
+fm__looks_like_html(const char *s, size_t len)
+{
+	char name[HTML_TAG_MAX];
+	size_t i, k, nlen, last_gt = 0;
+
+	assert(s || len == 0);
+	for (i = len; i > 0; i--) {
+		if (s[i - 1] == '>') {
+			last_gt = i;
+			break;
+		}
+	}
+	for (i = 0; i < len; i++) {
+		if (s[i] == '&' && html_is_reference(s, len, i))
+			return 1;
+		if (s[i] != '<' || i + 1 >= len)
+			continue;
+		if (s[i + 1] == '/') {
+			if (i + 2 >= len || !html_is_alpha((unsigned char)s[i + 2]))
+				continue;
+			k = html_tag_name(s, len, i + 2, name, &nlen);
+			while (k < len && fm__text_is_space((unsigned char)s[k]))
+				k++;
+			if (nlen && k < len && s[k] == '>' &&
+			    HTML_IN(html_end_tags, name, nlen))
+				return 1;
+		} else if (html_is_alpha((unsigned char)s[i + 1])) {
+			k = html_tag_name(s, len, i + 1, name, &nlen);
+			if (!nlen || k >= len || !HTML_IN(html_void_tags, name, nlen))
+				continue;
+			if (s[k] == '>' || (s[k] == '/' && k + 1 < len && s[k + 1] == '>'))
+				return 1;
+			if (fm__text_is_space((unsigned char)s[k]) && last_gt > k)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* Appends s with &, <, > and " escaped; returns 0 or FM_ENOMEM (out unchanged). */
+int
+fm__html_escape(fm_buf *out, const char *s, size_t len)
+{
+	size_t start = out->size, i, j = 0;
+	const char *rep;
+	int error;
+
+	assert(s || len == 0);
+	for (i = 0; i < len; i++) {
+		switch (s[i]) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = "&quot;"; break;
+		default: continue;
+		}
+		if ((error = fm_buf_append(out, s + j, i - j)) < 0 ||
+		    (error = fm_buf_puts(out, rep)) < 0)
+			return fm__text_rollback(out, start, error);
+		j = i + 1;
+	}
+	if ((error = fm_buf_append(out, s + j, len - j)) < 0)
+		return fm__text_rollback(out, start, error);
+	return 0;
+}
+
+/* Attributes whose value is one URL, on whatever element they appear. Sorted. */
+static const char *const html_url_attrs[] = {
+	"action", "background", "cite", "href", "longdesc", "poster", "src", "usemap"
+};
+
+/* Elements whose content is text, not markup (raw text and RCDATA). Sorted. */
+static const char *const html_raw_tags[] = {
+	"iframe", "noembed", "noframes", "script", "style", "textarea", "title", "xmp"
+};
+
+/* fm__html_resolve_urls at work: what is copied so far, and scratch buffers. */
+struct html_res {
+	fm_buf *out;
+	const char *base;
+	size_t done;  /* html[0..done) is in out already */
+	fm_buf val;   /* an attribute value, references decoded */
+	fm_buf attr;  /* the value with its URLs resolved */
+	fm_buf url;   /* one URL, trimmed and NUL-terminated */
+	fm_buf abs;   /* its resolution */
+	int changed;  /* attr differs from val */
+};
+
+/* Returns 2 for srcset, 1 for another name in html_url_attrs, else 0; s[0..n) is a name in any case. */
+static int
+html_url_attr(const char *s, size_t n)
+{
+	char name[HTML_TAG_MAX];
+	size_t i;
+
+	if (n > sizeof(name))
+		return 0;
+	for (i = 0; i < n; i++)
+		name[i] = (char)fm__text_lower((unsigned char)s[i]);
+	if (n == 6 && memcmp(name, "srcset", 6) == 0)
+		return 2;
+	return HTML_IN(html_url_attrs, name, n);
+}
+
+/* Appends s[0..n) to out with its character references decoded; returns 0 or FM_ENOMEM. */
+static int
+html_decode(fm_buf *out, const char *s, size_t n)
+{
+	size_t i = 0, j, vlen;
+	const char *v;
+	char u[4];
+	int error = 0;
+
+	while (i < n && error == 0) {
+		if (s[i] == '&' && (v = html_ref_decode(s, n, &i, u, &vlen))) {
+			error = fm_buf_append(out, v, vlen);
+			continue;
+		}
+		for (j = i + 1; j < n && s[j] != '&'; j++)
+			;
+		error = fm_buf_append(out, s + i, j - i);
+		i = j;
+	}
+	return error;
+}
+
+/*
+ * Appends the URL u[0..n) to r->attr resolved against the base, or as it is
+ * when it is blank, a fragment ("#top": an in-page anchor should stay one),
+ * absolute (javascript: and data: included), holds a NUL, or libcurl cannot
+ * resolve it. Returns 0 or FM_ENOMEM.
+ */
+static int
+html_res_url(struct html_res *r, const char *u, size_t n)
+{
+	const char *p = u;
+	size_t m = n;
+	int error;
+
+	fm__text_trim(&p, &m);
+	fm_buf_clear(&r->url);
+	if (m == 0 || *p == '#' || memchr(p, '\0', m))
+		return fm_buf_append(&r->attr, u, n);
+	if ((error = fm_buf_append(&r->url, p, m)) < 0)
+		return error;
+	if (fm__url_is_absolute(r->url.ptr))
+		return fm_buf_append(&r->attr, u, n);
+	if ((error = fm__url_resolve(&r->abs, r->base, r->url.ptr)) < 0)
+		return error;
+	if (r->abs.size == m && memcmp(r->abs.ptr, p, m) == 0)
+		return fm_buf_append(&r->attr, u, n);
+	r->changed = 1;
+	return fm_buf_append(&r->attr, r->abs.ptr, r->abs.size);
+}
+
+/*
+ * Appends a srcset value s[0..n) to r->attr with the URL of each image
+ * candidate ("url [descriptor]", comma-separated; a comma ending the URL
+ * ends the candidate) resolved. Returns 0 or FM_ENOMEM.
+ */
+static int
+html_res_srcset(struct html_res *r, const char *s, size_t n)
+{
+	size_t i = 0, j, k, e;
+	int error = 0;
+
+	while (i < n && error == 0) {
+		for (j = i; j < n && (fm__text_is_space((unsigned char)s[j]) || s[j] == ','); j++)
+			;
+		for (e = j; e < n && !fm__text_is_space((unsigned char)s[e]); e++)
+			;
+		for (k = e; k > j && s[k - 1] == ','; k--)
+			;
+		if (k == e)
+			while (e < n && s[e] != ',')
+				e++;
+		if ((error = fm_buf_append(&r->attr, s + i, j - i)) == 0 &&
+		    (error = html_res_url(r, s + j, k - j)) == 0)
+			error = fm_buf_append(&r->attr, s + k, e - k);
+		i = e;
+	}
+	return error;
+}
+
+/*
+ * Resolves the value of a URL attribute written as s[q..end), quotes
+ * included. When that changes it, copies the HTML before it to out and
+ * writes the new value double-quoted and escaped. Returns 0 or FM_ENOMEM.
+ */
+static int
+html_res_value(struct html_res *r, const char *s, size_t q, size_t end, int srcset)
+{
+	size_t v = q, n = end - q;
+	int error;
+
+	if (n && (s[q] == '"' || s[q] == '\'')) {
+		v++;
+		n -= 2;
+	}
+	if (n == 0)
+		return 0;
+	fm_buf_clear(&r->val);
+	fm_buf_clear(&r->attr);
+	r->changed = 0;
+	if ((error = html_decode(&r->val, s + v, n)) < 0 ||
+	    (error = srcset ? html_res_srcset(r, r->val.ptr, r->val.size) :
+			      html_res_url(r, r->val.ptr, r->val.size)) < 0 ||
+	    !r->changed)
+		return error;
+	if ((error = fm_buf_append(r->out, s + r->done, q - r->done)) < 0 ||
+	    (error = fm_buf_putc(r->out, '"')) < 0 ||
+	    (error = fm__html_escape(r->out, r->attr.ptr, r->attr.size)) < 0 ||
+	    (error = fm_buf_putc(r->out, '"')) < 0)
+		return error;
+	r->done = end;
+	return 0;
+}
+
+/*
+ * Handles the start tag at s[*i] == '<' (a letter follows): resolves its URL
+ * attributes and moves *i past it and past the content of a raw text
+ * element. A tag that never ends, which HTML drops, is left as written.
+ * Attributes are read as the HTML tokenizer reads them. Returns 0 or FM_ENOMEM.
+ */
+static int
+html_res_tag(struct html_res *r, const char *s, size_t len, size_t *i)
+{
+	char name[HTML_TAG_MAX];
+	size_t mark = r->out->size, done = r->done, k, a, q, nlen;
+	const char *p;
+	int kind, error;
+
+	k = html_tag_name(s, len, *i + 1, name, &nlen);
+	while (k < len && html_is_name_char((unsigned char)s[k]))
+		k++; /* the rest of a name too long for the tables */
+	for (;;) {
+		while (k < len && (fm__text_is_space((unsigned char)s[k]) || s[k] == '/'))
+			k++;
+		if (k == len)
+			break;
+		if (s[k] == '>') {
+			*i = k + 1;
+			if (nlen && HTML_IN(html_raw_tags, name, nlen))
+				*i = html_rawtext_end(s, len, *i, name, nlen);
+			return 0;
+		}
+		/* A name runs to white space, '/', '>' or '=', but may start with '='. */
+		for (a = k++; k < len && html_is_name_char((unsigned char)s[k]) && s[k] != '='; k++)
+			;
+		kind = html_url_attr(s + a, k - a);
+		while (k < len && fm__text_is_space((unsigned char)s[k]))
+			k++;
+		if (k == len || s[k] != '=')
+			continue;
+		for (k++; k < len && fm__text_is_space((unsigned char)s[k]); k++)
+			;
+		q = k;
+		if (k < len && (s[k] == '"' || s[k] == '\'')) {
+			if (!(p = memchr(s + k + 1, s[k], len - k - 1)))
+				break;
+			k = (size_t)(p - s) + 1;
+		} else {
+			while (k < len && !fm__text_is_space((unsigned char)s[k]) && s[k] != '>')
+				k++;
+		}
+		if (kind && (error = html_res_value(r, s, q, k, kind == 2)) < 0)
+			return error;
+	}
+	r->done = done;
+	*i = len;
+	return fm__text_rollback(r->out, mark, 0);
+}
+
+/*
+ * Moves *i past the markup at s[*i] == '<', resolving URLs in a start tag.
+ * End tags, comments, CDATA sections, doctypes and processing instructions
+ * are skipped as written; a '<' that starts no markup is text. Returns 0 or
+ * FM_ENOMEM.
+ */
+static int
+html_res_markup(struct html_res *r, const char *s, size_t len, size_t *i)
+{
+	char name[HTML_TAG_MAX];
+	size_t k = *i + 1, nlen;
+
+	if (k < len && html_is_alpha((unsigned char)s[k]))
+		return html_res_tag(r, s, len, i);
+	if (k + 1 < len && s[k] == '/' && html_is_alpha((unsigned char)s[k + 1]))
+		*i = html_tag_end(s, len, html_tag_name(s, len, k + 1, name, &nlen));
+	else if (len - k >= 3 && memcmp(s + k, "!--", 3) == 0)
+		*i = html_comment_end(s, len, *i);
+	else if (len - k >= 8 && memcmp(s + k, "![CDATA[", 8) == 0)
+		*i = (k = html_cdata_end(s, len, k + 8)) < len ? k + 3 : len;
+	else if (k < len && (s[k] == '/' || s[k] == '!' || s[k] == '?'))
+		*i = html_bogus_end(s, len, k + 1);
+	else
+		*i = k;
+	return 0;
+}
+
+/*
+ * Appends html with the URL attributes of its start tags resolved against
+ * base; returns 0 or FM_ENOMEM (out unchanged then).
+ */
+int
+fm__html_resolve_urls(fm_buf *out, const char *html, size_t len, const char *base)
+{
+	struct html_res r = { out, base, 0, FM_BUF_INIT, FM_BUF_INIT, FM_BUF_INIT, FM_BUF_INIT, 0 };
+	size_t start = out->size, i = 0;
+	const char *p;
+	int error = 0;
+
+	assert(out && (html || len == 0));
+	if (!base || !*base || !len || !memchr(html, '<', len))
+		return fm_buf_append(out, html, len);
+	while (error == 0 && i < len && (p = memchr(html + i, '<', len - i))) {
+		i = (size_t)(p - html);
+		error = html_res_markup(&r, html, len, &i);
+	}
+	if (error == 0)
+		error = fm_buf_append(out, html + r.done, len - r.done);
+	fm_buf_dispose(&r.val);
+	fm_buf_dispose(&r.attr);
+	fm_buf_dispose(&r.url);
+	fm_buf_dispose(&r.abs);
+	return error < 0 ? fm__text_rollback(out, start, error) : 0;
+}
