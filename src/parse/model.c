@@ -473,14 +473,18 @@ model_cap_convert(fm__model *m, int field)
 	}
 	plain = field == MF_TITLE || field == MF_SUBTITLE;
 	if (field == MF_SUMMARY || field == MF_CONTENT) {
-		/* HTML fields: text becomes HTML, HTML stays as written. */
+		/*
+		 * HTML fields: text becomes HTML; HTML stays as written, but
+		 * for its links, made absolute so it reads the same wherever
+		 * it is republished.
+		 */
 		while (len && strchr(" \t\r\n", s[0]))
 			s++, len--;
 		while (len && strchr(" \t\r\n", s[len - 1]))
 			len--;
 		if (kind == TK_TEXT)
 			return fm__html_escape(&m->tmp, s, len);
-		return fm_buf_append(&m->tmp, s, len);
+		return fm__html_resolve_urls(&m->tmp, s, len, model_base(m));
 	}
 	if (plain && (kind == TK_HTML || kind == TK_XHTML ||
 		      (kind == TK_PLAIN && fm__looks_like_html(s, len))))
