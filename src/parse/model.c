@@ -8,6 +8,7 @@
  * on a tie. Items are handed out at their end tag and forgotten.
  */
 #include "parse/model.h"
+#include "parse/decode.h"
 #include "parse/html.h"
 #include "parse/names.h"
 #include "parse/textutil.h"
@@ -96,6 +97,13 @@ static const model_map model_maps[EL_COUNT] = {
 	[EL_URI] = { MF_AUTHOR_URI, 3, MF_AUTHOR_URI, 3, TK_PLAIN },
 };
 
+/*
+ * Real items carry a handful of categories and enclosures; these caps keep
+ * the duplicate checks (a linear scan each) bounded on hostile input.
+ */
+#define MODEL_MAX_CATEGORIES 256
+#define MODEL_MAX_ENCLOSURES 64
+
 static const char model_xml_ns[] = "http://www.w3.org/XML/1998/namespace\nbase";
 
 /* Sets the status that ends the parse, with a message; the first one wins. */
@@ -115,23 +123,43 @@ model_fail(fm__model *m, int status, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Counts a date that could not be read; the first one is kept with its line. */
-static void
-model_warn_date(fm__model *m, const char *date)
+/* Counts a value that had to be dropped; the first one is kept with its line. */
+static void __attribute__((format(printf, 2, 3)))
+model_warn(fm__model *m, const char *fmt, ...)
 {
 	unsigned long line = m->line ? m->line(m->line_ctx) : 0;
+	va_list ap;
 
-	if (m->warnings++ == 0)
-		fm_diag_set(&m->warning, line, 0, "unparseable date \"%.200s\"", date);
+	if (m->warnings++)
+		return;
+	m->warning.line = line;
+	m->warning.column = 0;
+	va_start(ap, fmt);
+	vsnprintf(m->warning.msg, sizeof(m->warning.msg), fmt, ap);
+	va_end(ap);
 }
 
-/* Returns the value of attribute local (no namespace) in atts, or NULL. */
+/* Returns value, or NULL (and ends the parse) when it is longer than max_field. */
 static const char *
-model_attr(const char **atts, const char *local)
+model_attr_value(fm__model *m, const char *local, const char *value)
+{
+	if (strlen(value) <= m->limits.max_field)
+		return value;
+	model_fail(m, FM_ELIMIT, "attribute %.40s is longer than %zu bytes", local, m->limits.max_field);
+	return NULL;
+}
+
+/*
+ * Returns the value of attribute local (no namespace) in atts, or NULL.
+ * Attribute values count against max_field like text does: a longer one
+ * ends the parse.
+ */
+static const char *
+model_attr(fm__model *m, const char **atts, const char *local)
 {
 	for (; atts && atts[0]; atts += 2)
 		if (!strcmp(atts[0], local))
-			return atts[1];
+			return model_attr_value(m, local, atts[1]);
 	return NULL;
 }
 
@@ -179,7 +207,7 @@ model_attr_ns(fm__model *m, const char **atts, int ns, const char *local)
 	for (; atts && atts[0]; atts += 2) {
 		l = model_split(m, atts[0], &ans);
 		if (l != atts[0] && ans == ns && !strcmp(l, local))
-			return atts[1];
+			return model_attr_value(m, local, atts[1]);
 	}
 	return NULL;
 }
@@ -218,7 +246,7 @@ model_record_dispose(model_record *r)
 	free(r->encs);
 }
 
-/* Grows an array of n elements of size sz to hold one more; returns 0 or FM_ENOMEM. */
+/* Grows an array of n elements of size sz to hold at least n + 1; returns 0 or FM_ENOMEM. */
 static int
 model_reserve(void **arr, size_t *alloc, size_t n, size_t sz)
 {
@@ -227,7 +255,9 @@ model_reserve(void **arr, size_t *alloc, size_t n, size_t sz)
 
 	if (n < *alloc)
 		return 0;
-	na = *alloc ? *alloc * 2 : 8;
+	for (na = *alloc ? *alloc : 8; na <= n; na *= 2)
+		if (na > SIZE_MAX / 2 / sz)
+			return FM_ENOMEM;
 	if (!(p = realloc(*arr, na * sz)))
 		return FM_ENOMEM;
 	*arr = p;
@@ -270,6 +300,10 @@ model_add_enclosure(fm__model *m, const char *url, const char *type, const char 
 
 	if (!url || !*url || model_resolve(m, url) < 0 || !m->tmp.size)
 		return;
+	if (r->nencs >= MODEL_MAX_ENCLOSURES) {
+		model_warn(m, "more than %d enclosures in one item; the rest dropped", MODEL_MAX_ENCLOSURES);
+		return;
+	}
 	for (i = 0; i < r->nencs; i++)
 		if (!strcmp(r->pool.ptr + r->encs[i].url, m->tmp.ptr))
 			return;
@@ -295,6 +329,10 @@ model_add_category(fm__model *m, const char *term, size_t len)
 	fm_buf_clear(&m->tmp);
 	if (fm__collapse_space(&m->tmp, term, len) < 0 || !m->tmp.size)
 		return;
+	if (r->ncats >= MODEL_MAX_CATEGORIES) {
+		model_warn(m, "more than %d categories in one item; the rest dropped", MODEL_MAX_CATEGORIES);
+		return;
+	}
 	for (i = 0; i < r->ncats; i++)
 		if (!strcmp(r->pool.ptr + r->cats[i], m->tmp.ptr))
 			return;
@@ -354,7 +392,13 @@ model_base_begin(fm__model *m, const char **atts)
 	for (; atts && atts[0]; atts += 2)
 		if (atts[0][0] == 'h' && !strcmp(atts[0], model_xml_ns))
 			base = atts[1];
-	if (!base || model_resolve(m, base) < 0)
+	if (!base)
+		return 0;
+	if (strlen(base) > m->limits.max_field) {
+		model_fail(m, FM_ELIMIT, "attribute xml:base is longer than %zu bytes", m->limits.max_field);
+		return 0;
+	}
+	if (model_resolve(m, base) < 0)
 		return 0;
 	if (model_reserve((void **)&m->bases, &m->abases, m->nbases, sizeof(*m->bases)) < 0 ||
 	    !(copy = strdup(fm_buf_cstr(&m->tmp))))
@@ -365,10 +409,10 @@ model_base_begin(fm__model *m, const char **atts)
 
 /* Decides how an Atom text construct reads (RFC 4287 3.1; Atom 0.3 "mode"). */
 static int
-model_atom_kind(const char **atts)
+model_atom_kind(fm__model *m, const char **atts)
 {
-	const char *type = model_attr(atts, "type");
-	const char *mode = model_attr(atts, "mode");
+	const char *type = model_attr(m, atts, "type");
+	const char *mode = model_attr(m, atts, "mode");
 	int html;
 
 	if (!type || !strcasecmp(type, "text") || !strcasecmp(type, "text/plain"))
@@ -407,9 +451,9 @@ model_capture(fm__model *m, int el, int field, int rank, int kind, const char **
 	}
 	m->cap_field = field;
 	m->cap_prio = rank;
-	m->cap_kind = kind == TK_ATOM ? model_atom_kind(atts) : kind;
+	m->cap_kind = kind == TK_ATOM ? model_atom_kind(m, atts) : kind;
 	if (el == EL_GUID) {
-		const char *pl = model_attr(atts, "isPermaLink");
+		const char *pl = model_attr(m, atts, "isPermaLink");
 		m->cap_permalink = !pl || strcasecmp(pl, "false");
 	}
 }
@@ -450,6 +494,32 @@ model_cap_start_tag(fm__model *m, const char *local, const char **atts)
 	model_cap_append(m, fm__names_html_void(local) ? " />" : ">", fm__names_html_void(local) ? 3 : 1, 0);
 }
 
+/* The decoder's sink for model_clean_utf8: appends to the buffer. */
+static int
+model_utf8_sink(const char *utf8, size_t len, void *payload)
+{
+	return fm_buf_append(payload, utf8, len);
+}
+
+/*
+ * Appends bytes to out as clean UTF-8, as the document decoder would make
+ * them (invalid bytes read as windows-1252, forbidden characters dropped).
+ * Returns 0 or a negative code.
+ */
+static int
+model_clean_utf8(fm_buf *out, const char *s, size_t len)
+{
+	fm__decoder *d;
+	int error;
+
+	if ((error = fm__decoder_new(&d, NULL, "utf-8")) < 0)
+		return error;
+	if ((error = fm__decoder_push(d, s, len, model_utf8_sink, out)) == 0)
+		error = fm__decoder_finish(d, model_utf8_sink, out);
+	fm__decoder_free(d);
+	return error;
+}
+
 /* Turns the captured text into the field's value (in m->tmp); returns 0 or FM_ENOMEM. */
 static int
 model_cap_convert(fm__model *m, int field)
@@ -460,11 +530,14 @@ model_cap_convert(fm__model *m, int field)
 
 	fm_buf_clear(&m->tmp);
 	if (kind == TK_B64HTML || kind == TK_B64TEXT) {
+		/* Decoded bytes are any bytes: they go through the UTF-8 repair too. */
 		fm_buf raw = FM_BUF_INIT;
-		if (fm__base64_decode(&raw, s, len) == 0) {
+		if (fm__base64_decode(&raw, s, len) == 0 &&
+		    model_clean_utf8(&m->tmp, raw.ptr ? raw.ptr : "", raw.size) == 0) {
 			fm_buf t = m->cap;
-			m->cap = raw;
-			raw = t;
+			m->cap = m->tmp;
+			m->tmp = t;
+			fm_buf_clear(&m->tmp);
 			s = fm_buf_cstr(&m->cap);
 			len = m->cap.size;
 		}
@@ -528,7 +601,7 @@ model_capture_end(fm__model *m)
 		if (!m->tmp.size)
 			return;
 		if (fm_date_parse(&t, m->tmp.ptr) < 0) {
-			model_warn_date(m, m->tmp.ptr);
+			model_warn(m, "unparseable date \"%.200s\"", m->tmp.ptr);
 			return;
 		}
 		if (r->prio[field] < m->cap_prio) {
@@ -559,8 +632,8 @@ model_capture_end(fm__model *m)
 static void
 model_atom_link(fm__model *m, const char **atts, int in_item)
 {
-	const char *rel = model_attr(atts, "rel");
-	const char *href = model_attr(atts, "href");
+	const char *rel = model_attr(m, atts, "rel");
+	const char *href = model_attr(m, atts, "href");
 	int rank = m->format == FM_FORMAT_ATOM10 || m->format == FM_FORMAT_ATOM03 ||
 		   m->format == FM_FORMAT_ATOM ? 3 : 2;
 
@@ -571,7 +644,7 @@ model_atom_link(fm__model *m, const char **atts, int in_item)
 		if (model_resolve(m, href) == 0)
 			model_set(m, model_rec(m), MF_LINK, rank);
 	} else if (in_item && !strcasecmp(rel, "enclosure")) {
-		model_add_enclosure(m, href, model_attr(atts, "type"), model_attr(atts, "length"));
+		model_add_enclosure(m, href, model_attr(m, atts, "type"), model_attr(m, atts, "length"));
 	}
 }
 
@@ -637,7 +710,7 @@ model_root(fm__model *m, int ns, int el, const char *local, const char **atts)
 
 	switch (el) {
 	case EL_RSS:
-		m->format = fm__names_rss_format(model_attr(atts, "version"), m->netscape);
+		m->format = fm__names_rss_format(model_attr(m, atts, "version"), m->netscape);
 		model_push(m, el, CTX_FEED);
 		break;
 	case EL_RDF:
@@ -645,7 +718,7 @@ model_root(fm__model *m, int ns, int el, const char *local, const char **atts)
 		model_push(m, el, CTX_FEED);
 		break;
 	case EL_FEED:
-		v = model_attr(atts, "version");
+		v = model_attr(m, atts, "version");
 		m->format = ns == NS_ATOM10 ? FM_FORMAT_ATOM10 :
 			    ns == NS_ATOM03 || (v && !strcmp(v, "0.3")) ? FM_FORMAT_ATOM03 :
 			    FM_FORMAT_ATOM;
@@ -723,19 +796,19 @@ model_field_start(fm__model *m, int ctx, int el, const char **atts)
 		break;
 	case EL_ENCLOSURE:
 		if (ctx == CTX_ITEM)
-			model_add_enclosure(m, model_attr(atts, "url"), model_attr(atts, "type"),
-					    model_attr(atts, "length"));
+			model_add_enclosure(m, model_attr(m, atts, "url"), model_attr(m, atts, "type"),
+					    model_attr(m, atts, "length"));
 		break;
 	case EL_MEDIA_CONTENT:
 		if (ctx == CTX_ITEM || ctx == CTX_MEDIA)
-			model_add_enclosure(m, model_attr(atts, "url"), model_attr(atts, "type"),
-					    model_attr(atts, "fileSize"));
+			model_add_enclosure(m, model_attr(m, atts, "url"), model_attr(m, atts, "type"),
+					    model_attr(m, atts, "fileSize"));
 		break;
 	case EL_ATOM_CATEGORY:
 		if (ctx == CTX_ITEM) {
-			const char *term = model_attr(atts, "term");
+			const char *term = model_attr(m, atts, "term");
 			if (!term)
-				term = model_attr(atts, "label");
+				term = model_attr(m, atts, "label");
 			if (term)
 				model_add_category(m, term, strlen(term));
 		}

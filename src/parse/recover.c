@@ -895,7 +895,7 @@ fm__recover_new(fm__recover **out, const fm__recover_handlers *h,
 	r->max_token = max_token < RECOVER_TOKEN_MIN ? RECOVER_TOKEN_MIN : max_token;
 	for (i = 0; i < RECOVER_BUCKETS; i++)
 		r->elems.top[i] = r->binds.top[i] = RECOVER_NONE;
-	for (b = bindings; b < bindings + nbindings && !error; b++) {
+	for (b = bindings; nbindings && b < bindings + nbindings && !error; b++) {
 		assert(b->prefix && b->uri);
 		if (!(error = recover_stack_push(&r->binds, b->prefix, strlen(b->prefix))))
 			error = fm_buf_append(&r->binds.strs, b->uri, strlen(b->uri) + 1);
