@@ -1,6 +1,8 @@
 /*
  * html.c - the HTML a feed carries in its text: detecting it, flattening it
- * to plain text, escaping text into it, making its URLs absolute.
+ * to plain text, escaping text into it. The tag, comment and reference
+ * scanners here are shared with htmlurl.c, which makes its URLs absolute
+ * (see htmlscan.h).
  *
  * Everything here works on byte ranges, never reads past the length it is
  * given, and makes one pass over its input (the HTML scanner included: an
@@ -11,20 +13,13 @@
  * On failure every function leaves its output buffer as it found it.
  */
 #include "parse/html.h"
+#include "parse/htmlscan.h"
 #include "parse/textutil.h"
 #include "parse/entities.h"
-#include "parse/url.h"
 #include "feedmerge/error.h"
 
 #include <assert.h>
 #include <string.h>
-
-/* Longest tag name worth comparing against the tables below ("blockquote" is 10). */
-#define HTML_TAG_MAX 16
-
-/* Returns 1 when s[0..n) is in one of the sorted tables below. */
-#define HTML_IN(table, s, n) \
-	html_in_list((table), sizeof(table) / sizeof(*(table)), (s), (n))
 
 /* Longest HTML5 reference name (CounterClockwiseContourIntegral). */
 #define HTML_ENTITY_MAX 32
@@ -93,8 +88,8 @@ struct html_text {
 };
 
 /* Returns 1 for an ASCII letter. */
-static int
-html_is_alpha(int c)
+int
+fm__html_is_alpha(int c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
@@ -110,7 +105,7 @@ html_is_digit(int c)
 static int
 html_is_alnum(int c)
 {
-	return html_is_alpha(c) || html_is_digit(c);
+	return fm__html_is_alpha(c) || html_is_digit(c);
 }
 
 /* Returns the value of a hex digit, or -1. */
@@ -127,8 +122,8 @@ html_hex_value(int c)
 }
 
 /* Returns 1 when s[0..len) is one of the n sorted strings in list. */
-static int
-html_in_list(const char *const *list, size_t n, const char *s, size_t len)
+int
+fm__html_in_list(const char *const *list, size_t n, const char *s, size_t len)
 {
 	size_t lo = 0, hi = n;
 
@@ -261,8 +256,8 @@ html_text_chars(struct html_text *t, const char *p, size_t n)
  * start at s[i], or len when the tag is never closed. A '>' inside a quoted
  * attribute value does not end the tag.
  */
-static size_t
-html_tag_end(const char *s, size_t len, size_t i)
+size_t
+fm__html_tag_end(const char *s, size_t len, size_t i)
 {
 	const char *q;
 
@@ -286,8 +281,8 @@ html_tag_end(const char *s, size_t len, size_t i)
 }
 
 /* Returns 1 for a byte that continues a tag name (anything but white space, '/' and '>'). */
-static int
-html_is_name_char(int c)
+int
+fm__html_is_name_char(int c)
 {
 	return !fm__text_is_space(c) && c != '/' && c != '>';
 }
@@ -298,12 +293,12 @@ html_is_name_char(int c)
  * to be any name we know; reading then stops early (the rest of the name is
  * scanned once more as attributes at most, which keeps callers linear).
  */
-static size_t
-html_tag_name(const char *s, size_t len, size_t i, char *name, size_t *nlen)
+size_t
+fm__html_tag_name(const char *s, size_t len, size_t i, char *name, size_t *nlen)
 {
 	size_t n = 0;
 
-	while (i < len && html_is_name_char((unsigned char)s[i])) {
+	while (i < len && fm__html_is_name_char((unsigned char)s[i])) {
 		if (n == HTML_TAG_MAX) {
 			*nlen = 0;
 			return i;
@@ -318,8 +313,8 @@ html_tag_name(const char *s, size_t len, size_t i, char *name, size_t *nlen)
  * Returns the index just past the end tag "</name>" that closes a script or
  * style element whose content starts at s[i], or len when there is none.
  */
-static size_t
-html_rawtext_end(const char *s, size_t len, size_t i, const char *name, size_t nlen)
+size_t
+fm__html_rawtext_end(const char *s, size_t len, size_t i, const char *name, size_t nlen)
 {
 	const char *p;
 
@@ -330,7 +325,7 @@ html_rawtext_end(const char *s, size_t len, size_t i, const char *name, size_t n
 		    fm__text_case_eq(s + k + 2, name, nlen) &&
 		    (k + 2 + nlen == len || fm__text_is_space((unsigned char)s[k + 2 + nlen]) ||
 		     s[k + 2 + nlen] == '/' || s[k + 2 + nlen] == '>'))
-			return html_tag_end(s, len, k + 2 + nlen);
+			return fm__html_tag_end(s, len, k + 2 + nlen);
 		i = k + 1;
 	}
 	return len;
@@ -341,8 +336,8 @@ html_rawtext_end(const char *s, size_t len, size_t i, const char *name, size_t n
  * after "-->", "--!>", or the abrupt "<!-->" and "<!--->", or len when the
  * comment never ends.
  */
-static size_t
-html_comment_end(const char *s, size_t len, size_t i)
+size_t
+fm__html_comment_end(const char *s, size_t len, size_t i)
 {
 	size_t k = i + 4;
 
@@ -362,8 +357,8 @@ html_comment_end(const char *s, size_t len, size_t i)
 }
 
 /* Returns the index just past the next '>' at or after s[i], or len. */
-static size_t
-html_bogus_end(const char *s, size_t len, size_t i)
+size_t
+fm__html_bogus_end(const char *s, size_t len, size_t i)
 {
 	const char *p = i < len ? memchr(s + i, '>', len - i) : NULL;
 
@@ -371,8 +366,8 @@ html_bogus_end(const char *s, size_t len, size_t i)
 }
 
 /* Returns the index of the "]]>" that ends a CDATA section whose content starts at s[i], or len. */
-static size_t
-html_cdata_end(const char *s, size_t len, size_t i)
+size_t
+fm__html_cdata_end(const char *s, size_t len, size_t i)
 {
 	for (; i + 2 < len; i++)
 		if (s[i] == ']' && s[i + 1] == ']' && s[i + 2] == '>')
@@ -388,7 +383,7 @@ html_cdata_end(const char *s, size_t len, size_t i)
 static int
 html_cdata(struct html_text *t, const char *s, size_t len, size_t *i)
 {
-	size_t start = *i + 9, k = html_cdata_end(s, len, start);
+	size_t start = *i + 9, k = fm__html_cdata_end(s, len, start);
 
 	*i = k < len ? k + 3 : len;
 	return html_text_chars(t, s + start, k - start);
@@ -406,41 +401,41 @@ html_markup(struct html_text *t, const char *s, size_t len, size_t *i)
 	char name[HTML_TAG_MAX];
 	size_t k = *i + 1, nlen, end;
 
-	if (k < len && html_is_alpha((unsigned char)s[k])) {
-		k = html_tag_name(s, len, k, name, &nlen);
-		end = html_tag_end(s, len, k);
+	if (k < len && fm__html_is_alpha((unsigned char)s[k])) {
+		k = fm__html_tag_name(s, len, k, name, &nlen);
+		end = fm__html_tag_end(s, len, k);
 		if ((nlen == 6 && memcmp(name, "script", 6) == 0) ||
 		    (nlen == 5 && memcmp(name, "style", 5) == 0))
-			end = html_rawtext_end(s, len, end, name, nlen);
+			end = fm__html_rawtext_end(s, len, end, name, nlen);
 		else if (nlen && HTML_IN(html_block_tags, name, nlen))
 			html_text_space(t);
 		*i = end;
 		return 0;
 	}
 	if (k < len && s[k] == '/' && k + 1 < len) {
-		if (html_is_alpha((unsigned char)s[k + 1])) {
-			k = html_tag_name(s, len, k + 1, name, &nlen);
+		if (fm__html_is_alpha((unsigned char)s[k + 1])) {
+			k = fm__html_tag_name(s, len, k + 1, name, &nlen);
 			if (nlen && HTML_IN(html_block_tags, name, nlen))
 				html_text_space(t);
-			*i = html_tag_end(s, len, k);
+			*i = fm__html_tag_end(s, len, k);
 		} else {
 			/* "</>" and "</ ..." are dropped, as HTML does. */
-			*i = html_bogus_end(s, len, k + 1);
+			*i = fm__html_bogus_end(s, len, k + 1);
 		}
 		return 0;
 	}
 	if (k < len && s[k] == '!') {
 		if (len - k >= 3 && memcmp(s + k, "!--", 3) == 0) {
-			*i = html_comment_end(s, len, *i);
+			*i = fm__html_comment_end(s, len, *i);
 			return 0;
 		}
 		if (len - k >= 8 && memcmp(s + k, "![CDATA[", 8) == 0)
 			return html_cdata(t, s, len, i);
-		*i = html_bogus_end(s, len, k + 1);
+		*i = fm__html_bogus_end(s, len, k + 1);
 		return 0;
 	}
 	if (k < len && s[k] == '?') {
-		*i = html_bogus_end(s, len, k + 1);
+		*i = fm__html_bogus_end(s, len, k + 1);
 		return 0;
 	}
 	(*i)++;
@@ -471,8 +466,8 @@ html_text_ref(struct html_text *t, const char *v, size_t n)
  * static string, or u, which must hold 4 bytes) with its length in *vlen,
  * or NULL, leaving *i alone, when the '&' starts no reference.
  */
-static const char *
-html_ref_decode(const char *s, size_t len, size_t *i, char *u, size_t *vlen)
+const char *
+fm__html_ref_decode(const char *s, size_t len, size_t *i, char *u, size_t *vlen)
 {
 	size_t k = *i + 1, start;
 	unsigned long cp = 0;
@@ -503,7 +498,7 @@ html_ref_decode(const char *s, size_t len, size_t *i, char *u, size_t *vlen)
 			*vlen = html_utf8(u, html_numeric_cp(cp));
 			return u;
 		}
-	} else if (k < len && html_is_alpha((unsigned char)s[k])) {
+	} else if (k < len && fm__html_is_alpha((unsigned char)s[k])) {
 		for (start = k; k < len && k - start <= HTML_ENTITY_MAX; k++)
 			if (!html_is_alnum((unsigned char)s[k]))
 				break;
@@ -530,7 +525,7 @@ html_reference(struct html_text *t, const char *s, size_t len, size_t *i)
 	size_t vlen;
 	char u[4];
 
-	if ((v = html_ref_decode(s, len, i, u, &vlen)))
+	if ((v = fm__html_ref_decode(s, len, i, u, &vlen)))
 		return html_text_ref(t, v, vlen);
 	(*i)++;
 	return html_text_put(t, "&", 1);
@@ -613,16 +608,16 @@ fm__looks_like_html(const char *s, size_t len)
 		if (s[i] != '<' || i + 1 >= len)
 			continue;
 		if (s[i + 1] == '/') {
-			if (i + 2 >= len || !html_is_alpha((unsigned char)s[i + 2]))
+			if (i + 2 >= len || !fm__html_is_alpha((unsigned char)s[i + 2]))
 				continue;
-			k = html_tag_name(s, len, i + 2, name, &nlen);
+			k = fm__html_tag_name(s, len, i + 2, name, &nlen);
 			while (k < len && fm__text_is_space((unsigned char)s[k]))
 				k++;
 			if (nlen && k < len && s[k] == '>' &&
 			    HTML_IN(html_end_tags, name, nlen))
 				return 1;
-		} else if (html_is_alpha((unsigned char)s[i + 1])) {
-			k = html_tag_name(s, len, i + 1, name, &nlen);
+		} else if (fm__html_is_alpha((unsigned char)s[i + 1])) {
+			k = fm__html_tag_name(s, len, i + 1, name, &nlen);
 			if (!nlen || k >= len || !HTML_IN(html_void_tags, name, nlen))
 				continue;
 			if (s[k] == '>' || (s[k] == '/' && k + 1 < len && s[k + 1] == '>'))
@@ -659,266 +654,4 @@ fm__html_escape(fm_buf *out, const char *s, size_t len)
 	if ((error = fm_buf_append(out, s + j, len - j)) < 0)
 		return fm__text_rollback(out, start, error);
 	return 0;
-}
-
-/* Attributes whose value is one URL, on whatever element they appear. Sorted. */
-static const char *const html_url_attrs[] = {
-	"action", "background", "cite", "href", "longdesc", "poster", "src", "usemap"
-};
-
-/* Elements whose content is text, not markup (raw text and RCDATA). Sorted. */
-static const char *const html_raw_tags[] = {
-	"iframe", "noembed", "noframes", "script", "style", "textarea", "title", "xmp"
-};
-
-/* fm__html_resolve_urls at work: what is copied so far, and scratch buffers. */
-struct html_res {
-	fm_buf *out;
-	const char *base;
-	size_t done;  /* html[0..done) is in out already */
-	fm_buf val;   /* an attribute value, references decoded */
-	fm_buf attr;  /* the value with its URLs resolved */
-	fm_buf url;   /* one URL, trimmed and NUL-terminated */
-	fm_buf abs;   /* its resolution */
-	int changed;  /* attr differs from val */
-};
-
-/* Returns 2 for srcset, 1 for another name in html_url_attrs, else 0; s[0..n) is a name in any case. */
-static int
-html_url_attr(const char *s, size_t n)
-{
-	char name[HTML_TAG_MAX];
-	size_t i;
-
-	if (n > sizeof(name))
-		return 0;
-	for (i = 0; i < n; i++)
-		name[i] = (char)fm__text_lower((unsigned char)s[i]);
-	if (n == 6 && memcmp(name, "srcset", 6) == 0)
-		return 2;
-	return HTML_IN(html_url_attrs, name, n);
-}
-
-/* Appends s[0..n) to out with its character references decoded; returns 0 or FM_ENOMEM. */
-static int
-html_decode(fm_buf *out, const char *s, size_t n)
-{
-	size_t i = 0, j, vlen;
-	const char *v;
-	char u[4];
-	int error = 0;
-
-	while (i < n && error == 0) {
-		if (s[i] == '&' && (v = html_ref_decode(s, n, &i, u, &vlen))) {
-			error = fm_buf_append(out, v, vlen);
-			continue;
-		}
-		for (j = i + 1; j < n && s[j] != '&'; j++)
-			;
-		error = fm_buf_append(out, s + i, j - i);
-		i = j;
-	}
-	return error;
-}
-
-/*
- * Appends the URL u[0..n) to r->attr resolved against the base, or as it is
- * when it is blank, a fragment ("#top": an in-page anchor should stay one),
- * absolute (javascript: and data: included), holds a NUL, or libcurl cannot
- * resolve it. Returns 0 or FM_ENOMEM.
- */
-static int
-html_res_url(struct html_res *r, const char *u, size_t n)
-{
-	const char *p = u;
-	size_t m = n;
-	int error;
-
-	fm__text_trim(&p, &m);
-	fm_buf_clear(&r->url);
-	if (m == 0 || *p == '#' || memchr(p, '\0', m))
-		return fm_buf_append(&r->attr, u, n);
-	if ((error = fm_buf_append(&r->url, p, m)) < 0)
-		return error;
-	if (fm__url_is_absolute(r->url.ptr))
-		return fm_buf_append(&r->attr, u, n);
-	if ((error = fm__url_resolve(&r->abs, r->base, r->url.ptr)) < 0)
-		return error;
-	if (r->abs.size == m && memcmp(r->abs.ptr, p, m) == 0)
-		return fm_buf_append(&r->attr, u, n);
-	r->changed = 1;
-	return fm_buf_append(&r->attr, r->abs.ptr, r->abs.size);
-}
-
-/*
- * Appends a srcset value s[0..n) to r->attr with the URL of each image
- * candidate ("url [descriptor]", comma-separated; a comma ending the URL
- * ends the candidate) resolved. Returns 0 or FM_ENOMEM.
- */
-static int
-html_res_srcset(struct html_res *r, const char *s, size_t n)
-{
-	size_t i = 0, j, k, e;
-	int error = 0;
-
-	while (i < n && error == 0) {
-		for (j = i; j < n && (fm__text_is_space((unsigned char)s[j]) || s[j] == ','); j++)
-			;
-		for (e = j; e < n && !fm__text_is_space((unsigned char)s[e]); e++)
-			;
-		for (k = e; k > j && s[k - 1] == ','; k--)
-			;
-		if (k == e)
-			while (e < n && s[e] != ',')
-				e++;
-		if ((error = fm_buf_append(&r->attr, s + i, j - i)) == 0 &&
-		    (error = html_res_url(r, s + j, k - j)) == 0)
-			error = fm_buf_append(&r->attr, s + k, e - k);
-		i = e;
-	}
-	return error;
-}
-
-/*
- * Resolves the value of a URL attribute written as s[q..end), quotes
- * included. When that changes it, copies the HTML before it to out and
- * writes the new value double-quoted and escaped. Returns 0 or FM_ENOMEM.
- */
-static int
-html_res_value(struct html_res *r, const char *s, size_t q, size_t end, int srcset)
-{
-	size_t v = q, n = end - q;
-	int error;
-
-	if (n && (s[q] == '"' || s[q] == '\'')) {
-		v++;
-		n -= 2;
-	}
-	if (n == 0)
-		return 0;
-	fm_buf_clear(&r->val);
-	fm_buf_clear(&r->attr);
-	r->changed = 0;
-	if ((error = html_decode(&r->val, s + v, n)) < 0 ||
-	    (error = srcset ? html_res_srcset(r, r->val.ptr, r->val.size) :
-			      html_res_url(r, r->val.ptr, r->val.size)) < 0 ||
-	    !r->changed)
-		return error;
-	if ((error = fm_buf_append(r->out, s + r->done, q - r->done)) < 0 ||
-	    (error = fm_buf_putc(r->out, '"')) < 0 ||
-	    (error = fm__html_escape(r->out, r->attr.ptr, r->attr.size)) < 0 ||
-	    (error = fm_buf_putc(r->out, '"')) < 0)
-		return error;
-	r->done = end;
-	return 0;
-}
-
-/*
- * Handles the start tag at s[*i] == '<' (a letter follows): resolves its URL
- * attributes and moves *i past it and past the content of a raw text
- * element. A tag that never ends, which HTML drops, is left as written.
- * Attributes are read as the HTML tokenizer reads them. Returns 0 or FM_ENOMEM.
- */
-static int
-html_res_tag(struct html_res *r, const char *s, size_t len, size_t *i)
-{
-	char name[HTML_TAG_MAX];
-	size_t mark = r->out->size, done = r->done, k, a, q, nlen;
-	const char *p;
-	int kind, error;
-
-	k = html_tag_name(s, len, *i + 1, name, &nlen);
-	while (k < len && html_is_name_char((unsigned char)s[k]))
-		k++; /* the rest of a name too long for the tables */
-	for (;;) {
-		while (k < len && (fm__text_is_space((unsigned char)s[k]) || s[k] == '/'))
-			k++;
-		if (k == len)
-			break;
-		if (s[k] == '>') {
-			*i = k + 1;
-			if (nlen && HTML_IN(html_raw_tags, name, nlen))
-				*i = html_rawtext_end(s, len, *i, name, nlen);
-			return 0;
-		}
-		/* A name runs to white space, '/', '>' or '=', but may start with '='. */
-		for (a = k++; k < len && html_is_name_char((unsigned char)s[k]) && s[k] != '='; k++)
-			;
-		kind = html_url_attr(s + a, k - a);
-		while (k < len && fm__text_is_space((unsigned char)s[k]))
-			k++;
-		if (k == len || s[k] != '=')
-			continue;
-		for (k++; k < len && fm__text_is_space((unsigned char)s[k]); k++)
-			;
-		q = k;
-		if (k < len && (s[k] == '"' || s[k] == '\'')) {
-			if (!(p = memchr(s + k + 1, s[k], len - k - 1)))
-				break;
-			k = (size_t)(p - s) + 1;
-		} else {
-			while (k < len && !fm__text_is_space((unsigned char)s[k]) && s[k] != '>')
-				k++;
-		}
-		if (kind && (error = html_res_value(r, s, q, k, kind == 2)) < 0)
-			return error;
-	}
-	r->done = done;
-	*i = len;
-	return fm__text_rollback(r->out, mark, 0);
-}
-
-/*
- * Moves *i past the markup at s[*i] == '<', resolving URLs in a start tag.
- * End tags, comments, CDATA sections, doctypes and processing instructions
- * are skipped as written; a '<' that starts no markup is text. Returns 0 or
- * FM_ENOMEM.
- */
-static int
-html_res_markup(struct html_res *r, const char *s, size_t len, size_t *i)
-{
-	char name[HTML_TAG_MAX];
-	size_t k = *i + 1, nlen;
-
-	if (k < len && html_is_alpha((unsigned char)s[k]))
-		return html_res_tag(r, s, len, i);
-	if (k + 1 < len && s[k] == '/' && html_is_alpha((unsigned char)s[k + 1]))
-		*i = html_tag_end(s, len, html_tag_name(s, len, k + 1, name, &nlen));
-	else if (len - k >= 3 && memcmp(s + k, "!--", 3) == 0)
-		*i = html_comment_end(s, len, *i);
-	else if (len - k >= 8 && memcmp(s + k, "![CDATA[", 8) == 0)
-		*i = (k = html_cdata_end(s, len, k + 8)) < len ? k + 3 : len;
-	else if (k < len && (s[k] == '/' || s[k] == '!' || s[k] == '?'))
-		*i = html_bogus_end(s, len, k + 1);
-	else
-		*i = k;
-	return 0;
-}
-
-/*
- * Appends html with the URL attributes of its start tags resolved against
- * base; returns 0 or FM_ENOMEM (out unchanged then).
- */
-int
-fm__html_resolve_urls(fm_buf *out, const char *html, size_t len, const char *base)
-{
-	struct html_res r = { out, base, 0, FM_BUF_INIT, FM_BUF_INIT, FM_BUF_INIT, FM_BUF_INIT, 0 };
-	size_t start = out->size, i = 0;
-	const char *p;
-	int error = 0;
-
-	assert(out && (html || len == 0));
-	if (!base || !*base || !len || !memchr(html, '<', len))
-		return fm_buf_append(out, html, len);
-	while (error == 0 && i < len && (p = memchr(html + i, '<', len - i))) {
-		i = (size_t)(p - html);
-		error = html_res_markup(&r, html, len, &i);
-	}
-	if (error == 0)
-		error = fm_buf_append(out, html + r.done, len - r.done);
-	fm_buf_dispose(&r.val);
-	fm_buf_dispose(&r.attr);
-	fm_buf_dispose(&r.url);
-	fm_buf_dispose(&r.abs);
-	return error < 0 ? fm__text_rollback(out, start, error) : 0;
 }

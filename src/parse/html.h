@@ -1,4 +1,7 @@
-/* html.h - the HTML inside feed text: detecting, flattening, escaping (internal). */
+/*
+ * html.h - the HTML inside feed text: detecting, flattening, escaping
+ * (html.c), making its URLs absolute (htmlurl.c) (internal).
+ */
 #ifndef FM_PARSE_HTML_H
 #define FM_PARSE_HTML_H
 
