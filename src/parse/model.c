@@ -6,46 +6,21 @@
  * is looked up once (names.c); a table says which field it fills, with a
  * rank: a field keeps the value of its highest-ranked source, the first one
  * on a tie. Items are handed out at their end tag and forgotten.
+ *
+ * This file reads the elements: contexts, dispatch, xml:base, rollback.
+ * capture.c turns an element's text into a field's value; record.c keeps
+ * what an item or the feed has gathered and hands items out.
  */
-#include "parse/model.h"
-#include "parse/decode.h"
-#include "parse/html.h"
+#include "parse/model_int.h"
 #include "parse/names.h"
 #include "parse/textutil.h"
 #include "parse/url.h"
-#include "feedmerge/date.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-/* Contexts: how the children of an element are read. */
-enum {
-	CTX_DOC,     /* before the root */
-	CTX_FEED,    /* inside <rss> or <rdf:RDF> */
-	CTX_CHANNEL, /* inside <channel> or Atom <feed> */
-	CTX_ITEM,    /* inside <item> or <entry> */
-	CTX_PERSON,  /* inside <atom:author> */
-	CTX_MEDIA,   /* inside <media:group> */
-	CTX_CAPTURE, /* inside a field whose text is being captured */
-	CTX_SKIP     /* inside something we do not read (image, textInput, source) */
-};
-
-/* How captured text is read. */
-enum {
-	TK_PLAIN,   /* text; child tags ignored */
-	TK_HTML,    /* HTML source as text; naked child elements serialised */
-	TK_XHTML,   /* XML content: text escaped, child elements serialised */
-	TK_TEXT,    /* Atom type="text": text to be escaped for HTML fields */
-	TK_B64HTML, /* Atom 0.3 mode="base64" */
-	TK_B64TEXT,
-	TK_ATOM     /* an Atom text construct: decided by its attributes */
-};
-
-/* A list the captured text is added to, beside the string fields. */
-#define ML_CATEGORY MF_NFIELDS
 
 /* Where an element's text goes, in an item and in the feed; rank 0: nowhere. */
 typedef struct model_map {
@@ -97,18 +72,11 @@ static const model_map model_maps[EL_COUNT] = {
 	[EL_URI] = { MF_AUTHOR_URI, 3, MF_AUTHOR_URI, 3, TK_PLAIN },
 };
 
-/*
- * Real items carry a handful of categories and enclosures; these caps keep
- * the duplicate checks (a linear scan each) bounded on hostile input.
- */
-#define MODEL_MAX_CATEGORIES 256
-#define MODEL_MAX_ENCLOSURES 64
-
 static const char model_xml_ns[] = "http://www.w3.org/XML/1998/namespace\nbase";
 
 /* Sets the status that ends the parse, with a message; the first one wins. */
-static void __attribute__((format(printf, 3, 4)))
-model_fail(fm__model *m, int status, const char *fmt, ...)
+void __attribute__((format(printf, 3, 4)))
+fm__model_fail(fm__model *m, int status, const char *fmt, ...)
 {
 	unsigned long line = m->line ? m->line(m->line_ctx) : 0;
 	va_list ap;
@@ -124,8 +92,8 @@ model_fail(fm__model *m, int status, const char *fmt, ...)
 }
 
 /* Counts a value that had to be dropped; the first one is kept with its line. */
-static void __attribute__((format(printf, 2, 3)))
-model_warn(fm__model *m, const char *fmt, ...)
+void __attribute__((format(printf, 2, 3)))
+fm__model_warn(fm__model *m, const char *fmt, ...)
 {
 	unsigned long line = m->line ? m->line(m->line_ctx) : 0;
 	va_list ap;
@@ -145,7 +113,7 @@ model_attr_value(fm__model *m, const char *local, const char *value)
 {
 	if (strlen(value) <= m->limits.max_field)
 		return value;
-	model_fail(m, FM_ELIMIT, "attribute %.40s is longer than %zu bytes", local, m->limits.max_field);
+	fm__model_fail(m, FM_ELIMIT, "attribute %.40s is longer than %zu bytes", local, m->limits.max_field);
 	return NULL;
 }
 
@@ -154,8 +122,8 @@ model_attr_value(fm__model *m, const char *local, const char *value)
  * Attribute values count against max_field like text does: a longer one
  * ends the parse.
  */
-static const char *
-model_attr(fm__model *m, const char **atts, const char *local)
+const char *
+fm__model_attr(fm__model *m, const char **atts, const char *local)
 {
 	for (; atts && atts[0]; atts += 2)
 		if (!strcmp(atts[0], local))
@@ -213,162 +181,38 @@ model_attr_ns(fm__model *m, const char **atts, int ns, const char *local)
 }
 
 /* Returns the record fields go to: the open item, else the feed. */
-static model_record *
-model_rec(fm__model *m)
+model_record *
+fm__model_rec(fm__model *m)
 {
 	return m->in_item ? &m->item : &m->feed;
 }
 
-/* Empties a record for reuse, keeping its memory. */
-static void
-model_record_clear(model_record *r)
-{
-	int i;
-
-	for (i = 0; i < MF_NSTR; i++)
-		fm_buf_clear(&r->str[i]);
-	memset(r->prio, 0, sizeof(r->prio));
-	r->published = r->updated = 0;
-	fm_buf_clear(&r->pool);
-	r->ncats = r->nencs = 0;
-}
-
-/* Frees a record's memory. */
-static void
-model_record_dispose(model_record *r)
-{
-	int i;
-
-	for (i = 0; i < MF_NSTR; i++)
-		fm_buf_dispose(&r->str[i]);
-	fm_buf_dispose(&r->pool);
-	free(r->cats);
-	free(r->encs);
-}
-
-/* Grows an array of n elements of size sz to hold at least n + 1; returns 0 or FM_ENOMEM. */
-static int
-model_reserve(void **arr, size_t *alloc, size_t n, size_t sz)
-{
-	size_t na;
-	void *p;
-
-	if (n < *alloc)
-		return 0;
-	for (na = *alloc ? *alloc : 8; na <= n; na *= 2)
-		if (na > SIZE_MAX / 2 / sz)
-			return FM_ENOMEM;
-	if (!(p = realloc(*arr, na * sz)))
-		return FM_ENOMEM;
-	*arr = p;
-	*alloc = na;
-	return 0;
-}
-
-/* Copies s into the record's pool; returns its offset, or SIZE_MAX for NULL or on failure. */
-static size_t
-model_pool_add(model_record *r, const char *s)
-{
-	size_t off = r->pool.size;
-
-	if (!s || fm_buf_append(&r->pool, s, strlen(s) + 1) < 0)
-		return SIZE_MAX;
-	return off;
-}
-
 /* Returns the base URL in force. */
-static const char *
-model_base(const fm__model *m)
+const char *
+fm__model_base(const fm__model *m)
 {
 	return m->nbases ? m->bases[m->nbases - 1] : NULL;
 }
 
 /* Resolves ref against the base in force into m->tmp; returns 0 or FM_ENOMEM. */
-static int
-model_resolve(fm__model *m, const char *ref)
+int
+fm__model_resolve(fm__model *m, const char *ref)
 {
-	return fm__url_resolve(&m->tmp, model_base(m), ref);
-}
-
-/* Adds an enclosure unless one with the same URL is there; keeps the status on failure. */
-static void
-model_add_enclosure(fm__model *m, const char *url, const char *type, const char *length)
-{
-	model_record *r = &m->item;
-	model_enclosure *e;
-	size_t i;
-
-	if (!url || !*url || model_resolve(m, url) < 0 || !m->tmp.size)
-		return;
-	if (r->nencs >= MODEL_MAX_ENCLOSURES) {
-		model_warn(m, "more than %d enclosures in one item; the rest dropped", MODEL_MAX_ENCLOSURES);
-		return;
-	}
-	for (i = 0; i < r->nencs; i++)
-		if (!strcmp(r->pool.ptr + r->encs[i].url, m->tmp.ptr))
-			return;
-	if (model_reserve((void **)&r->encs, &r->aencs, r->nencs, sizeof(*r->encs)) < 0) {
-		model_fail(m, FM_ENOMEM, "out of memory");
-		return;
-	}
-	e = &r->encs[r->nencs++];
-	e->url = model_pool_add(r, m->tmp.ptr);
-	e->type = type && *type ? model_pool_add(r, type) : SIZE_MAX;
-	e->length = length && *length ? model_pool_add(r, length) : SIZE_MAX;
-	if (e->url == SIZE_MAX)
-		r->nencs--;
-}
-
-/* Adds a category term unless it is empty or already there. */
-static void
-model_add_category(fm__model *m, const char *term, size_t len)
-{
-	model_record *r = &m->item;
-	size_t i;
-
-	fm_buf_clear(&m->tmp);
-	if (fm__collapse_space(&m->tmp, term, len) < 0 || !m->tmp.size)
-		return;
-	if (r->ncats >= MODEL_MAX_CATEGORIES) {
-		model_warn(m, "more than %d categories in one item; the rest dropped", MODEL_MAX_CATEGORIES);
-		return;
-	}
-	for (i = 0; i < r->ncats; i++)
-		if (!strcmp(r->pool.ptr + r->cats[i], m->tmp.ptr))
-			return;
-	if (model_reserve((void **)&r->cats, &r->acats, r->ncats, sizeof(*r->cats)) < 0)
-		return;
-	if ((r->cats[r->ncats] = model_pool_add(r, m->tmp.ptr)) != SIZE_MAX)
-		r->ncats++;
-}
-
-/* Sets a string field from m->tmp when rank beats the field's current source. */
-static void
-model_set(fm__model *m, model_record *r, int field, int rank)
-{
-	fm_buf t;
-
-	if (!m->tmp.size || r->prio[field] >= rank)
-		return;
-	t = r->str[field];
-	r->str[field] = m->tmp;
-	m->tmp = t;
-	fm_buf_clear(&m->tmp);
-	r->prio[field] = (uint8_t)rank;
+	return fm__url_resolve(&m->tmp, fm__model_base(m), ref);
 }
 
 /* Pushes a frame; returns 0, or sets the status (depth limit, memory) and returns it. */
-static int
-model_push(fm__model *m, int el, int ctx)
+int
+fm__model_push(fm__model *m, int el, int ctx)
 {
 	model_frame *f;
 
 	if (m->depth >= m->limits.max_depth) {
-		model_fail(m, FM_ELIMIT, "elements nested deeper than %zu", m->limits.max_depth);
+		fm__model_fail(m, FM_ELIMIT, "elements nested deeper than %zu", m->limits.max_depth);
 		return m->status;
 	}
-	if (model_reserve((void **)&m->stack, &m->astack, m->depth, sizeof(*m->stack)) < 0) {
-		model_fail(m, FM_ENOMEM, "out of memory");
+	if (fm__model_reserve((void **)&m->stack, &m->astack, m->depth, sizeof(*m->stack)) < 0) {
+		fm__model_fail(m, FM_ENOMEM, "out of memory");
 		return m->status;
 	}
 	f = &m->stack[m->depth++];
@@ -395,245 +239,24 @@ model_base_begin(fm__model *m, const char **atts)
 	if (!base)
 		return 0;
 	if (strlen(base) > m->limits.max_field) {
-		model_fail(m, FM_ELIMIT, "attribute xml:base is longer than %zu bytes", m->limits.max_field);
+		fm__model_fail(m, FM_ELIMIT, "attribute xml:base is longer than %zu bytes", m->limits.max_field);
 		return 0;
 	}
-	if (model_resolve(m, base) < 0)
+	if (fm__model_resolve(m, base) < 0)
 		return 0;
-	if (model_reserve((void **)&m->bases, &m->abases, m->nbases, sizeof(*m->bases)) < 0 ||
+	if (fm__model_reserve((void **)&m->bases, &m->abases, m->nbases, sizeof(*m->bases)) < 0 ||
 	    !(copy = strdup(fm_buf_cstr(&m->tmp))))
 		return 0;
 	m->bases[m->nbases++] = copy;
 	return 1;
 }
 
-/* Decides how an Atom text construct reads (RFC 4287 3.1; Atom 0.3 "mode"). */
-static int
-model_atom_kind(fm__model *m, const char **atts)
-{
-	const char *type = model_attr(m, atts, "type");
-	const char *mode = model_attr(m, atts, "mode");
-	int html;
-
-	if (!type || !strcasecmp(type, "text") || !strcasecmp(type, "text/plain"))
-		html = 0;
-	else if (!strcasecmp(type, "html") || !strcasecmp(type, "text/html"))
-		html = 1;
-	else if (!strcasecmp(type, "xhtml") || !strcasecmp(type, "application/xhtml+xml"))
-		return mode && !strcasecmp(mode, "escaped") ? TK_HTML : TK_XHTML;
-	else
-		html = 0;
-	if (mode && !strcasecmp(mode, "base64"))
-		return html ? TK_B64HTML : TK_B64TEXT;
-	if (mode && !strcasecmp(mode, "escaped"))
-		return TK_HTML;
-	if (mode && !strcasecmp(mode, "xml") && type)
-		return TK_XHTML;
-	return html ? TK_HTML : TK_TEXT;
-}
-
-/* Starts capturing the text of the element el into field, read as kind. */
-static void
-model_capture(fm__model *m, int el, int field, int rank, int kind, const char **atts)
-{
-	model_record *r = model_rec(m);
-
-	if (model_push(m, el, CTX_CAPTURE) < 0)
-		return;
-	m->cap_depth = m->depth;
-	m->cap_el = el;
-	m->cap_skipdiv = 0;
-	fm_buf_clear(&m->cap);
-	/* A source ranked no higher than what the field has cannot win: skip it. */
-	if (field != ML_CATEGORY && r->prio[field] >= rank) {
-		m->cap_field = -1;
-		return;
-	}
-	m->cap_field = field;
-	m->cap_prio = rank;
-	m->cap_kind = kind == TK_ATOM ? model_atom_kind(m, atts) : kind;
-	if (el == EL_GUID) {
-		const char *pl = model_attr(m, atts, "isPermaLink");
-		m->cap_permalink = !pl || strcasecmp(pl, "false");
-	}
-}
-
-/* Appends captured bytes, enforcing max_field. */
-static void
-model_cap_append(fm__model *m, const char *s, size_t len, int escape)
-{
-	int error;
-
-	if (m->cap.size + len > m->limits.max_field) {
-		model_fail(m, FM_ELIMIT, "a field is longer than %zu bytes", m->limits.max_field);
-		return;
-	}
-	error = escape ? fm__html_escape(&m->cap, s, len) : fm_buf_append(&m->cap, s, len);
-	if (error < 0)
-		model_fail(m, FM_ENOMEM, "out of memory");
-}
-
-/* Serialises a start tag inside HTML/XHTML content. */
-static void
-model_cap_start_tag(fm__model *m, const char *local, const char **atts)
-{
-	const char *an, *sep;
-
-	model_cap_append(m, "<", 1, 0);
-	model_cap_append(m, local, strlen(local), 0);
-	for (; atts && atts[0]; atts += 2) {
-		an = atts[0];
-		if ((sep = strchr(an, '\n')))
-			an = sep + 1;  /* xml:lang and the like: keep the local name */
-		model_cap_append(m, " ", 1, 0);
-		model_cap_append(m, an, strlen(an), 0);
-		model_cap_append(m, "=\"", 2, 0);
-		model_cap_append(m, atts[1], strlen(atts[1]), 1);
-		model_cap_append(m, "\"", 1, 0);
-	}
-	model_cap_append(m, fm__names_html_void(local) ? " />" : ">", fm__names_html_void(local) ? 3 : 1, 0);
-}
-
-/* The decoder's sink for model_clean_utf8: appends to the buffer. */
-static int
-model_utf8_sink(const char *utf8, size_t len, void *payload)
-{
-	return fm_buf_append(payload, utf8, len);
-}
-
-/*
- * Appends bytes to out as clean UTF-8, as the document decoder would make
- * them (invalid bytes read as windows-1252, forbidden characters dropped).
- * Returns 0 or a negative code.
- */
-static int
-model_clean_utf8(fm_buf *out, const char *s, size_t len)
-{
-	fm__decoder *d;
-	int error;
-
-	if ((error = fm__decoder_new(&d, NULL, "utf-8")) < 0)
-		return error;
-	if ((error = fm__decoder_push(d, s, len, model_utf8_sink, out)) == 0)
-		error = fm__decoder_finish(d, model_utf8_sink, out);
-	fm__decoder_free(d);
-	return error;
-}
-
-/* Turns the captured text into the field's value (in m->tmp); returns 0 or FM_ENOMEM. */
-static int
-model_cap_convert(fm__model *m, int field)
-{
-	const char *s = fm_buf_cstr(&m->cap);
-	size_t len = m->cap.size;
-	int kind = m->cap_kind, plain, error;
-
-	fm_buf_clear(&m->tmp);
-	if (kind == TK_B64HTML || kind == TK_B64TEXT) {
-		/* Decoded bytes are any bytes: they go through the UTF-8 repair too. */
-		fm_buf raw = FM_BUF_INIT;
-		if (fm__base64_decode(&raw, s, len) == 0 &&
-		    model_clean_utf8(&m->tmp, raw.ptr ? raw.ptr : "", raw.size) == 0) {
-			fm_buf t = m->cap;
-			m->cap = m->tmp;
-			m->tmp = t;
-			fm_buf_clear(&m->tmp);
-			s = fm_buf_cstr(&m->cap);
-			len = m->cap.size;
-		}
-		fm_buf_dispose(&raw);
-		kind = kind == TK_B64HTML ? TK_HTML : TK_TEXT;
-	}
-	plain = field == MF_TITLE || field == MF_SUBTITLE;
-	if (field == MF_SUMMARY || field == MF_CONTENT) {
-		/*
-		 * HTML fields: text becomes HTML; HTML stays as written, but
-		 * for its links, made absolute so it reads the same wherever
-		 * it is republished.
-		 */
-		while (len && strchr(" \t\r\n", s[0]))
-			s++, len--;
-		while (len && strchr(" \t\r\n", s[len - 1]))
-			len--;
-		if (kind == TK_TEXT)
-			return fm__html_escape(&m->tmp, s, len);
-		return fm__html_resolve_urls(&m->tmp, s, len, model_base(m));
-	}
-	if (plain && (kind == TK_HTML || kind == TK_XHTML ||
-		      (kind == TK_PLAIN && fm__looks_like_html(s, len))))
-		return fm__html_to_text(&m->tmp, s, len);
-	if ((error = fm__collapse_space(&m->tmp, s, len)) < 0)
-		return error;
-	if (field == MF_LINK || field == MF_AUTHOR_URI) {
-		fm_buf_clear(&m->cap);
-		if ((error = fm_buf_append(&m->cap, m->tmp.ptr, m->tmp.size)) < 0)
-			return error;
-		return model_resolve(m, fm_buf_cstr(&m->cap));
-	}
-	return 0;
-}
-
-/* Returns 1 when s looks like an absolute http(s) URL. */
-static int
-model_is_http_url(const char *s)
-{
-	return !strncasecmp(s, "http://", 7) || !strncasecmp(s, "https://", 8);
-}
-
-/* Ends a capture: converts the text and stores it where it belongs. */
-static void
-model_capture_end(fm__model *m)
-{
-	model_record *r = model_rec(m);
-	int field = m->cap_field;
-	fm_time t;
-
-	m->cap_field = -1;
-	if (field < 0)
-		return;
-	if (field == ML_CATEGORY) {
-		model_add_category(m, fm_buf_cstr(&m->cap), m->cap.size);
-		return;
-	}
-	if (field == MF_PUBLISHED || field == MF_UPDATED) {
-		fm_buf_clear(&m->tmp);
-		fm__collapse_space(&m->tmp, fm_buf_cstr(&m->cap), m->cap.size);
-		if (!m->tmp.size)
-			return;
-		if (fm_date_parse(&t, m->tmp.ptr) < 0) {
-			model_warn(m, "unparseable date \"%.200s\"", m->tmp.ptr);
-			return;
-		}
-		if (r->prio[field] < m->cap_prio) {
-			*(field == MF_PUBLISHED ? &r->published : &r->updated) = t;
-			r->prio[field] = (uint8_t)m->cap_prio;
-		}
-		return;
-	}
-	if (model_cap_convert(m, field) < 0) {
-		model_fail(m, FM_ENOMEM, "out of memory");
-		return;
-	}
-	if (m->cap_el == EL_GUID && m->cap_permalink && model_is_http_url(fm_buf_cstr(&m->tmp))) {
-		/* RSS 2.0: a guid that is a permalink is the item's link too. */
-		fm_buf_clear(&m->cap);
-		if (fm_buf_append(&m->cap, m->tmp.ptr, m->tmp.size) < 0)
-			return;
-		model_set(m, r, field, m->cap_prio);
-		fm_buf_clear(&m->tmp);
-		if (fm_buf_append(&m->tmp, m->cap.ptr, m->cap.size) == 0)
-			model_set(m, r, MF_LINK, 1);
-		return;
-	}
-	model_set(m, r, field, m->cap_prio);
-}
-
 /* Handles an Atom <link>: the alternate link, an enclosure, or nothing (RFC 4287 4.2.7). */
 static void
 model_atom_link(fm__model *m, const char **atts, int in_item)
 {
-	const char *rel = model_attr(m, atts, "rel");
-	const char *href = model_attr(m, atts, "href");
+	const char *rel = fm__model_attr(m, atts, "rel");
+	const char *href = fm__model_attr(m, atts, "href");
 	int rank = m->format == FM_FORMAT_ATOM10 || m->format == FM_FORMAT_ATOM03 ||
 		   m->format == FM_FORMAT_ATOM ? 3 : 2;
 
@@ -641,65 +264,11 @@ model_atom_link(fm__model *m, const char **atts, int in_item)
 		return;
 	if (!rel || !strcasecmp(rel, "alternate") ||
 	    !strcasecmp(rel, "http://www.iana.org/assignments/relation/alternate")) {
-		if (model_resolve(m, href) == 0)
-			model_set(m, model_rec(m), MF_LINK, rank);
+		if (fm__model_resolve(m, href) == 0)
+			fm__model_set(m, fm__model_rec(m), MF_LINK, rank);
 	} else if (in_item && !strcasecmp(rel, "enclosure")) {
-		model_add_enclosure(m, href, model_attr(m, atts, "type"), model_attr(m, atts, "length"));
+		fm__model_add_enclosure(m, href, fm__model_attr(m, atts, "type"), fm__model_attr(m, atts, "length"));
 	}
-}
-
-/* Hands the finished item to the callback and clears it. */
-static void
-model_item_emit(fm__model *m)
-{
-	model_record *r = &m->item;
-	fm_item it;
-	size_t i;
-
-	m->in_item = 0;
-	if (r->prio[MF_AUTHOR] && !r->prio[MF_AUTHOR_NAME] && !r->prio[MF_AUTHOR_EMAIL]) {
-		fm__person_split(r->str[MF_AUTHOR].ptr, &r->str[MF_AUTHOR_NAME], &r->str[MF_AUTHOR_EMAIL]);
-	}
-	if (model_reserve((void **)&m->catv, &m->acatv, r->ncats, sizeof(*m->catv)) < 0 ||
-	    model_reserve((void **)&m->encv, &m->aencv, r->nencs, sizeof(*m->encv)) < 0) {
-		model_fail(m, FM_ENOMEM, "out of memory");
-		return;
-	}
-	for (i = 0; i < r->ncats; i++)
-		m->catv[i] = r->pool.ptr + r->cats[i];
-	for (i = 0; i < r->nencs; i++) {
-		m->encv[i].url = r->pool.ptr + r->encs[i].url;
-		m->encv[i].type = r->encs[i].type == SIZE_MAX ? NULL : r->pool.ptr + r->encs[i].type;
-		m->encv[i].length = r->encs[i].length == SIZE_MAX ? NULL : r->pool.ptr + r->encs[i].length;
-	}
-#define S(f) (r->str[f].size ? r->str[f].ptr : NULL)
-	memset(&it, 0, sizeof(it));
-	it.id = S(MF_ID);
-	it.title = S(MF_TITLE);
-	it.link = S(MF_LINK);
-	it.author.name = S(MF_AUTHOR_NAME);
-	it.author.email = S(MF_AUTHOR_EMAIL);
-	it.author.uri = S(MF_AUTHOR_URI);
-	if (!it.author.name && !it.author.email && !it.author.uri &&
-	    (m->format == FM_FORMAT_ATOM10 || m->format == FM_FORMAT_ATOM03 || m->format == FM_FORMAT_ATOM)) {
-		/* RFC 4287 4.2.1: an entry without an author has the feed's. */
-		const model_record *f = &m->feed;
-		it.author.name = f->str[MF_AUTHOR_NAME].size ? f->str[MF_AUTHOR_NAME].ptr : NULL;
-		it.author.email = f->str[MF_AUTHOR_EMAIL].size ? f->str[MF_AUTHOR_EMAIL].ptr : NULL;
-		it.author.uri = f->str[MF_AUTHOR_URI].size ? f->str[MF_AUTHOR_URI].ptr : NULL;
-	}
-	it.summary = S(MF_SUMMARY);
-	it.content = S(MF_CONTENT);
-	it.categories = m->catv;
-	it.ncategories = r->ncats;
-	it.enclosures = m->encv;
-	it.nenclosures = r->nencs;
-	it.published = r->published;
-	it.updated = r->updated;
-	m->items++;
-	if (m->on_item && m->on_item(&it, m->payload))
-		model_fail(m, FM_ESTOPPED, "stopped after %zu items", m->items);
-	model_record_clear(r);
 }
 
 /* Handles the root element: what kind of document this is (or is not). */
@@ -710,32 +279,32 @@ model_root(fm__model *m, int ns, int el, const char *local, const char **atts)
 
 	switch (el) {
 	case EL_RSS:
-		m->format = fm__names_rss_format(model_attr(m, atts, "version"), m->netscape);
-		model_push(m, el, CTX_FEED);
+		m->format = fm__names_rss_format(fm__model_attr(m, atts, "version"), m->netscape);
+		fm__model_push(m, el, CTX_FEED);
 		break;
 	case EL_RDF:
 		m->format = FM_FORMAT_RSS10;
-		model_push(m, el, CTX_FEED);
+		fm__model_push(m, el, CTX_FEED);
 		break;
 	case EL_FEED:
-		v = model_attr(m, atts, "version");
+		v = fm__model_attr(m, atts, "version");
 		m->format = ns == NS_ATOM10 ? FM_FORMAT_ATOM10 :
 			    ns == NS_ATOM03 || (v && !strcmp(v, "0.3")) ? FM_FORMAT_ATOM03 :
 			    FM_FORMAT_ATOM;
-		model_push(m, el, CTX_CHANNEL);
+		fm__model_push(m, el, CTX_CHANNEL);
 		break;
 	case EL_CHANNEL:
 		m->format = FM_FORMAT_RSS;
-		model_push(m, el, CTX_CHANNEL);
+		fm__model_push(m, el, CTX_CHANNEL);
 		break;
 	case EL_HTML:
-		model_fail(m, FM_ENOTFEED, "not a feed: looks like an HTML page");
+		fm__model_fail(m, FM_ENOTFEED, "not a feed: looks like an HTML page");
 		return;
 	case EL_OPML:
-		model_fail(m, FM_ENOTFEED, "not a feed: looks like an OPML subscription list");
+		fm__model_fail(m, FM_ENOTFEED, "not a feed: looks like an OPML subscription list");
 		return;
 	default:
-		model_fail(m, FM_ENOTFEED, "not a feed: XML with root element <%.64s>", local);
+		fm__model_fail(m, FM_ENOTFEED, "not a feed: XML with root element <%.64s>", local);
 		return;
 	}
 	m->root_done = 1;
@@ -751,16 +320,16 @@ model_item_start(fm__model *m, int el, const char **atts)
 	const char *about = model_attr_ns(m, atts, NS_RDF, "about");
 
 	if (m->items >= m->limits.max_items) {
-		model_fail(m, FM_ELIMIT, "more than %zu items", m->limits.max_items);
+		fm__model_fail(m, FM_ELIMIT, "more than %zu items", m->limits.max_items);
 		return;
 	}
-	if (model_push(m, el, CTX_ITEM) < 0)
+	if (fm__model_push(m, el, CTX_ITEM) < 0)
 		return;
-	model_record_clear(&m->item);
+	fm__model_record_clear(&m->item);
 	m->in_item = 1;
 	fm_buf_clear(&m->tmp);
 	if (about && fm__collapse_space(&m->tmp, about, strlen(about)) == 0)
-		model_set(m, &m->item, MF_ID, 2);
+		fm__model_set(m, &m->item, MF_ID, 2);
 }
 
 /* Handles an element inside a channel, an item, a person or a media group. */
@@ -780,13 +349,13 @@ model_field_start(fm__model *m, int ctx, int el, const char **atts)
 		break;
 	case EL_ATOM_AUTHOR:
 		if (ctx == CTX_CHANNEL || ctx == CTX_ITEM) {
-			model_push(m, el, CTX_PERSON);
+			fm__model_push(m, el, CTX_PERSON);
 			return;
 		}
 		break;
 	case EL_MEDIA_GROUP:
 		if (ctx == CTX_ITEM) {
-			model_push(m, el, CTX_MEDIA);
+			fm__model_push(m, el, CTX_MEDIA);
 			return;
 		}
 		break;
@@ -796,28 +365,28 @@ model_field_start(fm__model *m, int ctx, int el, const char **atts)
 		break;
 	case EL_ENCLOSURE:
 		if (ctx == CTX_ITEM)
-			model_add_enclosure(m, model_attr(m, atts, "url"), model_attr(m, atts, "type"),
-					    model_attr(m, atts, "length"));
+			fm__model_add_enclosure(m, fm__model_attr(m, atts, "url"), fm__model_attr(m, atts, "type"),
+					    fm__model_attr(m, atts, "length"));
 		break;
 	case EL_MEDIA_CONTENT:
 		if (ctx == CTX_ITEM || ctx == CTX_MEDIA)
-			model_add_enclosure(m, model_attr(m, atts, "url"), model_attr(m, atts, "type"),
-					    model_attr(m, atts, "fileSize"));
+			fm__model_add_enclosure(m, fm__model_attr(m, atts, "url"), fm__model_attr(m, atts, "type"),
+					    fm__model_attr(m, atts, "fileSize"));
 		break;
 	case EL_ATOM_CATEGORY:
 		if (ctx == CTX_ITEM) {
-			const char *term = model_attr(m, atts, "term");
+			const char *term = fm__model_attr(m, atts, "term");
 			if (!term)
-				term = model_attr(m, atts, "label");
+				term = fm__model_attr(m, atts, "label");
 			if (term)
-				model_add_category(m, term, strlen(term));
+				fm__model_add_category(m, term, strlen(term));
 		}
 		break;
 	case EL_NAME:
 	case EL_EMAIL:
 	case EL_URI:
 		if (ctx == CTX_PERSON) {
-			model_capture(m, el, map->item_field, map->item_rank, map->kind, atts);
+			fm__model_capture(m, el, map->item_field, map->item_rank, map->kind, atts);
 			return;
 		}
 		break;
@@ -825,16 +394,16 @@ model_field_start(fm__model *m, int ctx, int el, const char **atts)
 		if (ctx == CTX_ITEM || ctx == CTX_MEDIA) {
 			if (map->item_rank && (ctx == CTX_ITEM || el == EL_MEDIA_TITLE ||
 					       el == EL_MEDIA_DESCRIPTION)) {
-				model_capture(m, el, map->item_field, map->item_rank, map->kind, atts);
+				fm__model_capture(m, el, map->item_field, map->item_rank, map->kind, atts);
 				return;
 			}
 		} else if (ctx == CTX_CHANNEL && map->feed_rank) {
-			model_capture(m, el, map->feed_field, map->feed_rank, map->kind, atts);
+			fm__model_capture(m, el, map->feed_field, map->feed_rank, map->kind, atts);
 			return;
 		}
 		break;
 	}
-	model_push(m, el, CTX_SKIP);
+	fm__model_push(m, el, CTX_SKIP);
 }
 
 /* Dispatches a start tag to what the context it appears in makes of it. */
@@ -845,13 +414,13 @@ model_start_el(fm__model *m, int ctx, const char *name, const char **atts)
 	int ns, el;
 
 	if (ctx == CTX_SKIP) {
-		model_push(m, EL_UNKNOWN, CTX_SKIP);
+		fm__model_push(m, EL_UNKNOWN, CTX_SKIP);
 		return;
 	}
 	local = model_split(m, name, &ns);
 	el = fm__names_element(ns, local);
 	if (ctx == CTX_CAPTURE) {
-		if (model_push(m, el, CTX_CAPTURE) < 0 || m->cap_field < 0)
+		if (fm__model_push(m, el, CTX_CAPTURE) < 0 || m->cap_field < 0)
 			return;
 		if (m->cap_kind == TK_XHTML && el == EL_XHTML_DIV && !m->cap_skipdiv &&
 		    m->depth == m->cap_depth + 1 && m->cap_el != EL_XHTML_BODY &&
@@ -860,27 +429,27 @@ model_start_el(fm__model *m, int ctx, const char *name, const char **atts)
 			m->cap_skipdiv = m->depth;
 			fm_buf_clear(&m->cap);
 		} else if (m->cap_kind == TK_HTML || m->cap_kind == TK_XHTML) {
-			model_cap_start_tag(m, local, atts);
+			fm__model_cap_start_tag(m, local, atts);
 		}
 		return;
 	}
 	if (ctx == CTX_DOC) {
 		if (m->root_done)
-			model_push(m, EL_UNKNOWN, CTX_SKIP);
+			fm__model_push(m, EL_UNKNOWN, CTX_SKIP);
 		else
 			model_root(m, ns, el, local, atts);
 	} else if (ctx == CTX_FEED) {
 		if (el == EL_CHANNEL) {
 			if (m->format == FM_FORMAT_RSS10 && ns == NS_RSS090)
 				m->format = FM_FORMAT_RSS090;
-			model_push(m, el, CTX_CHANNEL);
+			fm__model_push(m, el, CTX_CHANNEL);
 		} else if (el == EL_ITEM) {
 			model_item_start(m, el, atts);
 		} else {
-			model_push(m, el, CTX_SKIP);
+			fm__model_push(m, el, CTX_SKIP);
 		}
 	} else if (el == EL_IMAGE || el == EL_TEXTINPUT || el == EL_SOURCE || el == EL_SKIP) {
-		model_push(m, el, CTX_SKIP);
+		fm__model_push(m, el, CTX_SKIP);
 	} else {
 		model_field_start(m, ctx, el, atts);
 	}
@@ -941,20 +510,20 @@ model_pop(fm__model *m, const char *name)
 
 	if (f->ctx == CTX_CAPTURE && m->cap_field >= 0) {
 		if (m->depth == m->cap_depth) {
-			model_capture_end(m);
+			fm__model_capture_end(m);
 		} else if (m->depth == m->cap_skipdiv) {
 			m->cap_skipdiv = 0;
 		} else if ((m->cap_kind == TK_HTML || m->cap_kind == TK_XHTML) && name) {
 			int ns;
 			const char *local = model_split(m, name, &ns);
 			if (!fm__names_html_void(local)) {
-				model_cap_append(m, "</", 2, 0);
-				model_cap_append(m, local, strlen(local), 0);
-				model_cap_append(m, ">", 1, 0);
+				fm__model_cap_append(m, "</", 2, 0);
+				fm__model_cap_append(m, local, strlen(local), 0);
+				fm__model_cap_append(m, ">", 1, 0);
 			}
 		}
 	} else if (f->ctx == CTX_ITEM && m->in_item && (f->el == EL_ITEM || f->el == EL_ENTRY)) {
-		model_item_emit(m);
+		fm__model_item_emit(m);
 	}
 	if (f->base_pushed)
 		free(m->bases[--m->nbases]);
@@ -990,7 +559,7 @@ fm__model_text(fm__model *m, const char *s, size_t len)
 {
 	if (m->status || !m->depth || m->stack[m->depth - 1].ctx != CTX_CAPTURE || m->cap_field < 0)
 		return;
-	model_cap_append(m, s, len, m->cap_kind == TK_XHTML);
+	fm__model_cap_append(m, s, len, m->cap_kind == TK_XHTML);
 }
 
 void
@@ -998,7 +567,7 @@ fm__model_ns_start(fm__model *m, const char *prefix, const char *uri)
 {
 	model_binding *b;
 
-	if (model_reserve((void **)&m->bind, &m->abind, m->nbind, sizeof(*m->bind)) < 0)
+	if (fm__model_reserve((void **)&m->bind, &m->abind, m->nbind, sizeof(*m->bind)) < 0)
 		return;
 	b = &m->bind[m->nbind];
 	b->prefix = strdup(prefix ? prefix : "");
@@ -1031,7 +600,7 @@ fm__model_rollback(fm__model *m, size_t depth)
 		f = &m->stack[m->depth - 1];
 		if (f->ctx == CTX_ITEM && (f->el == EL_ITEM || f->el == EL_ENTRY)) {
 			m->in_item = 0;
-			model_record_clear(&m->item);
+			fm__model_record_clear(&m->item);
 		}
 		if (f->base_pushed)
 			free(m->bases[--m->nbases]);
@@ -1051,27 +620,6 @@ fm__model_close_all(fm__model *m)
 	while (m->depth && !m->status)
 		model_pop(m, NULL);
 }
-
-void
-fm__model_feed(fm__model *m, fm_feed *feed)
-{
-	model_record *r = &m->feed;
-
-	if (r->prio[MF_AUTHOR] && !r->prio[MF_AUTHOR_NAME] && !r->prio[MF_AUTHOR_EMAIL])
-		fm__person_split(r->str[MF_AUTHOR].ptr, &r->str[MF_AUTHOR_NAME], &r->str[MF_AUTHOR_EMAIL]);
-	memset(feed, 0, sizeof(*feed));
-	feed->format = m->format;
-	feed->title = S(MF_TITLE);
-	feed->link = S(MF_LINK);
-	feed->subtitle = S(MF_SUBTITLE);
-	feed->id = S(MF_ID);
-	feed->author.name = S(MF_AUTHOR_NAME);
-	feed->author.email = S(MF_AUTHOR_EMAIL);
-	feed->author.uri = S(MF_AUTHOR_URI);
-	feed->updated = r->updated;
-	feed->published = r->published;
-}
-#undef S
 
 int
 fm__model_init(fm__model *m, const char *url, const fm_parse_limits *limits,
@@ -1105,8 +653,8 @@ fm__model_dispose(fm__model *m)
 	free(m->stack);
 	fm_buf_dispose(&m->cap);
 	fm_buf_dispose(&m->tmp);
-	model_record_dispose(&m->item);
-	model_record_dispose(&m->feed);
+	fm__model_record_dispose(&m->item);
+	fm__model_record_dispose(&m->feed);
 	free(m->catv);
 	free(m->encv);
 }

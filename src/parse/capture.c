@@ -1,0 +1,235 @@
+/*
+ * capture.c - text capture for the feed model: gathers an element's text
+ * (serialising child markup in HTML and XHTML content) and converts it
+ * into the value of the field it fills (internal).
+ */
+#include "parse/model_int.h"
+#include "parse/decode.h"
+#include "parse/html.h"
+#include "parse/names.h"
+#include "parse/textutil.h"
+#include "feedmerge/date.h"
+
+#include <string.h>
+#include <strings.h>
+
+/* Decides how an Atom text construct reads (RFC 4287 3.1; Atom 0.3 "mode"). */
+static int
+model_atom_kind(fm__model *m, const char **atts)
+{
+	const char *type = fm__model_attr(m, atts, "type");
+	const char *mode = fm__model_attr(m, atts, "mode");
+	int html;
+
+	if (!type || !strcasecmp(type, "text") || !strcasecmp(type, "text/plain"))
+		html = 0;
+	else if (!strcasecmp(type, "html") || !strcasecmp(type, "text/html"))
+		html = 1;
+	else if (!strcasecmp(type, "xhtml") || !strcasecmp(type, "application/xhtml+xml"))
+		return mode && !strcasecmp(mode, "escaped") ? TK_HTML : TK_XHTML;
+	else
+		html = 0;
+	if (mode && !strcasecmp(mode, "base64"))
+		return html ? TK_B64HTML : TK_B64TEXT;
+	if (mode && !strcasecmp(mode, "escaped"))
+		return TK_HTML;
+	if (mode && !strcasecmp(mode, "xml") && type)
+		return TK_XHTML;
+	return html ? TK_HTML : TK_TEXT;
+}
+
+/* Starts capturing the text of the element el into field, read as kind. */
+void
+fm__model_capture(fm__model *m, int el, int field, int rank, int kind, const char **atts)
+{
+	model_record *r = fm__model_rec(m);
+
+	if (fm__model_push(m, el, CTX_CAPTURE) < 0)
+		return;
+	m->cap_depth = m->depth;
+	m->cap_el = el;
+	m->cap_skipdiv = 0;
+	fm_buf_clear(&m->cap);
+	/* A source ranked no higher than what the field has cannot win: skip it. */
+	if (field != ML_CATEGORY && r->prio[field] >= rank) {
+		m->cap_field = -1;
+		return;
+	}
+	m->cap_field = field;
+	m->cap_prio = rank;
+	m->cap_kind = kind == TK_ATOM ? model_atom_kind(m, atts) : kind;
+	if (el == EL_GUID) {
+		const char *pl = fm__model_attr(m, atts, "isPermaLink");
+		m->cap_permalink = !pl || strcasecmp(pl, "false");
+	}
+}
+
+/* Appends captured bytes, enforcing max_field. */
+void
+fm__model_cap_append(fm__model *m, const char *s, size_t len, int escape)
+{
+	int error;
+
+	if (m->cap.size + len > m->limits.max_field) {
+		fm__model_fail(m, FM_ELIMIT, "a field is longer than %zu bytes", m->limits.max_field);
+		return;
+	}
+	error = escape ? fm__html_escape(&m->cap, s, len) : fm_buf_append(&m->cap, s, len);
+	if (error < 0)
+		fm__model_fail(m, FM_ENOMEM, "out of memory");
+}
+
+/* Serialises a start tag inside HTML/XHTML content. */
+void
+fm__model_cap_start_tag(fm__model *m, const char *local, const char **atts)
+{
+	const char *an, *sep;
+
+	fm__model_cap_append(m, "<", 1, 0);
+	fm__model_cap_append(m, local, strlen(local), 0);
+	for (; atts && atts[0]; atts += 2) {
+		an = atts[0];
+		if ((sep = strchr(an, '\n')))
+			an = sep + 1;  /* xml:lang and the like: keep the local name */
+		fm__model_cap_append(m, " ", 1, 0);
+		fm__model_cap_append(m, an, strlen(an), 0);
+		fm__model_cap_append(m, "=\"", 2, 0);
+		fm__model_cap_append(m, atts[1], strlen(atts[1]), 1);
+		fm__model_cap_append(m, "\"", 1, 0);
+	}
+	fm__model_cap_append(m, fm__names_html_void(local) ? " />" : ">", fm__names_html_void(local) ? 3 : 1, 0);
+}
+
+/* The decoder's sink for model_clean_utf8: appends to the buffer. */
+static int
+model_utf8_sink(const char *utf8, size_t len, void *payload)
+{
+	return fm_buf_append(payload, utf8, len);
+}
+
+/*
+ * Appends bytes to out as clean UTF-8, as the document decoder would make
+ * them (invalid bytes read as windows-1252, forbidden characters dropped).
+ * Returns 0 or a negative code.
+ */
+static int
+model_clean_utf8(fm_buf *out, const char *s, size_t len)
+{
+	fm__decoder *d;
+	int error;
+
+	if ((error = fm__decoder_new(&d, NULL, "utf-8")) < 0)
+		return error;
+	if ((error = fm__decoder_push(d, s, len, model_utf8_sink, out)) == 0)
+		error = fm__decoder_finish(d, model_utf8_sink, out);
+	fm__decoder_free(d);
+	return error;
+}
+
+/* Turns the captured text into the field's value (in m->tmp); returns 0 or FM_ENOMEM. */
+static int
+model_cap_convert(fm__model *m, int field)
+{
+	const char *s = fm_buf_cstr(&m->cap);
+	size_t len = m->cap.size;
+	int kind = m->cap_kind, plain, error;
+
+	fm_buf_clear(&m->tmp);
+	if (kind == TK_B64HTML || kind == TK_B64TEXT) {
+		/* Decoded bytes are any bytes: they go through the UTF-8 repair too. */
+		fm_buf raw = FM_BUF_INIT;
+		if (fm__base64_decode(&raw, s, len) == 0 &&
+		    model_clean_utf8(&m->tmp, raw.ptr ? raw.ptr : "", raw.size) == 0) {
+			fm_buf t = m->cap;
+			m->cap = m->tmp;
+			m->tmp = t;
+			fm_buf_clear(&m->tmp);
+			s = fm_buf_cstr(&m->cap);
+			len = m->cap.size;
+		}
+		fm_buf_dispose(&raw);
+		kind = kind == TK_B64HTML ? TK_HTML : TK_TEXT;
+	}
+	plain = field == MF_TITLE || field == MF_SUBTITLE;
+	if (field == MF_SUMMARY || field == MF_CONTENT) {
+		/*
+		 * HTML fields: text becomes HTML; HTML stays as written, but
+		 * for its links, made absolute so it reads the same wherever
+		 * it is republished.
+		 */
+		while (len && strchr(" \t\r\n", s[0]))
+			s++, len--;
+		while (len && strchr(" \t\r\n", s[len - 1]))
+			len--;
+		if (kind == TK_TEXT)
+			return fm__html_escape(&m->tmp, s, len);
+		return fm__html_resolve_urls(&m->tmp, s, len, fm__model_base(m));
+	}
+	if (plain && (kind == TK_HTML || kind == TK_XHTML ||
+		      (kind == TK_PLAIN && fm__looks_like_html(s, len))))
+		return fm__html_to_text(&m->tmp, s, len);
+	if ((error = fm__collapse_space(&m->tmp, s, len)) < 0)
+		return error;
+	if (field == MF_LINK || field == MF_AUTHOR_URI) {
+		fm_buf_clear(&m->cap);
+		if ((error = fm_buf_append(&m->cap, m->tmp.ptr, m->tmp.size)) < 0)
+			return error;
+		return fm__model_resolve(m, fm_buf_cstr(&m->cap));
+	}
+	return 0;
+}
+
+/* Returns 1 when s looks like an absolute http(s) URL. */
+static int
+model_is_http_url(const char *s)
+{
+	return !strncasecmp(s, "http://", 7) || !strncasecmp(s, "https://", 8);
+}
+
+/* Ends a capture: converts the text and stores it where it belongs. */
+void
+fm__model_capture_end(fm__model *m)
+{
+	model_record *r = fm__model_rec(m);
+	int field = m->cap_field;
+	fm_time t;
+
+	m->cap_field = -1;
+	if (field < 0)
+		return;
+	if (field == ML_CATEGORY) {
+		fm__model_add_category(m, fm_buf_cstr(&m->cap), m->cap.size);
+		return;
+	}
+	if (field == MF_PUBLISHED || field == MF_UPDATED) {
+		fm_buf_clear(&m->tmp);
+		fm__collapse_space(&m->tmp, fm_buf_cstr(&m->cap), m->cap.size);
+		if (!m->tmp.size)
+			return;
+		if (fm_date_parse(&t, m->tmp.ptr) < 0) {
+			fm__model_warn(m, "unparseable date \"%.200s\"", m->tmp.ptr);
+			return;
+		}
+		if (r->prio[field] < m->cap_prio) {
+			*(field == MF_PUBLISHED ? &r->published : &r->updated) = t;
+			r->prio[field] = (uint8_t)m->cap_prio;
+		}
+		return;
+	}
+	if (model_cap_convert(m, field) < 0) {
+		fm__model_fail(m, FM_ENOMEM, "out of memory");
+		return;
+	}
+	if (m->cap_el == EL_GUID && m->cap_permalink && model_is_http_url(fm_buf_cstr(&m->tmp))) {
+		/* RSS 2.0: a guid that is a permalink is the item's link too. */
+		fm_buf_clear(&m->cap);
+		if (fm_buf_append(&m->cap, m->tmp.ptr, m->tmp.size) < 0)
+			return;
+		fm__model_set(m, r, field, m->cap_prio);
+		fm_buf_clear(&m->tmp);
+		if (fm_buf_append(&m->tmp, m->cap.ptr, m->cap.size) == 0)
+			fm__model_set(m, r, MF_LINK, 1);
+		return;
+	}
+	fm__model_set(m, r, field, m->cap_prio);
+}

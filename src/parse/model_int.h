@@ -1,0 +1,101 @@
+/*
+ * model_int.h - what model.c (element tables, contexts, dispatch),
+ * capture.c (text capture and conversion) and record.c (item and feed
+ * records) share (internal).
+ */
+#ifndef FM_PARSE_MODEL_INT_H
+#define FM_PARSE_MODEL_INT_H
+
+#include <stddef.h>
+
+#include "parse/model.h"
+
+/* Contexts: how the children of an element are read. */
+enum {
+	CTX_DOC,     /* before the root */
+	CTX_FEED,    /* inside <rss> or <rdf:RDF> */
+	CTX_CHANNEL, /* inside <channel> or Atom <feed> */
+	CTX_ITEM,    /* inside <item> or <entry> */
+	CTX_PERSON,  /* inside <atom:author> */
+	CTX_MEDIA,   /* inside <media:group> */
+	CTX_CAPTURE, /* inside a field whose text is being captured */
+	CTX_SKIP     /* inside something we do not read (image, textInput, source) */
+};
+
+/* How captured text is read. */
+enum {
+	TK_PLAIN,   /* text; child tags ignored */
+	TK_HTML,    /* HTML source as text; naked child elements serialised */
+	TK_XHTML,   /* XML content: text escaped, child elements serialised */
+	TK_TEXT,    /* Atom type="text": text to be escaped for HTML fields */
+	TK_B64HTML, /* Atom 0.3 mode="base64" */
+	TK_B64TEXT,
+	TK_ATOM     /* an Atom text construct: decided by its attributes */
+};
+
+/* A list the captured text is added to, beside the string fields. */
+#define ML_CATEGORY MF_NFIELDS
+
+/* model.c */
+
+/* Sets the status that ends the parse, with a message; the first one wins. */
+void __attribute__((format(printf, 3, 4)))
+fm__model_fail(fm__model *m, int status, const char *fmt, ...);
+
+/* Counts a value that had to be dropped; the first one is kept with its line. */
+void __attribute__((format(printf, 2, 3)))
+fm__model_warn(fm__model *m, const char *fmt, ...);
+
+/* Returns the value of attribute local (no namespace) in atts, or NULL; one longer than max_field ends the parse. */
+const char *fm__model_attr(fm__model *m, const char **atts, const char *local);
+
+/* Returns the record fields go to: the open item, else the feed. */
+model_record *fm__model_rec(fm__model *m);
+
+/* Returns the base URL in force (borrowed, valid until the element that set it ends). */
+const char *fm__model_base(const fm__model *m);
+
+/* Resolves ref against the base in force into m->tmp; returns 0 or FM_ENOMEM. */
+int fm__model_resolve(fm__model *m, const char *ref);
+
+/* Pushes a frame; returns 0, or sets the status (depth limit, memory) and returns it. */
+int fm__model_push(fm__model *m, int el, int ctx);
+
+/* capture.c */
+
+/* Starts capturing the text of the element el into field, read as kind. */
+void fm__model_capture(fm__model *m, int el, int field, int rank, int kind, const char **atts);
+
+/* Appends captured bytes (HTML-escaped when escape is set), enforcing max_field. */
+void fm__model_cap_append(fm__model *m, const char *s, size_t len, int escape);
+
+/* Serialises a start tag inside HTML/XHTML content. */
+void fm__model_cap_start_tag(fm__model *m, const char *local, const char **atts);
+
+/* Ends a capture: converts the text and stores it where it belongs. */
+void fm__model_capture_end(fm__model *m);
+
+/* record.c */
+
+/* Empties a record for reuse, keeping its memory. */
+void fm__model_record_clear(model_record *r);
+
+/* Frees a record's memory. */
+void fm__model_record_dispose(model_record *r);
+
+/* Grows an array of n elements of size sz to hold at least n + 1; returns 0 or FM_ENOMEM. */
+int fm__model_reserve(void **arr, size_t *alloc, size_t n, size_t sz);
+
+/* Adds an enclosure to the item unless one with the same URL is there; keeps the status on failure. */
+void fm__model_add_enclosure(fm__model *m, const char *url, const char *type, const char *length);
+
+/* Adds a category term to the item unless it is empty or already there. */
+void fm__model_add_category(fm__model *m, const char *term, size_t len);
+
+/* Sets a string field from m->tmp when rank beats the field's current source. */
+void fm__model_set(fm__model *m, model_record *r, int field, int rank);
+
+/* Hands the finished item to the callback and clears it. */
+void fm__model_item_emit(fm__model *m);
+
+#endif

@@ -1,0 +1,217 @@
+/*
+ * record.c - the records of the feed model: what an item or the feed has
+ * gathered (fields by rank, categories, enclosures), and the item handed
+ * to the callback at its end tag (internal).
+ */
+#include "parse/model_int.h"
+#include "parse/textutil.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * Real items carry a handful of categories and enclosures; these caps keep
+ * the duplicate checks (a linear scan each) bounded on hostile input.
+ */
+#define MODEL_MAX_CATEGORIES 256
+#define MODEL_MAX_ENCLOSURES 64
+
+/* Empties a record for reuse, keeping its memory. */
+void
+fm__model_record_clear(model_record *r)
+{
+	int i;
+
+	for (i = 0; i < MF_NSTR; i++)
+		fm_buf_clear(&r->str[i]);
+	memset(r->prio, 0, sizeof(r->prio));
+	r->published = r->updated = 0;
+	fm_buf_clear(&r->pool);
+	r->ncats = r->nencs = 0;
+}
+
+/* Frees a record's memory. */
+void
+fm__model_record_dispose(model_record *r)
+{
+	int i;
+
+	for (i = 0; i < MF_NSTR; i++)
+		fm_buf_dispose(&r->str[i]);
+	fm_buf_dispose(&r->pool);
+	free(r->cats);
+	free(r->encs);
+}
+
+/* Grows an array of n elements of size sz to hold at least n + 1; returns 0 or FM_ENOMEM. */
+int
+fm__model_reserve(void **arr, size_t *alloc, size_t n, size_t sz)
+{
+	size_t na;
+	void *p;
+
+	if (n < *alloc)
+		return 0;
+	for (na = *alloc ? *alloc : 8; na <= n; na *= 2)
+		if (na > SIZE_MAX / 2 / sz)
+			return FM_ENOMEM;
+	if (!(p = realloc(*arr, na * sz)))
+		return FM_ENOMEM;
+	*arr = p;
+	*alloc = na;
+	return 0;
+}
+
+/* Copies s into the record's pool; returns its offset, or SIZE_MAX for NULL or on failure. */
+static size_t
+model_pool_add(model_record *r, const char *s)
+{
+	size_t off = r->pool.size;
+
+	if (!s || fm_buf_append(&r->pool, s, strlen(s) + 1) < 0)
+		return SIZE_MAX;
+	return off;
+}
+
+/* Adds an enclosure unless one with the same URL is there; keeps the status on failure. */
+void
+fm__model_add_enclosure(fm__model *m, const char *url, const char *type, const char *length)
+{
+	model_record *r = &m->item;
+	model_enclosure *e;
+	size_t i;
+
+	if (!url || !*url || fm__model_resolve(m, url) < 0 || !m->tmp.size)
+		return;
+	if (r->nencs >= MODEL_MAX_ENCLOSURES) {
+		fm__model_warn(m, "more than %d enclosures in one item; the rest dropped", MODEL_MAX_ENCLOSURES);
+		return;
+	}
+	for (i = 0; i < r->nencs; i++)
+		if (!strcmp(r->pool.ptr + r->encs[i].url, m->tmp.ptr))
+			return;
+	if (fm__model_reserve((void **)&r->encs, &r->aencs, r->nencs, sizeof(*r->encs)) < 0) {
+		fm__model_fail(m, FM_ENOMEM, "out of memory");
+		return;
+	}
+	e = &r->encs[r->nencs++];
+	e->url = model_pool_add(r, m->tmp.ptr);
+	e->type = type && *type ? model_pool_add(r, type) : SIZE_MAX;
+	e->length = length && *length ? model_pool_add(r, length) : SIZE_MAX;
+	if (e->url == SIZE_MAX)
+		r->nencs--;
+}
+
+/* Adds a category term unless it is empty or already there. */
+void
+fm__model_add_category(fm__model *m, const char *term, size_t len)
+{
+	model_record *r = &m->item;
+	size_t i;
+
+	fm_buf_clear(&m->tmp);
+	if (fm__collapse_space(&m->tmp, term, len) < 0 || !m->tmp.size)
+		return;
+	if (r->ncats >= MODEL_MAX_CATEGORIES) {
+		fm__model_warn(m, "more than %d categories in one item; the rest dropped", MODEL_MAX_CATEGORIES);
+		return;
+	}
+	for (i = 0; i < r->ncats; i++)
+		if (!strcmp(r->pool.ptr + r->cats[i], m->tmp.ptr))
+			return;
+	if (fm__model_reserve((void **)&r->cats, &r->acats, r->ncats, sizeof(*r->cats)) < 0)
+		return;
+	if ((r->cats[r->ncats] = model_pool_add(r, m->tmp.ptr)) != SIZE_MAX)
+		r->ncats++;
+}
+
+/* Sets a string field from m->tmp when rank beats the field's current source. */
+void
+fm__model_set(fm__model *m, model_record *r, int field, int rank)
+{
+	fm_buf t;
+
+	if (!m->tmp.size || r->prio[field] >= rank)
+		return;
+	t = r->str[field];
+	r->str[field] = m->tmp;
+	m->tmp = t;
+	fm_buf_clear(&m->tmp);
+	r->prio[field] = (uint8_t)rank;
+}
+
+/* Hands the finished item to the callback and clears it. */
+void
+fm__model_item_emit(fm__model *m)
+{
+	model_record *r = &m->item;
+	fm_item it;
+	size_t i;
+
+	m->in_item = 0;
+	if (r->prio[MF_AUTHOR] && !r->prio[MF_AUTHOR_NAME] && !r->prio[MF_AUTHOR_EMAIL]) {
+		fm__person_split(r->str[MF_AUTHOR].ptr, &r->str[MF_AUTHOR_NAME], &r->str[MF_AUTHOR_EMAIL]);
+	}
+	if (fm__model_reserve((void **)&m->catv, &m->acatv, r->ncats, sizeof(*m->catv)) < 0 ||
+	    fm__model_reserve((void **)&m->encv, &m->aencv, r->nencs, sizeof(*m->encv)) < 0) {
+		fm__model_fail(m, FM_ENOMEM, "out of memory");
+		return;
+	}
+	for (i = 0; i < r->ncats; i++)
+		m->catv[i] = r->pool.ptr + r->cats[i];
+	for (i = 0; i < r->nencs; i++) {
+		m->encv[i].url = r->pool.ptr + r->encs[i].url;
+		m->encv[i].type = r->encs[i].type == SIZE_MAX ? NULL : r->pool.ptr + r->encs[i].type;
+		m->encv[i].length = r->encs[i].length == SIZE_MAX ? NULL : r->pool.ptr + r->encs[i].length;
+	}
+#define S(f) (r->str[f].size ? r->str[f].ptr : NULL)
+	memset(&it, 0, sizeof(it));
+	it.id = S(MF_ID);
+	it.title = S(MF_TITLE);
+	it.link = S(MF_LINK);
+	it.author.name = S(MF_AUTHOR_NAME);
+	it.author.email = S(MF_AUTHOR_EMAIL);
+	it.author.uri = S(MF_AUTHOR_URI);
+	if (!it.author.name && !it.author.email && !it.author.uri &&
+	    (m->format == FM_FORMAT_ATOM10 || m->format == FM_FORMAT_ATOM03 || m->format == FM_FORMAT_ATOM)) {
+		/* RFC 4287 4.2.1: an entry without an author has the feed's. */
+		const model_record *f = &m->feed;
+		it.author.name = f->str[MF_AUTHOR_NAME].size ? f->str[MF_AUTHOR_NAME].ptr : NULL;
+		it.author.email = f->str[MF_AUTHOR_EMAIL].size ? f->str[MF_AUTHOR_EMAIL].ptr : NULL;
+		it.author.uri = f->str[MF_AUTHOR_URI].size ? f->str[MF_AUTHOR_URI].ptr : NULL;
+	}
+	it.summary = S(MF_SUMMARY);
+	it.content = S(MF_CONTENT);
+	it.categories = m->catv;
+	it.ncategories = r->ncats;
+	it.enclosures = m->encv;
+	it.nenclosures = r->nencs;
+	it.published = r->published;
+	it.updated = r->updated;
+	m->items++;
+	if (m->on_item && m->on_item(&it, m->payload))
+		fm__model_fail(m, FM_ESTOPPED, "stopped after %zu items", m->items);
+	fm__model_record_clear(r);
+}
+
+void
+fm__model_feed(fm__model *m, fm_feed *feed)
+{
+	model_record *r = &m->feed;
+
+	if (r->prio[MF_AUTHOR] && !r->prio[MF_AUTHOR_NAME] && !r->prio[MF_AUTHOR_EMAIL])
+		fm__person_split(r->str[MF_AUTHOR].ptr, &r->str[MF_AUTHOR_NAME], &r->str[MF_AUTHOR_EMAIL]);
+	memset(feed, 0, sizeof(*feed));
+	feed->format = m->format;
+	feed->title = S(MF_TITLE);
+	feed->link = S(MF_LINK);
+	feed->subtitle = S(MF_SUBTITLE);
+	feed->id = S(MF_ID);
+	feed->author.name = S(MF_AUTHOR_NAME);
+	feed->author.email = S(MF_AUTHOR_EMAIL);
+	feed->author.uri = S(MF_AUTHOR_URI);
+	feed->updated = r->updated;
+	feed->published = r->published;
+}
+#undef S
