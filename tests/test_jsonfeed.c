@@ -160,7 +160,7 @@ jf_parse(jf_run *r, const char *data, size_t len, size_t chunk,
 
 	memset(r, 0, sizeof(*r));
 	r->stop_after = stop;
-	cr_assert_eq(fm__jsonfeed_new(&j, base, &l), 0);
+	cr_assert_eq(fm__jsonfeed_new(&j, base, &l, jf_on_item, r), 0);
 	for (off = 0; off < len; off += n) {
 		n = len - off < chunk ? len - off : chunk;
 		if ((e = fm__jsonfeed_push(j, data + off, n, &r->diag)) < 0) {
@@ -170,7 +170,7 @@ jf_parse(jf_run *r, const char *data, size_t len, size_t chunk,
 			break;
 		}
 	}
-	r->error = fm__jsonfeed_finish(j, jf_on_item, r, &feed, &r->nitems, &r->diag);
+	r->error = fm__jsonfeed_finish(j, &feed, &r->nitems, &r->diag);
 	r->format = feed.format;
 	r->title = jf_dup(feed.title);
 	r->link = jf_dup(feed.link);
@@ -574,7 +574,9 @@ Test(jsonfeed, max_depth_limits_nesting)
 	cr_assert_eq(r.push_error, FM_ELIMIT);
 	cr_assert_eq(r.error, FM_ELIMIT);
 	cr_assert(strstr(r.diag.msg, "deeper than 6"), "%s", r.diag.msg);
-	cr_assert_eq(r.n, 0);
+	/* The two items before the deep one were delivered as they closed. */
+	cr_assert_eq(r.n, 2);
+	cr_assert_eq(r.nitems, 2);
 	jf_run_dispose(&r);
 }
 
@@ -598,5 +600,262 @@ Test(jsonfeed, empty_input_is_not_a_feed)
 
 	jf_parse(&r, " \n\t", 3, 1, NULL, NULL);
 	cr_assert_eq(r.error, FM_ENOTFEED);
+	jf_run_dispose(&r);
+}
+
+/* A reader with default limits (any non-zero field of lim taking over) delivering into r. */
+static fm__jsonfeed *
+jf_open(jf_run *r, const fm_parse_limits *lim)
+{
+	fm_parse_limits l = jf_limits(lim);
+	fm__jsonfeed *j;
+
+	memset(r, 0, sizeof(*r));
+	cr_assert_eq(fm__jsonfeed_new(&j, NULL, &l, jf_on_item, r), 0);
+	return j;
+}
+
+/* Pushes a C string; returns what push returned. */
+static int
+jf_push_str(fm__jsonfeed *j, const char *s)
+{
+	return fm__jsonfeed_push(j, s, strlen(s), NULL);
+}
+
+Test(jsonfeed, items_arrive_before_the_end)
+{
+	static const char doc[] =
+		"{\"version\": \"https://jsonfeed.org/version/1.1\", \"title\": \"T\",\n"
+		" \"items\": [{\"id\": \"1\"}, {\"id\": \"2\"}, {\"id\": \"3\"}]}";
+	const char *third = strstr(doc, "{\"id\": \"3\"");
+	jf_run r;
+	fm__jsonfeed *j = jf_open(&r, NULL);
+	fm_feed feed;
+
+	/* Everything up to the middle of the third item: two are out already. */
+	cr_assert_eq(fm__jsonfeed_push(j, doc, (size_t)(third - doc) + 4, NULL), 0);
+	cr_assert_eq(r.n, 2);
+	jf_eq(r.items[1].id, "2");
+	cr_assert_eq(jf_push_str(j, third + 4), 0);
+	cr_assert_eq(r.n, 3);
+	cr_assert_eq(fm__jsonfeed_finish(j, &feed, &r.nitems, &r.diag), 0, "%s", r.diag.msg);
+	cr_assert_eq(r.nitems, 3);
+	cr_assert_str_eq(feed.title, "T");
+	fm__jsonfeed_free(j);
+	jf_run_dispose(&r);
+}
+
+Test(jsonfeed, items_before_version_wait_for_it)
+{
+	size_t len;
+	char *data = jf_read("items-first.json", &len);
+	const char *version = strstr(data, "\"version\"");
+	jf_run r, a = { 0 }, b = { 0 };
+	fm__jsonfeed *j = jf_open(&r, NULL);
+	fm_feed feed;
+
+	cr_assert_eq(fm__jsonfeed_push(j, data, (size_t)(version - data), NULL), 0);
+	cr_assert_eq(r.n, 0);
+	cr_assert_eq(fm__jsonfeed_push(j, version, len - (size_t)(version - data), NULL), 0);
+	cr_assert_eq(r.n, 2);
+	cr_assert_eq(fm__jsonfeed_finish(j, &feed, &r.nitems, &r.diag), 0, "%s", r.diag.msg);
+	cr_assert_eq(r.nitems, 2);
+	jf_eq(r.items[0].title, "one");
+	jf_eq(r.items[1].name, "Own");
+	/* The feed's author came after the items: they do not inherit it. */
+	jf_eq(r.items[0].name, NULL);
+	jf_eq(feed.author.name, "Late Author");
+	jf_eq(feed.title, "Items first");
+	cr_assert_eq(feed.format, FM_FORMAT_JSONFEED);
+	fm__jsonfeed_free(j);
+	jf_run_dispose(&r);
+
+	/* Chunking changes nothing. */
+	jf_parse(&a, data, len, 1, NULL, NULL);
+	jf_parse(&b, data, len, 7, NULL, NULL);
+	cr_assert_eq(a.error, 0);
+	cr_assert_str_eq(fm_buf_cstr(&a.dump), fm_buf_cstr(&b.dump));
+	jf_run_dispose(&a);
+	jf_run_dispose(&b);
+	free(data);
+}
+
+Test(jsonfeed, items_without_version_are_never_delivered)
+{
+	static const char *const docs[] = {
+		"{\"items\": [{\"id\": \"1\"}, {\"id\": \"2\"}], \"title\": \"x\"}",
+		"{\"version\": \"1.0\", \"items\": [{\"id\": \"1\"}]}",
+		"{\"items\": [{\"id\": \"1\"}], \"version\": \"https://example.org/version/1\"}",
+	};
+	jf_run r = { 0 };
+	size_t i;
+
+	for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		jf_parse(&r, docs[i], strlen(docs[i]), 3, NULL, NULL);
+		cr_assert_eq(r.push_error, 0);
+		cr_assert_eq(r.error, FM_ENOTFEED, "%zu: %d", i, r.error);
+		cr_assert_str_eq(r.diag.msg, "JSON, but not a JSON Feed (no jsonfeed version)");
+		cr_assert_eq(r.n, 0);
+		cr_assert_eq(r.nitems, 0);
+		cr_assert_eq(r.format, FM_FORMAT_NONE);
+		jf_run_dispose(&r);
+	}
+}
+
+Test(jsonfeed, escaped_member_names_count)
+{
+	static const char doc[] =
+		"{\"\\u0076ersion\": \"https://jsonfeed.org/version/1.1\", \"titl\\u0065\": \"T\","
+		" \"it\\u0065ms\": [{\"id\": \"1\"}, {\"\\u0069d\": \"2\"}], \"item\\/s\": [{\"id\": \"x\"}]}";
+	jf_run r = { 0 };
+
+	jf_parse(&r, doc, sizeof(doc) - 1, 1, NULL, NULL);
+	cr_assert_eq(r.error, 0, "%s", r.diag.msg);
+	cr_assert_eq(r.nitems, 2);
+	jf_eq(r.items[1].id, "2");
+	jf_eq(r.title, "T");
+	jf_run_dispose(&r);
+}
+
+Test(jsonfeed, million_items_end_at_the_cap, .timeout = 30)
+{
+	char chunk[11 * 1000 + 1];
+	size_t i, pushed = 0;
+	jf_run r;
+	fm__jsonfeed *j = jf_open(&r, NULL);
+	fm_feed feed;
+	int e = 0;
+
+	for (i = 0; i < 1000; i++)
+		memcpy(chunk + 11 * i, "{\"id\":\"i\"},", 11);
+	chunk[sizeof(chunk) - 1] = '\0';
+	cr_assert_eq(jf_push_str(j, "{\"version\":\"https://jsonfeed.org/version/1.1\",\"items\":["), 0);
+	for (i = 0; i < 1000 && e == 0; i++) {
+		e = fm__jsonfeed_push(j, chunk, sizeof(chunk) - 1, NULL);
+		pushed += sizeof(chunk) - 1;
+	}
+	cr_assert_eq(e, FM_ELIMIT);
+	cr_assert_lt(pushed, (size_t)2 << 20);
+	cr_assert_eq(r.n, FM_PARSE_MAX_ITEMS);
+	cr_assert_eq(fm__jsonfeed_finish(j, &feed, &r.nitems, &r.diag), FM_ELIMIT);
+	cr_assert_str_eq(r.diag.msg, "more than 100000 items");
+	cr_assert_eq(r.nitems, FM_PARSE_MAX_ITEMS);
+	cr_assert_eq(feed.format, FM_FORMAT_JSONFEED);
+	fm__jsonfeed_free(j);
+	jf_run_dispose(&r);
+}
+
+Test(jsonfeed, huge_string_ends_the_parse_early, .timeout = 30)
+{
+	static char chunk[64 << 10];
+	size_t pushed = 0;
+	jf_run r;
+	fm__jsonfeed *j = jf_open(&r, NULL);
+	fm_feed feed;
+	int e;
+
+	memset(chunk, 'a', sizeof(chunk));
+	cr_assert_eq(jf_push_str(j, "{\"version\":\"https://jsonfeed.org/version/1.1\",\"items\":["
+				    "{\"id\":\"1\"},{\"id\":\"2\",\"content_html\":\""), 0);
+	while ((e = fm__jsonfeed_push(j, chunk, sizeof(chunk), &r.diag)) == 0 &&
+	       pushed < (size_t)100 << 20)
+		pushed += sizeof(chunk);
+	cr_assert_eq(e, FM_ELIMIT);
+	cr_assert_lt(pushed, (size_t)10 << 20);
+	cr_assert(strstr(r.diag.msg, "JSON item 2 at byte offset"), "%s", r.diag.msg);
+	cr_assert_eq(r.n, 1);
+	cr_assert_eq(fm__jsonfeed_finish(j, &feed, &r.nitems, NULL), FM_ELIMIT);
+	cr_assert_eq(r.nitems, 1);
+	fm__jsonfeed_free(j);
+	jf_run_dispose(&r);
+}
+
+Test(jsonfeed, long_top_level_member_is_a_limit)
+{
+	fm_parse_limits lim = { 0, 0, 10, 0 };
+	char doc[8192];
+	jf_run r = { 0 };
+
+	snprintf(doc, sizeof(doc), "{\"version\":\"https://jsonfeed.org/version/1.1\","
+		 "\"_x\":\"%05000d\",\"items\":[]}", 0);
+	jf_parse(&r, doc, strlen(doc), 4096, &lim, NULL);
+	cr_assert_eq(r.push_error, FM_ELIMIT);
+	cr_assert(strstr(r.diag.msg, "top-level member"), "%s", r.diag.msg);
+	jf_run_dispose(&r);
+}
+
+Test(jsonfeed, syntax_error_keeps_items_before)
+{
+	static const char doc[] =
+		"{\"version\":\"https://jsonfeed.org/version/1.1\",\"items\":[{\"id\":\"1\"},\n"
+		"{\"id\":\"2\",\"x\":tru}]}";
+	jf_run r = { 0 };
+
+	jf_parse(&r, doc, sizeof(doc) - 1, 5, NULL, NULL);
+	cr_assert_eq(r.push_error, FM_EPARSE);
+	cr_assert_eq(r.error, FM_EPARSE);
+	cr_assert(strstr(r.diag.msg, "JSON: ") == r.diag.msg, "%s", r.diag.msg);
+	cr_assert_eq(r.diag.line, 2);
+	cr_assert_eq(r.nitems, 1);
+	cr_assert_eq(r.n, 1);
+	cr_assert_eq(r.format, FM_FORMAT_JSONFEED);
+	jf_run_dispose(&r);
+}
+
+Test(jsonfeed, every_chunking_gives_the_same_result)
+{
+	static const char *const files[] = {
+		"feed-1.1.json", "feed-1.0.json", "five-items.json", "invalid.json",
+		"long-field.json", "not-feed-array.json", "not-feed-object.json",
+		"relative.json", "truncated.json", "items-first.json",
+	};
+	static const char *const docs[] = {
+		"{\"version\":\"https://jsonfeed.org/version/1\",\"items\":[{\"id\":\"1\"},{\"id\":tru}]}",
+		"{\"version\":\"https://jsonfeed.org/version/1\",\"items\":[{\"id\":\"1\"} {\"id\":\"2\"}]}",
+		"{\"version\":\"https://jsonfeed.org/version/1\",\"items\":[{\"id\":\"\\q\"}]}",
+		"{\"version\":\"https://jsonfeed.org/version/1\" \"items\":[]}",
+		"{\"version\":\"https://jsonfeed.org/version/1\",\"items\":[{\"id\":\"1\"}]]",
+		"{\"version\":\"https://jsonfeed.org/version/1\",\"items\":[1, null, true, \"s\", {\"id\":\"1\"}]}",
+		"[nul]", "truex", "123", "\"s\"", "{\"a\":1,}",
+	};
+	const fm_parse_limits lim = { 0, 2, 20, 5 };
+	jf_run a = { 0 }, b = { 0 };
+	size_t i, k, chunk, len, nfiles = sizeof(files) / sizeof(files[0]);
+	char *data;
+
+	for (i = 0; i < nfiles + sizeof(docs) / sizeof(docs[0]); i++) {
+		for (k = 0; k < 2; k++) {
+			if (i < nfiles) {
+				data = jf_read(files[i], &len);
+			} else {
+				data = jf_dup(docs[i - nfiles]);
+				len = strlen(data);
+			}
+			jf_parse(&a, data, len, 4096, k ? &lim : NULL, NULL);
+			for (chunk = 1; chunk < 10; chunk++) {
+				jf_parse(&b, data, len, chunk, k ? &lim : NULL, NULL);
+				cr_assert_eq(a.error, b.error, "%zu/%zu/%zu: %d %d", i, k, chunk, a.error, b.error);
+				cr_assert_eq(a.push_error, b.push_error, "%zu/%zu/%zu", i, k, chunk);
+				cr_assert_str_eq(a.diag.msg, b.diag.msg, "%zu/%zu/%zu", i, k, chunk);
+				cr_assert_eq(a.diag.line, b.diag.line, "%zu/%zu/%zu", i, k, chunk);
+				cr_assert_eq(a.diag.column, b.diag.column, "%zu/%zu/%zu", i, k, chunk);
+				cr_assert_str_eq(fm_buf_cstr(&a.dump), fm_buf_cstr(&b.dump), "%zu/%zu/%zu", i, k, chunk);
+				jf_run_dispose(&b);
+			}
+			jf_run_dispose(&a);
+			free(data);
+		}
+	}
+}
+
+Test(jsonfeed, trailing_commas_are_accepted_like_json_c)
+{
+	static const char doc[] =
+		"{\"version\":\"https://jsonfeed.org/version/1.1\",\"items\":[{\"id\":\"1\",},{\"id\":\"2\"},],}";
+	jf_run r = { 0 };
+
+	jf_parse(&r, doc, sizeof(doc) - 1, 1, NULL, NULL);
+	cr_assert_eq(r.error, 0, "%s", r.diag.msg);
+	cr_assert_eq(r.nitems, 2);
 	jf_run_dispose(&r);
 }

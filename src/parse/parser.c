@@ -93,6 +93,11 @@ parser_end(fm_parser *p, int status, const fm_diag *diag)
 {
 	if (p->status)
 		return;
+	if (p->mode == MODE_JSON && p->json) {
+		/* The JSON reader delivers during push: keep its count and feed now. */
+		fm__jsonfeed_finish(p->json, &p->json_feed, &p->json_items, NULL);
+		p->model.format = p->json_feed.format;
+	}
 	p->status = status;
 	p->mode = MODE_DONE;
 	if (diag)
@@ -446,7 +451,7 @@ parser_classify(fm_parser *p)
 	}
 	if (s[0] == '{' || s[0] == '[') {
 		p->mode = MODE_JSON;
-		return fm__jsonfeed_new(&p->json, p->base, &p->limits);
+		return fm__jsonfeed_new(&p->json, p->base, &p->limits, p->on_item, p->payload);
 	}
 	if (s[0] == '<') {
 		if (parser_looks_html(s, len)) {
@@ -663,8 +668,7 @@ parser_finish_reader(fm_parser *p)
 		break;
 	case MODE_JSON:
 		memset(&d, 0, sizeof(d));
-		error = fm__jsonfeed_finish(p->json, p->on_item, p->payload, &p->json_feed,
-					    &p->json_items, &d);
+		error = fm__jsonfeed_finish(p->json, &p->json_feed, &p->json_items, &d);
 		p->model.format = p->json_feed.format;
 		if (error < 0)
 			parser_end(p, error, &d);
