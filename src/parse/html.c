@@ -108,19 +108,6 @@ html_is_alnum(int c)
 	return fm__html_is_alpha(c) || html_is_digit(c);
 }
 
-/* Returns the value of a hex digit, or -1. */
-static int
-html_hex_value(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Returns 1 when s[0..len) is one of the n sorted strings in list. */
 int
 fm__html_in_list(const char *const *list, size_t n, const char *s, size_t len)
@@ -482,7 +469,7 @@ fm__html_ref_decode(const char *s, size_t len, size_t *i, char *u, size_t *vlen)
 		}
 		for (start = k; k < len; k++) {
 			if (hex)
-				d = html_hex_value((unsigned char)s[k]);
+				d = fm__hex_value((unsigned char)s[k]);
 			else
 				d = html_is_digit((unsigned char)s[k]) ? s[k] - '0' : -1;
 			if (d < 0)
@@ -568,7 +555,7 @@ html_is_reference(const char *s, size_t len, size_t i)
 	if (k < len && s[k] == '#') {
 		k++;
 		if (k < len && (s[k] == 'x' || s[k] == 'X')) {
-			for (start = ++k; k < len && html_hex_value((unsigned char)s[k]) >= 0; k++)
+			for (start = ++k; k < len && fm__hex_value((unsigned char)s[k]) >= 0; k++)
 				;
 		} else {
 			for (start = k; k < len && html_is_digit((unsigned char)s[k]); k++)

@@ -8,6 +8,7 @@
  * member name, nothing else.
  */
 #include "parse/jsonscan.h"
+#include "parse/textutil.h"
 #include "feedmerge/error.h"
 
 #include <stdio.h>
@@ -66,19 +67,6 @@ jsonscan_is_scalar(unsigned char c)
 {
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
 	       (c >= 'A' && c <= 'Z') || c == '.' || c == '+' || c == '-';
-}
-
-/* Returns the value of hex digit c, or -1. */
-static int
-jsonscan_hex(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* Adds one decoded character to the member name; non-ASCII marks it as too long. */
@@ -173,7 +161,7 @@ jsonscan_string(fm__jsonscan *s, unsigned char c, size_t at,
 		}
 	}
 	if (s->esc) {
-		if ((h = jsonscan_hex(c)) < 0)
+		if ((h = fm__hex_value(c)) < 0)
 			return jsonscan_fail(s, FM_EPARSE, "JSON: invalid \\u escape");
 		s->cp = s->cp << 4 | (unsigned)h;
 		if (++s->esc == 6) {

@@ -95,6 +95,19 @@ fm__collapse_space(fm_buf *out, const char *s, size_t len)
 	return 0;
 }
 
+/* Returns the value of hex digit c, or -1. */
+int
+fm__hex_value(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 /* Returns the value of a base64 digit (RFC 4648 section 4 alphabet), or -1. */
 static int
 textutil_base64_value(int c)

@@ -42,4 +42,7 @@ void fm__text_trim(const char **p, size_t *n);
 /* Truncates out back to size (undoing a partial append after a failure) and returns error unchanged. */
 int fm__text_rollback(fm_buf *out, size_t size, int error);
 
+/* Returns the value of hex digit c ('0'-'9', 'a'-'f', 'A'-'F'), or -1. */
+int fm__hex_value(int c);
+
 #endif
