@@ -557,8 +557,18 @@ fm__model_end(fm__model *m, const char *name)
 void
 fm__model_text(fm__model *m, const char *s, size_t len)
 {
+	fm_buf *cap = &m->cap;
+
 	if (m->status || !m->depth || m->stack[m->depth - 1].ctx != CTX_CAPTURE || m->cap_field < 0)
 		return;
+	/* expat hands text over in many small pieces: copy those that fit in place. */
+	if (m->cap_kind != TK_XHTML && len < cap->asize - cap->size &&
+	    cap->size + len <= m->limits.max_field) {
+		memcpy(cap->ptr + cap->size, s, len);
+		cap->size += len;
+		cap->ptr[cap->size] = '\0';
+		return;
+	}
 	fm__model_cap_append(m, s, len, m->cap_kind == TK_XHTML);
 }
 

@@ -33,6 +33,55 @@ url_append_trimmed(fm_buf *out, const char *s)
 	return fm_buf_append(out, s, len);
 }
 
+/* Returns 1 when s needs nothing encoded: printable ASCII a URL carries as it is. */
+static int
+url_plain(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s <= 0x20 || (unsigned char)*s >= 0x7f || strchr("\"<>\\^`{|}", *s))
+			return 0;
+	return 1;
+}
+
+/*
+ * The two common cases, without libcurl's parse of the base on every call:
+ * a path-absolute ref ("/a/b") or a plain relative path ("b/c") against an
+ * http(s) base, when neither carries dot segments or characters that need
+ * encoding (RFC 3986 5.2.2 then reduces to string surgery). Returns 1 when
+ * ref was resolved into out, 0 to leave it to libcurl, or FM_ENOMEM.
+ */
+static int
+url_resolve_fast(fm_buf *out, const char *base, const char *ref)
+{
+	const char *auth, *path, *end, *slash = NULL, *p;
+	int error;
+
+	if ((strncmp(base, "http://", 7) && strncmp(base, "https://", 8)) ||
+	    !*ref || strchr("./?#", ref[0]) || (ref[0] == '/' && ref[1] == '/') ||
+	    strstr(ref, "/.") || strstr(base, "/.") || !url_plain(base) || !url_plain(ref))
+		return 0;
+	auth = strstr(base, "://") + 3;
+	path = auth + strcspn(auth, "/?#");
+	if (path == auth || memchr(auth, '@', (size_t)(path - auth)))
+		return 0;
+	for (p = auth; p < path; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			return 0;  /* libcurl lower-cases host names: leave those to it */
+	end = path + strcspn(path, "?#");
+	for (p = path; p < end; p++)
+		if (*p == '/')
+			slash = p;
+	if (ref[0] == '/')
+		error = fm_buf_append(out, base, (size_t)(path - base));
+	else if (slash)
+		error = fm_buf_append(out, base, (size_t)(slash + 1 - base));
+	else if ((error = fm_buf_append(out, base, (size_t)(path - base))) == 0)
+		error = fm_buf_putc(out, '/');
+	if (error == 0)
+		error = fm_buf_puts(out, ref);
+	return error < 0 ? error : 1;
+}
+
 int
 fm__url_resolve(fm_buf *out, const char *base, const char *ref)
 {
@@ -46,6 +95,10 @@ fm__url_resolve(fm_buf *out, const char *base, const char *ref)
 		return url_append_trimmed(out, ref);
 	if ((error = url_append_trimmed(&trimmed, ref)) < 0)
 		return error;
+	if ((error = url_resolve_fast(out, base, fm_buf_cstr(&trimmed))) != 0) {
+		fm_buf_dispose(&trimmed);
+		return error < 0 ? error : 0;
+	}
 	if (!(u = curl_url())) {
 		fm_buf_dispose(&trimmed);
 		return FM_ENOMEM;
