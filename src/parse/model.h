@@ -125,6 +125,9 @@ void fm__model_text(fm__model *m, const char *s, size_t len);
 void fm__model_ns_start(fm__model *m, const char *prefix, const char *uri);
 void fm__model_ns_end(fm__model *m, const char *prefix);
 
+/* Returns 1 while text events matter: a field is being captured. */
+int fm__model_wants_text(const fm__model *m);
+
 /* Forgets everything opened below depth: the state as it was at a checkpoint of that depth. */
 void fm__model_rollback(fm__model *m, size_t depth);
 

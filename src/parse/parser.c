@@ -51,6 +51,7 @@ struct fm_parser {
 	XML_Parser xp;
 	fm__model model;
 	int model_ready;
+	int text_on;              /* expat has the text handler */
 	fm__recover *rec;
 	fm__jsonfeed *json;
 	size_t json_items;
@@ -121,6 +122,24 @@ parser_xml_line(void *ctx)
 	return (unsigned long)XML_GetCurrentLineNumber(ctx);
 }
 
+static void parser_xml_text(void *ud, const XML_Char *s, int len);
+
+/*
+ * Gives expat a text handler only while the model captures a field: the
+ * text between elements (indentation, fields nobody reads) then costs no
+ * call at all.
+ */
+static void
+parser_xml_want_text(fm_parser *p)
+{
+	int want = fm__model_wants_text(&p->model);
+
+	if (want != p->text_on) {
+		XML_SetCharacterDataHandler(p->xp, want ? parser_xml_text : NULL);
+		p->text_on = want;
+	}
+}
+
 static void
 parser_xml_start(void *ud, const XML_Char *name, const XML_Char **atts)
 {
@@ -130,10 +149,13 @@ parser_xml_start(void *ud, const XML_Char *name, const XML_Char **atts)
 	fm__model_start(&p->model, name, atts);
 	if (p->model.status) {
 		XML_StopParser(p->xp, XML_FALSE);
-	} else if (!was_in_item && p->model.in_item) {
+		return;
+	}
+	if (!was_in_item && p->model.in_item) {
 		p->ckpt = (uint64_t)XML_GetCurrentByteIndex(p->xp);
 		p->ckpt_depth = p->model.depth - 1;
 	}
+	parser_xml_want_text(p);
 }
 
 static void
@@ -145,11 +167,14 @@ parser_xml_end(void *ud, const XML_Char *name)
 	fm__model_end(&p->model, name);
 	if (p->model.status) {
 		XML_StopParser(p->xp, XML_FALSE);
-	} else if (was_in_item && !p->model.in_item) {
+		return;
+	}
+	if (was_in_item && !p->model.in_item) {
 		p->ckpt = (uint64_t)XML_GetCurrentByteIndex(p->xp) +
 			  (uint64_t)XML_GetCurrentByteCount(p->xp);
 		p->ckpt_depth = p->model.depth;
 	}
+	parser_xml_want_text(p);
 }
 
 static void
@@ -374,7 +399,7 @@ parser_xml_begin(fm_parser *p)
 		return FM_ENOMEM;
 	XML_SetUserData(p->xp, p);
 	XML_SetElementHandler(p->xp, parser_xml_start, parser_xml_end);
-	XML_SetCharacterDataHandler(p->xp, parser_xml_text);
+	/* The text handler is set while a field is captured (parser_xml_want_text). */
 	XML_SetNamespaceDeclHandler(p->xp, parser_xml_ns_start, parser_xml_ns_end);
 	XML_SetStartDoctypeDeclHandler(p->xp, parser_xml_doctype);
 	XML_SetSkippedEntityHandler(p->xp, parser_xml_skipped);
