@@ -96,18 +96,13 @@ static void
 decode_count_lines(fm__decoder *d, const unsigned char *s, size_t n,
 		   unsigned long long base)
 {
-	unsigned long count = 0;
-	size_t i, last = n;
+	const unsigned char *p = s, *end = s + n, *nl;
 
-	/* A branch-free count the compiler vectorises; then the last newline, from the end. */
-	for (i = 0; i < n; i++)
-		count += s[i] == '\n';
-	if (!count)
-		return;
-	d->lines += count;
-	while (last > 0 && s[last - 1] != '\n')
-		last--;
-	d->line_at = base + last;
+	while (p < end && (nl = memchr(p, '\n', (size_t)(end - p)))) {
+		d->lines++;
+		p = nl + 1;
+		d->line_at = base + (unsigned long long)(p - s);
+	}
 }
 
 /* Records a repair unless one at an earlier (or the same) offset is known. */
