@@ -80,14 +80,18 @@ fm__model_fail(fm__model *m, int status, const char *fmt, ...)
 {
 	unsigned long line = m->line ? m->line(m->line_ctx) : 0;
 	va_list ap;
+	int n;
 
 	if (m->status)
 		return;
 	m->status = status;
 	m->diag.line = line;
 	m->diag.column = 0;
+	/* The message says where, as the XML errors do ("line 12: ..."). */
+	n = line && status != FM_ESTOPPED && status != FM_ENOTFEED ?
+	    snprintf(m->diag.msg, sizeof(m->diag.msg), "line %lu: ", line) : 0;
 	va_start(ap, fmt);
-	vsnprintf(m->diag.msg, sizeof(m->diag.msg), fmt, ap);
+	vsnprintf(m->diag.msg + n, sizeof(m->diag.msg) - (size_t)n, fmt, ap);
 	va_end(ap);
 }
 
