@@ -140,6 +140,16 @@ parse_item_json(parse_ctx *c, const fm_item *it)
 		c->failed = 1;
 }
 
+/* Appends "  author:    Name <email>" to b when the person has a name or an email. */
+static void
+parse_person_text(fm_buf *b, const fm_person *p)
+{
+	if (!p->name && !p->email)
+		return;
+	fm_buf_printf(b, "  author:    %s%s%s%s\n", p->name ? p->name : "", p->email ? " <" : "",
+		      p->email ? p->email : "", p->email ? ">" : "");
+}
+
 /* Prints one item as text. */
 static void
 parse_item_text(const fm_item *it, size_t n)
@@ -156,10 +166,12 @@ parse_item_text(const fm_item *it, size_t n)
 		printf("  published: %s\n", fm_date_format(d, it->published));
 	if (it->updated)
 		printf("  updated:   %s\n", fm_date_format(d, it->updated));
-	if (it->author.name || it->author.email)
-		printf("  author:    %s%s%s%s\n", it->author.name ? it->author.name : "",
-		       it->author.email ? " <" : "", it->author.email ? it->author.email : "",
-		       it->author.email ? ">" : "");
+	if (it->author.name || it->author.email) {
+		fm_buf line = FM_BUF_INIT;
+		parse_person_text(&line, &it->author);
+		fputs(fm_buf_cstr(&line), stdout);
+		fm_buf_dispose(&line);
+	}
 	for (i = 0; i < it->ncategories; i++)
 		printf("  category:  %s\n", it->categories[i]);
 	for (i = 0; i < it->nenclosures; i++)
@@ -214,10 +226,7 @@ parse_on_feed(const fm_feed *f, void *payload)
 			fm_buf_printf(b, "  updated:   %s\n", fm_date_format(d, f->updated));
 		if (f->published)
 			fm_buf_printf(b, "  published: %s\n", fm_date_format(d, f->published));
-		if (f->author.name || f->author.email)
-			fm_buf_printf(b, "  author:    %s%s%s%s\n", f->author.name ? f->author.name : "",
-				      f->author.email ? " <" : "", f->author.email ? f->author.email : "",
-				      f->author.email ? ">" : "");
+		parse_person_text(b, &f->author);
 	}
 	return 0;
 }
