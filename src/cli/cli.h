@@ -17,4 +17,10 @@ int cli_parse(int argc, char **argv);
 /* Prints the help of `feedmerge parse` to stdout. */
 void cli_parse_help(void);
 
+/* `feedmerge check`: returns an exit status. */
+int cli_check(int argc, char **argv);
+
+/* Prints the help of `feedmerge check` to stdout. */
+void cli_check_help(void);
+
 #endif

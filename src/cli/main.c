@@ -12,6 +12,7 @@ static const char main_usage[] =
 	"\n"
 	"Commands:\n"
 	"  parse     parse feed files and print what they hold\n"
+	"  check     check the config file and print the effective settings\n"
 	"  help      show the help of a command\n"
 	"\n"
 	"Run 'feedmerge help COMMAND' for a command's options.\n";
@@ -23,6 +24,7 @@ static const struct main_cmd {
 	void (*help)(void);
 } main_cmds[] = {
 	{ "parse", cli_parse, cli_parse_help },
+	{ "check", cli_check, cli_check_help },
 };
 
 /* Returns the command called name, or NULL. */

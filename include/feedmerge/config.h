@@ -1,0 +1,165 @@
+/* config.h - the INI configuration: load it once, read it, free it. */
+#ifndef FEEDMERGE_CONFIG_H
+#define FEEDMERGE_CONFIG_H
+
+#include "feedmerge/error.h"
+
+#include <regex.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Defaults (DESIGN.md, "Config keys"). Durations are seconds, sizes bytes.
+ * A relative path in the file (state, output path, file: feed URL) is
+ * relative to the directory of the config file; the loaded config holds
+ * absolute paths only.
+ */
+#define FM_CONFIG_STATE "feedmerge.db"              /**< [feedmerge] state, beside the config file */
+#define FM_CONFIG_INTERVAL ((int64_t)30 * 60)       /**< [feedmerge] interval: 30m */
+#define FM_CONFIG_TIMEOUT ((int64_t)30)             /**< [feedmerge] timeout: 30s */
+#define FM_CONFIG_CONCURRENCY 8                     /**< [feedmerge] concurrency */
+#define FM_CONFIG_PER_HOST 2                        /**< [feedmerge] per_host */
+#define FM_CONFIG_MAX_FEED_SIZE ((uint64_t)16 << 20) /**< [feedmerge] max_feed_size: 16M */
+#define FM_CONFIG_KEEP ((int64_t)30 * 86400)        /**< [feedmerge] keep: 30d (0 keeps for ever) */
+#define FM_CONFIG_THRESHOLD 18                      /**< [dedup] threshold: Hamming distance 0-64 */
+#define FM_CONFIG_WINDOW ((int64_t)3 * 86400)       /**< [dedup] window: 3d */
+#define FM_CONFIG_MAX_ITEMS 100                     /**< [output] max_items (0 = no limit) */
+#define FM_CONFIG_MAX_AGE ((int64_t)0)              /**< [output] max_age (0 = no limit) */
+#define FM_CONFIG_PRIORITY 0                        /**< [feed] priority */
+
+/** What an output is written as: [output NAME] format (default atom). */
+typedef enum fm_config_format {
+	FM_FORMAT_ATOM = 0, /**< Atom 1.0 */
+	FM_FORMAT_RSS,      /**< RSS 2.0 */
+	FM_FORMAT_JSON      /**< JSON Feed 1.1 */
+} fm_config_format;
+
+/** How an item is recognised across fetches: [feed NAME] identity (default guid). */
+typedef enum fm_config_identity {
+	FM_IDENTITY_GUID = 0,  /**< the item's guid / Atom id (falls back to link) */
+	FM_IDENTITY_LINK,      /**< the item's link */
+	FM_IDENTITY_TITLE_DATE /**< title and published date together */
+} fm_config_identity;
+
+/** [feedmerge]: settings of the whole run. Strings are owned by the fm_config. */
+typedef struct fm_config_main {
+	const char *state;      /**< SQLite state file, absolute (default FM_CONFIG_STATE) */
+	int64_t interval;       /**< seconds between fetches of a feed (default 30m) */
+	int64_t timeout;        /**< seconds one transfer may take, start to end (default 30s) */
+	int concurrency;        /**< transfers at once, 1-1024 (default 8) */
+	int per_host;           /**< transfers at once to one host name, 1-1024 (default 2) */
+	const char *user_agent; /**< default "feedmerge/VERSION (+URL)" from version.h */
+	uint64_t max_feed_size; /**< bytes of one feed after decompression (default 16M) */
+	int64_t keep;           /**< seconds an item is kept after first seen, 0 = for ever (default 30d) */
+} fm_config_main;
+
+/** [dedup]: near-duplicate clustering. */
+typedef struct fm_config_dedup {
+	int threshold;  /**< largest Hamming distance of two copies, 0-64 (default 18) */
+	int64_t window; /**< seconds two copies may lie apart (default 3d) */
+} fm_config_dedup;
+
+/** [output NAME]: one merged feed file. Strings are owned by the fm_config. */
+typedef struct fm_config_output {
+	const char *name;        /**< NAME from the section header */
+	unsigned long line;      /**< line of the section header */
+	const char *path;        /**< file to write, absolute (required) */
+	fm_config_format format; /**< atom, rss or json (default atom) */
+	const char *title;       /**< the feed's title (default "feedmerge: NAME") */
+	const char *link;        /**< the feed's home link, or NULL (default: none) */
+	size_t max_items;        /**< most entries, 0 = no limit (default 100) */
+	int64_t max_age;         /**< oldest entry in seconds, 0 = no limit (default 0) */
+} fm_config_output;
+
+/** [feed NAME]: one source. Strings and regexes are owned by the fm_config. */
+typedef struct fm_config_feed {
+	const char *name;            /**< NAME from the section header */
+	unsigned long line;          /**< line of the section header */
+	const char *url;             /**< http://, https:// or file:/// (file: paths made absolute) (required) */
+	int64_t interval;            /**< seconds between fetches (default [feedmerge] interval) */
+	int priority;                /**< higher wins as a cluster's representative (default 0) */
+	const char *include;         /**< the include pattern as written, or NULL (default: none) */
+	const char *exclude;         /**< the exclude pattern as written, or NULL (default: none) */
+	const regex_t *include_re;   /**< include compiled (ERE, case-insensitive), or NULL */
+	const regex_t *exclude_re;   /**< exclude compiled (ERE, case-insensitive), or NULL */
+	int enabled;                 /**< 0 skips the feed entirely (default yes) */
+	int cluster;                 /**< 0 keeps its items out of clustering (default yes) */
+	fm_config_identity identity; /**< guid, link or title+date (default guid) */
+	const char *user_agent;      /**< User-Agent sent (default [feedmerge] user_agent) */
+	const char *encoding;        /**< charset overriding the feed's own, or NULL (default: none) */
+} fm_config_feed;
+
+/** A loaded, immutable configuration; opaque. */
+typedef struct fm_config fm_config;
+
+/**
+ * Picks the config file: cli_path (from -c) when non-NULL and non-empty,
+ * else $FEEDMERGE_CONFIG when set and non-empty, else "./feedmerge.ini".
+ * @return a borrowed pointer: cli_path, the environment's string (valid
+ *         until the environment changes) or a static string; never NULL.
+ */
+const char *fm_config_default_path(const char *cli_path);
+
+/**
+ * Reads and checks the INI file at path into a new configuration.
+ * @param out  receives the configuration; the caller frees it with
+ *             fm_config_free(). Set to NULL on failure.
+ * @param diag optional; on failure holds one line "PATH:LINE: [SECTION] KEY:
+ *             what was expected" (line 0 when the file could not be read).
+ * @return 0, FM_EIO (unreadable file), FM_EINVAL (any error in the file)
+ *         or FM_ENOMEM.
+ */
+int fm_config_load(fm_config **out, const char *path, fm_diag *diag);
+
+/** Frees a configuration and everything borrowed from it; NULL is fine. */
+void fm_config_free(fm_config *cfg);
+
+/** Returns the path the config was loaded from (borrowed, lives as cfg). */
+const char *fm_config_path(const fm_config *cfg);
+
+/** Returns the [feedmerge] settings (borrowed, lives as cfg). */
+const fm_config_main *fm_config_get_main(const fm_config *cfg);
+
+/** Returns the [dedup] settings (borrowed, lives as cfg). */
+const fm_config_dedup *fm_config_get_dedup(const fm_config *cfg);
+
+/** Returns how many [output NAME] sections there are. */
+size_t fm_config_output_count(const fm_config *cfg);
+
+/** Returns output i (0-based, file order; borrowed, lives as cfg). */
+const fm_config_output *fm_config_output_at(const fm_config *cfg, size_t i);
+
+/** Returns how many [feed NAME] sections there are, enabled or not. */
+size_t fm_config_feed_count(const fm_config *cfg);
+
+/** Returns feed i (0-based, file order; borrowed, lives as cfg). */
+const fm_config_feed *fm_config_feed_at(const fm_config *cfg, size_t i);
+
+/** Returns the feed called name (borrowed, lives as cfg), or NULL. */
+const fm_config_feed *fm_config_feed_find(const fm_config *cfg, const char *name);
+
+/**
+ * Applies a feed's include and exclude patterns to an item.
+ * @param title the item's title, or NULL
+ * @param text  the item's plain text, or NULL
+ * @return 1 when the item is kept (include matches title or text, or there
+ *         is no include; and exclude matches neither), else 0.
+ */
+int fm_config_feed_wants(const fm_config_feed *feed, const char *title, const char *text);
+
+/** Room fm_config_duration_format() and fm_config_size_format() need. */
+#define FM_CONFIG_UNIT_BUFSZ 32
+
+/** Writes seconds in the largest unit that divides them ("15m", "0s") into out; returns out. */
+char *fm_config_duration_format(char out[FM_CONFIG_UNIT_BUFSZ], int64_t seconds);
+
+/** Writes bytes in the largest unit that divides them ("16M", "100") into out; returns out. */
+char *fm_config_size_format(char out[FM_CONFIG_UNIT_BUFSZ], uint64_t bytes);
+
+/** Returns the name of a format: "atom", "rss" or "json" (static). */
+const char *fm_config_format_name(fm_config_format format);
+
+/** Returns the name of an identity: "guid", "link" or "title+date" (static). */
+const char *fm_config_identity_name(fm_config_identity identity);
+
+#endif

@@ -1,0 +1,149 @@
+/* cmd_check.c - `feedmerge check`: validate the config and print what it says. */
+#include "cli/cli.h"
+#include "feedmerge/config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+
+void
+cli_check_help(void)
+{
+	printf("usage: feedmerge check [-c FILE]\n"
+	       "\n"
+	       "Read the config file, check every section and key, and print the\n"
+	       "effective settings (defaults filled in, relative paths made absolute)\n"
+	       "of [feedmerge], [dedup], every output and every feed.\n"
+	       "\n"
+	       "  -c, --config FILE  the config file (default: $FEEDMERGE_CONFIG,\n"
+	       "                     else ./feedmerge.ini)\n"
+	       "\n"
+	       "Exit status: 0 the config is valid, 2 it is not (one line on standard\n"
+	       "error names file, line, key and what was expected) or a usage error.\n");
+}
+
+/* Prints one "  key = value" line. */
+static void
+check_line(const char *key, const char *value)
+{
+	printf("  %-14s = %s\n", key, value ? value : "(none)");
+}
+
+/* Prints a duration setting. */
+static void
+check_duration(const char *key, int64_t seconds, const char *zero)
+{
+	char b[FM_CONFIG_UNIT_BUFSZ];
+
+	check_line(key, seconds == 0 && zero ? zero : fm_config_duration_format(b, seconds));
+}
+
+/* Prints a whole-number setting. */
+static void
+check_number(const char *key, long long n, const char *zero)
+{
+	char b[32];
+
+	snprintf(b, sizeof(b), "%lld", n);
+	check_line(key, n == 0 && zero ? zero : b);
+}
+
+/* Prints the [feedmerge] and [dedup] blocks. */
+static void
+check_main(const fm_config *cfg)
+{
+	const fm_config_main *m = fm_config_get_main(cfg);
+	const fm_config_dedup *d = fm_config_get_dedup(cfg);
+	char b[FM_CONFIG_UNIT_BUFSZ];
+
+	printf("[feedmerge]\n");
+	check_line("state", m->state);
+	check_duration("interval", m->interval, NULL);
+	check_duration("timeout", m->timeout, NULL);
+	check_number("concurrency", m->concurrency, NULL);
+	check_number("per_host", m->per_host, NULL);
+	check_line("user_agent", m->user_agent);
+	check_line("max_feed_size", fm_config_size_format(b, m->max_feed_size));
+	check_duration("keep", m->keep, "0 (for ever)");
+	printf("\n[dedup]\n");
+	check_number("threshold", d->threshold, NULL);
+	check_duration("window", d->window, NULL);
+}
+
+/* Prints one [output NAME] block. */
+static void
+check_output(const fm_config_output *o)
+{
+	printf("\n[output %s]\n", o->name);
+	check_line("path", o->path);
+	check_line("format", fm_config_format_name(o->format));
+	check_line("title", o->title);
+	check_line("link", o->link);
+	check_number("max_items", (long long)o->max_items, "0 (no limit)");
+	check_duration("max_age", o->max_age, "0 (no limit)");
+}
+
+/* Prints one [feed NAME] block. */
+static void
+check_feed(const fm_config_feed *f)
+{
+	printf("\n[feed %s]\n", f->name);
+	check_line("url", f->url);
+	check_duration("interval", f->interval, NULL);
+	check_number("priority", f->priority, NULL);
+	check_line("include", f->include);
+	check_line("exclude", f->exclude);
+	check_line("enabled", f->enabled ? "yes" : "no");
+	check_line("cluster", f->cluster ? "yes" : "no");
+	check_line("identity", fm_config_identity_name(f->identity));
+	check_line("user_agent", f->user_agent);
+	check_line("encoding", f->encoding ? f->encoding : "(as the feed declares)");
+}
+
+int
+cli_check(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *path = NULL;
+	fm_config *cfg;
+	fm_diag diag = { 0, 0, "" };
+	size_t i, enabled = 0;
+	int ch;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': path = optarg; break;
+		case 'h': cli_check_help(); return CLI_OK;
+		default:
+			fputs("see 'feedmerge help check'\n", stderr);
+			return CLI_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "feedmerge check: unexpected argument '%s'; see 'feedmerge help check'\n",
+			argv[optind]);
+		return CLI_USAGE;
+	}
+	path = fm_config_default_path(path);
+	if (fm_config_load(&cfg, path, &diag) < 0) {
+		fprintf(stderr, "feedmerge: %s\n", diag.msg);
+		return CLI_USAGE;
+	}
+	printf("# %s\n\n", fm_config_path(cfg));
+	check_main(cfg);
+	for (i = 0; i < fm_config_output_count(cfg); i++)
+		check_output(fm_config_output_at(cfg, i));
+	for (i = 0; i < fm_config_feed_count(cfg); i++) {
+		check_feed(fm_config_feed_at(cfg, i));
+		enabled += fm_config_feed_at(cfg, i)->enabled != 0;
+	}
+	printf("\n# ok: %zu feed%s (%zu enabled), %zu output%s\n",
+	       fm_config_feed_count(cfg), fm_config_feed_count(cfg) == 1 ? "" : "s", enabled,
+	       fm_config_output_count(cfg), fm_config_output_count(cfg) == 1 ? "" : "s");
+	fm_config_free(cfg);
+	return CLI_OK;
+}
