@@ -1273,3 +1273,30 @@ Test(hostile, categories_and_enclosures_growing)
 	cr_assert_eq(h.items, 1 + sizeof(counts) / sizeof(counts[0]));
 	hostile_free(&h);
 }
+
+Test(hostile, fuzz_chunking_ascii_repair_line, .timeout = 10.0)
+{
+	/*
+	 * In a us-ascii document the scan for non-ASCII bytes records a later
+	 * repair first; the earlier control character then counted the lines
+	 * again in decode_repair(), so one push said line 2 and a wrapped
+	 * column where byte-by-byte pushes said line 1, column 15.
+	 */
+	static const char doc[] = "<?xml version=\x01\"\" encoding=\"us\"?>\n<rss>\xff</rss>";
+	size_t chunk, off, n;
+	hostile h;
+
+	hostile_replay("fuzz-chunking-ascii-repair-line.bin");
+	for (chunk = 1; chunk <= sizeof(doc) - 1; chunk += sizeof(doc) - 2) {
+		hostile_begin(&h, NULL);
+		for (off = 0; off < sizeof(doc) - 1; off += n) {
+			n = sizeof(doc) - 1 - off < chunk ? sizeof(doc) - 1 - off : chunk;
+			hostile_push(&h, doc + off, n);
+		}
+		hostile_end(&h, "repair found out of order");
+		cr_assert_eq(h.res->bozo, 1, "chunk %zu", chunk);
+		cr_assert_eq(h.res->diag.line, 1, "chunk %zu: line %lu", chunk, h.res->diag.line);
+		cr_assert_eq(h.res->diag.column, 15, "chunk %zu: column %lu", chunk, h.res->diag.column);
+		hostile_free(&h);
+	}
+}

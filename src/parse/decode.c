@@ -75,6 +75,8 @@ struct fm__decoder {
 	unsigned long long line_at;    /* input offset where the current line starts */
 	const unsigned char *cur;      /* the run being converted, at offset cur_base */
 	unsigned long long cur_base;
+	unsigned long cur_lines;       /* lines and line_at where the run starts */
+	unsigned long long cur_line_at;
 	unsigned long repair_line, repair_col;
 	char name[DECODE_NAME_MAX];
 };
@@ -117,6 +119,13 @@ decode_repair(fm__decoder *d, unsigned long long off, const char *fmt, ...)
 	d->repair_off = off;
 	d->repair_line = d->repair_col = 0;
 	if (d->cur && off >= d->cur_base) {
+		/*
+		 * Count from the start of the run: a repair found out of order
+		 * (the us-ascii scan reports a later byte first) has already
+		 * counted past off.
+		 */
+		d->lines = d->cur_lines;
+		d->line_at = d->cur_line_at;
 		decode_count_lines(d, d->cur, (size_t)(off - d->cur_base), d->cur_base);
 		d->repair_line = d->lines + 1;
 		d->repair_col = (unsigned long)(off - d->line_at) + 1;
@@ -261,6 +270,8 @@ decode_byte_run(fm__decoder *d, const unsigned char *s, size_t n, int final,
 	if (!d->repaired) {
 		d->cur = s;
 		d->cur_base = base;
+		d->cur_lines = d->lines;
+		d->cur_line_at = d->line_at;
 	}
 	error = decode_byte_run_lines(d, s, n, final, base, used);
 	if (!d->repaired)

@@ -136,6 +136,13 @@ fm__decode_lookup(struct decode_cs *cs, char *name, const char *label, int trust
 		*cs = (struct decode_cs){ DK_SB, name, name };
 		return 1;
 	}
+	/*
+	 * UTF-7 is refused, as the WHATWG Encoding Standard does: it smuggles
+	 * markup past filters, and its shift state makes iconv's recovery from
+	 * bad input depend on how the bytes were chunked.
+	 */
+	if (strstr(key, "utf7"))
+		return 0;
 	if ((cd = iconv_open("UTF-8", label)) == (iconv_t)-1)
 		return 0;
 	in = (char *)probe;

@@ -741,9 +741,14 @@ fm_parser_finish(fm_parser *p)
 		if (!p->status)
 			p->res.diag = p->xml_error;
 	}
-	if (fm__decoder_repaired(p->dec, &repair)) {
+	/*
+	 * A charset repair counts only when the whole input was read: once a
+	 * parse has ended early, how far past that point the decoder got
+	 * depends on the chunking, and the result must not.
+	 */
+	if (!p->status && fm__decoder_repaired(p->dec, &repair)) {
 		p->res.bozo = 1;
-		if (!p->status && !p->xml_failed)
+		if (!p->xml_failed)
 			p->res.diag = repair;
 	}
 	if (p->res.format != FM_FORMAT_NONE && p->status != FM_ESTOPPED && p->on_feed) {
