@@ -469,6 +469,10 @@ parser_classify(fm_parser *p)
 	fm_diag d = { 0, 0, "" };
 	char shown[40];
 
+	/* Decide on exactly the first PARSER_SNIFF bytes, however many a push brought. */
+	if (len > PARSER_SNIFF)
+		len = PARSER_SNIFF;
+
 	if (len == 0) {
 		fm_diag_set(&d, 0, 0, "not a feed: the document is empty");
 		parser_end(p, FM_ENOTFEED, &d);
