@@ -47,8 +47,13 @@ units_duration_unit(char c)
 	}
 }
 
-int
-fm__config_duration(int64_t *out, const char *s)
+/*
+ * Parses digits with an optional one-letter unit that unit_of scales by
+ * (0: not a unit) into *out, at most max. Returns 0, FM_EINVAL, or
+ * FM_ELIMIT past max. Durations and sizes both read this way.
+ */
+static int
+units_scaled(uint64_t *out, const char *s, uint64_t (*unit_of)(char), uint64_t max)
 {
 	uint64_t v, unit = 1;
 	const char *p;
@@ -58,13 +63,23 @@ fm__config_duration(int64_t *out, const char *s)
 	error = units_digits(&v, s, &p);
 	if (error == FM_EINVAL)
 		return error;
-	if (*p) {
-		if (!(unit = units_duration_unit(*p)) || p[1])
-			return FM_EINVAL;
-	}
-	if (error < 0 || v > (uint64_t)FM_DURATION_MAX / unit)
+	if (*p && (!(unit = unit_of(*p)) || p[1]))
+		return FM_EINVAL;
+	if (error < 0 || v > max / unit)
 		return FM_ELIMIT;
-	*out = (int64_t)(v * unit);
+	*out = v * unit;
+	return 0;
+}
+
+int
+fm__config_duration(int64_t *out, const char *s)
+{
+	uint64_t v;
+	int error;
+
+	if ((error = units_scaled(&v, s, units_duration_unit, (uint64_t)FM_DURATION_MAX)) < 0)
+		return error;
+	*out = (int64_t)v;
 	return 0;
 }
 
@@ -83,22 +98,7 @@ units_size_unit(char c)
 int
 fm__config_size(uint64_t *out, const char *s)
 {
-	uint64_t v, unit = 1;
-	const char *p;
-	int error;
-
-	assert(out && s);
-	error = units_digits(&v, s, &p);
-	if (error == FM_EINVAL)
-		return error;
-	if (*p) {
-		if (!(unit = units_size_unit(*p)) || p[1])
-			return FM_EINVAL;
-	}
-	if (error < 0 || v > UINT64_MAX / unit)
-		return FM_ELIMIT;
-	*out = v * unit;
-	return 0;
+	return units_scaled(out, s, units_size_unit, UINT64_MAX);
 }
 
 char *
