@@ -406,6 +406,54 @@ config_section(config_ctx *ctx, char *text)
 	return 0;
 }
 
+static int config_handler(void *user, const char *section, const char *name,
+			  const char *value);
+
+/* Trims spaces and tabs around the string *s in place. */
+static void
+config_trim(char **s)
+{
+	char *end;
+
+	while (**s == ' ' || **s == '\t')
+		(*s)++;
+	end = *s + strlen(*s);
+	while (end > *s && (end[-1] == ' ' || end[-1] == '\t'))
+		*--end = '\0';
+}
+
+/*
+ * Reads a line too long for inih's buffer (Debian builds it with 200
+ * bytes; feed URLs with tracking parameters are longer) the way inih
+ * would: a comment, or KEY = VALUE (or KEY : VALUE) with an inline
+ * " ;" comment dropped, handed to config_handler. Returns 1 when it was
+ * read, 0 after an error (recorded in ctx).
+ */
+static int
+config_long_line(config_ctx *ctx, char *p)
+{
+	char *eq, *name, *value, *end;
+
+	if (p[0] == ';' || p[0] == '#')
+		return 1;
+	eq = p + strcspn(p, "=:");
+	if (p[0] == '[' || !*eq) {
+		config_fail(ctx, FM_EINVAL, "expected KEY = VALUE, [SECTION] or a comment");
+		return 0;
+	}
+	*eq = '\0';
+	name = p;
+	value = eq + 1;
+	for (end = value; *end; end++)
+		if (*end == ';' && end > value && (end[-1] == ' ' || end[-1] == '\t')) {
+			*end = '\0';
+			break;
+		}
+	config_trim(&name);
+	config_trim(&value);
+	return config_handler(ctx, ctx->section, name, value);
+}
+
 /*
  * inih's reader: hands inih one whole line at a time, so that the line
  * count here is the line of every handler call. It also starts sections
@@ -434,9 +482,13 @@ config_reader(char *str, int num, void *stream)
 	n = (ssize_t)strlen(p);
 	while (n > 0 && (p[n - 1] == '\n' || p[n - 1] == '\r'))
 		p[--n] = '\0';
-	if (n > num - 3) {
-		config_fail(ctx, FM_EINVAL, "line longer than %d bytes (inih's limit)", num - 3);
+	if (n > num - 3 && !config_long_line(ctx, p))
 		return NULL;
+	if (n > num - 3) {
+		/* Read here already: inih sees a blank line, so its count stays right. */
+		str[0] = '\n';
+		str[1] = '\0';
+		return str;
 	}
 	if (p[0] == '[' && (close = strchr(p, ']'))) {
 		char text[256];
