@@ -370,7 +370,6 @@ parser_xml_feed(fm_parser *p, const char *s, size_t len, int final)
 {
 	uint64_t at = p->fed;
 	size_t n;
-	int error = 0;
 
 	do {
 		/* expat takes an int length: feed huge chunks in pieces. */
@@ -387,7 +386,7 @@ parser_xml_feed(fm_parser *p, const char *s, size_t len, int final)
 		len -= n;
 		at += n;
 	} while (len);
-	return error;
+	return 0;
 }
 
 /* Makes the expat parser; returns 0 or FM_ENOMEM. */
