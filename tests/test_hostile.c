@@ -21,6 +21,7 @@
 
 #include "feedmerge/error.h"
 #include "feedmerge/parse.h"
+#include "utf8check.h"
 
 #define HOSTILE_DIR FM_TEST_DATA "/hostile/"
 /* Pushes are this big unless a test says otherwise: a typical socket read. */
@@ -53,42 +54,6 @@ typedef struct hostile {
 	struct timespec t0;
 } hostile;
 
-/* Returns 1 when s[0..len) is valid UTF-8 (no overlongs, no surrogates). */
-static int
-hostile_utf8_valid(const unsigned char *s, size_t len)
-{
-	size_t i = 0, n, k;
-	uint32_t c;
-
-	while (i < len) {
-		c = s[i];
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf)
-			n = 1, c &= 0x1f;
-		else if (c >= 0xe0 && c <= 0xef)
-			n = 2, c &= 0x0f;
-		else if (c >= 0xf0 && c <= 0xf4)
-			n = 3, c &= 0x07;
-		else
-			return 0;
-		if (len - i <= n)
-			return 0;
-		for (k = 1; k <= n; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return 0;
-			c = (c << 6) | (s[i + k] & 0x3f);
-		}
-		if ((n == 2 && c < 0x800) || (n == 3 && c < 0x10000) ||
-		    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
-			return 0;
-		i += n + 1;
-	}
-	return 1;
-}
-
 /* Reads one lent string end to end and records what it found. */
 static void
 hostile_look(hostile *h, const char *s)
@@ -100,7 +65,7 @@ hostile_look(hostile *h, const char *s)
 	len = strlen(s);
 	if (len > h->longest)
 		h->longest = len;
-	if (!hostile_utf8_valid((const unsigned char *)s, len))
+	if (!test_utf8_valid((const unsigned char *)s, len))
 		h->bad_utf8++;
 	if (h->needle && strstr(s, h->needle))
 		h->needle_seen = 1;

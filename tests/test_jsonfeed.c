@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "feedmerge/buf.h"
+#include "testutil.h"
 #include "feedmerge/error.h"
 #include "feedmerge/parse.h"
 #include "parse/jsonfeed.h"
@@ -36,26 +37,6 @@ typedef struct jf_run {
 	char *title, *link, *subtitle, *id, *name, *email, *uri;
 } jf_run;
 
-/* Returns a copy of s, or NULL for NULL. */
-static char *
-jf_dup(const char *s)
-{
-	char *p;
-
-	if (!s)
-		return NULL;
-	p = strdup(s);
-	cr_assert_not_null(p);
-	return p;
-}
-
-/* Appends "key=value|" to the dump, "-" standing for NULL. */
-static void
-jf_dump_str(fm_buf *b, const char *key, const char *v)
-{
-	fm_buf_printf(b, "%s=%s|", key, v ? v : "-");
-}
-
 /* Item callback: copies the item; returns 1 once stop_after items were seen. */
 static int
 jf_on_item(const fm_item *it, void *payload)
@@ -65,41 +46,41 @@ jf_on_item(const fm_item *it, void *payload)
 	size_t i;
 
 	cr_assert_null(it->feed);
-	jf_dump_str(&r->dump, "id", it->id);
-	jf_dump_str(&r->dump, "title", it->title);
-	jf_dump_str(&r->dump, "link", it->link);
-	jf_dump_str(&r->dump, "name", it->author.name);
-	jf_dump_str(&r->dump, "email", it->author.email);
-	jf_dump_str(&r->dump, "uri", it->author.uri);
-	jf_dump_str(&r->dump, "summary", it->summary);
-	jf_dump_str(&r->dump, "content", it->content);
+	test_dump_str(&r->dump, "id", it->id);
+	test_dump_str(&r->dump, "title", it->title);
+	test_dump_str(&r->dump, "link", it->link);
+	test_dump_str(&r->dump, "name", it->author.name);
+	test_dump_str(&r->dump, "email", it->author.email);
+	test_dump_str(&r->dump, "uri", it->author.uri);
+	test_dump_str(&r->dump, "summary", it->summary);
+	test_dump_str(&r->dump, "content", it->content);
 	for (i = 0; i < it->ncategories; i++)
-		jf_dump_str(&r->dump, "cat", it->categories[i]);
+		test_dump_str(&r->dump, "cat", it->categories[i]);
 	for (i = 0; i < it->nenclosures; i++) {
-		jf_dump_str(&r->dump, "enc", it->enclosures[i].url);
-		jf_dump_str(&r->dump, "type", it->enclosures[i].type);
-		jf_dump_str(&r->dump, "len", it->enclosures[i].length);
+		test_dump_str(&r->dump, "enc", it->enclosures[i].url);
+		test_dump_str(&r->dump, "type", it->enclosures[i].type);
+		test_dump_str(&r->dump, "len", it->enclosures[i].length);
 	}
 	fm_buf_printf(&r->dump, "pub=%lld|upd=%lld\n", (long long)it->published,
 		      (long long)it->updated);
 
 	if (r->n < JF_MAX) {
 		c = &r->items[r->n];
-		c->id = jf_dup(it->id);
-		c->title = jf_dup(it->title);
-		c->link = jf_dup(it->link);
-		c->name = jf_dup(it->author.name);
-		c->email = jf_dup(it->author.email);
-		c->uri = jf_dup(it->author.uri);
-		c->summary = jf_dup(it->summary);
-		c->content = jf_dup(it->content);
+		c->id = test_dup(it->id);
+		c->title = test_dup(it->title);
+		c->link = test_dup(it->link);
+		c->name = test_dup(it->author.name);
+		c->email = test_dup(it->author.email);
+		c->uri = test_dup(it->author.uri);
+		c->summary = test_dup(it->summary);
+		c->content = test_dup(it->content);
 		for (i = 0; i < it->ncategories && i < JF_MAX; i++)
-			c->cats[i] = jf_dup(it->categories[i]);
+			c->cats[i] = test_dup(it->categories[i]);
 		c->ncats = it->ncategories;
 		for (i = 0; i < it->nenclosures && i < JF_MAX; i++) {
-			c->eurl[i] = jf_dup(it->enclosures[i].url);
-			c->etype[i] = jf_dup(it->enclosures[i].type);
-			c->elen[i] = jf_dup(it->enclosures[i].length);
+			c->eurl[i] = test_dup(it->enclosures[i].url);
+			c->etype[i] = test_dup(it->enclosures[i].type);
+			c->elen[i] = test_dup(it->enclosures[i].length);
 		}
 		c->nencl = it->nenclosures;
 		c->published = it->published;
@@ -172,13 +153,13 @@ jf_parse(jf_run *r, const char *data, size_t len, size_t chunk,
 	}
 	r->error = fm__jsonfeed_finish(j, &feed, &r->nitems, &r->diag);
 	r->format = feed.format;
-	r->title = jf_dup(feed.title);
-	r->link = jf_dup(feed.link);
-	r->subtitle = jf_dup(feed.subtitle);
-	r->id = jf_dup(feed.id);
-	r->name = jf_dup(feed.author.name);
-	r->email = jf_dup(feed.author.email);
-	r->uri = jf_dup(feed.author.uri);
+	r->title = test_dup(feed.title);
+	r->link = test_dup(feed.link);
+	r->subtitle = test_dup(feed.subtitle);
+	r->id = test_dup(feed.id);
+	r->name = test_dup(feed.author.name);
+	r->email = test_dup(feed.author.email);
+	r->uri = test_dup(feed.author.uri);
 	fm__jsonfeed_free(j);
 }
 
@@ -828,7 +809,7 @@ Test(jsonfeed, every_chunking_gives_the_same_result)
 			if (i < nfiles) {
 				data = jf_read(files[i], &len);
 			} else {
-				data = jf_dup(docs[i - nfiles]);
+				data = test_dup(docs[i - nfiles]);
 				len = strlen(data);
 			}
 			jf_parse(&a, data, len, 4096, k ? &lim : NULL, NULL);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "feedmerge/buf.h"
+#include "testutil.h"
 #include "feedmerge/date.h"
 #include "feedmerge/error.h"
 #include "feedmerge/parse.h"
@@ -43,26 +44,6 @@ typedef struct pt_run {
 	fm_buf dump;         /* all of the above as text, for comparing chunkings */
 } pt_run;
 
-/* Returns a copy of s, or NULL for NULL. */
-static char *
-pt_dup(const char *s)
-{
-	char *p;
-
-	if (!s)
-		return NULL;
-	p = strdup(s);
-	cr_assert_not_null(p);
-	return p;
-}
-
-/* Appends "key=value|" to the dump, "-" standing for NULL. */
-static void
-pt_dump_str(fm_buf *b, const char *key, const char *v)
-{
-	fm_buf_printf(b, "%s=%s|", key, v ? v : "-");
-}
-
 /* Item callback: dumps and copies the item. */
 static int
 pt_on_item(const fm_item *it, void *payload)
@@ -72,20 +53,20 @@ pt_on_item(const fm_item *it, void *payload)
 	size_t i;
 
 	fm_buf_puts(&r->dump, "item:");
-	pt_dump_str(&r->dump, "id", it->id);
-	pt_dump_str(&r->dump, "title", it->title);
-	pt_dump_str(&r->dump, "link", it->link);
-	pt_dump_str(&r->dump, "name", it->author.name);
-	pt_dump_str(&r->dump, "email", it->author.email);
-	pt_dump_str(&r->dump, "uri", it->author.uri);
-	pt_dump_str(&r->dump, "summary", it->summary);
-	pt_dump_str(&r->dump, "content", it->content);
+	test_dump_str(&r->dump, "id", it->id);
+	test_dump_str(&r->dump, "title", it->title);
+	test_dump_str(&r->dump, "link", it->link);
+	test_dump_str(&r->dump, "name", it->author.name);
+	test_dump_str(&r->dump, "email", it->author.email);
+	test_dump_str(&r->dump, "uri", it->author.uri);
+	test_dump_str(&r->dump, "summary", it->summary);
+	test_dump_str(&r->dump, "content", it->content);
 	for (i = 0; i < it->ncategories; i++)
-		pt_dump_str(&r->dump, "cat", it->categories[i]);
+		test_dump_str(&r->dump, "cat", it->categories[i]);
 	for (i = 0; i < it->nenclosures; i++) {
-		pt_dump_str(&r->dump, "enc", it->enclosures[i].url);
-		pt_dump_str(&r->dump, "type", it->enclosures[i].type);
-		pt_dump_str(&r->dump, "len", it->enclosures[i].length);
+		test_dump_str(&r->dump, "enc", it->enclosures[i].url);
+		test_dump_str(&r->dump, "type", it->enclosures[i].type);
+		test_dump_str(&r->dump, "len", it->enclosures[i].length);
 	}
 	fm_buf_printf(&r->dump, "pub=%lld|upd=%lld\n", (long long)it->published,
 		      (long long)it->updated);
@@ -93,20 +74,20 @@ pt_on_item(const fm_item *it, void *payload)
 	if (r->n >= PT_MAX)
 		return 0;
 	c = &r->items[r->n++];
-	c->id = pt_dup(it->id);
-	c->title = pt_dup(it->title);
-	c->link = pt_dup(it->link);
-	c->name = pt_dup(it->author.name);
-	c->email = pt_dup(it->author.email);
-	c->uri = pt_dup(it->author.uri);
-	c->summary = pt_dup(it->summary);
-	c->content = pt_dup(it->content);
+	c->id = test_dup(it->id);
+	c->title = test_dup(it->title);
+	c->link = test_dup(it->link);
+	c->name = test_dup(it->author.name);
+	c->email = test_dup(it->author.email);
+	c->uri = test_dup(it->author.uri);
+	c->summary = test_dup(it->summary);
+	c->content = test_dup(it->content);
 	for (i = 0; i < it->ncategories && i < PT_MAX; i++)
-		c->cats[c->ncats++] = pt_dup(it->categories[i]);
+		c->cats[c->ncats++] = test_dup(it->categories[i]);
 	for (i = 0; i < it->nenclosures && i < PT_MAX; i++) {
-		c->eurl[i] = pt_dup(it->enclosures[i].url);
-		c->etype[i] = pt_dup(it->enclosures[i].type);
-		c->elen[i] = pt_dup(it->enclosures[i].length);
+		c->eurl[i] = test_dup(it->enclosures[i].url);
+		c->etype[i] = test_dup(it->enclosures[i].type);
+		c->elen[i] = test_dup(it->enclosures[i].length);
 		c->nencs++;
 	}
 	c->published = it->published;
@@ -123,23 +104,23 @@ pt_on_feed(const fm_feed *f, void *payload)
 	cr_assert_not(r->has_feed, "the feed callback fires once");
 	r->has_feed = 1;
 	r->format = f->format;
-	r->title = pt_dup(f->title);
-	r->link = pt_dup(f->link);
-	r->subtitle = pt_dup(f->subtitle);
-	r->id = pt_dup(f->id);
-	r->name = pt_dup(f->author.name);
-	r->email = pt_dup(f->author.email);
-	r->uri = pt_dup(f->author.uri);
+	r->title = test_dup(f->title);
+	r->link = test_dup(f->link);
+	r->subtitle = test_dup(f->subtitle);
+	r->id = test_dup(f->id);
+	r->name = test_dup(f->author.name);
+	r->email = test_dup(f->author.email);
+	r->uri = test_dup(f->author.uri);
 	r->updated = f->updated;
 	r->published = f->published;
 	fm_buf_printf(&r->dump, "feed:format=%s|", fm_format_name(f->format));
-	pt_dump_str(&r->dump, "title", f->title);
-	pt_dump_str(&r->dump, "link", f->link);
-	pt_dump_str(&r->dump, "subtitle", f->subtitle);
-	pt_dump_str(&r->dump, "id", f->id);
-	pt_dump_str(&r->dump, "name", f->author.name);
-	pt_dump_str(&r->dump, "email", f->author.email);
-	pt_dump_str(&r->dump, "uri", f->author.uri);
+	test_dump_str(&r->dump, "title", f->title);
+	test_dump_str(&r->dump, "link", f->link);
+	test_dump_str(&r->dump, "subtitle", f->subtitle);
+	test_dump_str(&r->dump, "id", f->id);
+	test_dump_str(&r->dump, "name", f->author.name);
+	test_dump_str(&r->dump, "email", f->author.email);
+	test_dump_str(&r->dump, "uri", f->author.uri);
 	fm_buf_printf(&r->dump, "upd=%lld|pub=%lld\n", (long long)f->updated,
 		      (long long)f->published);
 	return 0;

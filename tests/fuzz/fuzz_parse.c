@@ -32,6 +32,7 @@
  * may or may not have been read, depending on the chunking.
  */
 #include "feedmerge/parse.h"
+#include "../utf8check.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -70,42 +71,6 @@ static const struct {
 	{ NULL, "text/xml; charset=utf-16le" },
 	{ "no-such-charset", "text/xml; charset=koi8-r" },
 };
-
-/* Returns 1 when s is valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
-static int
-fuzz_utf8_valid(const unsigned char *s, size_t len)
-{
-	size_t i = 0, n, k;
-	uint32_t c;
-
-	while (i < len) {
-		c = s[i];
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf)
-			n = 1, c &= 0x1f;
-		else if (c >= 0xe0 && c <= 0xef)
-			n = 2, c &= 0x0f;
-		else if (c >= 0xf0 && c <= 0xf4)
-			n = 3, c &= 0x07;
-		else
-			return 0;
-		if (len - i <= n)
-			return 0;
-		for (k = 1; k <= n; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return 0;
-			c = (c << 6) | (s[i + k] & 0x3f);
-		}
-		if ((n == 2 && c < 0x800) || (n == 3 && c < 0x10000) ||
-		    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
-			return 0;
-		i += n + 1;
-	}
-	return 1;
-}
 
 /* Appends len bytes to t; aborts when memory runs out. */
 static void
@@ -188,7 +153,7 @@ fuzz_touch(fuzz_state *st, const char *name, const char *s)
 	if (!s)
 		return;
 	len = strlen(s);
-	if (!fuzz_utf8_valid((const unsigned char *)s, len))
+	if (!test_utf8_valid((const unsigned char *)s, len))
 		abort();
 	st->sum += len;
 	if (len)
