@@ -177,7 +177,7 @@ Test(config, feed_and_output_defaults)
 
 	cr_expect_str_eq(o->name, "world");
 	cr_expect_eq(o->line, 1);
-	cr_expect_eq(o->format, FM_FORMAT_ATOM);
+	cr_expect_eq(o->format, FM_OUTPUT_ATOM);
 	cr_expect_str_eq(o->title, "world");
 	cr_expect_null(o->link);
 	cr_expect_eq(o->max_items, 100);
@@ -240,7 +240,7 @@ Test(config, every_key_is_read)
 	cr_expect_eq(fm_config_get_dedup(cfg)->window, 2 * 86400);
 	cr_expect_str_eq(o->name, "o.1");
 	cr_expect_str_eq(o->path, "/o.json");
-	cr_expect_eq(o->format, FM_FORMAT_JSON);
+	cr_expect_eq(o->format, FM_OUTPUT_JSON);
 	cr_expect_str_eq(o->title, "T");
 	cr_expect_str_eq(o->link, "https://l/");
 	cr_expect_eq(o->max_items, 0);

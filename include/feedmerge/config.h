@@ -29,9 +29,9 @@
 
 /** What an output is written as: [output NAME] format (default atom). */
 typedef enum fm_config_format {
-	FM_FORMAT_ATOM = 0, /**< Atom 1.0 */
-	FM_FORMAT_RSS,      /**< RSS 2.0 */
-	FM_FORMAT_JSON      /**< JSON Feed 1.1 */
+	FM_OUTPUT_ATOM = 0, /**< Atom 1.0 */
+	FM_OUTPUT_RSS,      /**< RSS 2.0 */
+	FM_OUTPUT_JSON      /**< JSON Feed 1.1 */
 } fm_config_format;
 
 /** How an item is recognised across fetches: [feed NAME] identity (default guid). */

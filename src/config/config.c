@@ -372,7 +372,7 @@ config_section(config_ctx *ctx, char *text)
 		if (!(o->name = config_strdup(cfg, name)))
 			return config_fail(ctx, FM_ENOMEM, "out of memory");
 		o->line = ctx->lineno;
-		o->format = FM_FORMAT_ATOM;
+		o->format = FM_OUTPUT_ATOM;
 		o->max_items = FM_CONFIG_MAX_ITEMS;
 		o->max_age = FM_CONFIG_MAX_AGE;
 		cfg->noutputs++;
@@ -687,11 +687,11 @@ config_set(config_ctx *ctx, const config_key *k, const char *v)
 		return 0;
 	case T_FORMAT:
 		if (!strcmp(v, "atom"))
-			*(fm_config_format *)field = FM_FORMAT_ATOM;
+			*(fm_config_format *)field = FM_OUTPUT_ATOM;
 		else if (!strcmp(v, "rss"))
-			*(fm_config_format *)field = FM_FORMAT_RSS;
+			*(fm_config_format *)field = FM_OUTPUT_RSS;
 		else if (!strcmp(v, "json"))
-			*(fm_config_format *)field = FM_FORMAT_JSON;
+			*(fm_config_format *)field = FM_OUTPUT_JSON;
 		else
 			return BAD("expected atom, rss or json, got \"%s\"", what, k->name, v);
 		return 0;
@@ -1002,8 +1002,8 @@ const char *
 fm_config_format_name(fm_config_format format)
 {
 	switch (format) {
-	case FM_FORMAT_RSS: return "rss";
-	case FM_FORMAT_JSON: return "json";
+	case FM_OUTPUT_RSS: return "rss";
+	case FM_OUTPUT_JSON: return "json";
 	default: return "atom";
 	}
 }

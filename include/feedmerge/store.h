@@ -1,0 +1,167 @@
+/* store.h - the state: feeds' fetch state, items, clusters (SQLite). */
+#ifndef FEEDMERGE_STORE_H
+#define FEEDMERGE_STORE_H
+
+#include "feedmerge/config.h"
+#include "feedmerge/error.h"
+#include "feedmerge/item.h"
+
+#include <stdint.h>
+
+/*
+ * Every other module reaches the state through this header only
+ * (DESIGN.md, "store"). Writes happen inside fm_store_begin() ...
+ * fm_store_commit(): one transaction per feed's results, so a crash leaves
+ * each feed either fully updated or untouched.
+ */
+
+/** An open state database; opaque. */
+typedef struct fm_store fm_store;
+
+/** The run lock: one pass at a time per state file; opaque. */
+typedef struct fm_store_lock fm_store_lock;
+
+/**
+ * What the store remembers of one feed between runs. Strings are owned by
+ * the struct: fm_store_feed_get() fills them, fm_feed_state_clear() frees
+ * them; a missing string is NULL.
+ */
+typedef struct fm_feed_state {
+	char *name;          /**< [feed NAME] */
+	char *etag;          /**< ETag of the last 200, verbatim */
+	char *last_modified; /**< Last-Modified of the last 200, verbatim */
+	char *title;         /**< the feed's own title, from its last parse */
+	char *link;          /**< the feed's home page, from its last parse */
+	char *redirect_url;  /**< target of a permanent redirect seen, or NULL */
+	char *last_error;    /**< what went wrong in the last attempt, or NULL */
+	fm_time last_attempt; /**< when it was last tried (0: never) */
+	fm_time last_success; /**< when it last answered 200 or 304 */
+	fm_time next_due;     /**< not fetched before this time (jitter included) */
+	fm_time retry_after;  /**< a server's Retry-After: not even --force fetches before */
+	int http_status;      /**< status of the last attempt, 0 when no HTTP answer */
+	int failures;         /**< consecutive failed attempts */
+	int redirect_seen;    /**< consecutive fetches that saw redirect_url */
+	int gone;             /**< 1 after a 410: never polled again */
+	long items;           /**< items in the last successful parse */
+} fm_feed_state;
+
+/** What fm_store_item_put() did with an item. */
+typedef enum fm_store_put {
+	FM_STORE_SAME = 0, /**< known and unchanged: only last seen moved */
+	FM_STORE_NEW,      /**< first seen now */
+	FM_STORE_CHANGED   /**< known; title, link or text changed and was updated */
+} fm_store_put;
+
+/** One stored item as fm_store_cluster_members() yields it; borrowed for the callback. */
+typedef struct fm_store_item {
+	int64_t rowid;      /**< the item's row, stable while it is kept */
+	fm_item item;       /**< its fields; item.feed is the [feed NAME] */
+	fm_time first_seen; /**< when the store first saw it */
+} fm_store_item;
+
+/** One cluster as fm_store_clusters() yields it; borrowed for the callback. */
+typedef struct fm_store_cluster {
+	int64_t rowid;   /**< the cluster's row */
+	const char *id;  /**< its public id ("urn:feedmerge:..."), stable for life */
+	fm_time updated; /**< moves when a member joins or changes */
+} fm_store_cluster;
+
+/**
+ * Opens (creating when missing) the state at path, migrates its schema to
+ * the current version and turns on WAL.
+ * @param out  receives the handle; the caller closes it with fm_store_close()
+ * @param diag optional; on failure says which file and what is wrong
+ * @return 0, FM_EIO (cannot open or migrate, or a newer schema) or FM_ENOMEM.
+ */
+int fm_store_open(fm_store **out, const char *path, fm_diag *diag);
+
+/** Closes the state; NULL is fine. Any open transaction is rolled back. */
+void fm_store_close(fm_store *st);
+
+/** Returns the schema version the state is at (PRAGMA user_version). */
+int fm_store_schema_version(fm_store *st);
+
+/**
+ * Takes the run lock of the state at path (a lock file beside it, released
+ * by the kernel when the process dies), waiting up to wait_ms milliseconds.
+ * @param out receives the lock; fm_store_unlock() releases it
+ * @return 0, FM_ELIMIT (another process holds it; diag says which file) or
+ *         FM_EIO.
+ */
+int fm_store_lock_take(fm_store_lock **out, const char *path, int64_t wait_ms,
+		       fm_diag *diag);
+
+/** Releases and frees the run lock; NULL is fine. */
+void fm_store_unlock(fm_store_lock *lock);
+
+/** Starts a write transaction; returns 0 or FM_EIO. */
+int fm_store_begin(fm_store *st);
+
+/** Commits the open transaction; returns 0 or FM_EIO (then it is rolled back). */
+int fm_store_commit(fm_store *st);
+
+/** Rolls the open transaction back; harmless when none is open. */
+void fm_store_rollback(fm_store *st);
+
+/**
+ * Reads the state of feed name into *fs (zeroed first; a feed never seen
+ * gets only its name). Free with fm_feed_state_clear().
+ * @return 0, FM_EIO or FM_ENOMEM.
+ */
+int fm_store_feed_get(fm_store *st, const char *name, fm_feed_state *fs);
+
+/** Writes the state of feed fs->name (insert or replace); returns 0 or FM_EIO. */
+int fm_store_feed_put(fm_store *st, const fm_feed_state *fs);
+
+/**
+ * Calls cb for every stored feed in name order; cb's state is borrowed for
+ * the call. A non-zero return from cb stops and is returned.
+ * @return 0, cb's value, FM_EIO or FM_ENOMEM.
+ */
+int fm_store_feed_each(fm_store *st,
+		       int (*cb)(void *ud, const fm_feed_state *fs), void *ud);
+
+/** Frees the strings of *fs and zeroes it; NULL is fine. */
+void fm_feed_state_clear(fm_feed_state *fs);
+
+/**
+ * Stores one parsed item of feed (inside a transaction). The item is
+ * recognised among the feed's known items by the identity policy; a new
+ * item whose normalised link some stored item already has joins that item's
+ * cluster (an exact duplicate), else it founds a cluster of its own.
+ * @param what optional; receives what happened
+ * @return 0, FM_EIO or FM_ENOMEM.
+ */
+int fm_store_item_put(fm_store *st, const char *feed,
+		      fm_config_identity identity, const fm_item *item,
+		      fm_time now, fm_store_put *what);
+
+/**
+ * Deletes items first seen before `before` and clusters left empty.
+ * @param removed optional; receives how many items went
+ * @return 0 or FM_EIO.
+ */
+int fm_store_prune(fm_store *st, fm_time before, long *removed);
+
+/**
+ * Calls cb for every cluster updated at or after since, newest first (then
+ * highest row first). A non-zero return from cb stops and is returned.
+ * @return 0, cb's value, FM_EIO or FM_ENOMEM.
+ */
+int fm_store_clusters(fm_store *st, fm_time since,
+		      int (*cb)(void *ud, const fm_store_cluster *c), void *ud);
+
+/**
+ * Calls cb for every member of the cluster at rowid, oldest first. The
+ * item is borrowed for the call. A non-zero return from cb stops and is
+ * returned.
+ * @return 0, cb's value, FM_EIO or FM_ENOMEM.
+ */
+int fm_store_cluster_members(fm_store *st, int64_t rowid,
+			     int (*cb)(void *ud, const fm_store_item *it),
+			     void *ud);
+
+/** Counts stored items (all feeds) into *n; returns 0 or FM_EIO. */
+int fm_store_item_count(fm_store *st, long *n);
+
+#endif

@@ -1,0 +1,328 @@
+/* items.c - items kept across fetches, folded into clusters. */
+#include "store/normlink.h"
+#include "store/store_int.h"
+#include "feedmerge/buf.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+/* An item's columns as stored: strings borrowed or owned by the bufs. */
+struct item_row {
+	fm_buf key;
+	fm_buf categories;
+	fm_buf enclosures;
+	char *norm_link;
+};
+
+/* Appends s with '\t' and '\n' turned into spaces (they separate stored lists). */
+static int
+row_put_field(fm_buf *b, const char *s)
+{
+	size_t start = b->size, i;
+	int rc;
+
+	if (!s)
+		return 0;
+	if ((rc = fm_buf_puts(b, s)))
+		return rc;
+	for (i = start; i < b->size; i++)
+		if (b->ptr[i] == '\t' || b->ptr[i] == '\n')
+			b->ptr[i] = ' ';
+	return 0;
+}
+
+/* Builds the recognition key of item under the identity policy. */
+static int
+row_key(fm_buf *key, fm_config_identity identity, const fm_item *item)
+{
+	const char *id = item->id && *item->id ? item->id : NULL;
+	const char *link = item->link && *item->link ? item->link : NULL;
+
+	switch (identity) {
+	case FM_IDENTITY_LINK:
+		if (link || id)
+			return fm_buf_printf(key, "l:%s", link ? link : id);
+		break;
+	case FM_IDENTITY_TITLE_DATE:
+		break;
+	case FM_IDENTITY_GUID:
+	default:
+		if (id || link)
+			return fm_buf_printf(key, "%c:%s", id ? 'g' : 'l', id ? id : link);
+		break;
+	}
+	return fm_buf_printf(key, "t:%" PRId64 ":%s", item->published,
+			     item->title ? item->title : "");
+}
+
+/* Fills row from item; returns 0 or FM_ENOMEM. */
+static int
+row_build(struct item_row *row, fm_config_identity identity, const fm_item *item)
+{
+	size_t i;
+	int rc;
+
+	if ((rc = row_key(&row->key, identity, item)))
+		return rc;
+	for (i = 0; i < item->ncategories && !rc; i++) {
+		if (i)
+			rc = fm_buf_putc(&row->categories, '\n');
+		if (!rc)
+			rc = row_put_field(&row->categories, item->categories[i]);
+	}
+	for (i = 0; i < item->nenclosures && !rc; i++) {
+		const fm_enclosure *e = &item->enclosures[i];
+
+		if ((rc = row_put_field(&row->enclosures, e->url)) ||
+		    (rc = fm_buf_putc(&row->enclosures, '\t')) ||
+		    (rc = row_put_field(&row->enclosures, e->type)) ||
+		    (rc = fm_buf_putc(&row->enclosures, '\t')) ||
+		    (rc = row_put_field(&row->enclosures, e->length)))
+			break;
+		rc = fm_buf_putc(&row->enclosures, '\n');
+	}
+	if (!rc)
+		rc = fm__link_normalise(item->link, &row->norm_link);
+	return rc;
+}
+
+/* Frees what row owns. */
+static void
+row_dispose(struct item_row *row)
+{
+	fm_buf_dispose(&row->key);
+	fm_buf_dispose(&row->categories);
+	fm_buf_dispose(&row->enclosures);
+	free(row->norm_link);
+}
+
+/* The time an item says it is from: its updated, else published, else now. */
+static fm_time
+item_time(const fm_item *item, fm_time now)
+{
+	fm_time t = item->updated > item->published ? item->updated : item->published;
+
+	return t ? t : now;
+}
+
+/* Binds the content columns ?2..?14 shared by STMT_ITEM_UPDATE and the insert's ?3..?15. */
+static void
+bind_content(sqlite3_stmt *s, int first, const fm_item *item, const struct item_row *row)
+{
+	store__bind_str(s, first, item->id);
+	store__bind_str(s, first + 1, item->link);
+	store__bind_str(s, first + 2, row->norm_link);
+	store__bind_str(s, first + 3, item->title);
+	store__bind_str(s, first + 4, item->author.name);
+	store__bind_str(s, first + 5, item->author.email);
+	store__bind_str(s, first + 6, item->author.uri);
+	store__bind_str(s, first + 7, item->summary);
+	store__bind_str(s, first + 8, item->content);
+	store__bind_str(s, first + 9, row->categories.size ? row->categories.ptr : NULL);
+	store__bind_str(s, first + 10, row->enclosures.size ? row->enclosures.ptr : NULL);
+	sqlite3_bind_int64(s, first + 11, item->published);
+	sqlite3_bind_int64(s, first + 12, item->updated);
+}
+
+/* Steps a statement that returns no rows; returns 0 or FM_EIO. */
+static int
+step_done(sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : FM_EIO;
+}
+
+/* Moves cluster's updated time up to t. */
+static int
+cluster_touch(fm_store *st, int64_t cluster, fm_time t)
+{
+	sqlite3_stmt *s = store__stmt(st, STMT_CLUSTER_TOUCH);
+
+	if (!s)
+		return FM_EIO;
+	sqlite3_bind_int64(s, 1, cluster);
+	sqlite3_bind_int64(s, 2, t);
+	return step_done(s);
+}
+
+/*
+ * Founds a cluster for the item of feed with key; its public id hashes
+ * feed and key, so rebuilding a state from the same feeds gives the same ids.
+ */
+static int
+cluster_found(fm_store *st, const char *feed, const fm_buf *key, fm_time t, int64_t *out)
+{
+	sqlite3_stmt *s = store__stmt(st, STMT_CLUSTER_INSERT);
+	XXH3_state_t *h;
+	char uid[64];
+	uint64_t hash;
+	int attempt;
+
+	if (!s || !(h = XXH3_createState()))
+		return s ? FM_ENOMEM : FM_EIO;
+	XXH3_64bits_reset(h);
+	XXH3_64bits_update(h, feed, strlen(feed) + 1);
+	XXH3_64bits_update(h, key->ptr, key->size);
+	hash = XXH3_64bits_digest(h);
+	XXH3_freeState(h);
+	for (attempt = 0; attempt < 8; attempt++) {
+		/* A 64-bit collision is all but impossible; still, never fail on one. */
+		snprintf(uid, sizeof uid, "urn:feedmerge:%016" PRIx64, hash + (uint64_t)attempt);
+		s = store__stmt(st, STMT_CLUSTER_INSERT);
+		store__bind_str(s, 1, uid);
+		sqlite3_bind_int64(s, 2, t);
+		if (!step_done(s)) {
+			*out = sqlite3_last_insert_rowid(st->db);
+			return 0;
+		}
+		if (sqlite3_extended_errcode(st->db) != SQLITE_CONSTRAINT_UNIQUE)
+			return FM_EIO;
+	}
+	return FM_EIO;
+}
+
+/* Finds the cluster of a stored item with the same normalised link, or 0. */
+static int
+cluster_by_link(fm_store *st, const char *norm_link, int64_t *cluster)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	*cluster = 0;
+	if (!norm_link)
+		return 0;
+	if (!(s = store__stmt(st, STMT_LINK_CLUSTER)))
+		return FM_EIO;
+	store__bind_str(s, 1, norm_link);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*cluster = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : FM_EIO;
+}
+
+/* Inserts a new item, joining or founding its cluster. */
+static int
+item_insert(fm_store *st, const char *feed, const fm_item *item,
+	    const struct item_row *row, fm_time now)
+{
+	sqlite3_stmt *s;
+	fm_time t = item_time(item, now);
+	int64_t cluster;
+	int rc;
+
+	if ((rc = cluster_by_link(st, row->norm_link, &cluster)))
+		return rc;
+	if (cluster)
+		rc = cluster_touch(st, cluster, t > now ? t : now);
+	else
+		rc = cluster_found(st, feed, &row->key, t, &cluster);
+	if (rc || !(s = store__stmt(st, STMT_ITEM_INSERT)))
+		return rc ? rc : FM_EIO;
+	store__bind_str(s, 1, feed);
+	sqlite3_bind_text(s, 2, row->key.ptr, (int)row->key.size, SQLITE_STATIC);
+	bind_content(s, 3, item, row);
+	sqlite3_bind_int64(s, 16, now);
+	sqlite3_bind_int64(s, 17, cluster);
+	return step_done(s);
+}
+
+int
+fm_store_item_put(fm_store *st, const char *feed, fm_config_identity identity,
+		  const fm_item *item, fm_time now, fm_store_put *what)
+{
+	struct item_row row = { FM_BUF_INIT, FM_BUF_INIT, FM_BUF_INIT, NULL };
+	sqlite3_stmt *s;
+	int64_t id = 0, cluster = 0;
+	int rc;
+
+	if ((rc = row_build(&row, identity, item)))
+		goto done;
+	rc = FM_EIO;
+	if (!(s = store__stmt(st, STMT_ITEM_FIND)))
+		goto done;
+	store__bind_str(s, 1, feed);
+	sqlite3_bind_text(s, 2, row.key.ptr, (int)row.key.size, SQLITE_STATIC);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		id = sqlite3_column_int64(s, 0);
+		cluster = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		rc = FM_EIO;
+		goto done;
+	}
+	if (!id) {
+		rc = item_insert(st, feed, item, &row, now);
+		if (what)
+			*what = FM_STORE_NEW;
+		goto done;
+	}
+	rc = FM_EIO;
+	if (!(s = store__stmt(st, STMT_ITEM_UPDATE)))
+		goto done;
+	sqlite3_bind_int64(s, 1, id);
+	bind_content(s, 2, item, &row);
+	sqlite3_bind_int64(s, 15, now);
+	if ((rc = step_done(s)))
+		goto done;
+	if (sqlite3_changes(st->db)) {
+		if (what)
+			*what = FM_STORE_CHANGED;
+		rc = cluster_touch(st, cluster, now);
+		goto done;
+	}
+	if (what)
+		*what = FM_STORE_SAME;
+	if ((s = store__stmt(st, STMT_ITEM_SEEN))) {
+		sqlite3_bind_int64(s, 1, id);
+		sqlite3_bind_int64(s, 2, now);
+		rc = step_done(s);
+	}
+done:
+	row_dispose(&row);
+	return rc;
+}
+
+int
+fm_store_prune(fm_store *st, fm_time before, long *removed)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (removed)
+		*removed = 0;
+	if (sqlite3_prepare_v2(st->db, "DELETE FROM items WHERE first_seen < ?1", -1,
+			       &s, NULL) != SQLITE_OK)
+		return FM_EIO;
+	sqlite3_bind_int64(s, 1, before);
+	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : FM_EIO;
+	sqlite3_finalize(s);
+	if (!rc && removed)
+		*removed = (long)sqlite3_changes(st->db);
+	if (!rc)
+		rc = store__exec(st, "DELETE FROM clusters WHERE NOT EXISTS"
+				     " (SELECT 1 FROM items WHERE items.cluster = clusters.id)");
+	return rc;
+}
+
+int
+fm_store_item_count(fm_store *st, long *n)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	*n = 0;
+	if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM items", -1, &s, NULL) != SQLITE_OK)
+		return FM_EIO;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*n = (long)sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? 0 : FM_EIO;
+}

@@ -1,0 +1,96 @@
+/* schema.c - the state's schema and its versioned migrations. */
+#include "store/store_int.h"
+
+#include <stdio.h>
+
+/*
+ * Migration i brings the schema from version i to i + 1. Append, never
+ * edit: a state file written by an older feedmerge runs the steps it lacks,
+ * each in its own transaction with the new PRAGMA user_version.
+ */
+static const char *const schema_steps[] = {
+	/* 0 -> 1: feeds' fetch state, items, clusters. */
+	"CREATE TABLE feeds ("
+	"  name TEXT PRIMARY KEY,"
+	"  etag TEXT, last_modified TEXT, title TEXT, link TEXT,"
+	"  redirect_url TEXT, last_error TEXT,"
+	"  last_attempt INTEGER NOT NULL DEFAULT 0,"
+	"  last_success INTEGER NOT NULL DEFAULT 0,"
+	"  next_due INTEGER NOT NULL DEFAULT 0,"
+	"  retry_after INTEGER NOT NULL DEFAULT 0,"
+	"  http_status INTEGER NOT NULL DEFAULT 0,"
+	"  failures INTEGER NOT NULL DEFAULT 0,"
+	"  redirect_seen INTEGER NOT NULL DEFAULT 0,"
+	"  gone INTEGER NOT NULL DEFAULT 0,"
+	"  items INTEGER NOT NULL DEFAULT 0"
+	") WITHOUT ROWID;"
+	"CREATE TABLE clusters ("
+	"  id INTEGER PRIMARY KEY,"
+	"  uid TEXT NOT NULL UNIQUE,"
+	"  updated INTEGER NOT NULL"
+	");"
+	"CREATE INDEX clusters_updated ON clusters(updated, id);"
+	"CREATE TABLE items ("
+	"  id INTEGER PRIMARY KEY,"
+	"  feed TEXT NOT NULL,"
+	"  key TEXT NOT NULL,"
+	"  guid TEXT, link TEXT, norm_link TEXT, title TEXT,"
+	"  author_name TEXT, author_email TEXT, author_uri TEXT,"
+	"  summary TEXT, content TEXT, categories TEXT, enclosures TEXT,"
+	"  published INTEGER NOT NULL DEFAULT 0,"
+	"  updated INTEGER NOT NULL DEFAULT 0,"
+	"  first_seen INTEGER NOT NULL,"
+	"  last_seen INTEGER NOT NULL,"
+	"  cluster INTEGER NOT NULL REFERENCES clusters(id),"
+	"  UNIQUE (feed, key)"
+	");"
+	"CREATE INDEX items_norm_link ON items(norm_link) WHERE norm_link IS NOT NULL;"
+	"CREATE INDEX items_cluster ON items(cluster);"
+	"CREATE INDEX items_first_seen ON items(first_seen);",
+};
+
+#define SCHEMA_VERSION ((int)(sizeof(schema_steps) / sizeof(schema_steps[0])))
+
+int
+fm_store_schema_version(fm_store *st)
+{
+	sqlite3_stmt *s;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+int
+store__migrate(fm_store *st, fm_diag *diag)
+{
+	int v = fm_store_schema_version(st);
+	char sql[64];
+
+	if (v < 0) {
+		fm_diag_set(diag, 0, 0, "%s: cannot read the schema version: %s",
+			    st->path, sqlite3_errmsg(st->db));
+		return FM_EIO;
+	}
+	if (v > SCHEMA_VERSION) {
+		fm_diag_set(diag, 0, 0, "%s: schema version %d is newer than this feedmerge knows (%d)",
+			    st->path, v, SCHEMA_VERSION);
+		return FM_EIO;
+	}
+	for (; v < SCHEMA_VERSION; v++) {
+		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v + 1);
+		if (store__exec(st, "BEGIN IMMEDIATE") ||
+		    store__exec(st, schema_steps[v]) || store__exec(st, sql) ||
+		    store__exec(st, "COMMIT")) {
+			fm_diag_set(diag, 0, 0, "%s: migrating the schema to version %d: %s",
+				    st->path, v + 1, sqlite3_errmsg(st->db));
+			store__exec(st, "ROLLBACK");
+			return FM_EIO;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,184 @@
+/* store.c - opening the state, transactions, prepared statements. */
+#include "store/store_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The SQL of each enum store_stmt, in order. */
+static const char *const store_sql[STMT_COUNT] = {
+	[STMT_FEED_GET] =
+		"SELECT etag, last_modified, title, link, redirect_url, last_error,"
+		" last_attempt, last_success, next_due, retry_after, http_status,"
+		" failures, redirect_seen, gone, items, name FROM feeds WHERE name = ?1",
+	[STMT_FEED_PUT] =
+		"INSERT OR REPLACE INTO feeds (etag, last_modified, title, link,"
+		" redirect_url, last_error, last_attempt, last_success, next_due,"
+		" retry_after, http_status, failures, redirect_seen, gone, items, name)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+	[STMT_FEED_EACH] =
+		"SELECT etag, last_modified, title, link, redirect_url, last_error,"
+		" last_attempt, last_success, next_due, retry_after, http_status,"
+		" failures, redirect_seen, gone, items, name FROM feeds ORDER BY name",
+	[STMT_ITEM_FIND] =
+		"SELECT id, cluster FROM items WHERE feed = ?1 AND key = ?2",
+	[STMT_ITEM_UPDATE] =
+		"UPDATE items SET guid = ?2, link = ?3, norm_link = ?4, title = ?5,"
+		" author_name = ?6, author_email = ?7, author_uri = ?8, summary = ?9,"
+		" content = ?10, categories = ?11, enclosures = ?12, published = ?13,"
+		" updated = ?14, last_seen = ?15 WHERE id = ?1 AND ("
+		" guid IS NOT ?2 OR link IS NOT ?3 OR title IS NOT ?5 OR"
+		" author_name IS NOT ?6 OR author_email IS NOT ?7 OR author_uri IS NOT ?8 OR"
+		" summary IS NOT ?9 OR content IS NOT ?10 OR categories IS NOT ?11 OR"
+		" enclosures IS NOT ?12 OR published IS NOT ?13 OR updated IS NOT ?14)",
+	[STMT_ITEM_SEEN] =
+		"UPDATE items SET last_seen = ?2 WHERE id = ?1",
+	[STMT_ITEM_INSERT] =
+		"INSERT INTO items (feed, key, guid, link, norm_link, title, author_name,"
+		" author_email, author_uri, summary, content, categories, enclosures,"
+		" published, updated, first_seen, last_seen, cluster)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+		" ?15, ?16, ?16, ?17)",
+	[STMT_LINK_CLUSTER] =
+		"SELECT cluster FROM items WHERE norm_link = ?1 ORDER BY id LIMIT 1",
+	[STMT_CLUSTER_INSERT] =
+		"INSERT INTO clusters (uid, updated) VALUES (?1, ?2)",
+	[STMT_CLUSTER_TOUCH] =
+		"UPDATE clusters SET updated = max(updated, ?2) WHERE id = ?1",
+	[STMT_MEMBER_EACH] =
+		"SELECT id, feed, guid, link, title, author_name, author_email,"
+		" author_uri, summary, content, categories, enclosures, published,"
+		" updated, first_seen FROM items WHERE cluster = ?1 ORDER BY first_seen, id",
+};
+
+sqlite3_stmt *
+store__stmt(fm_store *st, enum store_stmt id)
+{
+	sqlite3_stmt *s = st->stmt[id];
+
+	if (!s) {
+		if (sqlite3_prepare_v3(st->db, store_sql[id], -1,
+				       SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK)
+			return NULL;
+		st->stmt[id] = s;
+		return s;
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return s;
+}
+
+int
+store__exec(fm_store *st, const char *sql)
+{
+	return sqlite3_exec(st->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : FM_EIO;
+}
+
+int
+store__bind_str(sqlite3_stmt *s, int i, const char *v)
+{
+	return v ? sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC) : sqlite3_bind_null(s, i);
+}
+
+const char *
+store__col_str(sqlite3_stmt *s, int i)
+{
+	return (const char *)sqlite3_column_text(s, i);
+}
+
+char *
+store__col_dup(sqlite3_stmt *s, int i, int *err)
+{
+	const char *v = store__col_str(s, i);
+	char *copy;
+
+	if (!v)
+		return NULL;
+	if (!(copy = strdup(v)))
+		*err = FM_ENOMEM;
+	return copy;
+}
+
+int
+fm_store_open(fm_store **out, const char *path, fm_diag *diag)
+{
+	fm_store *st;
+	int rc;
+
+	*out = NULL;
+	if (!(st = calloc(1, sizeof *st)) || !(st->path = strdup(path))) {
+		free(st);
+		return FM_ENOMEM;
+	}
+	rc = sqlite3_open_v2(path, &st->db,
+			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+			     NULL);
+	if (rc != SQLITE_OK) {
+		fm_diag_set(diag, 0, 0, "%s: cannot open the state: %s", path,
+			    st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+		fm_store_close(st);
+		return FM_EIO;
+	}
+	/* Readers (status, a daemon's healthz) may overlap a run: wait, don't fail. */
+	sqlite3_busy_timeout(st->db, 10000);
+	if (store__exec(st, "PRAGMA journal_mode = WAL") ||
+	    store__exec(st, "PRAGMA synchronous = NORMAL") ||
+	    store__exec(st, "PRAGMA foreign_keys = ON")) {
+		fm_diag_set(diag, 0, 0, "%s: not a usable SQLite state: %s", path,
+			    sqlite3_errmsg(st->db));
+		fm_store_close(st);
+		return FM_EIO;
+	}
+	if ((rc = store__migrate(st, diag))) {
+		fm_store_close(st);
+		return rc;
+	}
+	*out = st;
+	return 0;
+}
+
+void
+fm_store_close(fm_store *st)
+{
+	size_t i;
+
+	if (!st)
+		return;
+	if (st->in_tx)
+		fm_store_rollback(st);
+	for (i = 0; i < STMT_COUNT; i++)
+		sqlite3_finalize(st->stmt[i]);
+	sqlite3_close(st->db);
+	free(st->path);
+	free(st);
+}
+
+int
+fm_store_begin(fm_store *st)
+{
+	if (st->in_tx || store__exec(st, "BEGIN IMMEDIATE"))
+		return FM_EIO;
+	st->in_tx = 1;
+	return 0;
+}
+
+int
+fm_store_commit(fm_store *st)
+{
+	if (!st->in_tx)
+		return FM_EIO;
+	if (store__exec(st, "COMMIT")) {
+		fm_store_rollback(st);
+		return FM_EIO;
+	}
+	st->in_tx = 0;
+	return 0;
+}
+
+void
+fm_store_rollback(fm_store *st)
+{
+	if (!st->in_tx)
+		return;
+	store__exec(st, "ROLLBACK");
+	st->in_tx = 0;
+}

@@ -1,0 +1,50 @@
+/* store_int.h - what the store's files share (internal). */
+#ifndef FM_STORE_INT_H
+#define FM_STORE_INT_H
+
+#include "feedmerge/store.h"
+
+#include <sqlite3.h>
+
+/* The statements the store prepares once and reuses. */
+enum store_stmt {
+	STMT_FEED_GET,
+	STMT_FEED_PUT,
+	STMT_FEED_EACH,
+	STMT_ITEM_FIND,
+	STMT_ITEM_UPDATE,
+	STMT_ITEM_SEEN,
+	STMT_ITEM_INSERT,
+	STMT_LINK_CLUSTER,
+	STMT_CLUSTER_INSERT,
+	STMT_CLUSTER_TOUCH,
+	STMT_MEMBER_EACH,
+	STMT_COUNT
+};
+
+struct fm_store {
+	sqlite3 *db;
+	char *path;
+	int in_tx;                        /* a transaction is open */
+	sqlite3_stmt *stmt[STMT_COUNT];   /* prepared on first use */
+};
+
+/* Returns the prepared statement id, reset and unbound; NULL on error (diag-free). */
+sqlite3_stmt *store__stmt(fm_store *st, enum store_stmt id);
+
+/* Runs SQL without results; returns 0 or FM_EIO. */
+int store__exec(fm_store *st, const char *sql);
+
+/* Brings the schema to the current version; returns 0 or FM_EIO (diag says why). */
+int store__migrate(fm_store *st, fm_diag *diag);
+
+/* Binds s as text (NULL binds NULL); returns the sqlite status. */
+int store__bind_str(sqlite3_stmt *s, int i, const char *v);
+
+/* Returns a malloc'd copy of column i, NULL for SQL NULL; *err set on ENOMEM. */
+char *store__col_dup(sqlite3_stmt *s, int i, int *err);
+
+/* Returns column i as a borrowed string, NULL for SQL NULL. */
+const char *store__col_str(sqlite3_stmt *s, int i);
+
+#endif

@@ -1,0 +1,484 @@
+/* test_store.c - the SQLite state: schema, feed state, items, clusters, lock. */
+#define _XOPEN_SOURCE 700
+#include "feedmerge/store.h"
+#include "store/normlink.h"
+
+#include <criterion/criterion.h>
+#include <limits.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Each test's state file, in a fresh directory. */
+static char st_dir[PATH_MAX];
+static char st_path[PATH_MAX + 16];
+
+/* Makes the directory; the state file does not exist yet. */
+static void
+st_setup(void)
+{
+	char tmpl[] = "/tmp/fm-store-XXXXXX";
+
+	cr_assert_not_null(mkdtemp(tmpl));
+	snprintf(st_dir, sizeof st_dir, "%s", tmpl);
+	snprintf(st_path, sizeof st_path, "%s/state.db", st_dir);
+}
+
+/* Removes the state, its WAL files, its lock and the directory. */
+static void
+st_teardown(void)
+{
+	static const char *const sfx[] = { "", "-wal", "-shm", ".lock" };
+	char p[PATH_MAX + 32];
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		snprintf(p, sizeof p, "%s%s", st_path, sfx[i]);
+		unlink(p);
+	}
+	rmdir(st_dir);
+}
+
+TestSuite(store, .init = st_setup, .fini = st_teardown);
+
+/* Opens the test's state, failing the test otherwise. */
+static fm_store *
+st_open(void)
+{
+	fm_store *st;
+	fm_diag d = { 0 };
+
+	cr_assert_eq(fm_store_open(&st, st_path, &d), 0, "%s", d.msg);
+	return st;
+}
+
+/* Puts one item into feed in its own transaction; returns what happened. */
+static fm_store_put
+st_put(fm_store *st, const char *feed, fm_config_identity idn, const fm_item *it, fm_time now)
+{
+	fm_store_put what = (fm_store_put)-1;
+
+	cr_assert_eq(fm_store_begin(st), 0);
+	cr_assert_eq(fm_store_item_put(st, feed, idn, it, now, &what), 0);
+	cr_assert_eq(fm_store_commit(st), 0);
+	return what;
+}
+
+/* What a walk over clusters and members saw. */
+struct walk {
+	fm_store *st;
+	int nclusters;
+	int nmembers[16];
+	char ids[16][64];
+	char titles[16][4][64];
+	char feeds[16][4][32];
+	fm_time updated[16];
+	size_t ncats, nencs;
+	char enc_type[32];
+};
+
+/* Records one member. */
+static int
+walk_member(void *ud, const fm_store_item *it)
+{
+	struct walk *w = ud;
+	int c = w->nclusters - 1, m = w->nmembers[c]++;
+
+	if (m < 4) {
+		snprintf(w->titles[c][m], 64, "%s", it->item.title ? it->item.title : "-");
+		snprintf(w->feeds[c][m], 32, "%s", it->item.feed);
+	}
+	w->ncats += it->item.ncategories;
+	w->nencs += it->item.nenclosures;
+	if (it->item.nenclosures && it->item.enclosures[0].type)
+		snprintf(w->enc_type, sizeof w->enc_type, "%s", it->item.enclosures[0].type);
+	return 0;
+}
+
+/* Records one cluster and walks its members. */
+static int
+walk_cluster(void *ud, const fm_store_cluster *c)
+{
+	struct walk *w = ud;
+
+	cr_assert_lt(w->nclusters, 16);
+	snprintf(w->ids[w->nclusters], 64, "%s", c->id);
+	w->updated[w->nclusters] = c->updated;
+	w->nclusters++;
+	return fm_store_cluster_members(w->st, c->rowid, walk_member, w);
+}
+
+/* Walks every cluster of st into w. */
+static void
+st_walk(fm_store *st, struct walk *w)
+{
+	memset(w, 0, sizeof *w);
+	w->st = st;
+	cr_assert_eq(fm_store_clusters(st, 0, walk_cluster, w), 0);
+}
+
+Test(store, creates_schema_and_reopens)
+{
+	fm_store *st = st_open();
+
+	cr_expect_eq(fm_store_schema_version(st), 1);
+	fm_store_close(st);
+	st = st_open();
+	cr_expect_eq(fm_store_schema_version(st), 1);
+	fm_store_close(st);
+}
+
+Test(store, refuses_a_newer_schema)
+{
+	sqlite3 *db;
+	fm_store *st;
+	fm_diag d = { 0 };
+
+	cr_assert_eq(sqlite3_open(st_path, &db), SQLITE_OK);
+	sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL);
+	sqlite3_close(db);
+	cr_expect_eq(fm_store_open(&st, st_path, &d), FM_EIO);
+	cr_expect_null(st);
+	cr_expect_not_null(strstr(d.msg, "newer"), "%s", d.msg);
+	cr_expect_not_null(strstr(d.msg, st_path), "%s", d.msg);
+}
+
+Test(store, refuses_a_file_that_is_not_sqlite)
+{
+	FILE *f = fopen(st_path, "w");
+	fm_store *st;
+	fm_diag d = { 0 };
+
+	cr_assert_not_null(f);
+	fputs("this is not a database, just some text that is long enough to look like a header\n", f);
+	fclose(f);
+	cr_expect_eq(fm_store_open(&st, st_path, &d), FM_EIO);
+	cr_expect_not_null(strstr(d.msg, st_path), "%s", d.msg);
+}
+
+Test(store, feed_state_round_trips)
+{
+	fm_store *st = st_open();
+	fm_feed_state fs = { 0 }, got;
+
+	cr_assert_eq(fm_store_feed_get(st, "bbc", &got), 0);
+	cr_expect_str_eq(got.name, "bbc");
+	cr_expect_null(got.etag);
+	cr_expect_eq(got.last_attempt, 0);
+	fm_feed_state_clear(&got);
+
+	fs.name = "bbc";
+	fs.etag = "W/\"abc\"";
+	fs.last_modified = "Tue, 15 Nov 1994 12:45:26 GMT";
+	fs.redirect_url = "https://example.org/new.rss";
+	fs.redirect_seen = 2;
+	fs.last_attempt = 1000;
+	fs.next_due = 2000;
+	fs.retry_after = 3000;
+	fs.http_status = 304;
+	fs.failures = 3;
+	fs.gone = 1;
+	fs.items = 42;
+	cr_assert_eq(fm_store_feed_put(st, &fs), 0);
+	fm_store_close(st);
+
+	st = st_open();
+	cr_assert_eq(fm_store_feed_get(st, "bbc", &got), 0);
+	cr_expect_str_eq(got.etag, "W/\"abc\"");
+	cr_expect_str_eq(got.last_modified, "Tue, 15 Nov 1994 12:45:26 GMT");
+	cr_expect_str_eq(got.redirect_url, "https://example.org/new.rss");
+	cr_expect_eq(got.redirect_seen, 2);
+	cr_expect_eq(got.next_due, 2000);
+	cr_expect_eq(got.retry_after, 3000);
+	cr_expect_eq(got.http_status, 304);
+	cr_expect_eq(got.failures, 3);
+	cr_expect_eq(got.gone, 1);
+	cr_expect_eq(got.items, 42);
+	cr_expect_null(got.title);
+	fm_feed_state_clear(&got);
+	fm_store_close(st);
+}
+
+/* Counts feeds for fm_store_feed_each. */
+static int
+count_feed(void *ud, const fm_feed_state *fs)
+{
+	(*(int *)ud)++;
+	return fs->failures == 99 ? 7 : 0;
+}
+
+Test(store, feed_each_walks_and_stops)
+{
+	fm_store *st = st_open();
+	fm_feed_state fs = { 0 };
+	int n = 0;
+
+	fs.name = "a";
+	cr_assert_eq(fm_store_feed_put(st, &fs), 0);
+	fs.name = "b";
+	fs.failures = 99;
+	cr_assert_eq(fm_store_feed_put(st, &fs), 0);
+	fs.name = "c";
+	cr_assert_eq(fm_store_feed_put(st, &fs), 0);
+	cr_expect_eq(fm_store_feed_each(st, count_feed, &n), 7);
+	cr_expect_eq(n, 2);
+	fm_store_close(st);
+}
+
+Test(store, item_new_same_changed)
+{
+	fm_store *st = st_open();
+	fm_item it = { 0 };
+	long n;
+
+	it.id = "guid-1";
+	it.title = "First";
+	it.link = "https://example.org/a";
+	it.content = "<p>Body</p>";
+	it.published = 100;
+	cr_expect_eq(st_put(st, "f", FM_IDENTITY_GUID, &it, 1000), FM_STORE_NEW);
+	cr_expect_eq(st_put(st, "f", FM_IDENTITY_GUID, &it, 2000), FM_STORE_SAME);
+	it.title = "First, corrected";
+	cr_expect_eq(st_put(st, "f", FM_IDENTITY_GUID, &it, 3000), FM_STORE_CHANGED);
+	cr_assert_eq(fm_store_item_count(st, &n), 0);
+	cr_expect_eq(n, 1);
+	fm_store_close(st);
+}
+
+Test(store, identity_policies)
+{
+	fm_store *st = st_open();
+	fm_item it = { 0 };
+	long n;
+
+	/* guid: a new guid is a new item even with the same link. */
+	it.id = "g1";
+	it.link = "https://example.org/x";
+	it.title = "T";
+	it.published = 5;
+	cr_expect_eq(st_put(st, "g", FM_IDENTITY_GUID, &it, 10), FM_STORE_NEW);
+	it.id = "g2";
+	cr_expect_eq(st_put(st, "g", FM_IDENTITY_GUID, &it, 10), FM_STORE_NEW);
+	/* link: a feed whose guids change every fetch. */
+	it.id = "random-1";
+	cr_expect_eq(st_put(st, "l", FM_IDENTITY_LINK, &it, 10), FM_STORE_NEW);
+	it.id = "random-2";
+	cr_expect_eq(st_put(st, "l", FM_IDENTITY_LINK, &it, 20), FM_STORE_CHANGED);
+	/* title+date: no guid, links that carry session ids. */
+	it.id = NULL;
+	it.link = "https://example.org/x?session=1";
+	cr_expect_eq(st_put(st, "t", FM_IDENTITY_TITLE_DATE, &it, 10), FM_STORE_NEW);
+	it.link = "https://example.org/x?session=2";
+	cr_expect_eq(st_put(st, "t", FM_IDENTITY_TITLE_DATE, &it, 20), FM_STORE_CHANGED);
+	it.published = 6;
+	cr_expect_eq(st_put(st, "t", FM_IDENTITY_TITLE_DATE, &it, 30), FM_STORE_NEW);
+	/* guid falls back to the link when there is none. */
+	it.link = "https://example.org/y";
+	cr_expect_eq(st_put(st, "g", FM_IDENTITY_GUID, &it, 10), FM_STORE_NEW);
+	cr_expect_eq(st_put(st, "g", FM_IDENTITY_GUID, &it, 11), FM_STORE_SAME);
+	cr_assert_eq(fm_store_item_count(st, &n), 0);
+	cr_expect_eq(n, 6);
+	fm_store_close(st);
+}
+
+Test(store, exact_duplicates_fold_by_normalised_link)
+{
+	fm_store *st = st_open();
+	fm_item it = { 0 };
+	struct walk w;
+
+	it.id = "a-1";
+	it.title = "Outlet A's headline";
+	it.link = "https://News.Example.org:443/story?id=7&utm_source=rss#top";
+	it.published = 100;
+	st_put(st, "a", FM_IDENTITY_GUID, &it, 1000);
+	it.id = "b-1";
+	it.title = "Outlet B's headline";
+	it.link = "https://news.example.org/story?id=7&fbclid=xyz";
+	it.published = 200;
+	st_put(st, "b", FM_IDENTITY_GUID, &it, 1500);
+	it.id = "c-1";
+	it.title = "Another story";
+	it.link = "https://news.example.org/story?id=8";
+	it.published = 50;
+	st_put(st, "c", FM_IDENTITY_GUID, &it, 1200);
+
+	st_walk(st, &w);
+	cr_assert_eq(w.nclusters, 2);
+	/* Newest first: the fold moved the first cluster's updated time to the join. */
+	cr_expect_eq(w.nmembers[0], 2);
+	cr_expect_str_eq(w.feeds[0][0], "a");
+	cr_expect_str_eq(w.feeds[0][1], "b");
+	cr_expect_eq(w.updated[0], 1500);
+	cr_expect_eq(w.nmembers[1], 1);
+	cr_expect_str_eq(w.titles[1][0], "Another story");
+	cr_expect_eq(strncmp(w.ids[0], "urn:feedmerge:", 14), 0, "%s", w.ids[0]);
+	cr_expect_str_neq(w.ids[0], w.ids[1]);
+	fm_store_close(st);
+}
+
+Test(store, cluster_ids_depend_on_the_founding_item_only)
+{
+	fm_store *st = st_open();
+	fm_item it = { 0 };
+	struct walk w1, w2;
+
+	it.id = "x";
+	it.title = "X";
+	st_put(st, "f", FM_IDENTITY_GUID, &it, 10);
+	st_walk(st, &w1);
+	fm_store_close(st);
+	st_teardown();
+	st_setup();
+	st = st_open();
+	it.id = "other";
+	st_put(st, "g", FM_IDENTITY_GUID, &it, 5);
+	it.id = "x";
+	st_put(st, "f", FM_IDENTITY_GUID, &it, 99);
+	st_walk(st, &w2);
+	cr_assert_eq(w2.nclusters, 2);
+	cr_expect(!strcmp(w1.ids[0], w2.ids[0]) || !strcmp(w1.ids[0], w2.ids[1]));
+	fm_store_close(st);
+}
+
+Test(store, categories_and_enclosures_round_trip)
+{
+	fm_store *st = st_open();
+	const char *cats[] = { "World", "Middle\nEast", "Politics" };
+	fm_enclosure encs[] = {
+		{ "https://example.org/a.mp3", "audio/mpeg", "123" },
+		{ "https://example.org/b.jpg", NULL, NULL },
+	};
+	fm_item it = { 0 };
+	struct walk w;
+
+	it.id = "1";
+	it.categories = cats;
+	it.ncategories = 3;
+	it.enclosures = encs;
+	it.nenclosures = 2;
+	st_put(st, "f", FM_IDENTITY_GUID, &it, 10);
+	st_walk(st, &w);
+	cr_expect_eq(w.ncats, 3);
+	cr_expect_eq(w.nencs, 2);
+	cr_expect_str_eq(w.enc_type, "audio/mpeg");
+	cr_expect_eq(st_put(st, "f", FM_IDENTITY_GUID, &it, 20), FM_STORE_SAME);
+	fm_store_close(st);
+}
+
+Test(store, rollback_leaves_nothing)
+{
+	fm_store *st = st_open();
+	fm_item it = { 0 };
+	fm_feed_state fs = { 0 };
+	long n;
+
+	it.id = "1";
+	cr_assert_eq(fm_store_begin(st), 0);
+	cr_assert_eq(fm_store_item_put(st, "f", FM_IDENTITY_GUID, &it, 10, NULL), 0);
+	fs.name = "f";
+	fs.etag = "\"e\"";
+	cr_assert_eq(fm_store_feed_put(st, &fs), 0);
+	fm_store_rollback(st);
+	cr_assert_eq(fm_store_item_count(st, &n), 0);
+	cr_expect_eq(n, 0);
+	cr_assert_eq(fm_store_feed_get(st, "f", &fs), 0);
+	cr_expect_null(fs.etag);
+	fm_feed_state_clear(&fs);
+	/* Closing with a transaction open rolls it back too. */
+	cr_assert_eq(fm_store_begin(st), 0);
+	cr_assert_eq(fm_store_item_put(st, "f", FM_IDENTITY_GUID, &it, 10, NULL), 0);
+	fm_store_close(st);
+	st = st_open();
+	cr_assert_eq(fm_store_item_count(st, &n), 0);
+	cr_expect_eq(n, 0);
+	fm_store_close(st);
+}
+
+Test(store, prune_drops_old_items_and_empty_clusters)
+{
+	fm_store *st = st_open();
+	fm_item it = { 0 };
+	struct walk w;
+	long removed, n;
+
+	it.id = "old";
+	it.link = "https://example.org/s";
+	st_put(st, "a", FM_IDENTITY_GUID, &it, 100);
+	it.id = "copy";
+	st_put(st, "b", FM_IDENTITY_GUID, &it, 500);
+	it.id = "lonely-old";
+	it.link = NULL;
+	st_put(st, "a", FM_IDENTITY_GUID, &it, 100);
+	cr_assert_eq(fm_store_begin(st), 0);
+	cr_assert_eq(fm_store_prune(st, 200, &removed), 0);
+	cr_assert_eq(fm_store_commit(st), 0);
+	cr_expect_eq(removed, 2);
+	cr_assert_eq(fm_store_item_count(st, &n), 0);
+	cr_expect_eq(n, 1);
+	st_walk(st, &w);
+	/* The shared cluster keeps its surviving member; the lonely one is gone. */
+	cr_expect_eq(w.nclusters, 1);
+	cr_expect_str_eq(w.feeds[0][0], "b");
+	fm_store_close(st);
+}
+
+Test(store, lock_excludes_a_second_holder)
+{
+	fm_store_lock *a, *b;
+	fm_diag d = { 0 };
+
+	cr_assert_eq(fm_store_lock_take(&a, st_path, 0, &d), 0, "%s", d.msg);
+	cr_expect_eq(fm_store_lock_take(&b, st_path, 120, &d), FM_ELIMIT);
+	cr_expect_null(b);
+	cr_expect_not_null(strstr(d.msg, "another feedmerge run holds the lock"), "%s", d.msg);
+	fm_store_unlock(a);
+	cr_expect_eq(fm_store_lock_take(&b, st_path, 0, &d), 0, "%s", d.msg);
+	fm_store_unlock(b);
+}
+
+Test(store, lock_reports_an_unusable_folder)
+{
+	fm_store_lock *a;
+	fm_diag d = { 0 };
+
+	cr_expect_eq(fm_store_lock_take(&a, "/nonexistent-dir/x/state.db", 0, &d), FM_EIO);
+	cr_expect_not_null(strstr(d.msg, "/nonexistent-dir/x/state.db.lock"), "%s", d.msg);
+}
+
+/* One link normalisation case: input and expected output ("" = no key). */
+struct norm_case {
+	const char *in, *out;
+};
+
+Test(normlink, table)
+{
+	static const struct norm_case cases[] = {
+		{ "https://Example.ORG/Path?q=1", "https://example.org/Path?q=1" },
+		{ "HTTP://example.org:80/a", "http://example.org/a" },
+		{ "https://example.org:443/a", "https://example.org/a" },
+		{ "https://example.org:8443/a", "https://example.org:8443/a" },
+		{ "https://example.org/a#section", "https://example.org/a" },
+		{ "https://example.org/a?utm_source=rss&utm_medium=feed", "https://example.org/a" },
+		{ "https://example.org/a?id=3&utm_campaign=x&page=2", "https://example.org/a?id=3&page=2" },
+		{ "https://example.org/a?fbclid=abc", "https://example.org/a" },
+		{ "https://example.org/a?UTM_Source=x&gclid=1&ref=y", "https://example.org/a?ref=y" },
+		{ "https://example.org", "https://example.org/" },
+		{ "https://example.org/a?", "https://example.org/a" },
+		{ "mailto:someone@example.org", "" },
+		{ "/relative/path", "" },
+		{ "", "" },
+		{ "not a url at all", "" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *out;
+
+		cr_assert_eq(fm__link_normalise(cases[i].in, &out), 0);
+		cr_expect_str_eq(out ? out : "", cases[i].out, "in: %s", cases[i].in);
+		free(out);
+	}
+}
