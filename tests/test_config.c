@@ -160,6 +160,7 @@ Test(config, empty_file_gives_every_default)
 	cr_expect_str_eq(m->user_agent, "feedmerge/" FEEDMERGE_VERSION " (+" FEEDMERGE_URL ")");
 	cr_expect_eq(m->max_feed_size, (uint64_t)16 << 20);
 	cr_expect_eq(m->keep, 30 * 86400);
+	cr_expect_eq(m->lock_wait, 10);
 	cr_expect_eq(d->threshold, 18);
 	cr_expect_eq(d->window, 3 * 86400);
 	cr_expect_eq(fm_config_feed_count(cfg), 0);
@@ -217,7 +218,7 @@ Test(config, every_key_is_read)
 {
 	fm_config *cfg = cfg_expect_ok(
 		"[feedmerge]\nstate = /var/lib/fm.db\ninterval = 10m\ntimeout = 1m\nconcurrency = 16\n"
-		"per_host = 4\nuser_agent = ua\nmax_feed_size = 512K\nkeep = 0\n"
+		"per_host = 4\nuser_agent = ua\nmax_feed_size = 512K\nkeep = 0\nlock_wait = 2m\n"
 		"[dedup]\nthreshold = 12\nwindow = 2d\n"
 		"[output o.1]\npath = /o.json\nformat = json\ntitle = T ; a comment\nlink = https://l/\n"
 		"max_items = 0\nmax_age = 7d\n"
@@ -236,6 +237,7 @@ Test(config, every_key_is_read)
 	cr_expect_str_eq(m->user_agent, "ua");
 	cr_expect_eq(m->max_feed_size, 524288);
 	cr_expect_eq(m->keep, 0);
+	cr_expect_eq(m->lock_wait, 120);
 	cr_expect_eq(fm_config_get_dedup(cfg)->threshold, 12);
 	cr_expect_eq(fm_config_get_dedup(cfg)->window, 2 * 86400);
 	cr_expect_str_eq(o->name, "o.1");

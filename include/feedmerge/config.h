@@ -21,6 +21,7 @@
 #define FM_CONFIG_PER_HOST 2                        /**< [feedmerge] per_host */
 #define FM_CONFIG_MAX_FEED_SIZE ((uint64_t)16 << 20) /**< [feedmerge] max_feed_size: 16M */
 #define FM_CONFIG_KEEP ((int64_t)30 * 86400)        /**< [feedmerge] keep: 30d (0 keeps for ever) */
+#define FM_CONFIG_LOCK_WAIT ((int64_t)10)        /**< [feedmerge] lock_wait: 10s */
 #define FM_CONFIG_THRESHOLD 18                      /**< [dedup] threshold: Hamming distance 0-64 */
 #define FM_CONFIG_WINDOW ((int64_t)3 * 86400)       /**< [dedup] window: 3d */
 #define FM_CONFIG_MAX_ITEMS 100                     /**< [output] max_items (0 = no limit) */
@@ -51,6 +52,7 @@ typedef struct fm_config_main {
 	const char *user_agent; /**< default "feedmerge/VERSION (+URL)" from version.h */
 	uint64_t max_feed_size; /**< bytes of one feed after decompression (default 16M) */
 	int64_t keep;           /**< seconds an item is kept after first seen, 0 = for ever (default 30d) */
+	int64_t lock_wait;      /**< seconds a run waits for another run's lock (default 10s) */
 } fm_config_main;
 
 /** [dedup]: near-duplicate clustering. */

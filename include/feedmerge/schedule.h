@@ -24,6 +24,9 @@
 /** Longest Retry-After honoured; a server asking for more is retried after this. */
 #define FM_SCHED_RETRY_AFTER_CAP ((int64_t)7 * 86400)
 
+/** Fetches in a row that must end at one permanent (301/308) redirect before it is used. */
+#define FM_SCHED_REDIRECT_GRACE 3
+
 /** Why a feed is or is not fetched in this pass. */
 typedef enum fm_sched_verdict {
 	FM_SCHED_DUE = 0,      /**< fetch it */

@@ -28,6 +28,7 @@ typedef struct fm_store_lock fm_store_lock;
  */
 typedef struct fm_feed_state {
 	char *name;          /**< [feed NAME] */
+	char *url;           /**< the configured URL this state is about */
 	char *etag;          /**< ETag of the last 200, verbatim */
 	char *last_modified; /**< Last-Modified of the last 200, verbatim */
 	char *title;         /**< the feed's own title, from its last parse */

@@ -2,6 +2,9 @@
 #ifndef FM_CLI_H
 #define FM_CLI_H
 
+#include "feedmerge/config.h"
+#include "feedmerge/run.h"
+
 /* Exit statuses (DESIGN.md, "The CLI"). */
 enum {
 	CLI_OK = 0,
@@ -22,5 +25,36 @@ int cli_check(int argc, char **argv);
 
 /* Prints the help of `feedmerge check` to stdout. */
 void cli_check_help(void);
+
+/* `feedmerge run`: returns an exit status. */
+int cli_run(int argc, char **argv);
+
+/* Prints the help of `feedmerge run` to stdout. */
+void cli_run_help(void);
+
+/* Maps a pass's return code and report to the exit status of DESIGN.md. */
+int cli_run_status(int rc, const fm_run_report *rep);
+
+/* Prints the one summary line of a pass to stdout. */
+void cli_run_summary(const fm_run_report *rep, double seconds, int dry_run);
+
+/* `feedmerge status`: returns an exit status. */
+int cli_status(int argc, char **argv);
+
+/* Prints the help of `feedmerge status` to stdout. */
+void cli_status_help(void);
+
+/* `feedmerge daemon`: returns an exit status. */
+int cli_daemon(int argc, char **argv);
+
+/* Prints the help of `feedmerge daemon` to stdout. */
+void cli_daemon_help(void);
+
+/*
+ * Loads the config (-c path, $FEEDMERGE_CONFIG or ./feedmerge.ini) into
+ * *cfg, which the caller frees; on failure prints the one-line error.
+ * Returns CLI_OK or CLI_USAGE.
+ */
+int cli_config_load(const char *cli_path, fm_config **cfg);
 
 #endif

@@ -64,6 +64,7 @@ check_main(const fm_config *cfg)
 	check_line("user_agent", m->user_agent);
 	check_line("max_feed_size", fm_config_size_format(b, m->max_feed_size));
 	check_duration("keep", m->keep, "0 (for ever)");
+	check_duration("lock_wait", m->lock_wait, NULL);
 	printf("\n[dedup]\n");
 	check_number("threshold", d->threshold, NULL);
 	check_duration("window", d->window, NULL);
@@ -109,7 +110,6 @@ cli_check(int argc, char **argv)
 	};
 	const char *path = NULL;
 	fm_config *cfg;
-	fm_diag diag = { 0, 0, "" };
 	size_t i, enabled = 0;
 	int ch;
 
@@ -128,11 +128,8 @@ cli_check(int argc, char **argv)
 			argv[optind]);
 		return CLI_USAGE;
 	}
-	path = fm_config_default_path(path);
-	if (fm_config_load(&cfg, path, &diag) < 0) {
-		fprintf(stderr, "feedmerge: %s\n", diag.msg);
+	if (cli_config_load(path, &cfg))
 		return CLI_USAGE;
-	}
 	printf("# %s\n\n", fm_config_path(cfg));
 	check_main(cfg);
 	for (i = 0; i < fm_config_output_count(cfg); i++)

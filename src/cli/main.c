@@ -11,6 +11,9 @@ static const char main_usage[] =
 	"Merge many RSS/Atom/JSON feeds into one, one entry per story.\n"
 	"\n"
 	"Commands:\n"
+	"  run       one pass: fetch due feeds, update the state, write outputs\n"
+	"  daemon    run passes for ever, sleeping until the next feed is due\n"
+	"  status    one line per feed: last fetch, failures, next due\n"
 	"  parse     parse feed files and print what they hold\n"
 	"  check     check the config file and print the effective settings\n"
 	"  help      show the help of a command\n"
@@ -25,6 +28,9 @@ static const struct main_cmd {
 } main_cmds[] = {
 	{ "parse", cli_parse, cli_parse_help },
 	{ "check", cli_check, cli_check_help },
+	{ "run", cli_run, cli_run_help },
+	{ "status", cli_status, cli_status_help },
+	{ "daemon", cli_daemon, cli_daemon_help },
 };
 
 /* Returns the command called name, or NULL. */

@@ -49,6 +49,7 @@ static const config_key config_main_keys[] = {
 	KEY(fm_config_main, user_agent, T_STRING, 0, 0),
 	KEY(fm_config_main, max_feed_size, T_SIZE, 1, 0),
 	KEY(fm_config_main, keep, T_DURATION, 0, 0),
+	KEY(fm_config_main, lock_wait, T_DURATION, 0, 0),
 	{ NULL, 0, 0, 0, 0 }
 };
 
@@ -844,6 +845,7 @@ config_new(const char *path)
 	cfg->main.per_host = FM_CONFIG_PER_HOST;
 	cfg->main.max_feed_size = FM_CONFIG_MAX_FEED_SIZE;
 	cfg->main.keep = FM_CONFIG_KEEP;
+	cfg->main.lock_wait = FM_CONFIG_LOCK_WAIT;
 	cfg->dedup.threshold = FM_CONFIG_THRESHOLD;
 	cfg->dedup.window = FM_CONFIG_WINDOW;
 	return cfg;

@@ -27,6 +27,7 @@ feed_from_row(sqlite3_stmt *s, fm_feed_state *fs)
 	fs->gone = sqlite3_column_int(s, 13);
 	fs->items = (long)sqlite3_column_int64(s, 14);
 	fs->name = store__col_dup(s, 15, &err);
+	fs->url = store__col_dup(s, 16, &err);
 	if (err)
 		fm_feed_state_clear(fs);
 	return err;
@@ -78,6 +79,7 @@ fm_store_feed_put(fm_store *st, const fm_feed_state *fs)
 	sqlite3_bind_int(s, 14, fs->gone);
 	sqlite3_bind_int64(s, 15, fs->items);
 	store__bind_str(s, 16, fs->name);
+	store__bind_str(s, 17, fs->url);
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	return rc == SQLITE_DONE ? 0 : FM_EIO;
@@ -112,6 +114,7 @@ fm_feed_state_clear(fm_feed_state *fs)
 	if (!fs)
 		return;
 	free(fs->name);
+	free(fs->url);
 	free(fs->etag);
 	free(fs->last_modified);
 	free(fs->title);

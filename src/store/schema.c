@@ -12,6 +12,7 @@ static const char *const schema_steps[] = {
 	/* 0 -> 1: feeds' fetch state, items, clusters. */
 	"CREATE TABLE feeds ("
 	"  name TEXT PRIMARY KEY,"
+	"  url TEXT,"
 	"  etag TEXT, last_modified TEXT, title TEXT, link TEXT,"
 	"  redirect_url TEXT, last_error TEXT,"
 	"  last_attempt INTEGER NOT NULL DEFAULT 0,"

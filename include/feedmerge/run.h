@@ -1,0 +1,64 @@
+/* run.h - one cron pass: fetch what is due, update the state, write the outputs. */
+#ifndef FEEDMERGE_RUN_H
+#define FEEDMERGE_RUN_H
+
+#include "feedmerge/config.h"
+#include "feedmerge/error.h"
+#include "feedmerge/item.h"
+
+#include <signal.h>
+#include <stddef.h>
+
+/** What one feed's attempt came to, for the problem and progress callbacks. */
+typedef struct fm_run_feed {
+	const char *name;   /**< [feed NAME] */
+	const char *url;    /**< the URL fetched (a redirect's target once adopted) */
+	int ok;             /**< 1 fetched or not modified, 0 failed */
+	int not_modified;   /**< 1 on a 304 */
+	int http_status;    /**< 0 when there was no HTTP answer */
+	long items;         /**< items parsed */
+	long new_items;     /**< items the state had not seen */
+	const char *error;  /**< what went wrong (or the recovery warning), or NULL */
+} fm_run_feed;
+
+/** How a pass runs. Zero-initialise, then set what you need. */
+typedef struct fm_run_opts {
+	int force;              /**< fetch every feed, ignoring intervals and backoff (never 410 or Retry-After) */
+	int dry_run;            /**< fetch and report, but change neither state nor outputs */
+	fm_time now;            /**< the pass's clock; 0 means time(NULL) */
+	volatile sig_atomic_t *stop; /**< when it becomes non-zero the pass stops early, saving what is complete */
+	void (*feed_done)(void *ud, const fm_run_feed *f, size_t done, size_t total); /**< after each fetch, or NULL */
+	void (*problem)(void *ud, const char *line); /**< one line per problem (feed or output named), or NULL */
+	void *ud;               /**< given to the callbacks */
+} fm_run_opts;
+
+/** What a pass did; filled by fm_run_pass(). */
+typedef struct fm_run_report {
+	size_t fetched;       /**< feeds that answered 200 and parsed */
+	size_t not_modified;  /**< feeds that answered 304 */
+	size_t failed;        /**< feeds that failed (HTTP error, transfer, not a feed) */
+	size_t skipped;       /**< feeds not due (or waiting out Retry-After, or gone, or disabled) */
+	long new_items;       /**< items first seen in this pass */
+	long changed_items;   /**< known items whose text changed */
+	long pruned;          /**< items dropped by keep */
+	size_t outputs;       /**< outputs in the config */
+	size_t outputs_written; /**< outputs whose file was replaced */
+	size_t outputs_failed;  /**< outputs that could not be written */
+	fm_time next_due;     /**< earliest next-due time of any feed (0 when none) */
+} fm_run_report;
+
+/**
+ * Runs one pass over cfg: takes the run lock (waiting up to lock_wait),
+ * fetches every due feed, stores each feed's results in its own
+ * transaction, prunes by keep, and rewrites every output atomically.
+ * @param rep  receives the counts (zeroed first)
+ * @param diag optional; on failure the reason (one line)
+ * @return 0 when the pass ran (some feeds may have failed: see rep);
+ *         FM_ELIMIT when another run holds the lock; FM_EIO when the state
+ *         cannot be opened or written, or an output could not be written;
+ *         FM_ENOMEM.
+ */
+int fm_run_pass(const fm_config *cfg, const fm_run_opts *opts,
+		fm_run_report *rep, fm_diag *diag);
+
+#endif

@@ -1,0 +1,280 @@
+/* fetch.c - the queue and the multi loop: limits, start order, completion. */
+#include "fetch/fetch_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct fm_fetch {
+	fm_fetch_opts opts;
+	fm_fetch_cbs cbs;
+	CURLM *multi;
+	struct xfer **queue;   /* requests not started yet, in order (NULL once started) */
+	size_t nqueue, aqueue, first; /* first: no request before it is still queued */
+	struct host_count {
+		char *host;
+		int running, peak;
+	} *hosts;
+	size_t nhosts, ahosts;
+	struct xfer **active;  /* running transfers (concurrency slots) */
+	int running;
+	int peak_per_host;
+};
+
+/* Returns the counter of host, adding it; NULL on ENOMEM. */
+static struct host_count *
+fetch_host(fm_fetch *f, const char *host)
+{
+	size_t i;
+
+	for (i = 0; i < f->nhosts; i++)
+		if (!strcmp(f->hosts[i].host, host))
+			return &f->hosts[i];
+	if (f->nhosts == f->ahosts) {
+		size_t n = f->ahosts ? f->ahosts * 2 : 16;
+		struct host_count *h = realloc(f->hosts, n * sizeof *h);
+
+		if (!h)
+			return NULL;
+		f->hosts = h;
+		f->ahosts = n;
+	}
+	if (!(f->hosts[f->nhosts].host = strdup(host)))
+		return NULL;
+	f->hosts[f->nhosts].running = f->hosts[f->nhosts].peak = 0;
+	return &f->hosts[f->nhosts++];
+}
+
+/* Returns a malloc'd lower-case host name of url ("" for files, NULL on ENOMEM). */
+static char *
+fetch_host_of(const char *url)
+{
+	CURLU *u = curl_url();
+	char *host = NULL, *copy, *p;
+
+	if (u && curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK)
+		curl_url_get(u, CURLUPART_HOST, &host, 0);
+	copy = strdup(host ? host : "");
+	curl_free(host);
+	curl_url_cleanup(u);
+	for (p = copy; p && *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return copy;
+}
+
+int
+fm_fetch_new(fm_fetch **out, const fm_fetch_opts *opts, const fm_fetch_cbs *cbs)
+{
+	fm_fetch *f;
+
+	*out = NULL;
+	if (opts->concurrency < 1 || opts->per_host < 1 || !opts->max_size || !cbs->done)
+		return FM_EINVAL;
+	if (!(f = calloc(1, sizeof *f)))
+		return FM_ENOMEM;
+	f->opts = *opts;
+	f->cbs = *cbs;
+	f->active = calloc((size_t)opts->concurrency, sizeof *f->active);
+	if (!f->active || !(f->multi = curl_multi_init())) {
+		free(f->active);
+		free(f);
+		return FM_ENOMEM;
+	}
+	/* Reuse connections per host; our own counters enforce the limits. */
+	curl_multi_setopt(f->multi, CURLMOPT_MAXCONNECTS, (long)opts->concurrency);
+	*out = f;
+	return 0;
+}
+
+/* Returns a malloc'd copy of s, NULL for NULL; sets *err on ENOMEM. */
+static char *
+fetch_dup(const char *s, int *err)
+{
+	char *c;
+
+	if (!s)
+		return NULL;
+	if (!(c = strdup(s)))
+		*err = 1;
+	return c;
+}
+
+int
+fm_fetch_add(fm_fetch *f, const fm_fetch_req *req)
+{
+	struct xfer *x;
+	int err = 0;
+
+	if (!req->url || !*req->url)
+		return FM_EINVAL;
+	if (f->nqueue == f->aqueue) {
+		size_t n = f->aqueue ? f->aqueue * 2 : 64;
+		struct xfer **q = realloc(f->queue, n * sizeof *q);
+
+		if (!q)
+			return FM_ENOMEM;
+		f->queue = q;
+		f->aqueue = n;
+	}
+	if (!(x = calloc(1, sizeof *x)))
+		return FM_ENOMEM;
+	x->req.url = fetch_dup(req->url, &err);
+	x->req.user_agent = fetch_dup(req->user_agent, &err);
+	x->req.etag = fetch_dup(req->etag, &err);
+	x->req.last_modified = fetch_dup(req->last_modified, &err);
+	x->req.encoding = fetch_dup(req->encoding, &err);
+	x->req.ud = req->ud;
+	x->host = fetch_host_of(req->url);
+	x->opts = &f->opts;
+	x->cbs = &f->cbs;
+	if (err || !x->host) {
+		xfer__free(x);
+		return FM_ENOMEM;
+	}
+	f->queue[f->nqueue++] = x;
+	return 0;
+}
+
+/* Starts queued transfers, in order, while the limits allow. */
+static int
+fetch_start_more(fm_fetch *f)
+{
+	size_t i;
+
+	for (i = f->first; i < f->nqueue && f->running < f->opts.concurrency; i++) {
+		struct xfer *x = f->queue[i];
+		struct host_count *h;
+
+		if (!x)
+			continue;
+		if (!(h = fetch_host(f, x->host)))
+			return FM_ENOMEM;
+		if (*x->host && h->running >= f->opts.per_host)
+			continue;
+		f->queue[i] = NULL;
+		if (xfer__start(x) || curl_multi_add_handle(f->multi, x->easy) != CURLM_OK) {
+			snprintf(x->msg, sizeof x->msg, "out of memory starting the transfer");
+			xfer__finish(x, CURLE_OUT_OF_MEMORY, 0);
+			xfer__free(x);
+			continue;
+		}
+		h->running++;
+		f->active[f->running] = x;
+		if (h->running > h->peak)
+			h->peak = h->running;
+		if (*x->host && h->peak > f->peak_per_host)
+			f->peak_per_host = h->peak;
+		f->running++;
+	}
+	while (f->first < f->nqueue && !f->queue[f->first])
+		f->first++;
+	return 0;
+}
+
+/* Ends one transfer: callbacks, counters, memory. */
+static void
+fetch_end(fm_fetch *f, struct xfer *x, CURLcode code, int stopped)
+{
+	struct host_count *h = fetch_host(f, x->host);
+	int i;
+
+	for (i = 0; i < f->running; i++)
+		if (f->active[i] == x)
+			f->active[i] = f->active[f->running - 1];
+	curl_multi_remove_handle(f->multi, x->easy);
+	xfer__finish(x, code, stopped);
+	if (h)
+		h->running--;
+	f->running--;
+	xfer__free(x);
+}
+
+/* Collects finished transfers. */
+static void
+fetch_collect(fm_fetch *f)
+{
+	CURLMsg *m;
+	int left;
+
+	while ((m = curl_multi_info_read(f->multi, &left))) {
+		struct xfer *x = NULL;
+
+		if (m->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+		fetch_end(f, x, m->data.result, 0);
+	}
+}
+
+/* Ends everything running or queued as stopped. */
+static void
+fetch_stop_all(fm_fetch *f)
+{
+	size_t i;
+
+	while (f->running)
+		fetch_end(f, f->active[f->running - 1], CURLE_ABORTED_BY_CALLBACK, 1);
+	for (i = f->first; i < f->nqueue; i++) {
+		if (!f->queue[i])
+			continue;
+		xfer__finish(f->queue[i], CURLE_ABORTED_BY_CALLBACK, 1);
+		xfer__free(f->queue[i]);
+		f->queue[i] = NULL;
+	}
+	f->first = f->nqueue;
+}
+
+int
+fm_fetch_run(fm_fetch *f, volatile sig_atomic_t *stop)
+{
+	int still = 0, rc = 0;
+
+	for (;;) {
+		if (stop && *stop) {
+			fetch_stop_all(f);
+			break;
+		}
+		if ((rc = fetch_start_more(f)))
+			break;
+		if (!f->running && f->first >= f->nqueue)
+			break;
+		if (curl_multi_perform(f->multi, &still) != CURLM_OK) {
+			rc = FM_EIO;
+			break;
+		}
+		fetch_collect(f);
+		if (f->running && still &&
+		    curl_multi_poll(f->multi, NULL, 0, 200, NULL) != CURLM_OK) {
+			rc = FM_EIO;
+			break;
+		}
+	}
+	if (rc)
+		fetch_stop_all(f);
+	return rc;
+}
+
+void
+fm_fetch_free(fm_fetch *f)
+{
+	size_t i;
+
+	if (!f)
+		return;
+	for (i = f->first; i < f->nqueue; i++)
+		if (f->queue[i])
+			xfer__free(f->queue[i]);
+	free(f->queue);
+	for (i = 0; i < f->nhosts; i++)
+		free(f->hosts[i].host);
+	free(f->hosts);
+	free(f->active);
+	curl_multi_cleanup(f->multi);
+	free(f);
+}
+
+int
+fm_fetch_peak_per_host(const fm_fetch *f)
+{
+	return f->peak_per_host;
+}

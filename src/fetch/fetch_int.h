@@ -1,0 +1,44 @@
+/* fetch_int.h - what the fetcher's files share (internal). */
+#ifndef FM_FETCH_INT_H
+#define FM_FETCH_INT_H
+
+#include "feedmerge/fetch.h"
+
+#include <curl/curl.h>
+
+/* A header value kept from the response being read. */
+#define XFER_HDR_MAX 1024
+
+/* One request: queued, then a running transfer, then done. */
+struct xfer {
+	fm_fetch_req req;          /* strings owned (copies) */
+	char *host;                /* lower-case host name, "" for files */
+	const fm_fetch_opts *opts; /* the fetcher's */
+	const fm_fetch_cbs *cbs;   /* the fetcher's */
+	CURL *easy;
+	struct curl_slist *headers;
+	fm_parser *parser;         /* made at the first body byte of a 2xx */
+	int status;                /* status line of the response being read */
+	int redirects;             /* 3xx responses seen */
+	int all_permanent;         /* every redirect so far was 301/308 */
+	int discard;               /* the body is not a feed to parse (error page) */
+	int too_big;               /* stopped at max_size */
+	int parse_stopped;         /* the parser refused more bytes */
+	uint64_t bytes;
+	char etag[XFER_HDR_MAX];
+	char last_modified[XFER_HDR_MAX];
+	char retry_after[XFER_HDR_MAX];
+	char errbuf[CURL_ERROR_SIZE];
+	char msg[768];             /* the result's error line */
+};
+
+/* Makes x's easy handle from its request; returns 0 or FM_ENOMEM. */
+int xfer__start(struct xfer *x);
+
+/* Builds the result of a finished transfer, calls done, frees the easy handle. */
+void xfer__finish(struct xfer *x, CURLcode code, int stopped);
+
+/* Frees what x owns. */
+void xfer__free(struct xfer *x);
+
+#endif

@@ -1,0 +1,261 @@
+/* entries.c - from stored clusters to the entries every output is written from. */
+#include "run/itemcopy.h"
+#include "run/run_int.h"
+#include "feedmerge/output.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* One entry being built: its members own copies of their items. */
+struct entry_build {
+	fm_entry entry;
+	char *id;
+	fm_member *members;
+	fm_item **items;     /* the copies members[i].item came from */
+	size_t n, a;
+};
+
+/* Entries for one output. */
+struct entries {
+	const fm_config *cfg;
+	fm_store *st;
+	const fm_config_output *out;
+	struct entry_build *v;
+	size_t n, a;
+	struct entry_build *cur; /* the entry whose members are being read */
+	int rc;
+};
+
+/* Feed metadata for members: the store's feed state, read once per feed. */
+static void
+member_feed(struct entries *es, fm_member *m, fm_feed_state *fs)
+{
+	const fm_config_feed *cf = fm_config_feed_find(es->cfg, m->item.feed);
+
+	m->feed_url = cf->url;
+	m->feed_title = fs->title;
+	m->feed_link = fs->link;
+}
+
+/* Store callback: adds one member to the current entry, when its feed is configured and enabled. */
+static int
+entries_member(void *ud, const fm_store_item *it)
+{
+	struct entries *es = ud;
+	struct entry_build *b = es->cur;
+	const fm_config_feed *cf = fm_config_feed_find(es->cfg, it->item.feed);
+	fm_item tmp = it->item;
+
+	if (!cf || !cf->enabled)
+		return 0;
+	if (b->n == b->a) {
+		size_t n = b->a ? b->a * 2 : 4;
+		fm_member *m = realloc(b->members, n * sizeof *m);
+		fm_item **items;
+
+		if (!m)
+			return FM_ENOMEM;
+		b->members = m;
+		if (!(items = realloc(b->items, n * sizeof *items)))
+			return FM_ENOMEM;
+		b->items = items;
+		b->a = n;
+	}
+	/* Members keep their published time; an unknown one reads as first seen. */
+	if (!tmp.published)
+		tmp.published = it->first_seen;
+	if (!(b->items[b->n] = fm__item_copy(&tmp)))
+		return FM_ENOMEM;
+	memset(&b->members[b->n], 0, sizeof b->members[b->n]);
+	b->members[b->n].item = *b->items[b->n];
+	b->n++;
+	return 0;
+}
+
+/* Orders members: highest feed priority first, then earliest published, then first stored. */
+static int
+member_order(const fm_config *cfg, const fm_member *a, const fm_member *b)
+{
+	int pa = fm_config_feed_find(cfg, a->item.feed)->priority;
+	int pb = fm_config_feed_find(cfg, b->item.feed)->priority;
+
+	if (pa != pb)
+		return pa > pb ? -1 : 1;
+	if (a->item.published != b->item.published)
+		return a->item.published < b->item.published ? -1 : 1;
+	return 0;
+}
+
+/* Moves the representative to members[0], keeping the others in store order. */
+static void
+entry_pick_representative(const fm_config *cfg, struct entry_build *b)
+{
+	size_t best = 0, i;
+	fm_member rep;
+	fm_item *rep_item;
+
+	for (i = 1; i < b->n; i++)
+		if (member_order(cfg, &b->members[i], &b->members[best]) < 0)
+			best = i;
+	rep = b->members[best];
+	rep_item = b->items[best];
+	memmove(&b->members[1], &b->members[0], best * sizeof rep);
+	memmove(&b->items[1], &b->items[0], best * sizeof rep_item);
+	b->members[0] = rep;
+	b->items[0] = rep_item;
+}
+
+/* Frees one entry's copies. */
+static void
+entry_dispose(struct entry_build *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		free(b->items[i]);
+	free(b->items);
+	free(b->members);
+	free(b->id);
+}
+
+/* Store callback: one cluster, newest first; stops at max_items. */
+static int
+entries_cluster(void *ud, const fm_store_cluster *c)
+{
+	struct entries *es = ud;
+	struct entry_build *b;
+	int rc;
+
+	if (es->out->max_items && es->n >= es->out->max_items)
+		return 1; /* enough: stop the walk */
+	if (es->n == es->a) {
+		size_t n = es->a ? es->a * 2 : 64;
+		struct entry_build *v = realloc(es->v, n * sizeof *v);
+
+		if (!v)
+			return FM_ENOMEM;
+		es->v = v;
+		es->a = n;
+	}
+	b = es->cur = &es->v[es->n];
+	memset(b, 0, sizeof *b);
+	if ((rc = fm_store_cluster_members(es->st, c->rowid, entries_member, es)) ||
+	    !b->n || !(b->id = strdup(c->id))) {
+		entry_dispose(b);
+		return rc ? rc : b->n ? FM_ENOMEM : 0;
+	}
+	entry_pick_representative(es->cfg, b);
+	b->entry.id = b->id;
+	b->entry.updated = c->updated;
+	b->entry.published = b->members[0].item.published;
+	es->n++;
+	return 0;
+}
+
+/* Fills the feed metadata of every member from the state. */
+static int
+entries_feed_meta(struct entries *es, fm_feed_state *states, size_t nstates)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < es->n; i++) {
+		struct entry_build *b = &es->v[i];
+
+		for (j = 0; j < b->n; j++) {
+			for (k = 0; k < nstates; k++)
+				if (!strcmp(states[k].name, b->members[j].item.feed))
+					break;
+			if (k < nstates)
+				member_feed(es, &b->members[j], &states[k]);
+			else
+				b->members[j].feed_url = fm_config_feed_find(es->cfg, b->members[j].item.feed)->url;
+			b->entry.members = b->members;
+			b->entry.nmembers = b->n;
+		}
+	}
+	return 0;
+}
+
+/* The feeds' stored states, loaded once for all outputs. */
+struct states {
+	fm_feed_state *v;
+	size_t n;
+	int oom;
+};
+
+/* Store callback: keeps a copy of a feed's state. */
+static int
+states_add(void *ud, const fm_feed_state *fs)
+{
+	struct states *s = ud;
+	fm_feed_state *v = realloc(s->v, (s->n + 1) * sizeof *v);
+
+	if (!v)
+		return FM_ENOMEM;
+	s->v = v;
+	memset(&v[s->n], 0, sizeof v[s->n]);
+	v[s->n].name = strdup(fs->name);
+	v[s->n].title = fs->title ? strdup(fs->title) : NULL;
+	v[s->n].link = fs->link ? strdup(fs->link) : NULL;
+	s->n++;
+	if (!v[s->n - 1].name || (fs->title && !v[s->n - 1].title) || (fs->link && !v[s->n - 1].link))
+		return FM_ENOMEM;
+	return 0;
+}
+
+/* Builds one output's entries and writes its file. */
+static int
+write_one(const fm_config *cfg, fm_store *st, const fm_config_output *out, fm_time now,
+	  struct states *states, const fm_run_opts *opts, fm_run_report *rep)
+{
+	struct entries es;
+	fm_entry *list = NULL;
+	fm_diag diag = { 0 };
+	int rc, written = 0;
+	size_t i;
+
+	memset(&es, 0, sizeof es);
+	es.cfg = cfg;
+	es.st = st;
+	es.out = out;
+	rc = fm_store_clusters(st, out->max_age ? now - out->max_age : 0, entries_cluster, &es);
+	if (rc == 1)
+		rc = 0;
+	if (!rc)
+		rc = entries_feed_meta(&es, states->v, states->n);
+	if (!rc && es.n && !(list = malloc(es.n * sizeof *list)))
+		rc = FM_ENOMEM;
+	for (i = 0; !rc && i < es.n; i++)
+		list[i] = es.v[i].entry;
+	if (!rc)
+		rc = fm_output_write(out, list, es.n, &written, &diag);
+	if (rc) {
+		rep->outputs_failed++;
+		run__problem(opts, "output %s: %s", out->name,
+			     diag.msg[0] ? diag.msg : fm_strerror(rc));
+	} else if (written) {
+		rep->outputs_written++;
+	}
+	for (i = 0; i < es.n; i++)
+		entry_dispose(&es.v[i]);
+	free(es.v);
+	free(list);
+	return rc;
+}
+
+int
+run__write_outputs(const fm_config *cfg, fm_store *st, fm_time now,
+		   const fm_run_opts *opts, fm_run_report *rep)
+{
+	struct states states = { NULL, 0, 0 };
+	size_t i, n = fm_config_output_count(cfg);
+	int rc = fm_store_feed_each(st, states_add, &states), worst = 0;
+
+	for (i = 0; !rc && i < n; i++)
+		if ((rc = write_one(cfg, st, fm_config_output_at(cfg, i), now, &states, opts, rep)))
+			worst = rc, rc = 0;
+	for (i = 0; i < states.n; i++)
+		fm_feed_state_clear(&states.v[i]);
+	free(states.v);
+	return rc ? rc : worst;
+}

@@ -1,0 +1,404 @@
+/* run.c - one cron pass: due feeds through the fetcher into the state, then outputs. */
+#include "run/itemcopy.h"
+#include "run/run_int.h"
+#include "feedmerge/fetch.h"
+#include "feedmerge/schedule.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* One due feed while its transfer runs: its items wait here for one transaction. */
+struct run_feed {
+	struct run *run;
+	const fm_config_feed *cfg;
+	fm_feed_state fs;      /* as loaded; updated and written back when done */
+	const char *url;       /* fetched: cfg->url, or an adopted redirect target */
+	fm_item **items;
+	size_t nitems, aitems;
+	char *title, *link;    /* the feed's own metadata */
+	int oom;               /* an item could not be kept */
+};
+
+/* The pass. */
+struct run {
+	const fm_config *cfg;
+	const fm_run_opts *opts;
+	fm_run_report *rep;
+	fm_store *st;
+	fm_time now;
+	size_t done, total;
+	int store_failed;      /* a feed's transaction failed: the state is unusable */
+};
+
+void
+run__problem(const fm_run_opts *opts, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	if (!opts->problem)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	opts->problem(opts->ud, line);
+}
+
+/* Parser callback: keeps a copy of an item the feed's include/exclude wants. */
+static int
+run_item(const fm_item *item, void *ud)
+{
+	struct run_feed *rf = ud;
+	const char *text = item->content ? item->content : item->summary;
+	fm_item tmp = *item, *copy;
+
+	if (!fm_config_feed_wants(rf->cfg, item->title, text))
+		return 0;
+	if (rf->nitems == rf->aitems) {
+		size_t n = rf->aitems ? rf->aitems * 2 : 32;
+		fm_item **v = realloc(rf->items, n * sizeof *v);
+
+		if (!v) {
+			rf->oom = 1;
+			return FM_ENOMEM;
+		}
+		rf->items = v;
+		rf->aitems = n;
+	}
+	tmp.feed = rf->cfg->name;
+	if (!(copy = fm__item_copy(&tmp))) {
+		rf->oom = 1;
+		return FM_ENOMEM;
+	}
+	rf->items[rf->nitems++] = copy;
+	return 0;
+}
+
+/* Parser callback: the feed's own title and home page. */
+static int
+run_feed_meta(const fm_feed *feed, void *ud)
+{
+	struct run_feed *rf = ud;
+
+	free(rf->title);
+	free(rf->link);
+	rf->title = feed->title ? strdup(feed->title) : NULL;
+	rf->link = feed->link ? strdup(feed->link) : NULL;
+	return 0;
+}
+
+/* Replaces *dst with a copy of src (NULL allowed). */
+static void
+run_set(char **dst, const char *src)
+{
+	if (*dst == src)
+		return;
+	free(*dst);
+	*dst = src ? strdup(src) : NULL;
+}
+
+/* Folds a transfer's result into the feed's state (fetch times, validators, backoff, redirects). */
+static void
+run_update_state(struct run_feed *rf, const fm_fetch_result *r, int ok)
+{
+	fm_feed_state *fs = &rf->fs;
+	fm_time now = rf->run->now;
+
+	fs->last_attempt = now;
+	fs->http_status = r->http_status;
+	run_set(&fs->last_error, r->error);
+	if (ok) {
+		fs->failures = 0;
+		fs->last_success = now;
+		if (r->outcome == FM_FETCH_OK) {
+			/* Validators from the very first fetch; none sent back means none kept. */
+			run_set(&fs->etag, r->etag);
+			run_set(&fs->last_modified, r->last_modified);
+			fs->items = r->parse ? (long)r->parse->items : 0;
+			if (rf->title)
+				run_set(&fs->title, rf->title);
+			if (rf->link)
+				run_set(&fs->link, rf->link);
+		} else {
+			if (r->etag)
+				run_set(&fs->etag, r->etag);
+			if (r->last_modified)
+				run_set(&fs->last_modified, r->last_modified);
+		}
+	} else {
+		fs->failures++;
+	}
+	if (r->http_status == 410)
+		fs->gone = 1;
+	if (r->http_status == 429 || r->http_status == 503)
+		fs->retry_after = fm_sched_retry_after(r->retry_after, now);
+	fs->next_due = fm_sched_next(rf->cfg->interval, fs->failures, now, fm_sched_random());
+	if (fs->retry_after > fs->next_due)
+		fs->next_due = fs->retry_after;
+	/* A permanent redirect is used once FM_SCHED_REDIRECT_GRACE fetches in a row saw it. */
+	if (r->permanent_url && ok) {
+		if (fs->redirect_url && !strcmp(fs->redirect_url, r->permanent_url)) {
+			fs->redirect_seen++;
+		} else {
+			run_set(&fs->redirect_url, r->permanent_url);
+			fs->redirect_seen = 1;
+		}
+	} else if (ok && !strcmp(rf->url, rf->cfg->url)) {
+		run_set(&fs->redirect_url, NULL);
+		fs->redirect_seen = 0;
+	}
+}
+
+/* Stores a finished feed: items and state in one transaction. Returns 0 or an FM_E* code. */
+static int
+run_store(struct run_feed *rf, const fm_fetch_result *r, int ok, long *new_items)
+{
+	struct run *run = rf->run;
+	size_t i;
+	int rc;
+
+	if ((rc = fm_store_begin(run->st)))
+		return rc;
+	for (i = 0; i < rf->nitems && !rc; i++) {
+		fm_store_put what;
+
+		rc = fm_store_item_put(run->st, rf->cfg->name, rf->cfg->identity, rf->items[i],
+				       run->now, &what);
+		if (what == FM_STORE_NEW)
+			(*new_items)++;
+		else if (what == FM_STORE_CHANGED)
+			run->rep->changed_items++;
+	}
+	run_update_state(rf, r, ok);
+	if (!rc)
+		rc = fm_store_feed_put(run->st, &rf->fs);
+	if (!rc)
+		rc = fm_store_commit(run->st);
+	else
+		fm_store_rollback(run->st);
+	return rc;
+}
+
+/* Frees the items waiting in rf (once stored). */
+static void
+run_free_items(struct run_feed *rf)
+{
+	size_t i;
+
+	for (i = 0; i < rf->nitems; i++)
+		free(rf->items[i]);
+	free(rf->items);
+	rf->items = NULL;
+	rf->nitems = rf->aitems = 0;
+}
+
+/* Fetcher callback: one feed's transfer ended. */
+static void
+run_done(void *ud, const fm_fetch_result *r)
+{
+	struct run_feed *rf = ud;
+	struct run *run = rf->run;
+	fm_run_feed info;
+	int ok = r->outcome == FM_FETCH_OK || r->outcome == FM_FETCH_NOT_MODIFIED;
+	long new_items = 0;
+
+	memset(&info, 0, sizeof info);
+	if (rf->oom)
+		ok = 0; /* the items that fitted are still stored */
+	if (r->outcome == FM_FETCH_STOPPED) {
+		run->done++;
+		return;
+	}
+	if (!run->opts->dry_run && !run->store_failed &&
+	    run_store(rf, r, ok, &new_items)) {
+		run->store_failed = 1;
+		run__problem(run->opts, "feed %s: cannot save to the state", rf->cfg->name);
+	}
+	if (r->outcome == FM_FETCH_NOT_MODIFIED)
+		run->rep->not_modified++;
+	else if (ok)
+		run->rep->fetched++;
+	else
+		run->rep->failed++;
+	run->rep->new_items += new_items;
+	run_free_items(rf);
+	if (!ok || r->error)
+		run__problem(run->opts, "feed %s: %s%s: %s", rf->cfg->name, ok ? "warning: " : "",
+			     rf->url, rf->oom ? "out of memory" : r->error ? r->error : "failed");
+	run->done++;
+	info.name = rf->cfg->name;
+	info.url = rf->url;
+	info.ok = ok;
+	info.not_modified = r->outcome == FM_FETCH_NOT_MODIFIED;
+	info.http_status = r->http_status;
+	info.items = r->parse ? (long)r->parse->items : 0;
+	info.new_items = new_items;
+	info.error = r->error;
+	if (run->opts->feed_done)
+		run->opts->feed_done(run->opts->ud, &info, run->done, run->total);
+}
+
+/* Frees what a run_feed holds. */
+static void
+run_feed_dispose(struct run_feed *rf)
+{
+	run_free_items(rf);
+	free(rf->title);
+	free(rf->link);
+	fm_feed_state_clear(&rf->fs);
+}
+
+/* A state about another URL than the configured one is forgotten (the user edited the file). */
+static int
+run_reset_if_moved(fm_feed_state *fs, const char *url)
+{
+	char *name;
+
+	if (fs->url && !strcmp(fs->url, url))
+		return 0;
+	name = fs->name;
+	fs->name = NULL;
+	fm_feed_state_clear(fs);
+	fs->name = name;
+	return (fs->url = strdup(url)) ? 0 : FM_ENOMEM;
+}
+
+/* Decides for every configured feed; queues the due ones. */
+static int
+run_plan(struct run *run, fm_fetch *f, struct run_feed *feeds, size_t *nfeeds)
+{
+	size_t i, n = fm_config_feed_count(run->cfg);
+	int rc;
+
+	*nfeeds = 0;
+	for (i = 0; i < n; i++) {
+		const fm_config_feed *cf = fm_config_feed_at(run->cfg, i);
+		struct run_feed *rf = &feeds[*nfeeds];
+		fm_fetch_req req;
+
+		if (!cf->enabled) {
+			run->rep->skipped++;
+			continue;
+		}
+		memset(rf, 0, sizeof *rf);
+		if ((rc = fm_store_feed_get(run->st, cf->name, &rf->fs)) ||
+		    (rc = run_reset_if_moved(&rf->fs, cf->url))) {
+			fm_feed_state_clear(&rf->fs);
+			return rc;
+		}
+		if (fm_sched_due(&rf->fs, run->now, run->opts->force) != FM_SCHED_DUE) {
+			if (!rf->fs.gone && (!run->rep->next_due || rf->fs.next_due < run->rep->next_due))
+				run->rep->next_due = rf->fs.next_due;
+			run->rep->skipped++;
+			fm_feed_state_clear(&rf->fs);
+			continue;
+		}
+		rf->run = run;
+		rf->cfg = cf;
+		rf->url = rf->fs.redirect_url && rf->fs.redirect_seen >= FM_SCHED_REDIRECT_GRACE
+			? rf->fs.redirect_url : cf->url;
+		memset(&req, 0, sizeof req);
+		req.url = rf->url;
+		req.user_agent = cf->user_agent;
+		req.etag = rf->fs.etag;
+		req.last_modified = rf->fs.last_modified;
+		req.encoding = cf->encoding;
+		req.ud = rf;
+		(*nfeeds)++;
+		if ((rc = fm_fetch_add(f, &req)))
+			return rc;
+	}
+	run->total = *nfeeds;
+	return 0;
+}
+
+/* Fetches the due feeds into the state. */
+static int
+run_fetch(struct run *run)
+{
+	const fm_config_main *m = fm_config_get_main(run->cfg);
+	size_t nfeeds = 0, i;
+	struct run_feed *feeds;
+	fm_fetch_opts fo = { m->concurrency, m->per_host, m->timeout, m->max_feed_size, 0 };
+	fm_fetch_cbs cbs = { run_item, run_feed_meta, run_done };
+	fm_fetch *f = NULL;
+	int rc;
+
+	if (!(feeds = calloc(fm_config_feed_count(run->cfg) + 1, sizeof *feeds)))
+		return FM_ENOMEM;
+	if (!(rc = fm_fetch_new(&f, &fo, &cbs)) && !(rc = run_plan(run, f, feeds, &nfeeds)))
+		rc = fm_fetch_run(f, run->opts->stop);
+	fm_fetch_free(f);
+	for (i = 0; i < nfeeds; i++) {
+		if (feeds[i].fs.last_attempt == run->now && !feeds[i].fs.gone &&
+		    (!run->rep->next_due || feeds[i].fs.next_due < run->rep->next_due))
+			run->rep->next_due = feeds[i].fs.next_due;
+		run_feed_dispose(&feeds[i]);
+	}
+	free(feeds);
+	return rc;
+}
+
+/* Drops items older than keep, in one transaction. */
+static int
+run_prune(struct run *run)
+{
+	int64_t keep = fm_config_get_main(run->cfg)->keep;
+	int rc;
+
+	if (!keep)
+		return 0;
+	if ((rc = fm_store_begin(run->st)))
+		return rc;
+	if ((rc = fm_store_prune(run->st, run->now - keep, &run->rep->pruned))) {
+		fm_store_rollback(run->st);
+		return rc;
+	}
+	return fm_store_commit(run->st);
+}
+
+int
+fm_run_pass(const fm_config *cfg, const fm_run_opts *opts, fm_run_report *rep, fm_diag *diag)
+{
+	const fm_config_main *m = fm_config_get_main(cfg);
+	struct run run;
+	fm_store_lock *lock = NULL;
+	int rc;
+
+	memset(rep, 0, sizeof *rep);
+	memset(&run, 0, sizeof run);
+	run.cfg = cfg;
+	run.opts = opts;
+	run.rep = rep;
+	run.now = opts->now ? opts->now : (fm_time)time(NULL);
+	rep->outputs = fm_config_output_count(cfg);
+	if (!opts->dry_run && (rc = fm_store_lock_take(&lock, m->state, m->lock_wait * 1000, diag)))
+		return rc;
+	if ((rc = fm_store_open(&run.st, m->state, diag)))
+		goto done;
+	if ((rc = run_fetch(&run))) {
+		fm_diag_set(diag, 0, 0, "fetching: %s", fm_strerror(rc));
+		goto done;
+	}
+	if (run.store_failed) {
+		fm_diag_set(diag, 0, 0, "%s: cannot write the state", m->state);
+		rc = FM_EIO;
+		goto done;
+	}
+	if (opts->dry_run)
+		goto done;
+	if ((rc = run_prune(&run))) {
+		fm_diag_set(diag, 0, 0, "%s: cannot prune old items", m->state);
+		goto done;
+	}
+	if ((rc = run__write_outputs(cfg, run.st, run.now, opts, rep)))
+		fm_diag_set(diag, 0, 0, "%zu of %zu outputs could not be written",
+			    rep->outputs_failed, rep->outputs);
+done:
+	fm_store_close(run.st);
+	fm_store_unlock(lock);
+	return rc;
+}
