@@ -1,6 +1,7 @@
 /* replace.c - replacing a file atomically: temporary file, fsync, rename, fsync the folder. */
 #include "feedmerge/output.h"
 #include "feedmerge/error.h"
+#include "util/fsutil.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -47,65 +48,6 @@ replace_same(const char *path, const void *data, size_t len)
 out:
 	close(fd);
 	return same;
-}
-
-/* Splits path into a new string *dir (free() it; "." or "/" when path has no other folder) and a borrowed *base; returns 0 or FM_ENOMEM. */
-static int
-replace_split(const char *path, char **dir, const char **base)
-{
-	const char *slash = strrchr(path, '/');
-	size_t n;
-
-	if (!slash) {
-		*base = path;
-		*dir = strdup(".");
-	} else {
-		*base = slash + 1;
-		n = slash == path ? 1 : (size_t)(slash - path);
-		if ((*dir = malloc(n + 1))) {
-			memcpy(*dir, path, n);
-			(*dir)[n] = '\0';
-		}
-	}
-	return *dir ? 0 : FM_ENOMEM;
-}
-
-/* Makes dir and its missing parents (0755 before the umask), like mkdir -p; returns 0 or FM_EIO with diag set. */
-static int
-replace_mkdirs(const char *path, char *dir, fm_diag *diag)
-{
-	struct stat st;
-	char *p;
-	int e;
-
-	if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
-		return 0;
-	for (p = dir + 1; ; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		if (p[-1] != '/') {
-			char c = *p;
-
-			*p = '\0';
-			if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-				fm_diag_set(diag, 0, 0, "%s: cannot create folder %s: %s",
-					    path, dir, strerror(errno));
-				*p = c;
-				return FM_EIO;
-			}
-			*p = c;
-		}
-		if (!*p)
-			break;
-	}
-	if (stat(dir, &st) < 0)
-		e = errno;
-	else if (!S_ISDIR(st.st_mode))
-		e = ENOTDIR;
-	else
-		return 0;
-	fm_diag_set(diag, 0, 0, "%s: cannot create folder %s: %s", path, dir, strerror(e));
-	return FM_EIO;
 }
 
 /*
@@ -236,11 +178,11 @@ fm_output_replace(const char *path, const void *data, size_t len,
 		*written = 0;
 	if (replace_same(path, data, len))
 		return 0;
-	if ((error = replace_split(path, &dir, &base)) < 0) {
+	if ((error = fm__path_split(path, &dir, &base)) < 0) {
 		fm_diag_set(diag, 0, 0, "%s: %s", path, fm_strerror(error));
 		goto out;
 	}
-	if ((error = replace_mkdirs(path, dir, diag)) < 0 ||
+	if ((error = fm__mkdirs(path, dir, diag)) < 0 ||
 	    (error = replace_open_temp(&fd, &tmp, path, dir, base, diag)) < 0)
 		goto out;
 	what = replace_commit(fd, tmp, path, data, len);

@@ -3,6 +3,7 @@
 #include "run/run_int.h"
 #include "feedmerge/fetch.h"
 #include "feedmerge/schedule.h"
+#include "util/fsutil.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -375,6 +376,8 @@ fm_run_pass(const fm_config *cfg, const fm_run_opts *opts, fm_run_report *rep, f
 	run.rep = rep;
 	run.now = opts->now ? opts->now : (fm_time)time(NULL);
 	rep->outputs = fm_config_output_count(cfg);
+	if (!opts->dry_run && (rc = fm__mkdir_parent(m->state, diag)))
+		return rc;
 	if (!opts->dry_run && (rc = fm_store_lock_take(&lock, m->state, m->lock_wait * 1000, diag)))
 		return rc;
 	if ((rc = fm_store_open(&run.st, m->state, diag)))
