@@ -1,9 +1,13 @@
 /* cmd_check.c - `feedmerge check`: validate the config and print what it says. */
 #include "cli/cli.h"
 #include "feedmerge/config.h"
+#include "feedmerge/schedule.h"
+#include "feedmerge/store.h"
 
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
 
 void
 cli_check_help(void)
@@ -12,7 +16,9 @@ cli_check_help(void)
 	       "\n"
 	       "Read the config file, check every section and key, and print the\n"
 	       "effective settings (defaults filled in, relative paths made absolute)\n"
-	       "of [feedmerge], [dedup], every output and every feed.\n"
+	       "of [feedmerge], [dedup], every output and every feed. Then advice:\n"
+	       "intervals under 5m, and, from the state, feeds that moved permanently\n"
+	       "(a 301/308 seen on 3 fetches in a row: edit their url) or are gone.\n"
 	       "\n"
 	       "  -c, --config FILE  the config file (default: $FEEDMERGE_CONFIG,\n"
 	       "                     else ./feedmerge.ini)\n"
@@ -100,6 +106,45 @@ check_feed(const fm_config_feed *f)
 	check_line("encoding", f->encoding ? f->encoding : "(as the feed declares)");
 }
 
+/* Prints the advice lines: impolite intervals, permanent redirects to adopt. */
+static void
+check_advice(const fm_config *cfg)
+{
+	const char *state = fm_config_get_main(cfg)->state;
+	fm_store *st = NULL;
+	fm_diag diag = { 0, 0, "" };
+	struct stat sb;
+	char b[FM_CONFIG_UNIT_BUFSZ];
+	size_t i;
+
+	for (i = 0; i < fm_config_feed_count(cfg); i++) {
+		const fm_config_feed *f = fm_config_feed_at(cfg, i);
+
+		if (f->enabled && f->interval < FM_SCHED_POLITE_MIN)
+			printf("# warning: feed %s: interval %s is under %s, impolite to its publisher\n",
+			       f->name, fm_config_duration_format(b, f->interval), "5m");
+	}
+	/* The state tells what the feeds did: a redirect to adopt is an edit to make. */
+	if (stat(state, &sb) || fm_store_open(&st, state, &diag))
+		return;
+	for (i = 0; i < fm_config_feed_count(cfg); i++) {
+		const fm_config_feed *f = fm_config_feed_at(cfg, i);
+		fm_feed_state fs;
+
+		if (fm_store_feed_get(st, f->name, &fs))
+			break;
+		if (fs.url && !strcmp(fs.url, f->url) && fs.redirect_url &&
+		    fs.redirect_seen >= FM_SCHED_REDIRECT_GRACE)
+			printf("# edit: feed %s (line %lu): moved permanently; set url = %s\n",
+			       f->name, f->line, fs.redirect_url);
+		if (fs.url && !strcmp(fs.url, f->url) && fs.gone)
+			printf("# edit: feed %s (line %lu): gone (HTTP 410); remove it or set enabled = no\n",
+			       f->name, f->line);
+		fm_feed_state_clear(&fs);
+	}
+	fm_store_close(st);
+}
+
 int
 cli_check(int argc, char **argv)
 {
@@ -141,6 +186,7 @@ cli_check(int argc, char **argv)
 	printf("\n# ok: %zu feed%s (%zu enabled), %zu output%s\n",
 	       fm_config_feed_count(cfg), fm_config_feed_count(cfg) == 1 ? "" : "s", enabled,
 	       fm_config_output_count(cfg), fm_config_output_count(cfg) == 1 ? "" : "s");
+	check_advice(cfg);
 	fm_config_free(cfg);
 	return CLI_OK;
 }

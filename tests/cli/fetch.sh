@@ -75,6 +75,8 @@ fm run -c feeds.ini --force
 is "410 not polled again" "$(requests /status/410)" "$n"
 fm status -c feeds.ini
 has "status says gone" out "gone (410)"
+fm check -c feeds.ini
+has "check says gone" out "gone (HTTP 410); remove it or set enabled = no"
 
 # --- 429 and 503 with Retry-After (seconds and HTTP date): even --force waits.
 rm -f state.db*
@@ -104,6 +106,9 @@ fm run -c feeds.ini --force
 fm run -c feeds.ini --force
 fm status -c feeds.ini
 has "301 in use" out "moved permanently to $base/feed/a.rss (in use): edit url in [feed moved]"
+fm check -c feeds.ini
+has "check says which url to edit" out "# edit: feed moved (line "
+has "check names the new url" out "moved permanently; set url = $base/feed/a.rss"
 n=$(requests /redirect/301/1/a.rss)
 fm run -c feeds.ini --force
 is "adopted target fetched directly" "$(requests /redirect/301/1/a.rss)" "$n"
