@@ -1,0 +1,55 @@
+/* fingerprint.h - what near-duplicate clustering keeps of an item's text. */
+#ifndef FEEDMERGE_FINGERPRINT_H
+#define FEEDMERGE_FINGERPRINT_H
+
+#include "feedmerge/item.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/** Shingle hashes kept per item: the smallest ones (a bottom-k sketch). */
+#define FM_FP_SKETCH 128
+
+/** Words of the lead that the candidate SimHash covers. */
+#define FM_FP_LEAD_WORDS 12
+
+/**
+ * An item's fingerprint, computed from its headline and story text after
+ * site boilerplate, teasers, captions and credits are stripped.
+ */
+typedef struct fm_fingerprint {
+	uint64_t simhash;  /**< SimHash (XXH3 features) of the lead's first FM_FP_LEAD_WORDS words: the candidate key */
+	uint64_t title;    /**< SimHash of the normalised headline (wire prefix and site suffix stripped); 0 when none */
+	uint32_t words;    /**< words of story text kept */
+	uint32_t shingles; /**< distinct word 3-grams of the story text */
+	uint32_t nsketch;  /**< entries of sketch in use (min(shingles, FM_FP_SKETCH)) */
+	uint32_t sketch[FM_FP_SKETCH]; /**< the smallest 32-bit 3-gram hashes, ascending */
+} fm_fingerprint;
+
+/**
+ * Says whether a paragraph (by the XXH3 hash of its normalised text) is a
+ * boilerplate line its feed repeats; NULL means none is known.
+ */
+typedef int (*fm_fp_boiler_cb)(void *ud, uint64_t para_hash);
+
+/**
+ * Computes the fingerprint of item from its title and its content (or
+ * summary when it has no content).
+ * @param is_boiler optional; learned boilerplate of the item's feed
+ * @param para_cb   optional; called with the hash of every paragraph that
+ *                  survived the fixed rules, so the caller can learn which
+ *                  ones recur
+ * @return 0 or FM_ENOMEM.
+ */
+int fm_fingerprint_item(fm_fingerprint *fp, const fm_item *item,
+			fm_fp_boiler_cb is_boiler,
+			void (*para_cb)(void *ud, uint64_t para_hash), void *ud);
+
+/**
+ * Estimates |A ∩ B| / min(|A|, |B|) for the shingle sets of a and b from
+ * their sketches (exact when both sets fit in a sketch); 0 when either is
+ * empty.
+ */
+double fm_fp_containment(const fm_fingerprint *a, const fm_fingerprint *b);
+
+#endif
