@@ -54,6 +54,15 @@ int fm_output_replace(const char *path, const void *data, size_t len,
 		      int *written, fm_diag *diag);
 
 /**
+ * Removes the temporary files fm_output_replace() left beside path when a
+ * process died mid-write (kill -9, power loss). Call it only while holding
+ * the run lock, so no live writer's file is taken.
+ * @param removed optional; receives how many files went
+ * @return 0 or FM_ENOMEM.
+ */
+int fm_output_sweep(const char *path, int *removed);
+
+/**
  * Renders entries for cfg and replaces cfg->path with them (both above).
  * @return 0, FM_EIO or FM_ENOMEM; diag says what failed.
  */

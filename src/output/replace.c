@@ -4,6 +4,7 @@
 #include "util/fsutil.h"
 
 #include <assert.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -211,4 +212,47 @@ out:
 	}
 	free(dir);
 	return error;
+}
+
+/* Returns 1 when name is a temporary file of base: "." BASE "." and six name characters. */
+static int
+sweep_is_temp(const char *name, const char *base, size_t blen)
+{
+	size_t i, n = strlen(name);
+
+	if (n != blen + 8 || name[0] != '.' || strncmp(name + 1, base, blen) || name[blen + 1] != '.')
+		return 0;
+	for (i = blen + 2; i < n; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= '0' && name[i] <= '5')))
+			return 0;
+	return 1;
+}
+
+int
+fm_output_sweep(const char *path, int *removed)
+{
+	const char *base;
+	char *dir = NULL, full[4096];
+	struct dirent *e;
+	size_t blen;
+	DIR *d;
+	int rc;
+
+	if (removed)
+		*removed = 0;
+	if ((rc = fm__path_split(path, &dir, &base)))
+		return rc;
+	blen = strlen(base) > REPLACE_BASE_MAX ? REPLACE_BASE_MAX : strlen(base);
+	if (!(d = opendir(dir))) {
+		free(dir);
+		return 0; /* no folder yet: nothing to sweep */
+	}
+	while ((e = readdir(d)))
+		if (sweep_is_temp(e->d_name, base, blen) &&
+		    (size_t)snprintf(full, sizeof full, "%s/%s", dir, e->d_name) < sizeof full &&
+		    !unlink(full) && removed)
+			(*removed)++;
+	closedir(d);
+	free(dir);
+	return 0;
 }

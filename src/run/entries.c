@@ -214,6 +214,8 @@ write_one(const fm_config *cfg, fm_store *st, const fm_config_output *out, fm_ti
 	int rc, written = 0;
 	size_t i;
 
+	/* We hold the run lock: temporary files beside the output are a dead run's. */
+	fm_output_sweep(out->path, NULL);
 	memset(&es, 0, sizeof es);
 	es.cfg = cfg;
 	es.st = st;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 /* One due feed while its transfer runs: its items wait here for one transaction. */
 struct run_feed {
@@ -380,7 +381,9 @@ fm_run_pass(const fm_config *cfg, const fm_run_opts *opts, fm_run_report *rep, f
 		return rc;
 	if (!opts->dry_run && (rc = fm_store_lock_take(&lock, m->state, m->lock_wait * 1000, diag)))
 		return rc;
-	if ((rc = fm_store_open(&run.st, m->state, diag)))
+	/* A dry run changes nothing: with no state yet, it works on an empty one in memory. */
+	if ((rc = fm_store_open(&run.st, opts->dry_run && access(m->state, F_OK) ? ":memory:" : m->state,
+				diag)))
 		goto done;
 	if ((rc = run_fetch(&run))) {
 		fm_diag_set(diag, 0, 0, "fetching: %s", fm_strerror(rc));
