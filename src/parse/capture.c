@@ -84,6 +84,7 @@ void
 fm__model_cap_start_tag(fm__model *m, const char *local, const char **atts)
 {
 	const char *an, *sep;
+	int is_void = fm__names_html_void(local);
 
 	fm__model_cap_append(m, "<", 1, 0);
 	fm__model_cap_append(m, local, strlen(local), 0);
@@ -97,7 +98,7 @@ fm__model_cap_start_tag(fm__model *m, const char *local, const char **atts)
 		fm__model_cap_append(m, atts[1], strlen(atts[1]), 1);
 		fm__model_cap_append(m, "\"", 1, 0);
 	}
-	fm__model_cap_append(m, fm__names_html_void(local) ? " />" : ">", fm__names_html_void(local) ? 3 : 1, 0);
+	fm__model_cap_append(m, is_void ? " />" : ">", is_void ? 3 : 1, 0);
 }
 
 /* The decoder's sink for model_clean_utf8: appends to the buffer. */
@@ -124,6 +125,24 @@ model_clean_utf8(fm_buf *out, const char *s, size_t len)
 		error = fm__decoder_finish(d, model_utf8_sink, out);
 	fm__decoder_free(d);
 	return error;
+}
+
+/*
+ * Makes s[0..len), a range of m->cap, the field's value: the buffers trade
+ * places instead of the text being copied (HTML content, often long, is
+ * mostly kept as written).
+ */
+static void
+model_cap_keep(fm__model *m, const char *s, size_t len)
+{
+	fm_buf t = m->tmp;
+
+	m->tmp = m->cap;
+	m->cap = t;
+	fm_buf_clear(&m->cap);
+	if (len && s != m->tmp.ptr)
+		memmove(m->tmp.ptr, s, len);
+	fm__text_rollback(&m->tmp, len, 0);
 }
 
 /* Turns the captured text into the field's value (in m->tmp); returns 0 or FM_ENOMEM. */
@@ -163,7 +182,10 @@ model_cap_convert(fm__model *m, int field)
 			len--;
 		if (kind == TK_TEXT)
 			return fm__html_escape(&m->tmp, s, len);
-		return fm__html_resolve_urls(&m->tmp, s, len, fm__model_base(m));
+		if ((error = fm__html_resolve_urls_changed(&m->tmp, s, len, fm__model_base(m))) != 1)
+			return error;
+		model_cap_keep(m, s, len);
+		return 0;
 	}
 	if (plain && (kind == TK_HTML || kind == TK_XHTML ||
 		      (kind == TK_PLAIN && fm__looks_like_html(s, len))))

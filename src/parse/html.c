@@ -19,6 +19,7 @@
 #include "feedmerge/error.h"
 
 #include <assert.h>
+#include <stdint.h>
 #include <string.h>
 
 /* Longest HTML5 reference name (CounterClockwiseContourIntegral). */
@@ -616,29 +617,49 @@ fm__looks_like_html(const char *s, size_t len)
 	return 0;
 }
 
-/* Appends s with &, <, > and " escaped; returns 0 or FM_ENOMEM (out unchanged). */
+/* What fm__html_escape writes for each byte it escapes; NULL: the byte as it is. */
+static const char *const html_escapes[256] = {
+	['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;"
+};
+
+/* How many bytes escaping adds for each byte (the entity's length minus one). */
+static const unsigned char html_escape_extra[256] = {
+	['&'] = 4, ['<'] = 3, ['>'] = 3, ['"'] = 5
+};
+
+/*
+ * Appends s with &, <, > and " escaped; returns 0 or FM_ENOMEM (out
+ * unchanged). One pass counts what escaping adds, so the buffer grows once;
+ * text without any of the four (most of it) is then one copy.
+ */
 int
 fm__html_escape(fm_buf *out, const char *s, size_t len)
 {
-	size_t start = out->size, i, j = 0;
+	const unsigned char *u = (const unsigned char *)s;
+	size_t extra = 0, i;
 	const char *rep;
+	char *w;
 	int error;
 
 	assert(s || len == 0);
+	for (i = 0; i < len; i++)
+		extra += html_escape_extra[u[i]];
+	if (extra == 0)
+		return fm_buf_append(out, s, len);
+	if (len > SIZE_MAX - extra)
+		return FM_ENOMEM;
+	if ((error = fm_buf_grow(out, len + extra)) < 0)
+		return error;
+	w = out->ptr + out->size;
 	for (i = 0; i < len; i++) {
-		switch (s[i]) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		default: continue;
+		if (!(rep = html_escapes[u[i]])) {
+			*w++ = (char)u[i];
+			continue;
 		}
-		if ((error = fm_buf_append(out, s + j, i - j)) < 0 ||
-		    (error = fm_buf_puts(out, rep)) < 0)
-			return fm__text_rollback(out, start, error);
-		j = i + 1;
+		memcpy(w, rep, (size_t)html_escape_extra[u[i]] + 1);
+		w += html_escape_extra[u[i]] + 1;
 	}
-	if ((error = fm_buf_append(out, s + j, len - j)) < 0)
-		return fm__text_rollback(out, start, error);
+	out->size = (size_t)(w - out->ptr);
+	out->ptr[out->size] = '\0';
 	return 0;
 }

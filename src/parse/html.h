@@ -40,4 +40,11 @@ int fm__html_escape(fm_buf *out, const char *s, size_t len);
  */
 int fm__html_resolve_urls(fm_buf *out, const char *html, size_t len, const char *base);
 
+/*
+ * fm__html_resolve_urls(), except that when no URL changes it appends
+ * nothing and returns 1 (html is then the result as it is). Returns 0, 1
+ * or FM_ENOMEM (out unchanged then).
+ */
+int fm__html_resolve_urls_changed(fm_buf *out, const char *html, size_t len, const char *base);
+
 #endif

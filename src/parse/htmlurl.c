@@ -251,10 +251,12 @@ html_res_markup(struct html_res *r, const char *s, size_t len, size_t *i)
 
 /*
  * Appends html with the URL attributes of its start tags resolved against
- * base; returns 0 or FM_ENOMEM (out unchanged then).
+ * base, unless none changes: then returns 1 and leaves out alone, so that a
+ * caller holding html in a buffer of its own can keep it without a copy.
+ * Returns 0, 1, or FM_ENOMEM (out unchanged then).
  */
 int
-fm__html_resolve_urls(fm_buf *out, const char *html, size_t len, const char *base)
+fm__html_resolve_urls_changed(fm_buf *out, const char *html, size_t len, const char *base)
 {
 	struct html_res r = { out, base, 0, FM_BUF_INIT, FM_BUF_INIT, FM_BUF_INIT, FM_BUF_INIT, 0 };
 	size_t start = out->size, i = 0;
@@ -263,16 +265,28 @@ fm__html_resolve_urls(fm_buf *out, const char *html, size_t len, const char *bas
 
 	assert(out && (html || len == 0));
 	if (!base || !*base || !len || !memchr(html, '<', len))
-		return fm_buf_append(out, html, len);
+		return 1;
 	while (error == 0 && i < len && (p = memchr(html + i, '<', len - i))) {
 		i = (size_t)(p - html);
 		error = html_res_markup(&r, html, len, &i);
 	}
 	if (error == 0)
-		error = fm_buf_append(out, html + r.done, len - r.done);
+		error = r.done == 0 ? 1 : fm_buf_append(out, html + r.done, len - r.done);
 	fm_buf_dispose(&r.val);
 	fm_buf_dispose(&r.attr);
 	fm_buf_dispose(&r.url);
 	fm_buf_dispose(&r.abs);
-	return error < 0 ? fm__text_rollback(out, start, error) : 0;
+	return error < 0 ? fm__text_rollback(out, start, error) : error;
+}
+
+/*
+ * Appends html with the URL attributes of its start tags resolved against
+ * base; returns 0 or FM_ENOMEM (out unchanged then).
+ */
+int
+fm__html_resolve_urls(fm_buf *out, const char *html, size_t len, const char *base)
+{
+	int error = fm__html_resolve_urls_changed(out, html, len, base);
+
+	return error == 1 ? fm_buf_append(out, html, len) : error;
 }

@@ -169,6 +169,56 @@ model_split(fm__model *m, const char *name, int *ns)
 	return sep + 1;
 }
 
+_Static_assert(EL_COUNT <= UINT8_MAX && NS_OTHER <= UINT8_MAX, "the name cache keeps codes in bytes");
+
+/* Returns the pair of slots of the element name cache that the name s (len bytes) may be in. */
+static model_elcache *
+model_elcache_pair(fm__model *m, const char *s, size_t len)
+{
+	uint32_t h = (uint32_t)len;
+	size_t i;
+
+	/* The length and the last bytes tell the names of one document apart. */
+	for (i = len > 4 ? len - 4 : 0; i < len; i++)
+		h = h * 31 + (unsigned char)s[i];
+	/* The top 6 bits of a multiplicative hash pick one of 64 pairs. */
+	return &m->elcache[((h * 2654435761u) >> 26) * 2 % MODEL_ELCACHE];
+}
+
+/*
+ * Resolves an expanded element name to its namespace (*ns) and element
+ * (*el) codes; returns its local part. Names seen before come from the
+ * cache (two slots per hash, so that two busy names cannot keep evicting
+ * each other), which spares the split and the table searches.
+ */
+static const char *
+model_name(fm__model *m, const char *name, int *ns, int *el)
+{
+	size_t len = strlen(name), i;
+	model_elcache *c = model_elcache_pair(m, name, len);
+	const char *local;
+
+	for (i = 0; i < 2; i++) {
+		if (c[i].len == len && !memcmp(c[i].name, name, len)) {
+			*ns = c[i].ns;
+			*el = c[i].el;
+			return name + c[i].local;
+		}
+	}
+	local = model_split(m, name, ns);
+	*el = fm__names_element(*ns, local);
+	if (c[1].len == 0)
+		c++; /* a free second slot; else the first is replaced */
+	if (len <= sizeof(c->name)) {
+		memcpy(c->name, name, len);
+		c->len = (uint8_t)len;
+		c->local = (uint8_t)(local - name);
+		c->ns = (uint8_t)*ns;
+		c->el = (uint8_t)*el;
+	}
+	return local;
+}
+
 /* Returns the value of attribute local in namespace ns (matched by URI), or NULL. */
 static const char *
 model_attr_ns(fm__model *m, const char **atts, int ns, const char *local)
@@ -421,8 +471,7 @@ model_start_el(fm__model *m, int ctx, const char *name, const char **atts)
 		fm__model_push(m, EL_UNKNOWN, CTX_SKIP);
 		return;
 	}
-	local = model_split(m, name, &ns);
-	el = fm__names_element(ns, local);
+	local = model_name(m, name, &ns, &el);
 	if (ctx == CTX_CAPTURE) {
 		if (fm__model_push(m, el, CTX_CAPTURE) < 0 || m->cap_field < 0)
 			return;
@@ -469,12 +518,10 @@ static void model_pop(fm__model *m, const char *name);
 static void
 model_close_unended_item(fm__model *m, const char *name)
 {
-	const char *local;
 	size_t d;
 	int ns, el;
 
-	local = model_split(m, name, &ns);
-	el = fm__names_element(ns, local);
+	model_name(m, name, &ns, &el);
 	if (el != EL_ITEM && el != EL_ENTRY)
 		return;
 	for (d = m->depth; d > 0; d--)
@@ -518,8 +565,8 @@ model_pop(fm__model *m, const char *name)
 		} else if (m->depth == m->cap_skipdiv) {
 			m->cap_skipdiv = 0;
 		} else if ((m->cap_kind == TK_HTML || m->cap_kind == TK_XHTML) && name) {
-			int ns;
-			const char *local = model_split(m, name, &ns);
+			int ns, el;
+			const char *local = model_name(m, name, &ns, &el);
 			if (!fm__names_html_void(local)) {
 				fm__model_cap_append(m, "</", 2, 0);
 				fm__model_cap_append(m, local, strlen(local), 0);
@@ -537,7 +584,6 @@ model_pop(fm__model *m, const char *name)
 void
 fm__model_end(fm__model *m, const char *name)
 {
-	const char *local;
 	size_t d;
 	int ns, el;
 
@@ -545,8 +591,7 @@ fm__model_end(fm__model *m, const char *name)
 		return;
 	if (m->lenient) {
 		/* The recovery tokenizer may close an element we opened before it took over. */
-		local = model_split(m, name, &ns);
-		el = fm__names_element(ns, local);
+		model_name(m, name, &ns, &el);
 		for (d = m->depth; d > 0 && m->stack[d - 1].el != el; d--)
 			;
 		if (d == 0 || el == EL_UNKNOWN)

@@ -58,6 +58,19 @@ typedef struct model_nscache {
 	int ns;
 } model_nscache;
 
+/*
+ * An expanded element name as written and what it resolved to: a
+ * document uses a few dozen names over and over, each looked up once.
+ */
+#define MODEL_ELCACHE 128
+typedef struct model_elcache {
+	char name[60];   /* "URI\nlocal" or "local"; longer names are not kept */
+	uint8_t len;     /* 0: empty slot */
+	uint8_t local;   /* offset of the local name in name */
+	uint8_t ns;      /* NS_ code (names.h) */
+	uint8_t el;      /* EL_ code (names.h) */
+} model_elcache;
+
 /* The model; embedded in the parser, driven by expat or by the recovery tokenizer. */
 typedef struct fm__model {
 	fm_item_cb on_item;
@@ -73,6 +86,7 @@ typedef struct fm__model {
 
 	model_nscache nscache[MODEL_NSCACHE];
 	unsigned nsnext;
+	model_elcache elcache[MODEL_ELCACHE];
 
 	fm_format format;
 	int netscape;        /* DOCTYPE says Netscape RSS 0.91 */

@@ -14,6 +14,9 @@
 
 #include <assert.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* Returns 1 for ASCII white space (space, tab, LF, CR, FF). */
 int
@@ -64,32 +67,69 @@ fm__text_trim(const char **p, size_t *n)
 		(*n)--;
 }
 
-/* Appends s trimmed, inner white space runs made one space; returns 0 or FM_ENOMEM (out unchanged). */
+/* ASCII white space as fm__text_is_space() reads it, for table lookups. */
+static const unsigned char textutil_space[256] = {
+	[' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['\f'] = 1
+};
+
+#ifdef __SSE2__
+/*
+ * Returns 1 when the 16 bytes at s stay as they are when white space is
+ * collapsed: no white space but single spaces, and no space first when
+ * white space came just before (prev).
+ */
+static int
+textutil_plain16(const unsigned char *s, int prev)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+	__m128i other = _mm_or_si128(
+		_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\t')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'))),
+		_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\r')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\f'))));
+	unsigned sp = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')));
+
+	return _mm_movemask_epi8(other) == 0 && (sp & (sp << 1 | (unsigned)prev)) == 0;
+}
+#endif
+
+/*
+ * Appends s trimmed, inner white space runs made one space; returns 0 or
+ * FM_ENOMEM (out unchanged). Without branches on the text: every byte is
+ * written (white space as ' '), and the write position moves on unless the
+ * byte continues a run of white space or leads the text. With SSE2, runs
+ * of 16 bytes that need no change are copied as they are.
+ */
 int
 fm__collapse_space(fm_buf *out, const char *s, size_t len)
 {
-	size_t i = 0;
-	char *w;
-	int error, pending = 0;
+	const unsigned char *u = (const unsigned char *)s;
+	char *w, *start;
+	size_t i = 0, end;
+	int error, sp, prev = 1; /* 1: white space before the first character is dropped */
 
 	assert(s || len == 0);
 	/* The result is never longer than the input: grow once, then copy bytes. */
 	if ((error = fm_buf_grow(out, len)) < 0)
 		return error;
-	w = out->ptr + out->size;
-	while (i < len && fm__text_is_space((unsigned char)s[i]))
-		i++;
-	for (; i < len; i++) {
-		if (fm__text_is_space((unsigned char)s[i])) {
-			pending = 1;
+	w = start = out->ptr + out->size;
+	while (i < len) {
+#ifdef __SSE2__
+		if (i + 16 <= len && textutil_plain16(u + i, prev)) {
+			_mm_storeu_si128((__m128i *)(void *)w, _mm_loadu_si128((const __m128i *)(const void *)(u + i)));
+			w += 16;
+			prev = u[i + 15] == ' ';
+			i += 16;
 			continue;
 		}
-		if (pending) {
-			*w++ = ' ';
-			pending = 0;
+#endif
+		for (end = i + 16 < len ? i + 16 : len; i < end; i++) {
+			sp = textutil_space[u[i]];
+			*w = sp ? ' ' : (char)u[i];
+			w += !(sp & prev);
+			prev = sp;
 		}
-		*w++ = s[i];
 	}
+	if (prev && w > start)
+		w--; /* the space a trailing run left */
 	out->size = (size_t)(w - out->ptr);
 	out->ptr[out->size] = '\0';
 	return 0;

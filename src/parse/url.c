@@ -57,7 +57,7 @@ url_resolve_fast(fm_buf *out, const char *base, const char *ref)
 	int error;
 
 	if ((strncmp(base, "http://", 7) && strncmp(base, "https://", 8)) ||
-	    !*ref || strchr("./?#", ref[0]) || (ref[0] == '/' && ref[1] == '/') ||
+	    !*ref || strchr(".?#", ref[0]) || (ref[0] == '/' && ref[1] == '/') ||
 	    strstr(ref, "/.") || strstr(base, "/.") || !url_plain(base) || !url_plain(ref))
 		return 0;
 	auth = strstr(base, "://") + 3;
