@@ -161,8 +161,8 @@ Test(config, empty_file_gives_every_default)
 	cr_expect_eq(m->max_feed_size, (uint64_t)16 << 20);
 	cr_expect_eq(m->keep, 30 * 86400);
 	cr_expect_eq(m->lock_wait, 10);
-	cr_expect_eq(d->threshold, 18);
-	cr_expect_eq(d->window, 3 * 86400);
+	cr_expect_eq(d->threshold, 5);
+	cr_expect_eq(d->window, 60 * 86400);
 	cr_expect_eq(fm_config_feed_count(cfg), 0);
 	cr_expect_eq(fm_config_output_count(cfg), 0);
 	cr_expect_str_eq(fm_config_path(cfg), "feeds.ini");
@@ -219,7 +219,7 @@ Test(config, every_key_is_read)
 	fm_config *cfg = cfg_expect_ok(
 		"[feedmerge]\nstate = /var/lib/fm.db\ninterval = 10m\ntimeout = 1m\nconcurrency = 16\n"
 		"per_host = 4\nuser_agent = ua\nmax_feed_size = 512K\nkeep = 0\nlock_wait = 2m\n"
-		"[dedup]\nthreshold = 12\nwindow = 2d\n"
+		"[dedup]\nthreshold = 7\nwindow = 2d\n"
 		"[output o.1]\npath = /o.json\nformat = json\ntitle = T ; a comment\nlink = https://l/\n"
 		"max_items = 0\nmax_age = 7d\n"
 		"[feed f_1-x]\nurl = file:///srv/f.xml\ninterval = 45s\npriority = -3\ninclude = Election\n"
@@ -238,7 +238,7 @@ Test(config, every_key_is_read)
 	cr_expect_eq(m->max_feed_size, 524288);
 	cr_expect_eq(m->keep, 0);
 	cr_expect_eq(m->lock_wait, 120);
-	cr_expect_eq(fm_config_get_dedup(cfg)->threshold, 12);
+	cr_expect_eq(fm_config_get_dedup(cfg)->threshold, 7);
 	cr_expect_eq(fm_config_get_dedup(cfg)->window, 2 * 86400);
 	cr_expect_str_eq(o->name, "o.1");
 	cr_expect_str_eq(o->path, "/o.json");
@@ -407,8 +407,8 @@ Test(config, bad_size_is_an_error)
 
 Test(config, number_out_of_range_is_an_error)
 {
-	cfg_expect_error("[dedup]\nthreshold = 65\n", 2,
-			 "feeds.ini:2: [dedup] threshold: expected a whole number from 0 to 64, got \"65\"");
+	cfg_expect_error("[dedup]\nthreshold = 11\n", 2,
+			 "feeds.ini:2: [dedup] threshold: expected a whole number from 0 to 10, got \"11\"");
 	cfg_expect_error("[feedmerge]\nconcurrency = many\n", 2,
 			 "feeds.ini:2: [feedmerge] concurrency: expected a whole number from 1 to 1024, got \"many\"");
 }

@@ -22,8 +22,8 @@
 #define FM_CONFIG_MAX_FEED_SIZE ((uint64_t)16 << 20) /**< [feedmerge] max_feed_size: 16M */
 #define FM_CONFIG_KEEP ((int64_t)30 * 86400)        /**< [feedmerge] keep: 30d (0 keeps for ever) */
 #define FM_CONFIG_LOCK_WAIT ((int64_t)10)        /**< [feedmerge] lock_wait: 10s */
-#define FM_CONFIG_THRESHOLD 18                      /**< [dedup] threshold: Hamming distance 0-64 */
-#define FM_CONFIG_WINDOW ((int64_t)3 * 86400)       /**< [dedup] window: 3d */
+#define FM_CONFIG_THRESHOLD 5                       /**< [dedup] threshold: lead SimHash distance 0-10 */
+#define FM_CONFIG_WINDOW ((int64_t)60 * 86400)      /**< [dedup] window: 60d */
 #define FM_CONFIG_MAX_ITEMS 100                     /**< [output] max_items (0 = no limit) */
 #define FM_CONFIG_MAX_AGE ((int64_t)0)              /**< [output] max_age (0 = no limit) */
 #define FM_CONFIG_PRIORITY 0                        /**< [feed] priority */
@@ -57,8 +57,8 @@ typedef struct fm_config_main {
 
 /** [dedup]: near-duplicate clustering. */
 typedef struct fm_config_dedup {
-	int threshold;  /**< largest Hamming distance of two copies, 0-64 (default 18) */
-	int64_t window; /**< seconds two copies may lie apart (default 3d) */
+	int threshold;  /**< largest lead SimHash distance of two copies, 0-10 (default 5) */
+	int64_t window; /**< seconds two copies may lie apart (default 60d) */
 } fm_config_dedup;
 
 /** [output NAME]: one merged feed file. Strings are owned by the fm_config. */

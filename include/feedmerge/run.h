@@ -40,6 +40,7 @@ typedef struct fm_run_report {
 	size_t skipped;       /**< feeds not due (or waiting out Retry-After, or gone, or disabled) */
 	long new_items;       /**< items first seen in this pass */
 	long changed_items;   /**< known items whose text changed */
+	long joined;          /**< new items that joined a story already there (copies) */
 	long pruned;          /**< items dropped by keep */
 	size_t outputs;       /**< outputs in the config */
 	size_t outputs_written; /**< outputs whose file was replaced */

@@ -4,6 +4,7 @@
 
 #include "feedmerge/config.h"
 #include "feedmerge/error.h"
+#include "feedmerge/fingerprint.h"
 #include "feedmerge/item.h"
 
 #include <stdint.h>
@@ -136,6 +137,62 @@ void fm_feed_state_clear(fm_feed_state *fs);
 int fm_store_item_put(fm_store *st, const char *feed,
 		      fm_config_identity identity, const fm_item *item,
 		      fm_time now, fm_store_put *what);
+
+/** Where fm_store_item_save() put an item. */
+typedef struct fm_store_ref {
+	int64_t item;    /**< the item's row */
+	int64_t cluster; /**< its cluster's row */
+	int by_link;     /**< 1 when a new item joined a cluster because its normalised link matched */
+} fm_store_ref;
+
+/**
+ * fm_store_item_put(), keeping the item's fingerprint too (fp may be NULL:
+ * the item stays out of near-duplicate clustering) and saying where it went.
+ * @param ref optional; filled on success
+ */
+int fm_store_item_save(fm_store *st, const char *feed, fm_config_identity identity,
+		       const fm_item *item, const fm_fingerprint *fp, fm_time now,
+		       fm_store_put *what, fm_store_ref *ref);
+
+/** Sets *known to 1 when feed already has item (by the identity policy), else 0; returns 0 or FM_EIO / FM_ENOMEM. */
+int fm_store_item_known(fm_store *st, const char *feed, fm_config_identity identity,
+			const fm_item *item, int *known);
+
+/** A fingerprinted item as fm_store_fingerprints() yields it; borrowed for the callback. */
+typedef struct fm_store_fp_row {
+	int64_t item;     /**< the item's row */
+	int64_t cluster;  /**< its cluster's row */
+	const char *feed; /**< [feed NAME] */
+	fm_time when;     /**< published, or first seen when unknown */
+	uint64_t simhash; /**< the fingerprint's candidate key */
+} fm_store_fp_row;
+
+/**
+ * Calls cb for every fingerprinted item whose time (published, else first
+ * seen) is at or after since, oldest first. A non-zero return stops and is
+ * returned. @return 0, cb's value or FM_EIO.
+ */
+int fm_store_fingerprints(fm_store *st, fm_time since,
+			  int (*cb)(void *ud, const fm_store_fp_row *row), void *ud);
+
+/**
+ * Reads the fingerprint and cluster of the item at row item.
+ * @return 0, FM_EINVAL (no such item or no fingerprint) or FM_EIO.
+ */
+int fm_store_fingerprint(fm_store *st, int64_t item, fm_fingerprint *fp, int64_t *cluster);
+
+/**
+ * Moves every member of cluster from into cluster into (inside a
+ * transaction), deletes from, and moves into's updated time up to t.
+ * @return 0 or FM_EIO.
+ */
+int fm_store_cluster_merge(fm_store *st, int64_t into, int64_t from, fm_time t);
+
+/** Counts one more item of feed carrying the paragraph with this hash; returns 0 or FM_EIO. */
+int fm_store_boiler_learn(fm_store *st, const char *feed, uint64_t hash, fm_time now);
+
+/** Sets *items to how many items of feed carried the paragraph with this hash; returns 0 or FM_EIO. */
+int fm_store_boiler_count(fm_store *st, const char *feed, uint64_t hash, long *items);
 
 /**
  * Deletes items first seen before `before` and clusters left empty.

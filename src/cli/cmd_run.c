@@ -96,9 +96,9 @@ void
 cli_run_summary(const fm_run_report *rep, double seconds, int dry_run)
 {
 	printf("%s%zu fetched, %zu not modified, %zu failed, %zu skipped; "
-	       "%ld new items, %ld changed; %zu of %zu outputs written; %.1f s\n",
+	       "%ld new items, %ld changed, %ld joined a story; %zu of %zu outputs written; %.1f s\n",
 	       dry_run ? "dry run: " : "", rep->fetched, rep->not_modified, rep->failed,
-	       rep->skipped, rep->new_items, rep->changed_items, rep->outputs_written,
+	       rep->skipped, rep->new_items, rep->changed_items, rep->joined, rep->outputs_written,
 	       rep->outputs, seconds);
 }
 

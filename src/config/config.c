@@ -54,7 +54,7 @@ static const config_key config_main_keys[] = {
 };
 
 static const config_key config_dedup_keys[] = {
-	KEY(fm_config_dedup, threshold, T_INT, 0, 64),
+	KEY(fm_config_dedup, threshold, T_INT, 0, 10),
 	KEY(fm_config_dedup, window, T_DURATION, 1, 0),
 	{ NULL, 0, 0, 0, 0 }
 };

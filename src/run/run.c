@@ -30,6 +30,7 @@ struct run {
 	const fm_run_opts *opts;
 	fm_run_report *rep;
 	fm_store *st;
+	fm_clusterer *cl;      /* near-duplicate clustering (NULL in a dry run) */
 	fm_time now;
 	size_t done, total;
 	int store_failed;      /* a feed's transaction failed: the state is unusable */
@@ -159,21 +160,12 @@ static int
 run_store(struct run_feed *rf, const fm_fetch_result *r, int ok, long *new_items)
 {
 	struct run *run = rf->run;
-	size_t i;
+	struct run_ingest counts = { 0, 0, 0 };
 	int rc;
 
 	if ((rc = fm_store_begin(run->st)))
 		return rc;
-	for (i = 0; i < rf->nitems && !rc; i++) {
-		fm_store_put what;
-
-		rc = fm_store_item_put(run->st, rf->cfg->name, rf->cfg->identity, rf->items[i],
-				       run->now, &what);
-		if (what == FM_STORE_NEW)
-			(*new_items)++;
-		else if (what == FM_STORE_CHANGED)
-			run->rep->changed_items++;
-	}
+	rc = run__ingest(run->st, run->cl, rf->cfg, rf->items, rf->nitems, run->now, &counts);
 	run_update_state(rf, r, ok);
 	if (!rc)
 		rc = fm_store_feed_put(run->st, &rf->fs);
@@ -181,6 +173,11 @@ run_store(struct run_feed *rf, const fm_fetch_result *r, int ok, long *new_items
 		rc = fm_store_commit(run->st);
 	else
 		fm_store_rollback(run->st);
+	if (!rc) {
+		*new_items = counts.new_items;
+		run->rep->changed_items += counts.changed;
+		run->rep->joined += counts.joined;
+	}
 	return rc;
 }
 
@@ -344,6 +341,24 @@ run_fetch(struct run *run)
 	return rc;
 }
 
+/* Loads the clusterer, with [dedup]'s knobs, when any feed clusters. */
+static int
+run_open_clusterer(struct run *run)
+{
+	const fm_config_dedup *d = fm_config_get_dedup(run->cfg);
+	fm_dedup_params p;
+	size_t i;
+
+	for (i = 0; i < fm_config_feed_count(run->cfg); i++)
+		if (fm_config_feed_at(run->cfg, i)->cluster)
+			break;
+	if (i == fm_config_feed_count(run->cfg))
+		return 0;
+	fm_dedup_defaults(&p);
+	p.threshold = d->threshold;
+	return fm_clusterer_open(&run->cl, run->st, &p, d->window, run->now);
+}
+
 /* Drops items older than keep, in one transaction. */
 static int
 run_prune(struct run *run)
@@ -385,6 +400,10 @@ fm_run_pass(const fm_config *cfg, const fm_run_opts *opts, fm_run_report *rep, f
 	if ((rc = fm_store_open(&run.st, opts->dry_run && access(m->state, F_OK) ? ":memory:" : m->state,
 				diag)))
 		goto done;
+	if (!opts->dry_run && (rc = run_open_clusterer(&run))) {
+		fm_diag_set(diag, 0, 0, "%s: cannot load the fingerprints: %s", m->state, fm_strerror(rc));
+		goto done;
+	}
 	if ((rc = run_fetch(&run))) {
 		fm_diag_set(diag, 0, 0, "fetching: %s", fm_strerror(rc));
 		goto done;
@@ -404,6 +423,7 @@ fm_run_pass(const fm_config *cfg, const fm_run_opts *opts, fm_run_report *rep, f
 		fm_diag_set(diag, 0, 0, "%zu of %zu outputs could not be written",
 			    rep->outputs_failed, rep->outputs);
 done:
+	fm_clusterer_free(run.cl);
 	fm_store_close(run.st);
 	fm_store_unlock(lock);
 	return rc;

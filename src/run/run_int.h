@@ -3,6 +3,7 @@
 #define FM_RUN_INT_H
 
 #include "feedmerge/run.h"
+#include "feedmerge/cluster.h"
 #include "feedmerge/store.h"
 
 /* Reports one problem line through opts->problem (printf-style). */
@@ -17,5 +18,21 @@ void run__problem(const fm_run_opts *opts, const char *fmt, ...)
  */
 int run__write_outputs(const fm_config *cfg, fm_store *st, fm_time now,
 		       const fm_run_opts *opts, fm_run_report *rep);
+
+/* What ingesting one feed's items did. */
+struct run_ingest {
+	long new_items; /* first seen now */
+	long changed;   /* known, text changed */
+	long joined;    /* new items that joined an existing story (by link or as a copy) */
+};
+
+/*
+ * Stores a feed's items (inside the caller's transaction): learns the
+ * feed's boilerplate from the new ones, fingerprints them and clusters the
+ * new ones with cl (NULL, or the feed's cluster = no: no clustering).
+ * Adds its counts to *out; returns 0, FM_EIO or FM_ENOMEM.
+ */
+int run__ingest(fm_store *st, fm_clusterer *cl, const fm_config_feed *cf, fm_item **items,
+		size_t n, fm_time now, struct run_ingest *out);
 
 #endif

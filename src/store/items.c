@@ -206,10 +206,10 @@ cluster_by_link(fm_store *st, const char *norm_link, int64_t *cluster)
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : FM_EIO;
 }
 
-/* Inserts a new item, joining or founding its cluster. */
+/* Inserts a new item, joining or founding its cluster; fills ref. */
 static int
 item_insert(fm_store *st, const char *feed, const fm_item *item,
-	    const struct item_row *row, fm_time now)
+	    const struct item_row *row, fm_time now, fm_store_ref *ref)
 {
 	sqlite3_stmt *s;
 	fm_time t = item_time(item, now);
@@ -218,6 +218,7 @@ item_insert(fm_store *st, const char *feed, const fm_item *item,
 
 	if ((rc = cluster_by_link(st, row->norm_link, &cluster)))
 		return rc;
+	ref->by_link = cluster != 0;
 	if (cluster)
 		rc = cluster_touch(st, cluster, t > now ? t : now);
 	else
@@ -229,63 +230,97 @@ item_insert(fm_store *st, const char *feed, const fm_item *item,
 	bind_content(s, 3, item, row);
 	sqlite3_bind_int64(s, 16, now);
 	sqlite3_bind_int64(s, 17, cluster);
-	return step_done(s);
+	if ((rc = step_done(s)))
+		return rc;
+	ref->item = sqlite3_last_insert_rowid(st->db);
+	ref->cluster = cluster;
+	return 0;
+}
+
+/* Finds the row and cluster of feed's item with key, 0 when new; returns 0 or FM_EIO. */
+static int
+item_find(fm_store *st, const char *feed, const fm_buf *key, int64_t *id, int64_t *cluster)
+{
+	sqlite3_stmt *s = store__stmt(st, STMT_ITEM_FIND);
+	int rc;
+
+	*id = *cluster = 0;
+	if (!s)
+		return FM_EIO;
+	store__bind_str(s, 1, feed);
+	sqlite3_bind_text(s, 2, key->ptr, (int)key->size, SQLITE_STATIC);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*id = sqlite3_column_int64(s, 0);
+		*cluster = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : FM_EIO;
+}
+
+int
+fm_store_item_known(fm_store *st, const char *feed, fm_config_identity identity,
+		    const fm_item *item, int *known)
+{
+	struct item_row row = { FM_BUF_INIT, FM_BUF_INIT, FM_BUF_INIT, NULL };
+	int64_t id, cluster;
+	int rc;
+
+	*known = 0;
+	if (!(rc = row_key(&row.key, identity, item)) &&
+	    !(rc = item_find(st, feed, &row.key, &id, &cluster)))
+		*known = id != 0;
+	row_dispose(&row);
+	return rc;
 }
 
 int
 fm_store_item_put(fm_store *st, const char *feed, fm_config_identity identity,
 		  const fm_item *item, fm_time now, fm_store_put *what)
 {
+	return fm_store_item_save(st, feed, identity, item, NULL, now, what, NULL);
+}
+
+int
+fm_store_item_save(fm_store *st, const char *feed, fm_config_identity identity,
+		   const fm_item *item, const fm_fingerprint *fp, fm_time now,
+		   fm_store_put *what, fm_store_ref *ref)
+{
 	struct item_row row = { FM_BUF_INIT, FM_BUF_INIT, FM_BUF_INIT, NULL };
+	fm_store_ref where = { 0, 0, 0 };
+	fm_store_put done = FM_STORE_SAME;
 	sqlite3_stmt *s;
-	int64_t id = 0, cluster = 0;
 	int rc;
 
-	if ((rc = row_build(&row, identity, item)))
-		goto done;
-	rc = FM_EIO;
-	if (!(s = store__stmt(st, STMT_ITEM_FIND)))
-		goto done;
-	store__bind_str(s, 1, feed);
-	sqlite3_bind_text(s, 2, row.key.ptr, (int)row.key.size, SQLITE_STATIC);
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		id = sqlite3_column_int64(s, 0);
-		cluster = sqlite3_column_int64(s, 1);
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+	if ((rc = row_build(&row, identity, item)) ||
+	    (rc = item_find(st, feed, &row.key, &where.item, &where.cluster)))
+		goto out;
+	if (!where.item) {
+		done = FM_STORE_NEW;
+		rc = item_insert(st, feed, item, &row, now, &where);
+	} else if (!(s = store__stmt(st, STMT_ITEM_UPDATE))) {
 		rc = FM_EIO;
-		goto done;
+	} else {
+		sqlite3_bind_int64(s, 1, where.item);
+		bind_content(s, 2, item, &row);
+		sqlite3_bind_int64(s, 15, now);
+		if (!(rc = step_done(s)) && sqlite3_changes(st->db)) {
+			done = FM_STORE_CHANGED;
+			rc = cluster_touch(st, where.cluster, now);
+		} else if (!rc && (s = store__stmt(st, STMT_ITEM_SEEN))) {
+			sqlite3_bind_int64(s, 1, where.item);
+			sqlite3_bind_int64(s, 2, now);
+			rc = step_done(s);
+		}
 	}
-	if (!id) {
-		rc = item_insert(st, feed, item, &row, now);
-		if (what)
-			*what = FM_STORE_NEW;
-		goto done;
-	}
-	rc = FM_EIO;
-	if (!(s = store__stmt(st, STMT_ITEM_UPDATE)))
-		goto done;
-	sqlite3_bind_int64(s, 1, id);
-	bind_content(s, 2, item, &row);
-	sqlite3_bind_int64(s, 15, now);
-	if ((rc = step_done(s)))
-		goto done;
-	if (sqlite3_changes(st->db)) {
-		if (what)
-			*what = FM_STORE_CHANGED;
-		rc = cluster_touch(st, cluster, now);
-		goto done;
-	}
-	if (what)
-		*what = FM_STORE_SAME;
-	if ((s = store__stmt(st, STMT_ITEM_SEEN))) {
-		sqlite3_bind_int64(s, 1, id);
-		sqlite3_bind_int64(s, 2, now);
-		rc = step_done(s);
-	}
-done:
+	/* The fingerprint follows the text: written when new or changed. */
+	if (!rc && done != FM_STORE_SAME)
+		rc = store__fp_set(st, where.item, fp);
+out:
 	row_dispose(&row);
+	if (!rc && what)
+		*what = done;
+	if (!rc && ref)
+		*ref = where;
 	return rc;
 }
 
@@ -308,6 +343,12 @@ fm_store_prune(fm_store *st, fm_time before, long *removed)
 	if (!rc)
 		rc = store__exec(st, "DELETE FROM clusters WHERE NOT EXISTS"
 				     " (SELECT 1 FROM items WHERE items.cluster = clusters.id)");
+	if (!rc && sqlite3_prepare_v2(st->db, "DELETE FROM boiler WHERE last < ?1", -1, &s,
+				      NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(s, 1, before);
+		rc = sqlite3_step(s) == SQLITE_DONE ? 0 : FM_EIO;
+		sqlite3_finalize(s);
+	}
 	return rc;
 }
 

@@ -48,6 +48,16 @@ static const char *const schema_steps[] = {
 	"CREATE INDEX items_norm_link ON items(norm_link) WHERE norm_link IS NOT NULL;"
 	"CREATE INDEX items_cluster ON items(cluster);"
 	"CREATE INDEX items_first_seen ON items(first_seen);",
+	/* 1 -> 2: fingerprints for near-duplicate clustering, learned boilerplate. */
+	"ALTER TABLE items ADD COLUMN simhash INTEGER;"
+	"ALTER TABLE items ADD COLUMN fp BLOB;"
+	"CREATE TABLE boiler ("
+	"  feed TEXT NOT NULL,"
+	"  hash INTEGER NOT NULL,"
+	"  items INTEGER NOT NULL,"
+	"  last INTEGER NOT NULL,"
+	"  PRIMARY KEY (feed, hash)"
+	") WITHOUT ROWID;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(schema_steps) / sizeof(schema_steps[0])))

@@ -48,6 +48,15 @@ static const char *const store_sql[STMT_COUNT] = {
 		"SELECT id, feed, guid, link, title, author_name, author_email,"
 		" author_uri, summary, content, categories, enclosures, published,"
 		" updated, first_seen FROM items WHERE cluster = ?1 ORDER BY first_seen, id",
+	[STMT_ITEM_FP_SET] =
+		"UPDATE items SET simhash = ?2, fp = ?3 WHERE id = ?1",
+	[STMT_FP_GET] =
+		"SELECT fp, cluster, simhash FROM items WHERE id = ?1",
+	[STMT_BOILER_LEARN] =
+		"INSERT INTO boiler (feed, hash, items, last) VALUES (?1, ?2, 1, ?3)"
+		" ON CONFLICT (feed, hash) DO UPDATE SET items = items + 1, last = ?3",
+	[STMT_BOILER_COUNT] =
+		"SELECT items FROM boiler WHERE feed = ?1 AND hash = ?2",
 };
 
 sqlite3_stmt *

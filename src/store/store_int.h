@@ -19,6 +19,10 @@ enum store_stmt {
 	STMT_CLUSTER_INSERT,
 	STMT_CLUSTER_TOUCH,
 	STMT_MEMBER_EACH,
+	STMT_ITEM_FP_SET,
+	STMT_FP_GET,
+	STMT_BOILER_LEARN,
+	STMT_BOILER_COUNT,
 	STMT_COUNT
 };
 
@@ -34,6 +38,9 @@ sqlite3_stmt *store__stmt(fm_store *st, enum store_stmt id);
 
 /* Runs SQL without results; returns 0 or FM_EIO. */
 int store__exec(fm_store *st, const char *sql);
+
+/* Writes fp (or NULLs) as the fingerprint of item row id; returns 0 or FM_EIO. */
+int store__fp_set(fm_store *st, int64_t id, const fm_fingerprint *fp);
 
 /* Brings the schema to the current version; returns 0 or FM_EIO (diag says why). */
 int store__migrate(fm_store *st, fm_diag *diag);

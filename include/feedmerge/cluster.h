@@ -1,0 +1,40 @@
+/* cluster.h - folding near-duplicate items into clusters, across feeds and runs. */
+#ifndef FEEDMERGE_CLUSTER_H
+#define FEEDMERGE_CLUSTER_H
+
+#include "feedmerge/dedup.h"
+#include "feedmerge/store.h"
+
+/**
+ * A clusterer: the in-memory index over the state's fingerprints in the
+ * time window, and the rules that confirm candidates; opaque.
+ */
+typedef struct fm_clusterer fm_clusterer;
+
+/**
+ * Loads every fingerprinted item of st whose time lies within two windows
+ * of now into a new clusterer.
+ * @param out    receives it; free it with fm_clusterer_free() (before st closes)
+ * @param window seconds two copies may lie apart ([dedup] window)
+ * @return 0, FM_EINVAL (threshold out of range), FM_EIO or FM_ENOMEM.
+ */
+int fm_clusterer_open(fm_clusterer **out, fm_store *st, const fm_dedup_params *p,
+		      int64_t window, fm_time now);
+
+/**
+ * Clusters a new item just saved with fm_store_item_save() (inside the same
+ * transaction): every item within the window whose fingerprint the rules
+ * confirm as a copy brings its cluster, and all those clusters merge into
+ * the oldest (its id is kept). Then the item joins the index.
+ * @param feed the item's [feed NAME]
+ * @param when the item's published time, else its first-seen time
+ * @param joined optional; set to 1 when the item joined an older cluster
+ * @return 0, FM_EIO or FM_ENOMEM.
+ */
+int fm_clusterer_add(fm_clusterer *c, const char *feed, const fm_store_ref *ref,
+		     const fm_fingerprint *fp, fm_time when, fm_time now, int *joined);
+
+/** Frees the clusterer; NULL is fine. */
+void fm_clusterer_free(fm_clusterer *c);
+
+#endif

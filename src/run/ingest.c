@@ -1,0 +1,119 @@
+/* ingest.c - one feed's items into the state: boilerplate, fingerprints, clusters. */
+#include "run/run_int.h"
+#include "feedmerge/fingerprint.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A paragraph carried by this many items of one feed is that feed's boilerplate. */
+#define INGEST_BOILER_ITEMS 3
+
+/* The feed whose paragraphs are being looked up or learned. */
+struct ingest_feed {
+	fm_store *st;
+	const char *name;
+	fm_time now;
+	uint64_t seen[256];  /* paragraphs of the current item already learned */
+	size_t nseen;
+	int rc;
+};
+
+/* Fingerprint callback: is this paragraph the feed's boilerplate? */
+static int
+ingest_is_boiler(void *ud, uint64_t hash)
+{
+	struct ingest_feed *f = ud;
+	long n = 0;
+
+	if (fm_store_boiler_count(f->st, f->name, hash, &n))
+		f->rc = FM_EIO;
+	return n >= INGEST_BOILER_ITEMS;
+}
+
+/* Fingerprint callback: counts a paragraph once per new item. */
+static void
+ingest_learn(void *ud, uint64_t hash)
+{
+	struct ingest_feed *f = ud;
+	size_t i;
+
+	for (i = 0; i < f->nseen; i++)
+		if (f->seen[i] == hash)
+			return;
+	if (f->nseen < sizeof f->seen / sizeof f->seen[0])
+		f->seen[f->nseen++] = hash;
+	if (fm_store_boiler_learn(f->st, f->name, hash, f->now))
+		f->rc = FM_EIO;
+}
+
+/*
+ * Learns the feed's boilerplate from the items the state has not seen:
+ * every paragraph that survives the fixed rules is counted once per item,
+ * before any item is fingerprinted, so a whole feed fetched at once knows
+ * its own boilerplate from the first item on.
+ */
+static int
+ingest_learn_all(struct ingest_feed *f, const fm_config_feed *cf, fm_item **items, size_t n)
+{
+	fm_fingerprint *fp = malloc(sizeof *fp);
+	size_t i;
+	int known, rc = 0;
+
+	if (!fp)
+		return FM_ENOMEM;
+	for (i = 0; i < n && !rc; i++) {
+		if ((rc = fm_store_item_known(f->st, cf->name, cf->identity, items[i], &known)) || known)
+			continue;
+		f->nseen = 0;
+		rc = fm_fingerprint_item(fp, items[i], NULL, ingest_learn, f);
+		if (!rc)
+			rc = f->rc;
+	}
+	free(fp);
+	return rc;
+}
+
+int
+run__ingest(fm_store *st, fm_clusterer *cl, const fm_config_feed *cf, fm_item **items,
+	    size_t n, fm_time now, struct run_ingest *out)
+{
+	struct ingest_feed f;
+	fm_fingerprint *fp = NULL;
+	size_t i;
+	int rc = 0, clustered = cl && cf->cluster;
+
+	memset(&f, 0, sizeof f);
+	f.st = st;
+	f.name = cf->name;
+	f.now = now;
+	if (clustered && (!(fp = malloc(sizeof *fp)) || (rc = ingest_learn_all(&f, cf, items, n)))) {
+		free(fp);
+		return rc ? rc : FM_ENOMEM;
+	}
+	for (i = 0; i < n && !rc; i++) {
+		fm_store_put what;
+		fm_store_ref ref;
+		int joined = 0;
+
+		if (clustered && ((rc = fm_fingerprint_item(fp, items[i], ingest_is_boiler, NULL, &f)) ||
+				  (rc = f.rc)))
+			break;
+		rc = fm_store_item_save(st, cf->name, cf->identity, items[i], clustered ? fp : NULL,
+					now, &what, &ref);
+		if (!rc && what == FM_STORE_NEW && clustered) {
+			fm_time when = items[i]->published ? items[i]->published : now;
+
+			rc = fm_clusterer_add(cl, cf->name, &ref, fp, when, now, &joined);
+		}
+		if (rc)
+			break;
+		if (what == FM_STORE_NEW) {
+			out->new_items++;
+			out->joined += joined || ref.by_link;
+		} else if (what == FM_STORE_CHANGED) {
+			out->changed++;
+		}
+	}
+	free(fp);
+	return rc;
+}

@@ -1,0 +1,195 @@
+/* fingerprints.c - fingerprints, cluster merges and learned boilerplate in the state. */
+#include "store/store_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * A fingerprint is stored as its candidate key (column simhash, for the
+ * index) and a blob: title u64, words u32, shingles u32, nsketch u32, then
+ * nsketch u32 hashes, all little-endian.
+ */
+#define FP_HEAD 20
+
+/* Writes v as n little-endian bytes. */
+static void
+put_le(unsigned char *p, uint64_t v, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* Reads n little-endian bytes. */
+static uint64_t
+get_le(const unsigned char *p, int n)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = n - 1; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+int
+store__fp_set(fm_store *st, int64_t id, const fm_fingerprint *fp)
+{
+	sqlite3_stmt *s = store__stmt(st, STMT_ITEM_FP_SET);
+	unsigned char blob[FP_HEAD + 4 * FM_FP_SKETCH];
+	uint32_t i;
+	int rc;
+
+	if (!s)
+		return FM_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	if (fp) {
+		put_le(blob, fp->title, 8);
+		put_le(blob + 8, fp->words, 4);
+		put_le(blob + 12, fp->shingles, 4);
+		put_le(blob + 16, fp->nsketch, 4);
+		for (i = 0; i < fp->nsketch; i++)
+			put_le(blob + FP_HEAD + 4 * i, fp->sketch[i], 4);
+		sqlite3_bind_int64(s, 2, (sqlite3_int64)fp->simhash);
+		sqlite3_bind_blob(s, 3, blob, FP_HEAD + 4 * (int)fp->nsketch, SQLITE_STATIC);
+	}
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : FM_EIO;
+}
+
+int
+fm_store_fingerprint(fm_store *st, int64_t item, fm_fingerprint *fp, int64_t *cluster)
+{
+	sqlite3_stmt *s = store__stmt(st, STMT_FP_GET);
+	const unsigned char *b;
+	uint32_t i;
+	int rc, len;
+
+	if (!s)
+		return FM_EIO;
+	sqlite3_bind_int64(s, 1, item);
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return rc == SQLITE_DONE ? FM_EINVAL : FM_EIO;
+	}
+	b = sqlite3_column_blob(s, 0);
+	len = sqlite3_column_bytes(s, 0);
+	*cluster = sqlite3_column_int64(s, 1);
+	rc = FM_EINVAL;
+	memset(fp, 0, sizeof *fp);
+	if (b && len >= FP_HEAD) {
+		fp->title = get_le(b, 8);
+		fp->words = (uint32_t)get_le(b + 8, 4);
+		fp->shingles = (uint32_t)get_le(b + 12, 4);
+		fp->nsketch = (uint32_t)get_le(b + 16, 4);
+		if (fp->nsketch <= FM_FP_SKETCH && len == FP_HEAD + 4 * (int)fp->nsketch) {
+			for (i = 0; i < fp->nsketch; i++)
+				fp->sketch[i] = (uint32_t)get_le(b + FP_HEAD + 4 * i, 4);
+			rc = 0;
+		}
+	}
+	fp->simhash = (uint64_t)sqlite3_column_int64(s, 2);
+	sqlite3_reset(s);
+	return rc;
+}
+
+int
+fm_store_fingerprints(fm_store *st, fm_time since,
+		      int (*cb)(void *ud, const fm_store_fp_row *row), void *ud)
+{
+	sqlite3_stmt *s;
+	fm_store_fp_row r;
+	int rc, ret = 0;
+
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT id, cluster, feed, simhash,"
+			       " CASE WHEN published > 0 THEN published ELSE first_seen END AS t"
+			       " FROM items WHERE simhash IS NOT NULL AND t >= ?1 ORDER BY t, id",
+			       -1, &s, NULL) != SQLITE_OK)
+		return FM_EIO;
+	sqlite3_bind_int64(s, 1, since);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		r.item = sqlite3_column_int64(s, 0);
+		r.cluster = sqlite3_column_int64(s, 1);
+		r.feed = store__col_str(s, 2);
+		r.simhash = (uint64_t)sqlite3_column_int64(s, 3);
+		r.when = sqlite3_column_int64(s, 4);
+		if ((ret = cb(ud, &r)))
+			break;
+	}
+	if (!ret && rc != SQLITE_DONE)
+		ret = FM_EIO;
+	sqlite3_finalize(s);
+	return ret;
+}
+
+int
+fm_store_cluster_merge(fm_store *st, int64_t into, int64_t from, fm_time t)
+{
+	sqlite3_stmt *s;
+	int rc = 0;
+
+	if (into == from)
+		return 0;
+	if (sqlite3_prepare_v2(st->db,
+			       "UPDATE clusters SET updated = max(updated, ?3,"
+			       " (SELECT updated FROM clusters WHERE id = ?2)) WHERE id = ?1;",
+			       -1, &s, NULL) != SQLITE_OK)
+		return FM_EIO;
+	sqlite3_bind_int64(s, 1, into);
+	sqlite3_bind_int64(s, 2, from);
+	sqlite3_bind_int64(s, 3, t);
+	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : FM_EIO;
+	sqlite3_finalize(s);
+	if (!rc && sqlite3_prepare_v2(st->db, "UPDATE items SET cluster = ?1 WHERE cluster = ?2",
+				      -1, &s, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(s, 1, into);
+		sqlite3_bind_int64(s, 2, from);
+		rc = sqlite3_step(s) == SQLITE_DONE ? 0 : FM_EIO;
+		sqlite3_finalize(s);
+	}
+	if (!rc && sqlite3_prepare_v2(st->db, "DELETE FROM clusters WHERE id = ?1", -1, &s,
+				      NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(s, 1, from);
+		rc = sqlite3_step(s) == SQLITE_DONE ? 0 : FM_EIO;
+		sqlite3_finalize(s);
+	}
+	return rc;
+}
+
+int
+fm_store_boiler_learn(fm_store *st, const char *feed, uint64_t hash, fm_time now)
+{
+	sqlite3_stmt *s = store__stmt(st, STMT_BOILER_LEARN);
+	int rc;
+
+	if (!s)
+		return FM_EIO;
+	store__bind_str(s, 1, feed);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)hash);
+	sqlite3_bind_int64(s, 3, now);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : FM_EIO;
+}
+
+int
+fm_store_boiler_count(fm_store *st, const char *feed, uint64_t hash, long *items)
+{
+	sqlite3_stmt *s = store__stmt(st, STMT_BOILER_COUNT);
+	int rc;
+
+	*items = 0;
+	if (!s)
+		return FM_EIO;
+	store__bind_str(s, 1, feed);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)hash);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*items = (long)sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : FM_EIO;
+}
