@@ -33,4 +33,11 @@ typedef struct fm_dedup_verdict {
 int fm_dedup_match(const fm_fingerprint *a, const fm_fingerprint *b, int same_feed,
 		   const fm_dedup_params *p, fm_dedup_verdict *v);
 
+/**
+ * Orders two members of a cluster for its representative: < 0 when a comes
+ * first (higher feed priority, then earlier published), > 0 when b does,
+ * 0 when neither.
+ */
+int fm_dedup_prefer(int priority_a, fm_time published_a, int priority_b, fm_time published_b);
+
 #endif

@@ -219,6 +219,29 @@ int fm_store_cluster_members(fm_store *st, int64_t rowid,
 			     int (*cb)(void *ud, const fm_store_item *it),
 			     void *ud);
 
+/** One stored item found by fm_store_item_lookup(); strings owned by the struct. */
+typedef struct fm_store_found {
+	int64_t item;    /**< its row */
+	int64_t cluster; /**< its cluster's row */
+	char *feed;      /**< [feed NAME] */
+	char *id;        /**< its own id (guid, Atom id), or NULL */
+	char *title;     /**< or NULL */
+	char *link;      /**< or NULL */
+	fm_time when;    /**< published, else first seen */
+} fm_store_found;
+
+/**
+ * Finds an item by its own id or its link, optionally only in feed (NULL:
+ * any feed; the oldest match wins). Free the result with
+ * fm_store_found_clear().
+ * @return 0, FM_EINVAL (no such item), FM_EIO or FM_ENOMEM.
+ */
+int fm_store_item_lookup(fm_store *st, const char *feed, const char *id_or_link,
+			 fm_store_found *out);
+
+/** Frees the strings of *f and zeroes it; NULL is fine. */
+void fm_store_found_clear(fm_store_found *f);
+
 /** Counts stored items (all feeds) into *n; returns 0 or FM_EIO. */
 int fm_store_item_count(fm_store *st, long *n);
 

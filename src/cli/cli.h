@@ -44,6 +44,12 @@ int cli_status(int argc, char **argv);
 /* Prints the help of `feedmerge status` to stdout. */
 void cli_status_help(void);
 
+/* `feedmerge clusters`: returns an exit status. */
+int cli_clusters(int argc, char **argv);
+
+/* Prints the help of `feedmerge clusters` to stdout. */
+void cli_clusters_help(void);
+
 /* `feedmerge daemon`: returns an exit status. */
 int cli_daemon(int argc, char **argv);
 

@@ -14,6 +14,7 @@ static const char main_usage[] =
 	"  run       one pass: fetch due feeds, update the state, write outputs\n"
 	"  daemon    run passes for ever, sleeping until the next feed is due\n"
 	"  status    one line per feed: last fetch, failures, next due\n"
+	"  clusters  which items were merged into one story, and why\n"
 	"  parse     parse feed files and print what they hold\n"
 	"  check     check the config file and print the effective settings\n"
 	"  help      show the help of a command\n"
@@ -31,6 +32,7 @@ static const struct main_cmd {
 	{ "run", cli_run, cli_run_help },
 	{ "status", cli_status, cli_status_help },
 	{ "daemon", cli_daemon, cli_daemon_help },
+	{ "clusters", cli_clusters, cli_clusters_help },
 };
 
 /* Returns the command called name, or NULL. */

@@ -46,3 +46,13 @@ fm_dedup_match(const fm_fingerprint *a, const fm_fingerprint *b, int same_feed,
 		return verdict(v, 0, "too little text in common (containment below the bar)");
 	return verdict(v, 1, same_feed ? "same feed, near-identical" : "same lead and enough text in common");
 }
+
+int
+fm_dedup_prefer(int priority_a, fm_time published_a, int priority_b, fm_time published_b)
+{
+	if (priority_a != priority_b)
+		return priority_a > priority_b ? -1 : 1;
+	if (published_a != published_b)
+		return published_a < published_b ? -1 : 1;
+	return 0;
+}

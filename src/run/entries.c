@@ -1,6 +1,7 @@
 /* entries.c - from stored clusters to the entries every output is written from. */
 #include "run/itemcopy.h"
 #include "run/run_int.h"
+#include "feedmerge/dedup.h"
 #include "feedmerge/output.h"
 
 #include <stdlib.h>
@@ -72,18 +73,12 @@ entries_member(void *ud, const fm_store_item *it)
 	return 0;
 }
 
-/* Orders members: highest feed priority first, then earliest published, then first stored. */
+/* Orders members for the representative (fm_dedup_prefer). */
 static int
 member_order(const fm_config *cfg, const fm_member *a, const fm_member *b)
 {
-	int pa = fm_config_feed_find(cfg, a->item.feed)->priority;
-	int pb = fm_config_feed_find(cfg, b->item.feed)->priority;
-
-	if (pa != pb)
-		return pa > pb ? -1 : 1;
-	if (a->item.published != b->item.published)
-		return a->item.published < b->item.published ? -1 : 1;
-	return 0;
+	return fm_dedup_prefer(fm_config_feed_find(cfg, a->item.feed)->priority, a->item.published,
+			       fm_config_feed_find(cfg, b->item.feed)->priority, b->item.published);
 }
 
 /* Moves the representative to members[0], keeping the others in store order. */

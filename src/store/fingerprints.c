@@ -193,3 +193,48 @@ fm_store_boiler_count(fm_store *st, const char *feed, uint64_t hash, long *items
 	sqlite3_reset(s);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : FM_EIO;
 }
+
+int
+fm_store_item_lookup(fm_store *st, const char *feed, const char *id_or_link, fm_store_found *out)
+{
+	sqlite3_stmt *s;
+	int rc, err = 0;
+
+	memset(out, 0, sizeof *out);
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT id, cluster, feed, guid, title, link,"
+			       " CASE WHEN published > 0 THEN published ELSE first_seen END"
+			       " FROM items WHERE (guid = ?1 OR link = ?1) AND (?2 IS NULL OR feed = ?2)"
+			       " ORDER BY first_seen, id LIMIT 1", -1, &s, NULL) != SQLITE_OK)
+		return FM_EIO;
+	store__bind_str(s, 1, id_or_link);
+	store__bind_str(s, 2, feed);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		out->item = sqlite3_column_int64(s, 0);
+		out->cluster = sqlite3_column_int64(s, 1);
+		out->feed = store__col_dup(s, 2, &err);
+		out->id = store__col_dup(s, 3, &err);
+		out->title = store__col_dup(s, 4, &err);
+		out->link = store__col_dup(s, 5, &err);
+		out->when = sqlite3_column_int64(s, 6);
+	}
+	sqlite3_finalize(s);
+	if (err) {
+		fm_store_found_clear(out);
+		return FM_ENOMEM;
+	}
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? FM_EINVAL : FM_EIO;
+}
+
+void
+fm_store_found_clear(fm_store_found *f)
+{
+	if (!f)
+		return;
+	free(f->feed);
+	free(f->id);
+	free(f->title);
+	free(f->link);
+	memset(f, 0, sizeof *f);
+}
