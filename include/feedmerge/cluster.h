@@ -12,8 +12,9 @@
 typedef struct fm_clusterer fm_clusterer;
 
 /**
- * Loads every fingerprinted item of st whose time lies within two windows
- * of now into a new clusterer.
+ * Loads every fingerprinted item of st published (or first seen) within
+ * two windows of now into a new clusterer: old stories that arrived lately
+ * still meet their copies.
  * @param out    receives it; free it with fm_clusterer_free() (before st closes)
  * @param window seconds two copies may lie apart ([dedup] window)
  * @return 0, FM_EINVAL (threshold out of range), FM_EIO or FM_ENOMEM.

@@ -169,7 +169,7 @@ typedef struct fm_store_fp_row {
 
 /**
  * Calls cb for every fingerprinted item whose time (published, else first
- * seen) is at or after since, oldest first. A non-zero return stops and is
+ * seen) or first-seen time is at or after since, oldest first. A non-zero return stops and is
  * returned. @return 0, cb's value or FM_EIO.
  */
 int fm_store_fingerprints(fm_store *st, fm_time since,
