@@ -185,15 +185,20 @@ Test(fingerprint, learned_boilerplate_and_para_cb)
 
 	memset(&s, 0, sizeof s);
 	fp_of(&plain, TITLE, STORY, NULL, NULL, NULL);
-	/* para_cb: once per paragraph that survived the fixed rules, in order, hashed as documented. */
+	/*
+	 * para_cb: the headline first (its hash salted), then once per paragraph
+	 * that survived the fixed rules, in order, hashed as documented.
+	 */
 	fp_of(&unknown, TITLE, "<p>Share on Facebook</p><p>" NOTE "</p>" STORY "<p>Most read</p><p>" NOTE "</p>",
 	      NULL, seen_para, &s);
-	cr_assert_eq(s.n, 5, "para_cb called %zu times", s.n);
-	cr_assert_eq(s.hashes[0], para_hash(NOTE));
-	cr_assert_eq(s.hashes[1], para_hash(LEAD));
-	cr_assert_eq(s.hashes[2], para_hash(P2));
-	cr_assert_eq(s.hashes[3], para_hash(P3));
-	cr_assert_eq(s.hashes[4], para_hash(NOTE));
+	cr_assert_eq(s.n, 6, "para_cb called %zu times", s.n);
+	cr_assert_eq(s.hashes[0], para_hash(TITLE) ^ FM_FP_TITLE_SALT);
+	cr_assert_eq(s.hashes[1], para_hash(NOTE));
+	cr_assert_eq(s.hashes[2], para_hash(LEAD));
+	cr_assert_eq(s.hashes[3], para_hash(P2));
+	cr_assert_eq(s.hashes[4], para_hash(P3));
+	cr_assert_eq(s.hashes[5], para_hash(NOTE));
+	cr_assert_eq(unknown.flags, 0);
 	/* Not known as boilerplate: the note is the lead. */
 	cr_assert_gt(fm_hamming(unknown.simhash, plain.simhash), 5);
 	cr_assert_gt(unknown.words, plain.words);
@@ -204,9 +209,16 @@ Test(fingerprint, learned_boilerplate_and_para_cb)
 	fp_of(&learned, TITLE, "<p>Share on Facebook</p><p>" NOTE "</p>" STORY "<p>Most read</p><p>" NOTE "</p>",
 	      seen_boiler, seen_para, &s);
 	fp_assert_same(&plain, &learned, "learned boilerplate");
-	cr_assert_eq(s.asked, 5, "is_boiler asked %d times", s.asked);
-	cr_assert_eq(s.n, 3);
-	cr_assert_eq(s.hashes[0], para_hash(LEAD));
+	cr_assert_eq(s.asked, 6, "is_boiler asked %d times", s.asked);
+	cr_assert_eq(s.n, 4);
+	cr_assert_eq(s.hashes[1], para_hash(LEAD));
+
+	/* A headline the feed repeats marks the item templated. */
+	memset(&s, 0, sizeof s);
+	s.boiler = para_hash(TITLE) ^ FM_FP_TITLE_SALT;
+	fp_of(&learned, TITLE, STORY, seen_boiler, NULL, &s);
+	cr_assert_eq(learned.flags, FM_FP_TEMPLATED);
+	cr_assert_eq(learned.simhash, plain.simhash);
 }
 
 Test(fingerprint, simhash_known_vectors)

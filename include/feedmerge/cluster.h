@@ -35,6 +35,23 @@ int fm_clusterer_open(fm_clusterer **out, fm_store *st, const fm_dedup_params *p
 int fm_clusterer_add(fm_clusterer *c, const char *feed, const fm_store_ref *ref,
 		     const fm_fingerprint *fp, fm_time when, fm_time now, int *joined);
 
+/**
+ * Re-fingerprints feed's items in the window with what the feed has taught
+ * the state since they were stored (boilerplate learnt, headlines it
+ * repeats), so results do not depend on the order items arrived in. An
+ * item whose fingerprint changed is re-clustered: its cluster, if it no
+ * longer holds together, falls apart into its connected parts (the part
+ * with the oldest member keeps the id), and the item joins whatever it now
+ * matches. Runs inside the caller's transaction.
+ * @param fingerprint computes an item's fingerprint (with the feed's
+ *                    current knowledge); returns 0 or an FM_E* code
+ * @param changed     optional; receives how many items were re-clustered
+ * @return 0, FM_EIO or FM_ENOMEM.
+ */
+int fm_clusterer_refresh(fm_clusterer *c, const char *feed,
+			 int (*fingerprint)(void *ud, const fm_item *item, fm_fingerprint *fp),
+			 void *ud, fm_time now, long *changed);
+
 /** Frees the clusterer; NULL is fine. */
 void fm_clusterer_free(fm_clusterer *c);
 

@@ -21,7 +21,8 @@ typedef struct fm_dedup_verdict {
 	int merge;          /**< 1: the same story */
 	int distance;       /**< lead SimHash distance */
 	int title_distance; /**< headline SimHash distance (64 when either has none) */
-	double containment; /**< estimated shingle containment */
+	double containment; /**< estimated shingle containment in the shorter text */
+	double overlap;     /**< the same, in the longer text (near-identical when both are high) */
 	const char *why;    /**< one static line: the rule that decided */
 } fm_dedup_verdict;
 

@@ -13,6 +13,12 @@
 /** Words of the lead that the candidate SimHash covers. */
 #define FM_FP_LEAD_WORDS 12
 
+/** fm_fingerprint.flags: the feed repeats this headline (a digest, horoscope, strip): it joins only near-identical copies. */
+#define FM_FP_TEMPLATED 1u
+
+/** Salt of the headline's hash, so headlines and paragraphs never collide in one feed's counts. */
+#define FM_FP_TITLE_SALT 0x7469746c65ull
+
 /**
  * An item's fingerprint, computed from its headline and story text after
  * site boilerplate, teasers, captions and credits are stripped.
@@ -23,6 +29,7 @@ typedef struct fm_fingerprint {
 	uint32_t words;    /**< words of story text kept */
 	uint32_t shingles; /**< distinct word 3-grams of the story text */
 	uint32_t nsketch;  /**< entries of sketch in use (min(shingles, FM_FP_SKETCH)) */
+	uint32_t flags;    /**< FM_FP_TEMPLATED */
 	uint32_t sketch[FM_FP_SKETCH]; /**< the smallest 32-bit 3-gram hashes, ascending */
 } fm_fingerprint;
 
@@ -35,15 +42,26 @@ typedef int (*fm_fp_boiler_cb)(void *ud, uint64_t para_hash);
 /**
  * Computes the fingerprint of item from its title and its content (or
  * summary when it has no content).
- * @param is_boiler optional; learned boilerplate of the item's feed
+ * @param is_boiler optional; learned boilerplate of the item's feed: asked
+ *                  for each paragraph's hash, and for the headline's (hash
+ *                  of its normalised text XOR FM_FP_TITLE_SALT: a headline
+ *                  the feed repeats marks the item FM_FP_TEMPLATED)
  * @param para_cb   optional; called with the hash of every paragraph that
- *                  survived the fixed rules, so the caller can learn which
- *                  ones recur
+ *                  survived the fixed rules, and of the headline, so the
+ *                  caller can learn which ones recur
  * @return 0 or FM_ENOMEM.
  */
 int fm_fingerprint_item(fm_fingerprint *fp, const fm_item *item,
 			fm_fp_boiler_cb is_boiler,
 			void (*para_cb)(void *ud, uint64_t para_hash), void *ud);
+
+/**
+ * Estimates how much of the shingle sets of a and b they share: of_small
+ * |A ∩ B| / min(|A|, |B|), of_large |A ∩ B| / max(|A|, |B|) (exact when
+ * both sets fit in a sketch; 0 when either is empty).
+ */
+void fm_fp_overlap(const fm_fingerprint *a, const fm_fingerprint *b,
+		   double *of_small, double *of_large);
 
 /**
  * Estimates |A ∩ B| / min(|A|, |B|) for the shingle sets of a and b from

@@ -59,6 +59,7 @@ typedef struct fm_store_item {
 	int64_t rowid;      /**< the item's row, stable while it is kept */
 	fm_item item;       /**< its fields; item.feed is the [feed NAME] */
 	fm_time first_seen; /**< when the store first saw it */
+	const char *norm_link; /**< its normalised link (exact duplicates share it), or NULL */
 } fm_store_item;
 
 /** One cluster as fm_store_clusters() yields it; borrowed for the callback. */
@@ -188,8 +189,39 @@ int fm_store_fingerprint(fm_store *st, int64_t item, fm_fingerprint *fp, int64_t
  */
 int fm_store_cluster_merge(fm_store *st, int64_t into, int64_t from, fm_time t);
 
-/** Counts one more item of feed carrying the paragraph with this hash; returns 0 or FM_EIO. */
-int fm_store_boiler_learn(fm_store *st, const char *feed, uint64_t hash, fm_time now);
+/**
+ * Counts one more item of feed carrying the paragraph (or headline) with
+ * this hash. @param items optional; receives the new count.
+ * @return 0 or FM_EIO.
+ */
+int fm_store_boiler_learn(fm_store *st, const char *feed, uint64_t hash, fm_time now, long *items);
+
+/** Replaces the fingerprint of the item at row item (NULL: none); returns 0 or FM_EIO. */
+int fm_store_item_set_fp(fm_store *st, int64_t item, const fm_fingerprint *fp);
+
+/**
+ * Lists the rows of feed's fingerprinted items first seen or published at
+ * or after since, in row order. *rows is malloc'd (free() it).
+ * @return 0, FM_EIO or FM_ENOMEM.
+ */
+int fm_store_feed_fingerprinted(fm_store *st, const char *feed, fm_time since,
+				int64_t **rows, size_t *n);
+
+/**
+ * Calls cb with the item at rowid (borrowed for the call).
+ * @return cb's value, FM_EINVAL (no such item) or FM_EIO.
+ */
+int fm_store_item_get(fm_store *st, int64_t rowid,
+		      int (*cb)(void *ud, const fm_store_item *it), void *ud);
+
+/**
+ * Moves items[0 .. n) (inside a transaction) into a new cluster named after
+ * items[0], updated at t; used when a cluster falls apart.
+ * @param cluster receives the new cluster's row
+ * @return 0, FM_EINVAL (n is 0), FM_EIO or FM_ENOMEM.
+ */
+int fm_store_cluster_split(fm_store *st, const int64_t *items, size_t n, fm_time t,
+			   int64_t *cluster);
 
 /** Sets *items to how many items of feed carried the paragraph with this hash; returns 0 or FM_EIO. */
 int fm_store_boiler_count(fm_store *st, const char *feed, uint64_t hash, long *items);

@@ -144,40 +144,239 @@ cl_candidate(void *ud, uint32_t id, int dist)
 	return 0;
 }
 
-int
-fm_clusterer_add(fm_clusterer *c, const char *feed, const fm_store_ref *ref,
-		 const fm_fingerprint *fp, fm_time when, fm_time now, int *joined)
+/* Finds what the item at row (in cluster) now matches and merges those clusters into the oldest. */
+static int
+cl_join(fm_clusterer *c, const char *feed, int64_t row, int64_t cluster, const fm_fingerprint *fp,
+	fm_time when, fm_time now, int *joined)
 {
 	struct cl_query q;
 	int64_t into;
 	size_t i;
 	int rc;
 
-	if (joined)
-		*joined = 0;
+	(void)row;
 	memset(&q, 0, sizeof q);
 	q.c = c;
 	q.fp = fp;
 	q.when = when;
-	q.cluster = ref->cluster;
+	q.cluster = cluster;
 	if ((q.feed = cl_name(c, feed)) == (unsigned)-1)
 		return FM_ENOMEM;
 	fm_simindex_query(c->ix, fp->simhash, cl_candidate, &q);
 	rc = q.rc;
 	/* Everything confirmed folds into the oldest cluster, whose id lives on. */
-	into = ref->cluster;
+	into = cluster;
 	for (i = 0; i < q.nfound; i++)
 		if (q.found[i] < into)
 			into = q.found[i];
-	if (!rc && into != ref->cluster)
-		rc = fm_store_cluster_merge(c->st, into, ref->cluster, now);
+	if (!rc && into != cluster)
+		rc = fm_store_cluster_merge(c->st, into, cluster, now);
 	for (i = 0; !rc && i < q.nfound; i++)
 		if (q.found[i] != into)
 			rc = fm_store_cluster_merge(c->st, into, q.found[i], now);
 	if (!rc && joined)
 		*joined = q.nfound > 0;
 	free(q.found);
-	return rc ? rc : cl_index(c, ref->item, when, feed, fp->simhash);
+	return rc;
+}
+
+int
+fm_clusterer_add(fm_clusterer *c, const char *feed, const fm_store_ref *ref,
+		 const fm_fingerprint *fp, fm_time when, fm_time now, int *joined)
+{
+	int rc;
+
+	if (joined)
+		*joined = 0;
+	if ((rc = cl_join(c, feed, ref->item, ref->cluster, fp, when, now, joined)))
+		return rc;
+	return cl_index(c, ref->item, when, feed, fp->simhash);
+}
+
+/* One member of a cluster being checked for falling apart. */
+struct cl_part {
+	int64_t row;
+	char *feed, *link;
+	fm_time when;
+	int has_fp;
+	fm_fingerprint fp;
+	size_t parent;
+};
+
+/* The members of one cluster, read for the check. */
+struct cl_parts {
+	fm_clusterer *c;
+	struct cl_part *v;
+	size_t n, a;
+	int rc;
+};
+
+/* Store callback: reads one member and its fingerprint. */
+static int
+cl_part_add(void *ud, const fm_store_item *it)
+{
+	struct cl_parts *ps = ud;
+	struct cl_part *p;
+	int64_t cluster;
+
+	if (ps->n == ps->a) {
+		size_t a = ps->a ? ps->a * 2 : 8;
+
+		if (!(p = realloc(ps->v, a * sizeof *p)))
+			return FM_ENOMEM;
+		ps->v = p;
+		ps->a = a;
+	}
+	p = &ps->v[ps->n];
+	memset(p, 0, sizeof *p);
+	p->row = it->rowid;
+	p->when = it->item.published ? it->item.published : it->first_seen;
+	p->parent = ps->n;
+	if (!(p->feed = strdup(it->item.feed)) || (it->norm_link && !(p->link = strdup(it->norm_link)))) {
+		free(p->feed);
+		return FM_ENOMEM;
+	}
+	p->has_fp = !fm_store_fingerprint(ps->c->st, it->rowid, &p->fp, &cluster);
+	ps->n++;
+	return 0;
+}
+
+/* Union-find root of part i. */
+static size_t
+cl_root(struct cl_part *v, size_t i)
+{
+	while (v[i].parent != i)
+		i = v[i].parent = v[v[i].parent].parent;
+	return i;
+}
+
+/* Returns 1 when parts a and b are copies: the same link, or the rules within the window. */
+static int
+cl_linked(const fm_clusterer *c, const struct cl_part *a, const struct cl_part *b)
+{
+	fm_dedup_verdict v;
+
+	if (a->link && b->link && !strcmp(a->link, b->link))
+		return 1;
+	if (!a->has_fp || !b->has_fp || a->when - b->when > c->window || b->when - a->when > c->window)
+		return 0;
+	return fm_dedup_match(&a->fp, &b->fp, !strcmp(a->feed, b->feed), &c->p, &v);
+}
+
+/*
+ * Splits cluster into its connected parts when a changed fingerprint broke
+ * it: the part holding the oldest member keeps the cluster (and its id).
+ */
+static int
+cl_split(fm_clusterer *c, int64_t cluster, fm_time now)
+{
+	struct cl_parts ps;
+	int64_t *rows = NULL, fresh;
+	size_t i, j, keep, nrows;
+	int rc;
+
+	memset(&ps, 0, sizeof ps);
+	ps.c = c;
+	rc = fm_store_cluster_members(c->st, cluster, cl_part_add, &ps);
+	for (i = 0; !rc && i < ps.n; i++)
+		for (j = i + 1; j < ps.n; j++)
+			if (cl_root(ps.v, i) != cl_root(ps.v, j) && cl_linked(c, &ps.v[i], &ps.v[j]))
+				ps.v[cl_root(ps.v, i)].parent = cl_root(ps.v, j);
+	keep = 0;
+	for (i = 1; i < ps.n; i++)
+		if (ps.v[i].row < ps.v[keep].row)
+			keep = i;
+	if (!rc && ps.n > 1 && !(rows = malloc(ps.n * sizeof *rows)))
+		rc = FM_ENOMEM;
+	/* Every part but the kept one moves to a cluster of its own. */
+	for (i = 0; !rc && i < ps.n; i++) {
+		size_t r = cl_root(ps.v, i);
+
+		if (r == cl_root(ps.v, keep) || ps.v[r].row == 0)
+			continue;
+		for (nrows = 0, j = i; j < ps.n; j++)
+			if (cl_root(ps.v, j) == r)
+				rows[nrows++] = ps.v[j].row;
+		rc = fm_store_cluster_split(c->st, rows, nrows, now, &fresh);
+		ps.v[r].row = 0; /* this part is done */
+	}
+	for (i = 0; i < ps.n; i++) {
+		free(ps.v[i].feed);
+		free(ps.v[i].link);
+	}
+	free(ps.v);
+	free(rows);
+	return rc;
+}
+
+/* What a refresh recomputes one stored item with. */
+struct cl_refresh {
+	int (*fingerprint)(void *ud, const fm_item *item, fm_fingerprint *fp);
+	void *ud;
+	fm_fingerprint fp;
+	fm_time when;
+};
+
+/* Store callback: the item's fingerprint under what the feed has taught since. */
+static int
+cl_refingerprint(void *ud, const fm_store_item *it)
+{
+	struct cl_refresh *r = ud;
+
+	r->when = it->item.published ? it->item.published : it->first_seen;
+	return r->fingerprint(r->ud, &it->item, &r->fp);
+}
+
+/* Returns 1 when two fingerprints differ in anything clustering reads. */
+static int
+cl_fp_differs(const fm_fingerprint *a, const fm_fingerprint *b)
+{
+	return a->simhash != b->simhash || a->title != b->title || a->words != b->words ||
+	       a->shingles != b->shingles || a->nsketch != b->nsketch || a->flags != b->flags ||
+	       memcmp(a->sketch, b->sketch, a->nsketch * sizeof a->sketch[0]);
+}
+
+int
+fm_clusterer_refresh(fm_clusterer *c, const char *feed,
+		     int (*fingerprint)(void *ud, const fm_item *item, fm_fingerprint *fp), void *ud,
+		     fm_time now, long *changed)
+{
+	struct cl_refresh *r = malloc(sizeof *r);
+	fm_fingerprint *old = malloc(sizeof *old);
+	int64_t *rows = NULL, cluster;
+	size_t n = 0, i;
+	int rc;
+
+	if (changed)
+		*changed = 0;
+	if (!r || !old) {
+		free(r);
+		free(old);
+		return FM_ENOMEM;
+	}
+	r->fingerprint = fingerprint;
+	r->ud = ud;
+	rc = fm_store_feed_fingerprinted(c->st, feed, now - 2 * c->window, &rows, &n);
+	for (i = 0; !rc && i < n; i++) {
+		if ((rc = fm_store_item_get(c->st, rows[i], cl_refingerprint, r)) ||
+		    (rc = fm_store_fingerprint(c->st, rows[i], old, &cluster)))
+			break;
+		if (!cl_fp_differs(&r->fp, old))
+			continue;
+		/* Its edges may have gone (split) or come (join): redo both. */
+		if ((rc = fm_store_item_set_fp(c->st, rows[i], &r->fp)) ||
+		    (rc = cl_split(c, cluster, now)) ||
+		    (rc = fm_store_fingerprint(c->st, rows[i], old, &cluster)) ||
+		    (rc = cl_join(c, feed, rows[i], cluster, &r->fp, r->when, now, NULL)) ||
+		    (rc = cl_index(c, rows[i], r->when, feed, r->fp.simhash)))
+			break;
+		if (changed)
+			(*changed)++;
+	}
+	free(rows);
+	free(r);
+	free(old);
+	return rc;
 }
 
 void

@@ -330,6 +330,14 @@ fm_fingerprint_item(fm_fingerprint *fp, const fm_item *item, fm_fp_boiler_cb is_
 			rc = fm_text_words(title.ptr ? title.ptr : "", title.size, words_add, &w.title);
 		w.title_norm = fm_buf_cstr(&title);
 		w.title_len = title.size;
+		if (!rc && title.size) {
+			uint64_t th = XXH3_64bits(title.ptr, title.size) ^ FM_FP_TITLE_SALT;
+
+			if (para_cb)
+				para_cb(ud, th);
+			if (is_boiler && is_boiler(ud, th))
+				fp->flags |= FM_FP_TEMPLATED;
+		}
 	}
 	if (!rc && body)
 		rc = fm_text_from_html(&raw, body, strlen(body));
@@ -365,16 +373,17 @@ fm_fingerprint_item(fm_fingerprint *fp, const fm_item *item, fm_fp_boiler_cb is_
 	return rc;
 }
 
-double
-fm_fp_containment(const fm_fingerprint *a, const fm_fingerprint *b)
+void
+fm_fp_overlap(const fm_fingerprint *a, const fm_fingerprint *b, double *of_small, double *of_large)
 {
 	/* Every hash up to tau is in a truncated sketch: compare the sets below it. */
 	uint32_t ta = a->nsketch < a->shingles ? a->sketch[a->nsketch - 1] : UINT32_MAX;
 	uint32_t tb = b->nsketch < b->shingles ? b->sketch[b->nsketch - 1] : UINT32_MAX;
 	uint32_t tau = ta < tb ? ta : tb, i = 0, j = 0, na = 0, nb = 0, both = 0;
 
+	*of_small = *of_large = 0;
 	if (!a->nsketch || !b->nsketch)
-		return 0;
+		return;
 	while (i < a->nsketch && a->sketch[i] <= tau && j < b->nsketch && b->sketch[j] <= tau) {
 		if (a->sketch[i] < b->sketch[j]) {
 			i++, na++;
@@ -388,5 +397,17 @@ fm_fp_containment(const fm_fingerprint *a, const fm_fingerprint *b)
 		na++;
 	for (; j < b->nsketch && b->sketch[j] <= tau; j++)
 		nb++;
-	return na && nb ? (double)both / (na < nb ? na : nb) : 0;
+	if (na && nb) {
+		*of_small = (double)both / (na < nb ? na : nb);
+		*of_large = (double)both / (na < nb ? nb : na);
+	}
+}
+
+double
+fm_fp_containment(const fm_fingerprint *a, const fm_fingerprint *b)
+{
+	double small, large;
+
+	fm_fp_overlap(a, b, &small, &large);
+	return small;
 }

@@ -27,7 +27,7 @@ fm_dedup_match(const fm_fingerprint *a, const fm_fingerprint *b, int same_feed,
 {
 	v->distance = fm_hamming(a->simhash, b->simhash);
 	v->title_distance = a->title && b->title ? fm_hamming(a->title, b->title) : 64;
-	v->containment = fm_fp_containment(a, b);
+	fm_fp_overlap(a, b, &v->containment, &v->overlap);
 	if (!a->words && !b->words)
 		return verdict(v, 0, "no story text to compare (headlines alone never merge)");
 	if (v->distance > p->threshold)
@@ -40,6 +40,9 @@ fm_dedup_match(const fm_fingerprint *a, const fm_fingerprint *b, int same_feed,
 			return verdict(v, 0, "too little text, and it differs");
 		return verdict(v, 1, "short items with the same headline and text");
 	}
+	if ((a->flags | b->flags) & FM_FP_TEMPLATED &&
+	    (v->overlap < p->same_feed || v->distance > 2))
+		return verdict(v, 0, "a templated item (its feed repeats the headline), and not near-identical");
 	if (same_feed && (v->containment < p->same_feed || v->distance > 2))
 		return verdict(v, 0, "same feed, and not near-identical");
 	if (v->containment < p->containment)

@@ -15,6 +15,7 @@ struct ingest_feed {
 	fm_time now;
 	uint64_t seen[256];  /* paragraphs of the current item already learned */
 	size_t nseen;
+	int crossed;         /* a paragraph or headline just became boilerplate */
 	int rc;
 };
 
@@ -42,8 +43,22 @@ ingest_learn(void *ud, uint64_t hash)
 			return;
 	if (f->nseen < sizeof f->seen / sizeof f->seen[0])
 		f->seen[f->nseen++] = hash;
-	if (fm_store_boiler_learn(f->st, f->name, hash, f->now))
+	long n = 0;
+
+	if (fm_store_boiler_learn(f->st, f->name, hash, f->now, &n))
 		f->rc = FM_EIO;
+	if (n == INGEST_BOILER_ITEMS)
+		f->crossed = 1;
+}
+
+/* Clusterer callback: an item's fingerprint with what the feed knows now. */
+static int
+ingest_fingerprint(void *ud, const fm_item *item, fm_fingerprint *fp)
+{
+	struct ingest_feed *f = ud;
+	int rc = fm_fingerprint_item(fp, item, ingest_is_boiler, NULL, f);
+
+	return rc ? rc : f->rc;
 }
 
 /*
@@ -95,8 +110,7 @@ run__ingest(fm_store *st, fm_clusterer *cl, const fm_config_feed *cf, fm_item **
 		fm_store_ref ref;
 		int joined = 0;
 
-		if (clustered && ((rc = fm_fingerprint_item(fp, items[i], ingest_is_boiler, NULL, &f)) ||
-				  (rc = f.rc)))
+		if (clustered && (rc = ingest_fingerprint(&f, items[i], fp)))
 			break;
 		rc = fm_store_item_save(st, cf->name, cf->identity, items[i], clustered ? fp : NULL,
 					now, &what, &ref);
@@ -114,6 +128,9 @@ run__ingest(fm_store *st, fm_clusterer *cl, const fm_config_feed *cf, fm_item **
 			out->changed++;
 		}
 	}
+	/* What was learnt now may change the feed's older items: look again. */
+	if (!rc && clustered && f.crossed)
+		rc = fm_clusterer_refresh(cl, cf->name, ingest_fingerprint, &f, now, &out->reclustered);
 	free(fp);
 	return rc;
 }

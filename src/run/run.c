@@ -160,7 +160,7 @@ static int
 run_store(struct run_feed *rf, const fm_fetch_result *r, int ok, long *new_items)
 {
 	struct run *run = rf->run;
-	struct run_ingest counts = { 0, 0, 0 };
+	struct run_ingest counts = { 0, 0, 0, 0 };
 	int rc;
 
 	if ((rc = fm_store_begin(run->st)))

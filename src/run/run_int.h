@@ -24,6 +24,7 @@ struct run_ingest {
 	long new_items; /* first seen now */
 	long changed;   /* known, text changed */
 	long joined;    /* new items that joined an existing story (by link or as a copy) */
+	long reclustered; /* older items looked at again after the feed taught something */
 };
 
 /*

@@ -138,6 +138,7 @@ member_from_row(sqlite3_stmt *s, fm_store_item *it, struct member_lists *l)
 	it->item.published = sqlite3_column_int64(s, 12);
 	it->item.updated = sqlite3_column_int64(s, 13);
 	it->first_seen = sqlite3_column_int64(s, 14);
+	it->norm_link = store__col_str(s, 15);
 	return 0;
 }
 
@@ -166,4 +167,61 @@ fm_store_cluster_members(fm_store *st, int64_t rowid,
 		ret = FM_EIO;
 	sqlite3_reset(s);
 	return ret;
+}
+
+int
+fm_store_item_get(fm_store *st, int64_t rowid, int (*cb)(void *ud, const fm_store_item *it), void *ud)
+{
+	sqlite3_stmt *s = store__stmt(st, STMT_ITEM_GET);
+	struct member_lists l = { 0 };
+	fm_store_item it;
+	int rc, ret;
+
+	if (!s)
+		return FM_EIO;
+	sqlite3_bind_int64(s, 1, rowid);
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return rc == SQLITE_DONE ? FM_EINVAL : FM_EIO;
+	}
+	ret = member_from_row(s, &it, &l);
+	if (!ret)
+		ret = cb(ud, &it);
+	lists_dispose(&l);
+	sqlite3_reset(s);
+	return ret;
+}
+
+int
+fm_store_cluster_split(fm_store *st, const int64_t *items, size_t n, fm_time t, int64_t *cluster)
+{
+	sqlite3_stmt *s;
+	size_t i;
+	int rc;
+
+	*cluster = 0;
+	if (!n)
+		return FM_EINVAL;
+	/* The new cluster is named after its first item, as if that item had founded it. */
+	if (sqlite3_prepare_v2(st->db, "SELECT feed, key FROM items WHERE id = ?1", -1, &s, NULL) != SQLITE_OK)
+		return FM_EIO;
+	sqlite3_bind_int64(s, 1, items[0]);
+	rc = sqlite3_step(s) == SQLITE_ROW
+		? store__cluster_found(st, store__col_str(s, 0), store__col_str(s, 1),
+				       (size_t)sqlite3_column_bytes(s, 1), t, cluster)
+		: FM_EIO;
+	sqlite3_finalize(s);
+	if (rc)
+		return rc;
+	if (sqlite3_prepare_v2(st->db, "UPDATE items SET cluster = ?1 WHERE id = ?2", -1, &s, NULL) != SQLITE_OK)
+		return FM_EIO;
+	for (i = 0; i < n && !rc; i++) {
+		sqlite3_bind_int64(s, 1, *cluster);
+		sqlite3_bind_int64(s, 2, items[i]);
+		rc = sqlite3_step(s) == SQLITE_DONE ? 0 : FM_EIO;
+		sqlite3_reset(s);
+	}
+	sqlite3_finalize(s);
+	return rc;
 }

@@ -6,10 +6,10 @@
 
 /*
  * A fingerprint is stored as its candidate key (column simhash, for the
- * index) and a blob: title u64, words u32, shingles u32, nsketch u32, then
- * nsketch u32 hashes, all little-endian.
+ * index) and a blob: title u64, words u32, shingles u32, nsketch u32,
+ * flags u32, then nsketch u32 hashes, all little-endian.
  */
-#define FP_HEAD 20
+#define FP_HEAD 24
 
 /* Writes v as n little-endian bytes. */
 static void
@@ -49,6 +49,7 @@ store__fp_set(fm_store *st, int64_t id, const fm_fingerprint *fp)
 		put_le(blob + 8, fp->words, 4);
 		put_le(blob + 12, fp->shingles, 4);
 		put_le(blob + 16, fp->nsketch, 4);
+		put_le(blob + 20, fp->flags, 4);
 		for (i = 0; i < fp->nsketch; i++)
 			put_le(blob + FP_HEAD + 4 * i, fp->sketch[i], 4);
 		sqlite3_bind_int64(s, 2, (sqlite3_int64)fp->simhash);
@@ -85,6 +86,7 @@ fm_store_fingerprint(fm_store *st, int64_t item, fm_fingerprint *fp, int64_t *cl
 		fp->words = (uint32_t)get_le(b + 8, 4);
 		fp->shingles = (uint32_t)get_le(b + 12, 4);
 		fp->nsketch = (uint32_t)get_le(b + 16, 4);
+		fp->flags = (uint32_t)get_le(b + 20, 4);
 		if (fp->nsketch <= FM_FP_SKETCH && len == FP_HEAD + 4 * (int)fp->nsketch) {
 			for (i = 0; i < fp->nsketch; i++)
 				fp->sketch[i] = (uint32_t)get_le(b + FP_HEAD + 4 * i, 4);
@@ -162,7 +164,7 @@ fm_store_cluster_merge(fm_store *st, int64_t into, int64_t from, fm_time t)
 }
 
 int
-fm_store_boiler_learn(fm_store *st, const char *feed, uint64_t hash, fm_time now)
+fm_store_boiler_learn(fm_store *st, const char *feed, uint64_t hash, fm_time now, long *items)
 {
 	sqlite3_stmt *s = store__stmt(st, STMT_BOILER_LEARN);
 	int rc;
@@ -174,7 +176,52 @@ fm_store_boiler_learn(fm_store *st, const char *feed, uint64_t hash, fm_time now
 	sqlite3_bind_int64(s, 3, now);
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? 0 : FM_EIO;
+	if (rc != SQLITE_DONE)
+		return FM_EIO;
+	return items ? fm_store_boiler_count(st, feed, hash, items) : 0;
+}
+
+int
+fm_store_item_set_fp(fm_store *st, int64_t item, const fm_fingerprint *fp)
+{
+	return store__fp_set(st, item, fp);
+}
+
+int
+fm_store_feed_fingerprinted(fm_store *st, const char *feed, fm_time since, int64_t **rows, size_t *n)
+{
+	sqlite3_stmt *s;
+	size_t a = 0;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT id FROM items WHERE feed = ?1 AND simhash IS NOT NULL AND"
+			       " (first_seen >= ?2 OR published >= ?2) ORDER BY id", -1, &s, NULL) != SQLITE_OK)
+		return FM_EIO;
+	store__bind_str(s, 1, feed);
+	sqlite3_bind_int64(s, 2, since);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == a) {
+			int64_t *v = realloc(*rows, (a = a ? a * 2 : 64) * sizeof *v);
+
+			if (!v) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			*rows = v;
+		}
+		(*rows)[(*n)++] = sqlite3_column_int64(s, 0);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		free(*rows);
+		*rows = NULL;
+		*n = 0;
+		return rc == SQLITE_NOMEM ? FM_ENOMEM : FM_EIO;
+	}
+	return 0;
 }
 
 int

@@ -154,8 +154,9 @@ cluster_touch(fm_store *st, int64_t cluster, fm_time t)
  * Founds a cluster for the item of feed with key; its public id hashes
  * feed and key, so rebuilding a state from the same feeds gives the same ids.
  */
-static int
-cluster_found(fm_store *st, const char *feed, const fm_buf *key, fm_time t, int64_t *out)
+int
+store__cluster_found(fm_store *st, const char *feed, const char *key, size_t keylen,
+		     fm_time t, int64_t *out)
 {
 	sqlite3_stmt *s = store__stmt(st, STMT_CLUSTER_INSERT);
 	XXH3_state_t *h;
@@ -167,7 +168,7 @@ cluster_found(fm_store *st, const char *feed, const fm_buf *key, fm_time t, int6
 		return s ? FM_ENOMEM : FM_EIO;
 	XXH3_64bits_reset(h);
 	XXH3_64bits_update(h, feed, strlen(feed) + 1);
-	XXH3_64bits_update(h, key->ptr, key->size);
+	XXH3_64bits_update(h, key, keylen);
 	hash = XXH3_64bits_digest(h);
 	XXH3_freeState(h);
 	for (attempt = 0; attempt < 8; attempt++) {
@@ -222,7 +223,7 @@ item_insert(fm_store *st, const char *feed, const fm_item *item,
 	if (cluster)
 		rc = cluster_touch(st, cluster, t > now ? t : now);
 	else
-		rc = cluster_found(st, feed, &row->key, t, &cluster);
+		rc = store__cluster_found(st, feed, row->key.ptr, row->key.size, t, &cluster);
 	if (rc || !(s = store__stmt(st, STMT_ITEM_INSERT)))
 		return rc ? rc : FM_EIO;
 	store__bind_str(s, 1, feed);

@@ -47,7 +47,11 @@ static const char *const store_sql[STMT_COUNT] = {
 	[STMT_MEMBER_EACH] =
 		"SELECT id, feed, guid, link, title, author_name, author_email,"
 		" author_uri, summary, content, categories, enclosures, published,"
-		" updated, first_seen FROM items WHERE cluster = ?1 ORDER BY first_seen, id",
+		" updated, first_seen, norm_link FROM items WHERE cluster = ?1 ORDER BY first_seen, id",
+	[STMT_ITEM_GET] =
+		"SELECT id, feed, guid, link, title, author_name, author_email,"
+		" author_uri, summary, content, categories, enclosures, published,"
+		" updated, first_seen, norm_link FROM items WHERE id = ?1",
 	[STMT_ITEM_FP_SET] =
 		"UPDATE items SET simhash = ?2, fp = ?3 WHERE id = ?1",
 	[STMT_FP_GET] =

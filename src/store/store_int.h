@@ -19,6 +19,7 @@ enum store_stmt {
 	STMT_CLUSTER_INSERT,
 	STMT_CLUSTER_TOUCH,
 	STMT_MEMBER_EACH,
+	STMT_ITEM_GET,
 	STMT_ITEM_FP_SET,
 	STMT_FP_GET,
 	STMT_BOILER_LEARN,
@@ -41,6 +42,10 @@ int store__exec(fm_store *st, const char *sql);
 
 /* Writes fp (or NULLs) as the fingerprint of item row id; returns 0 or FM_EIO. */
 int store__fp_set(fm_store *st, int64_t id, const fm_fingerprint *fp);
+
+/* Founds a cluster for feed's item with key (public id hashed from both); returns 0 or FM_EIO / FM_ENOMEM. */
+int store__cluster_found(fm_store *st, const char *feed, const char *key, size_t keylen,
+			 fm_time t, int64_t *out);
 
 /* Brings the schema to the current version; returns 0 or FM_EIO (diag says why). */
 int store__migrate(fm_store *st, fm_diag *diag);
