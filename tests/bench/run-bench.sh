@@ -2,7 +2,11 @@
 # run-bench.sh - `feedmerge run` over 1,000 feeds from a loopback server: a cold
 # run, a warm run (every answer a 304) and a run where 10% of the feeds
 # changed, against sfeed_update on the same feeds and curl --parallel (the
-# floor: the requests alone), in one session.
+# floor: the requests alone), in one session. Each feedmerge run is made
+# twice, back to back: with near-duplicate clustering (the default, `fm.ini`)
+# and with `cluster = no` on every feed (`fm-nocl.ini`, its own state and
+# outputs: the baseline), which one goes first alternating per repetition,
+# and the clustering / no-clustering ratios are printed (goal <= 1.5).
 #
 #     tests/bench/run-bench.sh        # build, make the feeds if missing, measure
 #
@@ -19,6 +23,9 @@
 #     SEED=N          generator seed (default 20240601)
 #     SKIP_BUILD=1    use the feedmerge already in $BUILD
 #     SKIP_SFEED=1    leave sfeed_update out (it is the slowest part)
+#     SKIP_NOCLUSTER=1  leave out the `cluster = no` baseline runs
+#     KEEP=DIR        copy the configs and the last repetition's states to DIR
+#                     (for perf: see README.md)
 #
 # Every measured command runs under /usr/bin/time -f '%e %U %S %M': cpu is
 # user+sys of the command and every child it waited for, maxrss the largest
@@ -199,6 +206,11 @@ done
 		awk '{ n = $1; sub(/\.[a-z]+$/, "", n); printf "[feed %s]\nurl = %s\n\n", n, $2 }'
 } >"$TMP/fm.ini"
 "$FM" check -c "$TMP/fm.ini" >/dev/null
+# The baseline: the same feeds with clustering off, in its own state and outputs.
+sed -e 's|^state = state/|state = state-nocl/|' -e 's|^path = out/|path = out-nocl/|' \
+	-e 's|^url = .*|&\ncluster = no|' "$TMP/fm.ini" >"$TMP/fm-nocl.ini"
+"$FM" check -c "$TMP/fm-nocl.ini" >/dev/null
+[ "$(grep -c '^cluster = no$' "$TMP/fm-nocl.ini")" = "$FEEDS" ] || { echo "run-bench: fm-nocl.ini: cluster = no missing" >&2; exit 1; }
 
 # sfeed_update's config: the same URLs, the same parallelism.
 {
@@ -227,15 +239,39 @@ echo "   machine: $(nproc) cpus, load average $(cut -d' ' -f1-3 /proc/loadavg)" 
 BAD=0
 SF=1
 [ "${SKIP_SFEED:-0}" = 1 ] && SF=0
+NC=1
+[ "${SKIP_NOCLUSTER:-0}" = 1 ] && NC=0
 RUNS="curl_get fm_cold curl_304 fm_warm fm_changed"
+[ $NC = 1 ] && RUNS="$RUNS fmn_cold fmn_warm fmn_changed"
 [ $SF = 1 ] && RUNS="$RUNS sf_cold sf_warm sf_changed"
+
+# fm_pair PHASE REP ARGS...: feedmerge with clustering (fm_PHASE, fm.ini) and
+# without (fmn_PHASE, fm-nocl.ini), in turn; odd repetitions start with
+# clustering, even ones without, so neither always runs on the warmer cache.
+fm_pair() {
+	local phase=$1 r=$2 first second
+	shift 2
+	if [ $NC = 0 ]; then
+		measure "fm_$phase" "$FM" run "$@" -c "$TMP/fm.ini"
+		return
+	fi
+	if [ $((r % 2)) = 1 ]; then first=fm second=fmn; else first=fmn second=fm; fi
+	for v in $first $second; do
+		measure "${v}_$phase" "$FM" run "$@" -c "$TMP/$([ $v = fm ] && echo fm || echo fm-nocl).ini"
+	done
+}
+# fm_checks PHASE CHECKFN: CHECKFN NAME for fm_PHASE and, if measured, fmn_PHASE.
+fm_checks() {
+	"$2" "fm_$1"
+	[ $NC = 0 ] || "$2" "fmn_$1"
+}
 for t in $RUNS; do : >"$TMP/$t.runs"; done
 LOAD0=$(cut -d' ' -f1 /proc/loadavg)
 
 for rep in $(seq "$REPS"); do
 	echo "-- repetition $rep of $REPS (load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
 	# Fresh copies of the feeds (new inodes: the server hashes them again), empty states.
-	rm -rf "$TMP/root/feeds" "$TMP/state" "$TMP/out" "$TMP/sfeed"
+	rm -rf "$TMP/root/feeds" "$TMP/state" "$TMP/out" "$TMP/state-nocl" "$TMP/out-nocl" "$TMP/sfeed"
 	cp -a "$FEEDSET" "$TMP/root/feeds"
 	mkdir -p "$TMP/sfeed"
 	"$PY" "$HERE/gen-feeds.py" --etags "$TMP/root/feeds" | cut -f2 >"$TMP/etags"
@@ -247,12 +283,16 @@ for rep in $(seq "$REPS"); do
 	measure curl_get "${CURL[@]}" -K "$TMP/curl-get.cfg"
 	check curl_get "200s" "$FEEDS" "$(grep -c '^200$' "$TMP/curl_get.out" || true)"
 
-	measure fm_cold "$FM" run -c "$TMP/fm.ini"
-	check fm_cold "exit status" 0 "$(col fm_cold 12)"
-	check fm_cold "summary" "$FEEDS fetched, 0 not modified, 0 failed, 0 skipped; $ITEMS new items" \
-		"$(grep -o '^[0-9]* fetched, [0-9]* not modified, [0-9]* failed, [0-9]* skipped; [0-9]* new items' "$TMP/fm_cold.out")"
-	check fm_cold "server 200s" "$FEEDS" "$(col fm_cold 6)"
-	[ "$(col fm_cold 9)" -le "$PER_HOST" ] || check fm_cold "per_host_max <= $PER_HOST" "$PER_HOST" "$(col fm_cold 9)"
+	fm_pair cold "$rep"
+	chk_cold() {
+		check "$1" "exit status" 0 "$(col "$1" 12)"
+		check "$1" "summary" "$FEEDS fetched, 0 not modified, 0 failed, 0 skipped; $ITEMS new items" \
+			"$(grep -o '^[0-9]* fetched, [0-9]* not modified, [0-9]* failed, [0-9]* skipped; [0-9]* new items' "$TMP/$1.out")"
+		check "$1" "server 200s" "$FEEDS" "$(col "$1" 6)"
+		[ "$(col "$1" 9)" -le "$PER_HOST" ] || check "$1" "per_host_max <= $PER_HOST" "$PER_HOST" "$(col "$1" 9)"
+	}
+	fm_checks cold chk_cold
+	[ $NC = 0 ] || check fmn_cold "joined a story" "0 joined" "$(grep -o '[0-9]* joined' "$TMP/fmn_cold.out")"
 
 	if [ $SF = 1 ]; then
 		measure sf_cold sfeed_update "$TMP/sfeedrc"
@@ -266,11 +306,14 @@ for rep in $(seq "$REPS"); do
 	check curl_304 "304s" "$FEEDS" "$(grep -c '^304$' "$TMP/curl_304.out" || true)"
 	check curl_304 "server 304s" "$FEEDS" "$(col curl_304 7)"
 
-	measure fm_warm "$FM" run --force -c "$TMP/fm.ini"
-	check fm_warm "exit status" 0 "$(col fm_warm 12)"
-	check fm_warm "summary" "0 fetched, $FEEDS not modified, 0 failed, 0 skipped; 0 new items" \
-		"$(grep -o '^[0-9]* fetched, [0-9]* not modified, [0-9]* failed, [0-9]* skipped; [0-9]* new items' "$TMP/fm_warm.out")"
-	check fm_warm "server 304s" "$FEEDS" "$(col fm_warm 7)"
+	fm_pair warm "$rep" --force
+	chk_warm() {
+		check "$1" "exit status" 0 "$(col "$1" 12)"
+		check "$1" "summary" "0 fetched, $FEEDS not modified, 0 failed, 0 skipped; 0 new items" \
+			"$(grep -o '^[0-9]* fetched, [0-9]* not modified, [0-9]* failed, [0-9]* skipped; [0-9]* new items' "$TMP/$1.out")"
+		check "$1" "server 304s" "$FEEDS" "$(col "$1" 7)"
+	}
+	fm_checks warm chk_warm
 
 	if [ $SF = 1 ]; then
 		measure sf_warm sfeed_update "$TMP/sfeedrc"
@@ -282,12 +325,16 @@ for rep in $(seq "$REPS"); do
 	"$PY" "$HERE/gen-feeds.py" --seed "$SEED" --change "$CHANGED" --round "$rep" "$TMP/root/feeds" >"$TMP/changed"
 	NEW=$("$FM" parse --summary $(sed "s|^|$TMP/root/feeds/|" "$TMP/changed") | awk -F'\t' '{ n += $3 } END { print n }')
 	OLD=$(awk -F'\t' 'NR == FNR { c[$1] = 1; next } ($1 in c) { n += $6 } END { print n }' "$TMP/changed" "$FEEDSET/MANIFEST.tsv")
-	measure fm_changed "$FM" run --force -c "$TMP/fm.ini"
-	check fm_changed "exit status" 0 "$(col fm_changed 12)"
-	check fm_changed "summary" "$CHANGED fetched, $((FEEDS - CHANGED)) not modified, 0 failed, 0 skipped" \
-		"$(grep -o '^[0-9]* fetched, [0-9]* not modified, [0-9]* failed, [0-9]* skipped' "$TMP/fm_changed.out")"
-	check fm_changed "server 200s/304s" "$CHANGED/$((FEEDS - CHANGED))" "$(col fm_changed 6)/$(col fm_changed 7)"
+	fm_pair changed "$rep" --force
+	chk_changed() {
+		check "$1" "exit status" 0 "$(col "$1" 12)"
+		check "$1" "summary" "$CHANGED fetched, $((FEEDS - CHANGED)) not modified, 0 failed, 0 skipped" \
+			"$(grep -o '^[0-9]* fetched, [0-9]* not modified, [0-9]* failed, [0-9]* skipped' "$TMP/$1.out")"
+		check "$1" "server 200s/304s" "$CHANGED/$((FEEDS - CHANGED))" "$(col "$1" 6)/$(col "$1" 7)"
+	}
+	fm_checks changed chk_changed
 	FM_NEW=$(grep -o '[0-9]* new items' "$TMP/fm_changed.out" | cut -d' ' -f1)
+	[ $NC = 0 ] || check fmn_changed "new items (as with clustering)" "$FM_NEW" "$(grep -o '[0-9]* new items' "$TMP/fmn_changed.out" | cut -d' ' -f1)"
 	if [ $SF = 1 ]; then
 		measure sf_changed sfeed_update "$TMP/sfeedrc"
 		check sf_changed "exit status" 0 "$(col sf_changed 12)"
@@ -295,7 +342,17 @@ for rep in $(seq "$REPS"); do
 	fi
 	echo "   changed feeds: $CHANGED, items in them $OLD -> $NEW; new items: feedmerge $FM_NEW${SF_NEW:+, sfeed $SF_NEW}" >&2
 	echo "   feedmerge: $(cat "$TMP/fm_changed.out")" >&2
+	[ $NC = 0 ] || echo "   feedmerge, cluster = no: $(cat "$TMP/fmn_changed.out")" >&2
 done
+if [ -n "${KEEP:-}" ]; then
+	mkdir -p "$KEEP"
+	rm -rf "$KEEP/state" "$KEEP/state-nocl" "$KEEP/out" "$KEEP/out-nocl"
+	cp -a "$TMP/state" "$KEEP/"
+	[ $NC = 0 ] || cp -a "$TMP/state-nocl" "$KEEP/"
+	sed "s|^\(url = http://[a-z0-9.]*\):$PORT/|\1:PORT/|" "$TMP/fm.ini" >"$KEEP/fm.ini"
+	sed "s|^\(url = http://[a-z0-9.]*\):$PORT/|\1:PORT/|" "$TMP/fm-nocl.ini" >"$KEEP/fm-nocl.ini"
+	echo "   kept the configs (URLs with PORT to fill in) and states in $KEEP" >&2
+fi
 LOAD1=$(cut -d' ' -f1 /proc/loadavg)
 
 # --- report -------------------------------------------------------------------
@@ -323,11 +380,14 @@ echo "concurrency $CONC for every tool (feedmerge per_host $PER_HOST, 2 host nam
 printf "%-26s %7s %7s %7s %7s %7s %7s %4s  %s\n" run wall_s cpu_s rss_MB ms/feed ms_cpu/f srv_cpu psi% "requests/200/304/other conns"
 row "curl GET (floor, cold)" curl_get
 row "feedmerge cold" fm_cold
+row "  cluster = no" fmn_cold
 row "sfeed_update cold" sf_cold
 row "curl 304 (floor, warm)" curl_304
 row "feedmerge warm (304s)" fm_warm
+row "  cluster = no" fmn_warm
 row "sfeed_update warm" sf_warm
 row "feedmerge 10% changed" fm_changed
+row "  cluster = no" fmn_changed
 row "sfeed_update 10% changed" sf_changed
 echo
 echo "ratios (median over median; paired: median of per-repetition ratios)      wall    cpu    rss"
@@ -340,6 +400,14 @@ if [ $SF = 1 ]; then
 	p2 "  paired" fm_warm sf_warm
 	r3 "feedmerge / sfeed_update, 10% changed (goal < 1)" fm_changed sf_changed
 	p2 "  paired" fm_changed sf_changed
+fi
+if [ $NC = 1 ]; then
+	r3 "clustering / cluster = no, cold     (goal <= 1.5)" fm_cold fmn_cold
+	p2 "  paired" fm_cold fmn_cold
+	r3 "clustering / cluster = no, warm     (goal <= 1.5)" fm_warm fmn_warm
+	p2 "  paired" fm_warm fmn_warm
+	r3 "clustering / cluster = no, 10% changed (goal <= 1.5)" fm_changed fmn_changed
+	p2 "  paired" fm_changed fmn_changed
 fi
 r3 "feedmerge warm / curl 304 floor     (goal wall <= 2)" fm_warm curl_304
 p2 "  paired" fm_warm curl_304
@@ -355,7 +423,7 @@ for t in $RUNS; do
 	printf "  %-10s %s\n" "$t" "$(awk '{ printf "%s/%s/%s/%s/%s/%s  ", $1, $2, $3, $4, $9, $11 }' "$TMP/$t.runs")"
 done
 echo
-echo "commands: $FM run [--force] -c fm.ini; sfeed_update sfeedrc (maxjobs=$CONC);"
+echo "commands: $FM run [--force] -c fm.ini (and fm-nocl.ini: every feed cluster = no); sfeed_update sfeedrc (maxjobs=$CONC);"
 echo "          curl -s --parallel --parallel-max $CONC -K cfg (url, output /dev/null[, header If-None-Match])"
 if [ "$BAD" -gt 0 ]; then
 	echo "run-bench: $BAD sanity checks failed (see above)" >&2
