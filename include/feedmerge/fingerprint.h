@@ -41,7 +41,8 @@ typedef int (*fm_fp_boiler_cb)(void *ud, uint64_t para_hash);
 
 /**
  * Computes the fingerprint of item from its title and its content (or
- * summary when it has no content).
+ * summary when it has no content). With fp NULL only the callbacks run
+ * (learning which paragraphs recur costs a fraction of a fingerprint).
  * @param is_boiler optional; learned boilerplate of the item's feed: asked
  *                  for each paragraph's hash, and for the headline's (hash
  *                  of its normalised text XOR FM_FP_TITLE_SALT: a headline

@@ -147,8 +147,9 @@ typedef struct fm_store_ref {
 } fm_store_ref;
 
 /**
- * fm_store_item_put(), keeping the item's fingerprint too (fp may be NULL:
- * the item stays out of near-duplicate clustering) and saying where it went.
+ * fm_store_item_put(), keeping the item's fingerprint too when it is new
+ * or changed (fp NULL leaves the stored one, none for a new item: it stays
+ * out of near-duplicate clustering) and saying where it went.
  * @param ref optional; filled on success
  */
 int fm_store_item_save(fm_store *st, const char *feed, fm_config_identity identity,
@@ -170,7 +171,7 @@ typedef struct fm_store_fp_row {
 
 /**
  * Calls cb for every fingerprinted item whose time (published, else first
- * seen) or first-seen time is at or after since, oldest first. A non-zero return stops and is
+ * seen) or first-seen time is at or after since, in no particular order. A non-zero return stops and is
  * returned. @return 0, cb's value or FM_EIO.
  */
 int fm_store_fingerprints(fm_store *st, fm_time since,

@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 /* What the index knows of each item: ids in the index are positions here. */
 struct cl_item {
@@ -21,26 +22,58 @@ struct fm_clusterer {
 	size_t n, a;
 	char **names;  /* feed names, interned */
 	size_t nnames;
+	unsigned *slots; /* open-addressed: name index + 1, 0 empty */
+	size_t nslots;   /* a power of two, at least twice nnames */
 };
+
+/* The slot of feed in the name table: its entry, or the empty slot it would take. */
+static size_t
+cl_slot(const fm_clusterer *c, const char *feed)
+{
+	size_t i = (size_t)XXH3_64bits(feed, strlen(feed)) & (c->nslots - 1);
+
+	while (c->slots[i] && strcmp(c->names[c->slots[i] - 1], feed))
+		i = (i + 1) & (c->nslots - 1);
+	return i;
+}
+
+/* Doubles the name table; returns 0 or FM_ENOMEM. */
+static int
+cl_grow_slots(fm_clusterer *c)
+{
+	size_t n = c->nslots ? c->nslots * 2 : 64, i;
+	unsigned *old = c->slots;
+
+	if (!(c->slots = calloc(n, sizeof *c->slots))) {
+		c->slots = old;
+		return FM_ENOMEM;
+	}
+	c->nslots = n;
+	for (i = 0; i < c->nnames; i++)
+		c->slots[cl_slot(c, c->names[i])] = (unsigned)i + 1;
+	free(old);
+	return 0;
+}
 
 /* Returns the interned number of a feed name, adding it; (unsigned)-1 on ENOMEM. */
 static unsigned
 cl_name(fm_clusterer *c, const char *feed)
 {
-	size_t i;
+	size_t slot;
 	char **v;
 
-	for (i = 0; i < c->nnames; i++)
-		if (!strcmp(c->names[i], feed))
-			return (unsigned)i;
-	if (!(v = realloc(c->names, (c->nnames + 1) * sizeof *v)) ||
-	    !(v[c->nnames] = strdup(feed))) {
-		if (v)
-			c->names = v;
+	if (2 * (c->nnames + 1) > c->nslots && cl_grow_slots(c))
 		return (unsigned)-1;
-	}
+	slot = cl_slot(c, feed);
+	if (c->slots[slot])
+		return c->slots[slot] - 1;
+	if (!(v = realloc(c->names, (c->nnames + 1) * sizeof *v)))
+		return (unsigned)-1;
 	c->names = v;
-	return (unsigned)c->nnames++;
+	if (!(v[c->nnames] = strdup(feed)))
+		return (unsigned)-1;
+	c->slots[slot] = (unsigned)++c->nnames;
+	return c->slots[slot] - 1;
 }
 
 /* Adds an item to the arrays and the index. */
@@ -391,5 +424,6 @@ fm_clusterer_free(fm_clusterer *c)
 	for (i = 0; i < c->nnames; i++)
 		free(c->names[i]);
 	free(c->names);
+	free(c->slots);
 	free(c);
 }

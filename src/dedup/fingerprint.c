@@ -164,13 +164,53 @@ simhash(const uint64_t *v, size_t n)
 	return out;
 }
 
-/* Orders 32-bit hashes for qsort. */
-static int
-cmp_u32(const void *a, const void *b)
+/* Sorts v[0 .. n) ascending: LSD radix, four 8-bit passes through tmp (insertion sort when short). */
+static void
+sort_u32(uint32_t *v, uint32_t *tmp, size_t n)
 {
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	size_t count[256], i, pass;
+	uint32_t *src = v, *dst = tmp, *swap;
 
-	return x < y ? -1 : x > y;
+	if (n < 48) {
+		for (i = 1; i < n; i++) {
+			uint32_t x = v[i];
+			size_t j = i;
+
+			for (; j && v[j - 1] > x; j--)
+				v[j] = v[j - 1];
+			v[j] = x;
+		}
+		return;
+	}
+	for (pass = 0; pass < 32; pass += 8) {
+		size_t sum = 0;
+
+		memset(count, 0, sizeof count);
+		for (i = 0; i < n; i++)
+			count[(src[i] >> pass) & 255]++;
+		for (i = 0; i < 256; i++) {
+			size_t c = count[i];
+
+			count[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			dst[count[(src[i] >> pass) & 255]++] = src[i];
+		swap = src;
+		src = dst;
+		dst = swap;
+	}
+	/* Four passes: the result is back in v. */
+}
+
+/* A 32-bit hash of three word hashes in order (they are XXH3 values: mixing suffices). */
+static inline uint32_t
+shingle_hash(uint64_t a, uint64_t b, uint64_t c)
+{
+	uint64_t x = a ^ (b << 23 | b >> 41) ^ (c << 47 | c >> 17);
+
+	x *= 0x9E3779B97F4A7C15u;
+	return (uint32_t)(x >> 32);
 }
 
 /* Fills the shingle count and bottom-k sketch from the story's word hashes. */
@@ -182,11 +222,14 @@ fp_shingles(fm_fingerprint *fp, const struct fp_words *w)
 
 	if (!n)
 		return 0;
-	if (!(h = malloc(n * sizeof *h)))
+	if (!(h = malloc(2 * n * sizeof *h)))
 		return FM_ENOMEM;
-	for (i = 0; i < n; i++)
-		h[i] = (uint32_t)XXH3_64bits(&w->v[i], (w->n >= 3 ? 3 : w->n) * sizeof(uint64_t));
-	qsort(h, n, sizeof *h, cmp_u32);
+	if (w->n >= 3)
+		for (i = 0; i < n; i++)
+			h[i] = shingle_hash(w->v[i], w->v[i + 1], w->v[i + 2]);
+	else
+		h[0] = shingle_hash(w->v[0], w->n > 1 ? w->v[1] : 0, 0);
+	sort_u32(h, h + n, n);
 	for (i = 0; i < n; i++)
 		if (!u || h[i] != h[u - 1])
 			h[u++] = h[i];
@@ -247,6 +290,8 @@ struct fp_walk {
 	const char *title_para; /* a paragraph that repeated the headline */
 	size_t title_para_len;
 	int title_as_text;      /* nothing else was kept: take it as the text */
+	int learn_only;         /* no fingerprint wanted: only report paragraphs */
+	size_t kept;            /* paragraphs kept */
 	fm_fp_boiler_cb is_boiler;
 	void (*para_cb)(void *ud, uint64_t para_hash);
 	void *ud;
@@ -285,6 +330,9 @@ fp_paragraph(struct fp_walk *w, const char *raw, size_t rawlen)
 		return 0;
 	if (w->para_cb)
 		w->para_cb(w->ud, h);
+	w->kept++;
+	if (w->learn_only)
+		return 0;
 	/* A dateline opens the story's first real paragraph. */
 	if (!w->have_lead && nw >= FP_LEAD_MIN)
 		skip = dateline_words(raw, rawlen, s, len);
@@ -314,11 +362,17 @@ fm_fingerprint_item(fm_fingerprint *fp, const fm_item *item, fm_fp_boiler_cb is_
 	struct fp_walk w;
 	fm_buf raw = FM_BUF_INIT, title = FM_BUF_INIT;
 	const char *body = item->content && *item->content ? item->content : item->summary;
+	fm_fingerprint scratch;
 	size_t ts, te, i;
 	int rc = 0;
 
-	memset(fp, 0, sizeof *fp);
 	memset(&w, 0, sizeof w);
+	if (!fp) {
+		/* Learning only: the paragraphs and headline go to para_cb, nothing is hashed. */
+		w.learn_only = 1;
+		fp = &scratch;
+	}
+	memset(fp, 0, sizeof *fp);
 	w.fp = fp;
 	w.is_boiler = is_boiler;
 	w.para_cb = para_cb;
@@ -348,14 +402,14 @@ fm_fingerprint_item(fm_fingerprint *fp, const fm_item *item, fm_fp_boiler_cb is_
 		rc = fp_paragraph(&w, raw.ptr + i, end - i);
 		i = end + 1;
 	}
-	if (!rc && !w.body.n && w.title_para) {
+	if (!rc && !w.kept && w.title_para) {
 		w.title_as_text = 1;
 		rc = fp_paragraph(&w, w.title_para, w.title_para_len);
 	}
 	/* No lead paragraph: the story's first words, else the headline's. */
 	for (i = 0; !rc && !w.have_lead && i < w.body.n && i < FM_FP_LEAD_WORDS; i++)
 		rc = words_push(&w.lead, w.body.v[i]);
-	if (!rc) {
+	if (!rc && !w.learn_only) {
 		if (w.lead.n >= 4)
 			fp->simhash = simhash(w.lead.v, w.lead.n);
 		else

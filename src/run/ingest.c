@@ -70,21 +70,17 @@ ingest_fingerprint(void *ud, const fm_item *item, fm_fingerprint *fp)
 static int
 ingest_learn_all(struct ingest_feed *f, const fm_config_feed *cf, fm_item **items, size_t n)
 {
-	fm_fingerprint *fp = malloc(sizeof *fp);
 	size_t i;
 	int known, rc = 0;
 
-	if (!fp)
-		return FM_ENOMEM;
 	for (i = 0; i < n && !rc; i++) {
 		if ((rc = fm_store_item_known(f->st, cf->name, cf->identity, items[i], &known)) || known)
 			continue;
 		f->nseen = 0;
-		rc = fm_fingerprint_item(fp, items[i], NULL, ingest_learn, f);
+		rc = fm_fingerprint_item(NULL, items[i], NULL, ingest_learn, f);
 		if (!rc)
 			rc = f->rc;
 	}
-	free(fp);
 	return rc;
 }
 
@@ -95,7 +91,7 @@ run__ingest(fm_store *st, fm_clusterer *cl, const fm_config_feed *cf, fm_item **
 	struct ingest_feed f;
 	fm_fingerprint *fp = NULL;
 	size_t i;
-	int rc = 0, clustered = cl && cf->cluster;
+	int rc = 0, clustered = cf->cluster; /* cl is NULL while no item was new */
 
 	memset(&f, 0, sizeof f);
 	f.st = st;
@@ -108,19 +104,25 @@ run__ingest(fm_store *st, fm_clusterer *cl, const fm_config_feed *cf, fm_item **
 	for (i = 0; i < n && !rc; i++) {
 		fm_store_put what;
 		fm_store_ref ref;
-		int joined = 0;
+		int joined = 0, known = 1, have_fp = 0;
 
-		if (clustered && (rc = ingest_fingerprint(&f, items[i], fp)))
+		/* Only new and changed items need a fingerprint: most of a feed is neither. */
+		if (clustered && !(rc = fm_store_item_known(st, cf->name, cf->identity, items[i], &known)) &&
+		    !known && !(rc = ingest_fingerprint(&f, items[i], fp)))
+			have_fp = 1;
+		if (rc || (rc = fm_store_item_save(st, cf->name, cf->identity, items[i],
+						   have_fp ? fp : NULL, now, &what, &ref)))
 			break;
-		rc = fm_store_item_save(st, cf->name, cf->identity, items[i], clustered ? fp : NULL,
-					now, &what, &ref);
-		if (!rc && what == FM_STORE_NEW && clustered) {
+		if (clustered && what == FM_STORE_CHANGED &&
+		    ((rc = ingest_fingerprint(&f, items[i], fp)) ||
+		     (rc = fm_store_item_set_fp(st, ref.item, fp))))
+			break;
+		if (have_fp && what == FM_STORE_NEW && cl) {
 			fm_time when = items[i]->published ? items[i]->published : now;
 
-			rc = fm_clusterer_add(cl, cf->name, &ref, fp, when, now, &joined);
+			if ((rc = fm_clusterer_add(cl, cf->name, &ref, fp, when, now, &joined)))
+				break;
 		}
-		if (rc)
-			break;
 		if (what == FM_STORE_NEW) {
 			out->new_items++;
 			out->joined += joined || ref.by_link;
@@ -129,7 +131,7 @@ run__ingest(fm_store *st, fm_clusterer *cl, const fm_config_feed *cf, fm_item **
 		}
 	}
 	/* What was learnt now may change the feed's older items: look again. */
-	if (!rc && clustered && f.crossed)
+	if (!rc && cl && clustered && f.crossed)
 		rc = fm_clusterer_refresh(cl, cf->name, ingest_fingerprint, &f, now, &out->reclustered);
 	free(fp);
 	return rc;

@@ -30,7 +30,8 @@ struct run {
 	const fm_run_opts *opts;
 	fm_run_report *rep;
 	fm_store *st;
-	fm_clusterer *cl;      /* near-duplicate clustering (NULL in a dry run) */
+	fm_clusterer *cl;      /* near-duplicate clustering, loaded when the first new item comes */
+	int cl_tried;          /* it was loaded (or failed to load) */
 	fm_time now;
 	size_t done, total;
 	int store_failed;      /* a feed's transaction failed: the state is unusable */
@@ -156,6 +157,31 @@ run_update_state(struct run_feed *rf, const fm_fetch_result *r, int ok)
 }
 
 /* Stores a finished feed: items and state in one transaction. Returns 0 or an FM_E* code. */
+/*
+ * Loads the clusterer, with [dedup]'s knobs, the first time a clustered
+ * feed brings an item the state has not seen: a pass of 304s never pays
+ * for reading the fingerprints.
+ */
+static int
+run_open_clusterer(struct run *run, const struct run_feed *rf)
+{
+	const fm_config_dedup *d = fm_config_get_dedup(run->cfg);
+	fm_dedup_params p;
+	size_t i;
+	int known = 1, rc = 0;
+
+	if (run->cl_tried || !rf->cfg->cluster)
+		return 0;
+	for (i = 0; i < rf->nitems && known && !rc; i++)
+		rc = fm_store_item_known(run->st, rf->cfg->name, rf->cfg->identity, rf->items[i], &known);
+	if (rc || known)
+		return rc;
+	run->cl_tried = 1;
+	fm_dedup_defaults(&p);
+	p.threshold = d->threshold;
+	return fm_clusterer_open(&run->cl, run->st, &p, d->window, run->now);
+}
+
 static int
 run_store(struct run_feed *rf, const fm_fetch_result *r, int ok, long *new_items)
 {
@@ -163,6 +189,8 @@ run_store(struct run_feed *rf, const fm_fetch_result *r, int ok, long *new_items
 	struct run_ingest counts = { 0, 0, 0, 0 };
 	int rc;
 
+	if ((rc = run_open_clusterer(run, rf)))
+		return rc;
 	if ((rc = fm_store_begin(run->st)))
 		return rc;
 	rc = run__ingest(run->st, run->cl, rf->cfg, rf->items, rf->nitems, run->now, &counts);
@@ -341,24 +369,6 @@ run_fetch(struct run *run)
 	return rc;
 }
 
-/* Loads the clusterer, with [dedup]'s knobs, when any feed clusters. */
-static int
-run_open_clusterer(struct run *run)
-{
-	const fm_config_dedup *d = fm_config_get_dedup(run->cfg);
-	fm_dedup_params p;
-	size_t i;
-
-	for (i = 0; i < fm_config_feed_count(run->cfg); i++)
-		if (fm_config_feed_at(run->cfg, i)->cluster)
-			break;
-	if (i == fm_config_feed_count(run->cfg))
-		return 0;
-	fm_dedup_defaults(&p);
-	p.threshold = d->threshold;
-	return fm_clusterer_open(&run->cl, run->st, &p, d->window, run->now);
-}
-
 /* Drops items older than keep, in one transaction. */
 static int
 run_prune(struct run *run)
@@ -400,10 +410,6 @@ fm_run_pass(const fm_config *cfg, const fm_run_opts *opts, fm_run_report *rep, f
 	if ((rc = fm_store_open(&run.st, opts->dry_run && access(m->state, F_OK) ? ":memory:" : m->state,
 				diag)))
 		goto done;
-	if (!opts->dry_run && (rc = run_open_clusterer(&run))) {
-		fm_diag_set(diag, 0, 0, "%s: cannot load the fingerprints: %s", m->state, fm_strerror(rc));
-		goto done;
-	}
 	if ((rc = run_fetch(&run))) {
 		fm_diag_set(diag, 0, 0, "fetching: %s", fm_strerror(rc));
 		goto done;

@@ -109,8 +109,7 @@ fm_store_fingerprints(fm_store *st, fm_time since,
 	if (sqlite3_prepare_v2(st->db,
 			       "SELECT id, cluster, feed, simhash,"
 			       " CASE WHEN published > 0 THEN published ELSE first_seen END AS t"
-			       " FROM items WHERE simhash IS NOT NULL AND (t >= ?1 OR first_seen >= ?1)"
-			       " ORDER BY t, id",
+			       " FROM items WHERE simhash IS NOT NULL AND (t >= ?1 OR first_seen >= ?1)",
 			       -1, &s, NULL) != SQLITE_OK)
 		return FM_EIO;
 	sqlite3_bind_int64(s, 1, since);

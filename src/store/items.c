@@ -313,8 +313,8 @@ fm_store_item_save(fm_store *st, const char *feed, fm_config_identity identity,
 			rc = step_done(s);
 		}
 	}
-	/* The fingerprint follows the text: written when new or changed. */
-	if (!rc && done != FM_STORE_SAME)
+	/* The fingerprint follows the text: written when new or changed (and given). */
+	if (!rc && done != FM_STORE_SAME && fp)
 		rc = store__fp_set(st, where.item, fp);
 out:
 	row_dispose(&row);

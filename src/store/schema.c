@@ -58,6 +58,9 @@ static const char *const schema_steps[] = {
 	"  last INTEGER NOT NULL,"
 	"  PRIMARY KEY (feed, hash)"
 	") WITHOUT ROWID;",
+	/* 2 -> 3: the clusterer's load reads a narrow index, not the items' text. */
+	"CREATE INDEX items_fingerprints ON items(first_seen, published, simhash, feed, cluster)"
+	" WHERE simhash IS NOT NULL;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(schema_steps) / sizeof(schema_steps[0])))
