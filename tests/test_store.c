@@ -123,10 +123,10 @@ Test(store, creates_schema_and_reopens)
 {
 	fm_store *st = st_open();
 
-	cr_expect_eq(fm_store_schema_version(st), 3);
+	cr_expect_eq(fm_store_schema_version(st), 4);
 	fm_store_close(st);
 	st = st_open();
-	cr_expect_eq(fm_store_schema_version(st), 3);
+	cr_expect_eq(fm_store_schema_version(st), 4);
 	fm_store_close(st);
 }
 

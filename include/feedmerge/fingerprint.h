@@ -56,6 +56,26 @@ int fm_fingerprint_item(fm_fingerprint *fp, const fm_item *item,
 			fm_fp_boiler_cb is_boiler,
 			void (*para_cb)(void *ud, uint64_t para_hash), void *ud);
 
+/** An item's text prepared for fingerprinting (paragraphs through the fixed rules, words hashed); opaque. */
+typedef struct fm_fp_text fm_fp_text;
+
+/**
+ * Prepares item's title and content (or summary) once, so fm_fp_compute()
+ * can fingerprint it after the feed's boilerplate has been learnt from it.
+ * @param out receives it; free it with fm_fp_text_free()
+ * @return 0 or FM_ENOMEM.
+ */
+int fm_fp_text_new(fm_fp_text **out, const fm_item *item);
+
+/** Frees a prepared text; NULL is fine. */
+void fm_fp_text_free(fm_fp_text *t);
+
+/**
+ * fm_fingerprint_item() over a prepared text (same arguments and result).
+ */
+int fm_fp_compute(fm_fingerprint *fp, const fm_fp_text *t, fm_fp_boiler_cb is_boiler,
+		  void (*para_cb)(void *ud, uint64_t para_hash), void *ud);
+
 /**
  * Estimates how much of the shingle sets of a and b they share: of_small
  * |A ∩ B| / min(|A|, |B|), of_large |A ∩ B| / max(|A|, |B|) (exact when

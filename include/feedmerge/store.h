@@ -2,6 +2,7 @@
 #ifndef FEEDMERGE_STORE_H
 #define FEEDMERGE_STORE_H
 
+#include "feedmerge/buf.h"
 #include "feedmerge/config.h"
 #include "feedmerge/error.h"
 #include "feedmerge/fingerprint.h"
@@ -190,12 +191,11 @@ int fm_store_fingerprint(fm_store *st, int64_t item, fm_fingerprint *fp, int64_t
  */
 int fm_store_cluster_merge(fm_store *st, int64_t into, int64_t from, fm_time t);
 
-/**
- * Counts one more item of feed carrying the paragraph (or headline) with
- * this hash. @param items optional; receives the new count.
- * @return 0 or FM_EIO.
- */
-int fm_store_boiler_learn(fm_store *st, const char *feed, uint64_t hash, fm_time now, long *items);
+/** Appends feed's saved boilerplate counts (a blob of fm_boiler_save) to out; nothing when none. Returns 0, FM_EIO or FM_ENOMEM. */
+int fm_store_boiler_get(fm_store *st, const char *feed, fm_buf *out);
+
+/** Saves feed's boilerplate counts (a blob of fm_boiler_save); returns 0 or FM_EIO. */
+int fm_store_boiler_put(fm_store *st, const char *feed, const void *blob, size_t len);
 
 /** Replaces the fingerprint of the item at row item (NULL: none); returns 0 or FM_EIO. */
 int fm_store_item_set_fp(fm_store *st, int64_t item, const fm_fingerprint *fp);
@@ -223,9 +223,6 @@ int fm_store_item_get(fm_store *st, int64_t rowid,
  */
 int fm_store_cluster_split(fm_store *st, const int64_t *items, size_t n, fm_time t,
 			   int64_t *cluster);
-
-/** Sets *items to how many items of feed carried the paragraph with this hash; returns 0 or FM_EIO. */
-int fm_store_boiler_count(fm_store *st, const char *feed, uint64_t hash, long *items);
 
 /**
  * Deletes items first seen before `before` and clusters left empty.

@@ -103,18 +103,6 @@ ends_like_sentence(const char *p, size_t len)
 	return len >= 3 && !memcmp(p + len - 3, "\xe2\x80\xa6", 3);
 }
 
-/* Counts the words of normalised text. */
-static size_t
-count_words(const char *s, size_t len)
-{
-	size_t n = 0, i;
-
-	for (i = 0; i < len; i++)
-		if (s[i] != ' ' && (i == 0 || s[i - 1] == ' '))
-			n++;
-	return n;
-}
-
 /* How many leading words of a lead paragraph are a dateline ("paris ap"), 0 when none. */
 static size_t
 dateline_words(const char *raw, size_t rawlen, const char *s, size_t len)
@@ -279,118 +267,88 @@ title_core(const char *t, size_t *start, size_t *end)
 	}
 }
 
-/* Everything the paragraph walk shares. */
-struct fp_walk {
-	fm_fingerprint *fp;
-	struct fp_words body, lead, title;
-	fm_buf norm;
-	const char *title_norm;
-	size_t title_len;
-	int have_lead;
-	const char *title_para; /* a paragraph that repeated the headline */
-	size_t title_para_len;
-	int title_as_text;      /* nothing else was kept: take it as the text */
-	int learn_only;         /* no fingerprint wanted: only report paragraphs */
-	size_t kept;            /* paragraphs kept */
-	fm_fp_boiler_cb is_boiler;
-	void (*para_cb)(void *ud, uint64_t para_hash);
-	void *ud;
+/* One paragraph that passed the fixed rules, prepared once. */
+struct fp_para {
+	uint64_t hash;     /* XXH3 of its normalised text */
+	size_t first, n;   /* its words: words.v[first .. first + n) */
+	size_t skip;       /* dateline words to drop should it open the story */
+	int title_eq;      /* it repeats the headline */
 };
 
-/* Takes one raw paragraph through the rules; kept words go to the body (and maybe the lead). */
+/* An item's text, prepared once: fm_fp_compute may then run with more knowledge. */
+struct fm_fp_text {
+	int has_title;
+	uint64_t title_hash;       /* of the normalised headline, salted */
+	struct fp_words title;     /* the headline's word hashes */
+	struct fp_words words;     /* every prepared paragraph's word hashes, in order */
+	struct fp_para *p;
+	size_t np, ap;
+};
+
+/* Takes one raw paragraph through the fixed rules; a survivor is added to t. */
 static int
-fp_paragraph(struct fp_walk *w, const char *raw, size_t rawlen)
+fp_prepare_paragraph(fm_fp_text *t, fm_buf *norm, const char *title, size_t tlen,
+		     const char *raw, size_t rawlen)
 {
+	struct fp_para *p;
 	const char *s;
-	size_t len, nw, skip = 0, before;
-	uint64_t h;
+	size_t len, nw, first;
 	int rc;
 
-	fm_buf_clear(&w->norm);
-	if ((rc = fm_text_normalise(&w->norm, raw, rawlen)))
+	fm_buf_clear(norm);
+	if ((rc = fm_text_normalise(norm, raw, rawlen)))
 		return rc;
-	s = fm_buf_cstr(&w->norm);
-	len = w->norm.size;
+	s = fm_buf_cstr(norm);
+	len = norm->size;
 	if (!len || starts_with_any(s, len, fp_teasers, sizeof fp_teasers / sizeof fp_teasers[0]) ||
 	    !strncmp(raw, "\xc2\xa9", 2))
 		return 0;
-	nw = count_words(s, len);
-	if (nw < FP_CHROME_WORDS && !ends_like_sentence(raw, rawlen))
-		return 0;
-	if (w->title_len && len == w->title_len && !memcmp(s, w->title_norm, len) && !w->title_as_text) {
-		/* The headline repeated in the body; it is the text only when nothing else is. */
-		if (!w->title_para) {
-			w->title_para = raw;
-			w->title_para_len = rawlen;
-		}
-		return 0;
-	}
-	h = XXH3_64bits(s, len);
-	if (w->is_boiler && w->is_boiler(w->ud, h))
-		return 0;
-	if (w->para_cb)
-		w->para_cb(w->ud, h);
-	w->kept++;
-	if (w->learn_only)
-		return 0;
-	/* A dateline opens the story's first real paragraph. */
-	if (!w->have_lead && nw >= FP_LEAD_MIN)
-		skip = dateline_words(raw, rawlen, s, len);
-	before = w->body.n;
-	if ((rc = fm_text_words(s, len, words_add, &w->body)))
+	/* Hash the words first: their number decides whether this is page chrome. */
+	first = t->words.n;
+	if ((rc = fm_text_words(s, len, words_add, &t->words)))
 		return rc;
-	if (skip) {
-		memmove(w->body.v + before, w->body.v + before + skip,
-			(w->body.n - before - skip) * sizeof *w->body.v);
-		w->body.n -= skip;
-		nw -= skip;
+	nw = t->words.n - first;
+	if (nw < FP_CHROME_WORDS && !ends_like_sentence(raw, rawlen)) {
+		t->words.n = first;
+		return 0;
 	}
-	if (!w->have_lead && nw >= FP_LEAD_MIN) {
-		size_t i;
+	if (t->np == t->ap) {
+		size_t a = t->ap ? t->ap * 2 : 16;
 
-		w->have_lead = 1;
-		for (i = 0; i < FM_FP_LEAD_WORDS && (rc = words_push(&w->lead, w->body.v[before + i])) == 0; i++)
-			;
+		if (!(p = realloc(t->p, a * sizeof *p)))
+			return FM_ENOMEM;
+		t->p = p;
+		t->ap = a;
 	}
-	return rc;
+	p = &t->p[t->np];
+	p->hash = XXH3_64bits(s, len);
+	p->title_eq = tlen && len == tlen && !memcmp(s, title, len);
+	p->skip = nw >= FP_LEAD_MIN ? dateline_words(raw, rawlen, s, len) : 0;
+	p->first = first;
+	p->n = nw;
+	t->np++;
+	return 0;
 }
 
 int
-fm_fingerprint_item(fm_fingerprint *fp, const fm_item *item, fm_fp_boiler_cb is_boiler,
-		    void (*para_cb)(void *ud, uint64_t para_hash), void *ud)
+fm_fp_text_new(fm_fp_text **out, const fm_item *item)
 {
-	struct fp_walk w;
-	fm_buf raw = FM_BUF_INIT, title = FM_BUF_INIT;
 	const char *body = item->content && *item->content ? item->content : item->summary;
-	fm_fingerprint scratch;
+	fm_buf raw = FM_BUF_INIT, title = FM_BUF_INIT, norm = FM_BUF_INIT;
+	fm_fp_text *t;
 	size_t ts, te, i;
 	int rc = 0;
 
-	memset(&w, 0, sizeof w);
-	if (!fp) {
-		/* Learning only: the paragraphs and headline go to para_cb, nothing is hashed. */
-		w.learn_only = 1;
-		fp = &scratch;
-	}
-	memset(fp, 0, sizeof *fp);
-	w.fp = fp;
-	w.is_boiler = is_boiler;
-	w.para_cb = para_cb;
-	w.ud = ud;
+	if (!(*out = t = calloc(1, sizeof *t)))
+		return FM_ENOMEM;
 	if (item->title) {
 		title_core(item->title, &ts, &te);
 		rc = fm_text_normalise(&title, item->title + ts, te - ts);
 		if (!rc)
-			rc = fm_text_words(title.ptr ? title.ptr : "", title.size, words_add, &w.title);
-		w.title_norm = fm_buf_cstr(&title);
-		w.title_len = title.size;
+			rc = fm_text_words(title.ptr ? title.ptr : "", title.size, words_add, &t->title);
 		if (!rc && title.size) {
-			uint64_t th = XXH3_64bits(title.ptr, title.size) ^ FM_FP_TITLE_SALT;
-
-			if (para_cb)
-				para_cb(ud, th);
-			if (is_boiler && is_boiler(ud, th))
-				fp->flags |= FM_FP_TEMPLATED;
+			t->has_title = 1;
+			t->title_hash = XXH3_64bits(title.ptr, title.size) ^ FM_FP_TITLE_SALT;
 		}
 	}
 	if (!rc && body)
@@ -399,31 +357,121 @@ fm_fingerprint_item(fm_fingerprint *fp, const fm_item *item, fm_fp_boiler_cb is_
 		const char *nl = memchr(raw.ptr + i, '\n', raw.size - i);
 		size_t end = nl ? (size_t)(nl - raw.ptr) : raw.size;
 
-		rc = fp_paragraph(&w, raw.ptr + i, end - i);
+		rc = fp_prepare_paragraph(t, &norm, fm_buf_cstr(&title), title.size, raw.ptr + i, end - i);
 		i = end + 1;
 	}
-	if (!rc && !w.kept && w.title_para) {
-		w.title_as_text = 1;
-		rc = fp_paragraph(&w, w.title_para, w.title_para_len);
-	}
-	/* No lead paragraph: the story's first words, else the headline's. */
-	for (i = 0; !rc && !w.have_lead && i < w.body.n && i < FM_FP_LEAD_WORDS; i++)
-		rc = words_push(&w.lead, w.body.v[i]);
-	if (!rc && !w.learn_only) {
-		if (w.lead.n >= 4)
-			fp->simhash = simhash(w.lead.v, w.lead.n);
-		else
-			fp->simhash = simhash(w.title.v, w.title.n < FM_FP_LEAD_WORDS ? w.title.n : FM_FP_LEAD_WORDS);
-		fp->title = w.title.n ? simhash(w.title.v, w.title.n) : 0;
-		fp->words = (uint32_t)w.body.n;
-		rc = fp_shingles(fp, &w.body);
-	}
-	free(w.body.v);
-	free(w.lead.v);
-	free(w.title.v);
-	fm_buf_dispose(&w.norm);
 	fm_buf_dispose(&raw);
 	fm_buf_dispose(&title);
+	fm_buf_dispose(&norm);
+	if (rc) {
+		fm_fp_text_free(t);
+		*out = NULL;
+	}
+	return rc;
+}
+
+void
+fm_fp_text_free(fm_fp_text *t)
+{
+	if (!t)
+		return;
+	free(t->title.v);
+	free(t->words.v);
+	free(t->p);
+	free(t);
+}
+
+/* Adds paragraph p's words to the story (and maybe makes it the lead). */
+static int
+fp_take(const fm_fp_text *t, const struct fp_para *p, struct fp_words *body,
+	struct fp_words *lead, int *have_lead)
+{
+	size_t i, skip = 0, n = p->n;
+	int rc = 0;
+
+	/* A dateline opens the story's first real paragraph. */
+	if (!*have_lead && n >= FP_LEAD_MIN)
+		skip = p->skip;
+	for (i = skip; i < n && !rc; i++)
+		rc = words_push(body, t->words.v[p->first + i]);
+	if (!rc && !*have_lead && n - skip >= FP_LEAD_MIN) {
+		*have_lead = 1;
+		for (i = 0; i < FM_FP_LEAD_WORDS && !rc; i++)
+			rc = words_push(lead, t->words.v[p->first + skip + i]);
+	}
+	return rc;
+}
+
+int
+fm_fp_compute(fm_fingerprint *fp, const fm_fp_text *t, fm_fp_boiler_cb is_boiler,
+	      void (*para_cb)(void *ud, uint64_t para_hash), void *ud)
+{
+	struct fp_words body = { NULL, 0, 0 }, lead = { NULL, 0, 0 };
+	const struct fp_para *title_para = NULL;
+	fm_fingerprint scratch;
+	size_t i, kept = 0;
+	int rc = 0, have_lead = 0, learn_only = !fp;
+
+	if (!fp)
+		fp = &scratch; /* learning only: the callbacks run, nothing is hashed */
+	memset(fp, 0, sizeof *fp);
+	if (t->has_title) {
+		if (para_cb)
+			para_cb(ud, t->title_hash);
+		if (is_boiler && is_boiler(ud, t->title_hash))
+			fp->flags |= FM_FP_TEMPLATED;
+	}
+	for (i = 0; i < t->np && !rc; i++) {
+		const struct fp_para *p = &t->p[i];
+
+		/* The headline repeated in the body is the text only when nothing else is. */
+		if (p->title_eq) {
+			if (!title_para)
+				title_para = p;
+			continue;
+		}
+		if (is_boiler && is_boiler(ud, p->hash))
+			continue;
+		if (para_cb)
+			para_cb(ud, p->hash);
+		kept++;
+		if (!learn_only)
+			rc = fp_take(t, p, &body, &lead, &have_lead);
+	}
+	if (!rc && !kept && title_para && !(is_boiler && is_boiler(ud, title_para->hash))) {
+		if (para_cb)
+			para_cb(ud, title_para->hash);
+		if (!learn_only)
+			rc = fp_take(t, title_para, &body, &lead, &have_lead);
+	}
+	/* No lead paragraph: the story's first words, else the headline's. */
+	for (i = 0; !rc && !learn_only && !have_lead && i < body.n && i < FM_FP_LEAD_WORDS; i++)
+		rc = words_push(&lead, body.v[i]);
+	if (!rc && !learn_only) {
+		if (lead.n >= 4)
+			fp->simhash = simhash(lead.v, lead.n);
+		else
+			fp->simhash = simhash(t->title.v, t->title.n < FM_FP_LEAD_WORDS ? t->title.n : FM_FP_LEAD_WORDS);
+		fp->title = t->title.n ? simhash(t->title.v, t->title.n) : 0;
+		fp->words = (uint32_t)body.n;
+		rc = fp_shingles(fp, &body);
+	}
+	free(body.v);
+	free(lead.v);
+	return rc;
+}
+
+int
+fm_fingerprint_item(fm_fingerprint *fp, const fm_item *item, fm_fp_boiler_cb is_boiler,
+		    void (*para_cb)(void *ud, uint64_t para_hash), void *ud)
+{
+	fm_fp_text *t;
+	int rc;
+
+	if ((rc = fm_fp_text_new(&t, item)))
+		return rc;
+	rc = fm_fp_compute(fp, t, is_boiler, para_cb, ud);
+	fm_fp_text_free(t);
 	return rc;
 }
 

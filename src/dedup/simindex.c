@@ -228,6 +228,13 @@ ix_first_table(const fm_simindex *ix, int t, uint64_t x)
 	return 0;
 }
 
+/*
+ * The query is all popcounts: on x86-64 a clone for CPUs with the POPCNT
+ * instruction is picked at load time (the baseline ISA lacks it).
+ */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("popcnt", "default")))
+#endif
 int
 fm_simindex_query(fm_simindex *ix, uint64_t fp, int (*cb)(void *ud, uint32_t id, int dist), void *ud)
 {

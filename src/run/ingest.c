@@ -1,34 +1,27 @@
 /* ingest.c - one feed's items into the state: boilerplate, fingerprints, clusters. */
 #include "run/run_int.h"
+#include "feedmerge/boiler.h"
 #include "feedmerge/fingerprint.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* A paragraph carried by this many items of one feed is that feed's boilerplate. */
-#define INGEST_BOILER_ITEMS 3
-
-/* The feed whose paragraphs are being looked up or learned. */
+/* The feed whose paragraphs are being counted and looked up. */
 struct ingest_feed {
-	fm_store *st;
-	const char *name;
-	fm_time now;
-	uint64_t seen[256];  /* paragraphs of the current item already learned */
+	fm_boiler *boiler;   /* the feed's counts, loaded for this batch */
+	uint64_t seen[256];  /* paragraphs of the current item already counted */
 	size_t nseen;
 	int crossed;         /* a paragraph or headline just became boilerplate */
-	int rc;
+	fm_fp_text **text;   /* per item: prepared when the state does not know it, else NULL */
 };
 
-/* Fingerprint callback: is this paragraph the feed's boilerplate? */
+/* Fingerprint callback: is this paragraph (or headline) the feed's boilerplate? */
 static int
 ingest_is_boiler(void *ud, uint64_t hash)
 {
 	struct ingest_feed *f = ud;
-	long n = 0;
 
-	if (fm_store_boiler_count(f->st, f->name, hash, &n))
-		f->rc = FM_EIO;
-	return n >= INGEST_BOILER_ITEMS;
+	return fm_boiler_count(f->boiler, hash) >= FM_BOILER_ITEMS;
 }
 
 /* Fingerprint callback: counts a paragraph once per new item. */
@@ -43,11 +36,7 @@ ingest_learn(void *ud, uint64_t hash)
 			return;
 	if (f->nseen < sizeof f->seen / sizeof f->seen[0])
 		f->seen[f->nseen++] = hash;
-	long n = 0;
-
-	if (fm_store_boiler_learn(f->st, f->name, hash, f->now, &n))
-		f->rc = FM_EIO;
-	if (n == INGEST_BOILER_ITEMS)
+	if (fm_boiler_learn(f->boiler, hash) == FM_BOILER_ITEMS)
 		f->crossed = 1;
 }
 
@@ -55,10 +44,7 @@ ingest_learn(void *ud, uint64_t hash)
 static int
 ingest_fingerprint(void *ud, const fm_item *item, fm_fingerprint *fp)
 {
-	struct ingest_feed *f = ud;
-	int rc = fm_fingerprint_item(fp, item, ingest_is_boiler, NULL, f);
-
-	return rc ? rc : f->rc;
+	return fm_fingerprint_item(fp, item, ingest_is_boiler, NULL, ud);
 }
 
 /*
@@ -68,19 +54,44 @@ ingest_fingerprint(void *ud, const fm_item *item, fm_fingerprint *fp)
  * its own boilerplate from the first item on.
  */
 static int
-ingest_learn_all(struct ingest_feed *f, const fm_config_feed *cf, fm_item **items, size_t n)
+ingest_learn_all(fm_store *st, struct ingest_feed *f, const fm_config_feed *cf,
+		 fm_item **items, size_t n)
 {
+	fm_buf blob = FM_BUF_INIT;
 	size_t i;
-	int known, rc = 0;
+	int known, rc;
 
+	if ((rc = fm_store_boiler_get(st, cf->name, &blob)) ||
+	    (rc = fm_boiler_load(&f->boiler, blob.ptr, blob.size))) {
+		fm_buf_dispose(&blob);
+		return rc;
+	}
+	fm_buf_dispose(&blob);
+	if (!(f->text = calloc(n ? n : 1, sizeof *f->text)))
+		return FM_ENOMEM;
+	/* Each new item's text is prepared once: counted now, fingerprinted after. */
 	for (i = 0; i < n && !rc; i++) {
-		if ((rc = fm_store_item_known(f->st, cf->name, cf->identity, items[i], &known)) || known)
+		if ((rc = fm_store_item_known(st, cf->name, cf->identity, items[i], &known)) || known ||
+		    (rc = fm_fp_text_new(&f->text[i], items[i])))
 			continue;
 		f->nseen = 0;
-		rc = fm_fingerprint_item(NULL, items[i], NULL, ingest_learn, f);
-		if (!rc)
-			rc = f->rc;
+		rc = fm_fp_compute(NULL, f->text[i], NULL, ingest_learn, f);
 	}
+	return rc;
+}
+
+/* Saves the feed's counts when this batch changed them. */
+static int
+ingest_save_boiler(fm_store *st, const struct ingest_feed *f, const char *feed)
+{
+	fm_buf blob = FM_BUF_INIT;
+	int rc;
+
+	if (!f->boiler || !fm_boiler_changed(f->boiler))
+		return 0;
+	if (!(rc = fm_boiler_save(f->boiler, &blob)))
+		rc = fm_store_boiler_put(st, feed, blob.ptr, blob.size);
+	fm_buf_dispose(&blob);
 	return rc;
 }
 
@@ -94,21 +105,18 @@ run__ingest(fm_store *st, fm_clusterer *cl, const fm_config_feed *cf, fm_item **
 	int rc = 0, clustered = cf->cluster; /* cl is NULL while no item was new */
 
 	memset(&f, 0, sizeof f);
-	f.st = st;
-	f.name = cf->name;
-	f.now = now;
-	if (clustered && (!(fp = malloc(sizeof *fp)) || (rc = ingest_learn_all(&f, cf, items, n)))) {
-		free(fp);
-		return rc ? rc : FM_ENOMEM;
+	if (clustered && (!(fp = malloc(sizeof *fp)) || (rc = ingest_learn_all(st, &f, cf, items, n)))) {
+		rc = rc ? rc : FM_ENOMEM;
+		goto out;
 	}
 	for (i = 0; i < n && !rc; i++) {
 		fm_store_put what;
 		fm_store_ref ref;
-		int joined = 0, known = 1, have_fp = 0;
+		int joined = 0, have_fp = 0;
 
 		/* Only new and changed items need a fingerprint: most of a feed is neither. */
-		if (clustered && !(rc = fm_store_item_known(st, cf->name, cf->identity, items[i], &known)) &&
-		    !known && !(rc = ingest_fingerprint(&f, items[i], fp)))
+		if (clustered && f.text[i] &&
+		    !(rc = fm_fp_compute(fp, f.text[i], ingest_is_boiler, NULL, &f)))
 			have_fp = 1;
 		if (rc || (rc = fm_store_item_save(st, cf->name, cf->identity, items[i],
 						   have_fp ? fp : NULL, now, &what, &ref)))
@@ -133,6 +141,13 @@ run__ingest(fm_store *st, fm_clusterer *cl, const fm_config_feed *cf, fm_item **
 	/* What was learnt now may change the feed's older items: look again. */
 	if (!rc && cl && clustered && f.crossed)
 		rc = fm_clusterer_refresh(cl, cf->name, ingest_fingerprint, &f, now, &out->reclustered);
+	if (!rc)
+		rc = ingest_save_boiler(st, &f, cf->name);
+out:
+	for (i = 0; f.text && i < n; i++)
+		fm_fp_text_free(f.text[i]);
+	free(f.text);
+	fm_boiler_free(f.boiler);
 	free(fp);
 	return rc;
 }

@@ -163,24 +163,6 @@ fm_store_cluster_merge(fm_store *st, int64_t into, int64_t from, fm_time t)
 }
 
 int
-fm_store_boiler_learn(fm_store *st, const char *feed, uint64_t hash, fm_time now, long *items)
-{
-	sqlite3_stmt *s = store__stmt(st, STMT_BOILER_LEARN);
-	int rc;
-
-	if (!s)
-		return FM_EIO;
-	store__bind_str(s, 1, feed);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)hash);
-	sqlite3_bind_int64(s, 3, now);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return FM_EIO;
-	return items ? fm_store_boiler_count(st, feed, hash, items) : 0;
-}
-
-int
 fm_store_item_set_fp(fm_store *st, int64_t item, const fm_fingerprint *fp)
 {
 	return store__fp_set(st, item, fp);
@@ -224,21 +206,34 @@ fm_store_feed_fingerprinted(fm_store *st, const char *feed, fm_time since, int64
 }
 
 int
-fm_store_boiler_count(fm_store *st, const char *feed, uint64_t hash, long *items)
+fm_store_boiler_get(fm_store *st, const char *feed, fm_buf *out)
 {
-	sqlite3_stmt *s = store__stmt(st, STMT_BOILER_COUNT);
-	int rc;
+	sqlite3_stmt *s = store__stmt(st, STMT_BOILER_GET);
+	int rc, ret = 0;
 
-	*items = 0;
 	if (!s)
 		return FM_EIO;
 	store__bind_str(s, 1, feed);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)hash);
 	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*items = (long)sqlite3_column_int64(s, 0);
+	if (rc == SQLITE_ROW && sqlite3_column_bytes(s, 0) > 0)
+		ret = fm_buf_append(out, sqlite3_column_blob(s, 0), (size_t)sqlite3_column_bytes(s, 0));
 	sqlite3_reset(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : FM_EIO;
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? ret : FM_EIO;
+}
+
+int
+fm_store_boiler_put(fm_store *st, const char *feed, const void *blob, size_t len)
+{
+	sqlite3_stmt *s = store__stmt(st, STMT_BOILER_PUT);
+	int rc;
+
+	if (!s)
+		return FM_EIO;
+	store__bind_str(s, 1, feed);
+	sqlite3_bind_blob(s, 2, blob ? blob : "", (int)len, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : FM_EIO;
 }
 
 int

@@ -344,12 +344,6 @@ fm_store_prune(fm_store *st, fm_time before, long *removed)
 	if (!rc)
 		rc = store__exec(st, "DELETE FROM clusters WHERE NOT EXISTS"
 				     " (SELECT 1 FROM items WHERE items.cluster = clusters.id)");
-	if (!rc && sqlite3_prepare_v2(st->db, "DELETE FROM boiler WHERE last < ?1", -1, &s,
-				      NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(s, 1, before);
-		rc = sqlite3_step(s) == SQLITE_DONE ? 0 : FM_EIO;
-		sqlite3_finalize(s);
-	}
 	return rc;
 }
 

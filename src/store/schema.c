@@ -61,6 +61,12 @@ static const char *const schema_steps[] = {
 	/* 2 -> 3: the clusterer's load reads a narrow index, not the items' text. */
 	"CREATE INDEX items_fingerprints ON items(first_seen, published, simhash, feed, cluster)"
 	" WHERE simhash IS NOT NULL;",
+	/* 3 -> 4: a feed's boilerplate counts as one bounded blob, read and written once a fetch. */
+	"DROP TABLE boiler;"
+	"CREATE TABLE feed_boiler ("
+	"  feed TEXT PRIMARY KEY,"
+	"  counts BLOB NOT NULL"
+	") WITHOUT ROWID;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(schema_steps) / sizeof(schema_steps[0])))

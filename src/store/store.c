@@ -56,11 +56,10 @@ static const char *const store_sql[STMT_COUNT] = {
 		"UPDATE items SET simhash = ?2, fp = ?3 WHERE id = ?1",
 	[STMT_FP_GET] =
 		"SELECT fp, cluster, simhash FROM items WHERE id = ?1",
-	[STMT_BOILER_LEARN] =
-		"INSERT INTO boiler (feed, hash, items, last) VALUES (?1, ?2, 1, ?3)"
-		" ON CONFLICT (feed, hash) DO UPDATE SET items = items + 1, last = ?3",
-	[STMT_BOILER_COUNT] =
-		"SELECT items FROM boiler WHERE feed = ?1 AND hash = ?2",
+	[STMT_BOILER_GET] =
+		"SELECT counts FROM feed_boiler WHERE feed = ?1",
+	[STMT_BOILER_PUT] =
+		"INSERT OR REPLACE INTO feed_boiler (feed, counts) VALUES (?1, ?2)",
 };
 
 sqlite3_stmt *
