@@ -14,12 +14,20 @@
 #define FP_LEAD_MIN 12
 
 /* Normalised openings of teasers, credits and source lines: never the story. */
-static const char *const fp_teasers[] = {
-	"related ", "read more ", "also read ", "see also ", "more ", "interactive ",
-	"watch ", "listen ", "source ", "sources ", "image copyright ", "image caption ",
-	"photo ", "photograph ", "picture ", "copyright ", "all rights reserved",
-	"follow us ", "sign up ", "subscribe ", "advertisement", "click here ",
-	"recommended ", "most read", "share this ", "share on ", "top stories",
+#define TEASER(s) { s, sizeof s - 1 }
+static const struct fp_teaser {
+	const char *s;
+	size_t len;
+} fp_teasers[] = {
+	TEASER("related "), TEASER("read more "), TEASER("also read "), TEASER("see also "),
+	TEASER("more "), TEASER("interactive "), TEASER("watch "), TEASER("listen "),
+	TEASER("source "), TEASER("sources "), TEASER("image copyright "),
+	TEASER("image caption "), TEASER("photo "), TEASER("photograph "), TEASER("picture "),
+	TEASER("copyright "), TEASER("all rights reserved"), TEASER("follow us "),
+	TEASER("sign up "), TEASER("subscribe "), TEASER("advertisement"),
+	TEASER("click here "), TEASER("recommended "), TEASER("most read"),
+	TEASER("share this "), TEASER("share on "), TEASER("top stories"),
+	TEASER("reporting by "), TEASER("editing by "), TEASER("writing by "),
 };
 
 /* News agencies whose name ends a dateline ("PARIS (AP) --"). */
@@ -59,18 +67,21 @@ words_add(void *ud, const char *word, size_t len, size_t para)
 	return words_push(ud, XXH3_64bits(word, len));
 }
 
-/* Returns 1 when s (len bytes, normalised) starts with one of list's n entries. */
+/* Returns 1 when s (len bytes, normalised) starts with one of the teasers. */
 static int
-starts_with_any(const char *s, size_t len, const char *const *list, size_t n)
+starts_with_teaser(const char *s, size_t len)
 {
-	size_t i, l;
+	size_t i;
 
-	for (i = 0; i < n; i++) {
-		l = strlen(list[i]);
-		if (len >= l && !memcmp(s, list[i], l))
+	for (i = 0; i < sizeof fp_teasers / sizeof fp_teasers[0]; i++) {
+		const struct fp_teaser *t = &fp_teasers[i];
+
+		if (!len || s[0] != t->s[0])
+			continue;
+		if (len >= t->len && !memcmp(s, t->s, t->len))
 			return 1;
 		/* "more" alone, "advertisement" alone: the entry without its space. */
-		if (list[i][l - 1] == ' ' && len == l - 1 && !memcmp(s, list[i], l - 1))
+		if (t->s[t->len - 1] == ' ' && len == t->len - 1 && !memcmp(s, t->s, t->len - 1))
 			return 1;
 	}
 	return 0;
@@ -300,7 +311,7 @@ fp_prepare_paragraph(fm_fp_text *t, fm_buf *norm, const char *title, size_t tlen
 		return rc;
 	s = fm_buf_cstr(norm);
 	len = norm->size;
-	if (!len || starts_with_any(s, len, fp_teasers, sizeof fp_teasers / sizeof fp_teasers[0]) ||
+	if (!len || starts_with_teaser(s, len) ||
 	    !strncmp(raw, "\xc2\xa9", 2))
 		return 0;
 	/* Hash the words first: their number decides whether this is page chrome. */

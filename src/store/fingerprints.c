@@ -33,28 +33,38 @@ get_le(const unsigned char *p, int n)
 	return v;
 }
 
+void
+store__fp_bind(sqlite3_stmt *s, int col, const fm_fingerprint *fp, unsigned char blob[STORE_FP_BLOB])
+{
+	uint32_t i;
+
+	if (!fp) {
+		sqlite3_bind_null(s, col);
+		sqlite3_bind_null(s, col + 1);
+		return;
+	}
+	put_le(blob, fp->title, 8);
+	put_le(blob + 8, fp->words, 4);
+	put_le(blob + 12, fp->shingles, 4);
+	put_le(blob + 16, fp->nsketch, 4);
+	put_le(blob + 20, fp->flags, 4);
+	for (i = 0; i < fp->nsketch; i++)
+		put_le(blob + FP_HEAD + 4 * i, fp->sketch[i], 4);
+	sqlite3_bind_int64(s, col, (sqlite3_int64)fp->simhash);
+	sqlite3_bind_blob(s, col + 1, blob, FP_HEAD + 4 * (int)fp->nsketch, SQLITE_STATIC);
+}
+
 int
 store__fp_set(fm_store *st, int64_t id, const fm_fingerprint *fp)
 {
 	sqlite3_stmt *s = store__stmt(st, STMT_ITEM_FP_SET);
-	unsigned char blob[FP_HEAD + 4 * FM_FP_SKETCH];
-	uint32_t i;
+	unsigned char blob[STORE_FP_BLOB];
 	int rc;
 
 	if (!s)
 		return FM_EIO;
 	sqlite3_bind_int64(s, 1, id);
-	if (fp) {
-		put_le(blob, fp->title, 8);
-		put_le(blob + 8, fp->words, 4);
-		put_le(blob + 12, fp->shingles, 4);
-		put_le(blob + 16, fp->nsketch, 4);
-		put_le(blob + 20, fp->flags, 4);
-		for (i = 0; i < fp->nsketch; i++)
-			put_le(blob + FP_HEAD + 4 * i, fp->sketch[i], 4);
-		sqlite3_bind_int64(s, 2, (sqlite3_int64)fp->simhash);
-		sqlite3_bind_blob(s, 3, blob, FP_HEAD + 4 * (int)fp->nsketch, SQLITE_STATIC);
-	}
+	store__fp_bind(s, 2, fp, blob);
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	return rc == SQLITE_DONE ? 0 : FM_EIO;

@@ -209,9 +209,10 @@ cluster_by_link(fm_store *st, const char *norm_link, int64_t *cluster)
 
 /* Inserts a new item, joining or founding its cluster; fills ref. */
 static int
-item_insert(fm_store *st, const char *feed, const fm_item *item,
+item_insert(fm_store *st, const char *feed, const fm_item *item, const fm_fingerprint *fp,
 	    const struct item_row *row, fm_time now, fm_store_ref *ref)
 {
+	unsigned char blob[STORE_FP_BLOB];
 	sqlite3_stmt *s;
 	fm_time t = item_time(item, now);
 	int64_t cluster;
@@ -231,6 +232,7 @@ item_insert(fm_store *st, const char *feed, const fm_item *item,
 	bind_content(s, 3, item, row);
 	sqlite3_bind_int64(s, 16, now);
 	sqlite3_bind_int64(s, 17, cluster);
+	store__fp_bind(s, 18, fp, blob);
 	if ((rc = step_done(s)))
 		return rc;
 	ref->item = sqlite3_last_insert_rowid(st->db);
@@ -297,7 +299,7 @@ fm_store_item_save(fm_store *st, const char *feed, fm_config_identity identity,
 		goto out;
 	if (!where.item) {
 		done = FM_STORE_NEW;
-		rc = item_insert(st, feed, item, &row, now, &where);
+		rc = item_insert(st, feed, item, fp, &row, now, &where);
 	} else if (!(s = store__stmt(st, STMT_ITEM_UPDATE))) {
 		rc = FM_EIO;
 	} else {
@@ -314,7 +316,7 @@ fm_store_item_save(fm_store *st, const char *feed, fm_config_identity identity,
 		}
 	}
 	/* The fingerprint follows the text: written when new or changed (and given). */
-	if (!rc && done != FM_STORE_SAME && fp)
+	if (!rc && done == FM_STORE_CHANGED && fp)
 		rc = store__fp_set(st, where.item, fp);
 out:
 	row_dispose(&row);

@@ -35,9 +35,9 @@ static const char *const store_sql[STMT_COUNT] = {
 	[STMT_ITEM_INSERT] =
 		"INSERT INTO items (feed, key, guid, link, norm_link, title, author_name,"
 		" author_email, author_uri, summary, content, categories, enclosures,"
-		" published, updated, first_seen, last_seen, cluster)"
+		" published, updated, first_seen, last_seen, cluster, simhash, fp)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-		" ?15, ?16, ?16, ?17)",
+		" ?15, ?16, ?16, ?17, ?18, ?19)",
 	[STMT_LINK_CLUSTER] =
 		"SELECT cluster FROM items WHERE norm_link = ?1 ORDER BY id LIMIT 1",
 	[STMT_CLUSTER_INSERT] =

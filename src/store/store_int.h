@@ -40,6 +40,13 @@ sqlite3_stmt *store__stmt(fm_store *st, enum store_stmt id);
 /* Runs SQL without results; returns 0 or FM_EIO. */
 int store__exec(fm_store *st, const char *sql);
 
+/* Room fm_store's fingerprint blob needs. */
+#define STORE_FP_BLOB (24 + 4 * FM_FP_SKETCH)
+
+/* Binds fp (NULL: SQL NULLs) as simhash at column i and blob at i + 1, blob built in buf. */
+void store__fp_bind(sqlite3_stmt *s, int i, const fm_fingerprint *fp,
+		    unsigned char buf[STORE_FP_BLOB]);
+
 /* Writes fp (or NULLs) as the fingerprint of item row id; returns 0 or FM_EIO. */
 int store__fp_set(fm_store *st, int64_t id, const fm_fingerprint *fp);
 
