@@ -4,6 +4,7 @@
 
 #include <criterion/criterion.h>
 #include <string.h>
+#include "splitmix.h"
 
 /*
  * A fingerprint built by hand: lead SimHash, headline SimHash, words, and a
@@ -220,17 +221,6 @@ Test(dedup, items_without_text_never_merge)
 	cr_assert_float_eq(v.containment, 0.0, 1e-12);
 	b = fp(LEAD, HEAD, 3, 0, 1);
 	cr_assert_eq(judge(&a, &b, 0).merge, 0);
-}
-
-/* A small, seedable PRNG (splitmix64) so failures repeat. */
-static uint64_t
-rnd(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9E3779B97F4A7C15u);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-	return z ^ (z >> 31);
 }
 
 Test(dedup, symmetric)

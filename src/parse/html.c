@@ -13,6 +13,7 @@
  * On failure every function leaves its output buffer as it found it.
  */
 #include "parse/html.h"
+#include "util/utf8.h"
 #include "parse/htmlscan.h"
 #include "parse/textutil.h"
 #include "parse/entities.h"
@@ -130,32 +131,6 @@ fm__html_in_list(const char *const *list, size_t n, const char *s, size_t len)
 			lo = mid + 1;
 	}
 	return 0;
-}
-
-/* Returns the number of bytes of cp's UTF-8 encoding written to b (1-4). */
-static size_t
-html_utf8(char *b, unsigned long cp)
-{
-	if (cp < 0x80) {
-		b[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		b[0] = (char)(0xC0 | (cp >> 6));
-		b[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		b[0] = (char)(0xE0 | (cp >> 12));
-		b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		b[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	b[0] = (char)(0xF0 | (cp >> 18));
-	b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-	b[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-	b[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
 }
 
 /*
@@ -483,7 +458,7 @@ fm__html_ref_decode(const char *s, size_t len, size_t *i, char *u, size_t *vlen)
 			if (k < len && s[k] == ';')
 				k++;
 			*i = k;
-			*vlen = html_utf8(u, html_numeric_cp(cp));
+			*vlen = fm__utf8_encode(u, (uint32_t)html_numeric_cp(cp));
 			return u;
 		}
 	} else if (k < len && fm__html_is_alpha((unsigned char)s[k])) {

@@ -24,6 +24,7 @@
 #include "feedmerge/error.h"
 #include "parse/textutil.h"
 #include "text/text_int.h"
+#include "util/utf8.h"
 
 #include <assert.h>
 #include <stdint.h>
@@ -156,7 +157,7 @@ normalise_emit(struct normalise_state *t, int32_t cp, size_t rest)
 	if (!t->in_word)
 		normalise_word(t);
 	t->hpos = out->size;
-	out->size += fm__text_utf8_encode(out->ptr + out->size, (uint32_t)cp);
+	out->size += fm__utf8_encode(out->ptr + out->size, (uint32_t)cp);
 	if ((cp >= HANGUL_L_BASE && cp < HANGUL_L_BASE + HANGUL_L_COUNT) ||
 	    (cp >= HANGUL_S_BASE && cp <= HANGUL_S_LAST &&
 	     (cp - HANGUL_S_BASE) % HANGUL_T_COUNT == 0))

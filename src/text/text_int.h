@@ -18,7 +18,4 @@
  */
 size_t fm__text_utf8_decode(const unsigned char *s, size_t len, int32_t *cp);
 
-/* Writes code point cp (a Unicode scalar value) as UTF-8 to b and returns its length (1-4). */
-size_t fm__text_utf8_encode(char *b, uint32_t cp);
-
 #endif

@@ -11,17 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
-
-/* splitmix64. */
-static uint64_t
-rnd(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9E3779B97F4A7C15u);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-	return z ^ (z >> 31);
-}
+#include "../splitmix.h"
 
 /* CPU seconds of this process. */
 static double
