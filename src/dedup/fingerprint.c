@@ -6,6 +6,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+/* XXH3 inlined: a word hash is a few nanoseconds, a call through the PLT is not. */
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 /* Paragraphs under this many words are page chrome unless they end like a sentence. */
@@ -59,12 +61,23 @@ words_push(struct fp_words *w, uint64_t h)
 	return 0;
 }
 
-/* fm_text_words callback: hashes each word into a struct fp_words. */
+/* Hashes every word (run of bytes between spaces) of normalised text s into w. */
 static int
-words_add(void *ud, const char *word, size_t len, size_t para)
+words_hash(struct fp_words *w, const char *s, size_t len)
 {
-	(void)para;
-	return words_push(ud, XXH3_64bits(word, len));
+	size_t i = 0, start;
+	int rc = 0;
+
+	while (i < len && !rc) {
+		while (i < len && (s[i] == ' ' || s[i] == '\n'))
+			i++;
+		start = i;
+		while (i < len && s[i] != ' ' && s[i] != '\n')
+			i++;
+		if (i > start)
+			rc = words_push(w, XXH3_64bits(s + start, i - start));
+	}
+	return rc;
 }
 
 /* Returns 1 when s (len bytes, normalised) starts with one of the teasers. */
@@ -217,11 +230,12 @@ static int
 fp_shingles(fm_fingerprint *fp, const struct fp_words *w)
 {
 	size_t n = w->n >= 3 ? w->n - 2 : (w->n ? 1 : 0), i, u = 0;
-	uint32_t *h;
+	uint32_t small[2 * 1024], *h = small;
 
 	if (!n)
 		return 0;
-	if (!(h = malloc(2 * n * sizeof *h)))
+	/* Most stories fit the stack; a long one gets the heap. */
+	if (2 * n > sizeof small / sizeof small[0] && !(h = malloc(2 * n * sizeof *h)))
 		return FM_ENOMEM;
 	if (w->n >= 3)
 		for (i = 0; i < n; i++)
@@ -235,7 +249,8 @@ fp_shingles(fm_fingerprint *fp, const struct fp_words *w)
 	fp->shingles = (uint32_t)u;
 	fp->nsketch = (uint32_t)(u < FM_FP_SKETCH ? u : FM_FP_SKETCH);
 	memcpy(fp->sketch, h, fp->nsketch * sizeof *h);
-	free(h);
+	if (h != small)
+		free(h);
 	return 0;
 }
 
@@ -316,7 +331,7 @@ fp_prepare_paragraph(fm_fp_text *t, fm_buf *norm, const char *title, size_t tlen
 		return 0;
 	/* Hash the words first: their number decides whether this is page chrome. */
 	first = t->words.n;
-	if ((rc = fm_text_words(s, len, words_add, &t->words)))
+	if ((rc = words_hash(&t->words, s, len)))
 		return rc;
 	nw = t->words.n - first;
 	if (nw < FP_CHROME_WORDS && !ends_like_sentence(raw, rawlen)) {
@@ -356,7 +371,7 @@ fm_fp_text_new(fm_fp_text **out, const fm_item *item)
 		title_core(item->title, &ts, &te);
 		rc = fm_text_normalise(&title, item->title + ts, te - ts);
 		if (!rc)
-			rc = fm_text_words(title.ptr ? title.ptr : "", title.size, words_add, &t->title);
+			rc = words_hash(&t->title, title.ptr ? title.ptr : "", title.size);
 		if (!rc && title.size) {
 			t->has_title = 1;
 			t->title_hash = XXH3_64bits(title.ptr, title.size) ^ FM_FP_TITLE_SALT;
