@@ -177,9 +177,9 @@ cl_candidate(void *ud, uint32_t id, int dist)
 	return 0;
 }
 
-/* Finds what the item at row (in cluster) now matches and merges those clusters into the oldest. */
+/* Finds what an item of feed (in cluster) matches and merges those clusters into the oldest. */
 static int
-cl_join(fm_clusterer *c, const char *feed, int64_t row, int64_t cluster, const fm_fingerprint *fp,
+cl_join(fm_clusterer *c, const char *feed, int64_t cluster, const fm_fingerprint *fp,
 	fm_time when, fm_time now, int *joined)
 {
 	struct cl_query q;
@@ -187,7 +187,6 @@ cl_join(fm_clusterer *c, const char *feed, int64_t row, int64_t cluster, const f
 	size_t i;
 	int rc;
 
-	(void)row;
 	memset(&q, 0, sizeof q);
 	q.c = c;
 	q.fp = fp;
@@ -221,7 +220,7 @@ fm_clusterer_add(fm_clusterer *c, const char *feed, const fm_store_ref *ref,
 
 	if (joined)
 		*joined = 0;
-	if ((rc = cl_join(c, feed, ref->item, ref->cluster, fp, when, now, joined)))
+	if ((rc = cl_join(c, feed, ref->cluster, fp, when, now, joined)))
 		return rc;
 	return cl_index(c, ref->item, when, feed, fp->simhash);
 }
@@ -400,7 +399,7 @@ fm_clusterer_refresh(fm_clusterer *c, const char *feed,
 		if ((rc = fm_store_item_set_fp(c->st, rows[i], &r->fp)) ||
 		    (rc = cl_split(c, cluster, now)) ||
 		    (rc = fm_store_fingerprint(c->st, rows[i], old, &cluster)) ||
-		    (rc = cl_join(c, feed, rows[i], cluster, &r->fp, r->when, now, NULL)) ||
+		    (rc = cl_join(c, feed, cluster, &r->fp, r->when, now, NULL)) ||
 		    (rc = cl_index(c, rows[i], r->when, feed, r->fp.simhash)))
 			break;
 		if (changed)
