@@ -222,6 +222,21 @@ run_free_items(struct run_feed *rf)
 	rf->nitems = rf->aitems = 0;
 }
 
+/* A dry run's count of the items the state has not seen (nothing is stored). */
+static long
+run_count_new(const struct run_feed *rf)
+{
+	size_t i;
+	long n = 0;
+	int known;
+
+	for (i = 0; i < rf->nitems; i++)
+		if (!fm_store_item_known(rf->run->st, rf->cfg->name, rf->cfg->identity, rf->items[i], &known) &&
+		    !known)
+			n++;
+	return n;
+}
+
 /* Fetcher callback: one feed's transfer ended. */
 static void
 run_done(void *ud, const fm_fetch_result *r)
@@ -239,8 +254,9 @@ run_done(void *ud, const fm_fetch_result *r)
 		run->done++;
 		return;
 	}
-	if (!run->opts->dry_run && !run->store_failed &&
-	    run_store(rf, r, ok, &new_items)) {
+	if (run->opts->dry_run)
+		new_items = run_count_new(rf);
+	else if (!run->store_failed && run_store(rf, r, ok, &new_items)) {
 		run->store_failed = 1;
 		run__problem(run->opts, "feed %s: cannot save to the state", rf->cfg->name);
 	}

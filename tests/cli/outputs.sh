@@ -132,6 +132,7 @@ channel wire "$(item w9 'Brand new' 'https://news.example/new' "$now")" >wire.rs
 before=$(ls -li --time-style=full-iso merged/)
 fm run -c feeds.ini --force --dry-run
 has "dry run reports" out "dry run: 1 fetched"
+has "dry run counts what would be new" out "1 new items"
 has "dry run writes no output" out "0 of 5 outputs written"
 is "dry run leaves outputs" "$(ls -li --time-style=full-iso merged/)" "$before"
 is "dry run leaves the state" "$("$py" -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from items where guid=?", ("w9",)).fetchone()[0])' state/feeds.db)" 0
