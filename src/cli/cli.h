@@ -50,6 +50,18 @@ int cli_clusters(int argc, char **argv);
 /* Prints the help of `feedmerge clusters` to stdout. */
 void cli_clusters_help(void);
 
+/* `feedmerge import-opml`: returns an exit status. */
+int cli_import_opml(int argc, char **argv);
+
+/* Prints the help of `feedmerge import-opml` to stdout. */
+void cli_import_opml_help(void);
+
+/* `feedmerge export-opml`: returns an exit status. */
+int cli_export_opml(int argc, char **argv);
+
+/* Prints the help of `feedmerge export-opml` to stdout. */
+void cli_export_opml_help(void);
+
 /* `feedmerge daemon`: returns an exit status. */
 int cli_daemon(int argc, char **argv);
 

@@ -15,6 +15,8 @@ static const char main_usage[] =
 	"  daemon    run passes for ever, sleeping until the next feed is due\n"
 	"  status    one line per feed: last fetch, failures, next due\n"
 	"  clusters  which items were merged into one story, and why\n"
+	"  import-opml  print [feed] sections for an OPML subscription list\n"
+	"  export-opml  print the configured feeds as OPML 2.0\n"
 	"  parse     parse feed files and print what they hold\n"
 	"  check     check the config file and print the effective settings\n"
 	"  help      show the help of a command\n"
@@ -33,6 +35,8 @@ static const struct main_cmd {
 	{ "status", cli_status, cli_status_help },
 	{ "daemon", cli_daemon, cli_daemon_help },
 	{ "clusters", cli_clusters, cli_clusters_help },
+	{ "import-opml", cli_import_opml, cli_import_opml_help },
+	{ "export-opml", cli_export_opml, cli_export_opml_help },
 };
 
 /* Returns the command called name, or NULL. */
