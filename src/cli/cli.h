@@ -26,6 +26,13 @@ int cli_check(int argc, char **argv);
 /* Prints the help of `feedmerge check` to stdout. */
 void cli_check_help(void);
 
+/* Calls emit with each piece of advice on cfg (kind "warning" or "edit", one line). */
+void cli_check_advice(const fm_config *cfg,
+		      void (*emit)(void *ud, const char *kind, const char *line), void *ud);
+
+/* Prints the effective settings of cfg as one JSON object; returns an exit status. */
+int cli_check_json(const fm_config *cfg);
+
 /* `feedmerge run`: returns an exit status. */
 int cli_run(int argc, char **argv);
 

@@ -12,7 +12,7 @@
 void
 cli_check_help(void)
 {
-	printf("usage: feedmerge check [-c FILE]\n"
+	printf("usage: feedmerge check [-c FILE] [--json]\n"
 	       "\n"
 	       "Read the config file, check every section and key, and print the\n"
 	       "effective settings (defaults filled in, relative paths made absolute)\n"
@@ -22,6 +22,7 @@ cli_check_help(void)
 	       "\n"
 	       "  -c, --config FILE  the config file (default: $FEEDMERGE_CONFIG,\n"
 	       "                     else ./feedmerge.ini)\n"
+	       "      --json         one JSON object (durations in seconds, sizes in bytes)\n"
 	       "\n"
 	       "Exit status: 0 the config is valid, 2 it is not (one line on standard\n"
 	       "error names file, line, key and what was expected) or a usage error.\n");
@@ -106,23 +107,33 @@ check_feed(const fm_config_feed *f)
 	check_line("encoding", f->encoding ? f->encoding : "(as the feed declares)");
 }
 
-/* Prints the advice lines: impolite intervals, permanent redirects to adopt. */
+/* Text output of one advice line. */
 static void
-check_advice(const fm_config *cfg)
+check_advice_text(void *ud, const char *kind, const char *line)
+{
+	(void)ud;
+	printf("# %s: %s\n", kind, line);
+}
+
+void
+cli_check_advice(const fm_config *cfg, void (*emit)(void *ud, const char *kind, const char *line),
+		 void *ud)
 {
 	const char *state = fm_config_get_main(cfg)->state;
 	fm_store *st = NULL;
 	fm_diag diag = { 0, 0, "" };
 	struct stat sb;
-	char b[FM_CONFIG_UNIT_BUFSZ];
+	char b[FM_CONFIG_UNIT_BUFSZ], line[1024];
 	size_t i;
 
 	for (i = 0; i < fm_config_feed_count(cfg); i++) {
 		const fm_config_feed *f = fm_config_feed_at(cfg, i);
 
-		if (f->enabled && f->interval < FM_SCHED_POLITE_MIN)
-			printf("# warning: feed %s: interval %s is under %s, impolite to its publisher\n",
-			       f->name, fm_config_duration_format(b, f->interval), "5m");
+		if (f->enabled && f->interval < FM_SCHED_POLITE_MIN) {
+			snprintf(line, sizeof line, "feed %s: interval %s is under %s, impolite to its publisher",
+				 f->name, fm_config_duration_format(b, f->interval), "5m");
+			emit(ud, "warning", line);
+		}
 	}
 	/* The state tells what the feeds did: a redirect to adopt is an edit to make. */
 	if (stat(state, &sb) || fm_store_open(&st, state, &diag))
@@ -134,12 +145,17 @@ check_advice(const fm_config *cfg)
 		if (fm_store_feed_get(st, f->name, &fs))
 			break;
 		if (fs.url && !strcmp(fs.url, f->url) && fs.redirect_url &&
-		    fs.redirect_seen >= FM_SCHED_REDIRECT_GRACE)
-			printf("# edit: feed %s (line %lu): moved permanently; set url = %s\n",
-			       f->name, f->line, fs.redirect_url);
-		if (fs.url && !strcmp(fs.url, f->url) && fs.gone)
-			printf("# edit: feed %s (line %lu): gone (HTTP 410); remove it or set enabled = no\n",
-			       f->name, f->line);
+		    fs.redirect_seen >= FM_SCHED_REDIRECT_GRACE) {
+			snprintf(line, sizeof line, "feed %s (line %lu): moved permanently; set url = %s",
+				 f->name, f->line, fs.redirect_url);
+			emit(ud, "edit", line);
+		}
+		if (fs.url && !strcmp(fs.url, f->url) && fs.gone) {
+			snprintf(line, sizeof line,
+				 "feed %s (line %lu): gone (HTTP 410); remove it or set enabled = no",
+				 f->name, f->line);
+			emit(ud, "edit", line);
+		}
 		fm_feed_state_clear(&fs);
 	}
 	fm_store_close(st);
@@ -150,18 +166,20 @@ cli_check(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *path = NULL;
 	fm_config *cfg;
 	size_t i, enabled = 0;
-	int ch;
+	int ch, json = 0;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c': path = optarg; break;
+		case 'j': json = 1; break;
 		case 'h': cli_check_help(); return CLI_OK;
 		default:
 			fputs("see 'feedmerge help check'\n", stderr);
@@ -175,6 +193,11 @@ cli_check(int argc, char **argv)
 	}
 	if (cli_config_load(path, &cfg))
 		return CLI_USAGE;
+	if (json) {
+		ch = cli_check_json(cfg);
+		fm_config_free(cfg);
+		return ch;
+	}
 	printf("# %s\n\n", fm_config_path(cfg));
 	check_main(cfg);
 	for (i = 0; i < fm_config_output_count(cfg); i++)
@@ -186,7 +209,7 @@ cli_check(int argc, char **argv)
 	printf("\n# ok: %zu feed%s (%zu enabled), %zu output%s\n",
 	       fm_config_feed_count(cfg), fm_config_feed_count(cfg) == 1 ? "" : "s", enabled,
 	       fm_config_output_count(cfg), fm_config_output_count(cfg) == 1 ? "" : "s");
-	check_advice(cfg);
+	cli_check_advice(cfg, check_advice_text, NULL);
 	fm_config_free(cfg);
 	return CLI_OK;
 }

@@ -65,6 +65,20 @@ grep_out default "[feed from-cwd]" "$tmp/out"
 check missing 2 sh -c 'cd "$1" && unset FEEDMERGE_CONFIG && exec "$2" check' sh "$tmp" "$bin"
 grep_out missing "./feedmerge.ini: cannot read: No such file or directory" "$tmp/err"
 
+# --json: the same settings, machine-readable, and the advice.
+printf '[feedmerge]\nstate = s.db\n[output o]\npath = o.atom\nformat = rss\n[feed quick]\nurl = https://example.org/rss\ninterval = 10s\ncluster = no\n' >"$tmp/json.ini"
+check json 0 "$bin" check -c "$tmp/json.ini" --json
+got=$(/usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+f = d["feeds"][0]
+print(d["outputs"][0]["format"], f["name"], f["interval"], f["cluster"], d["feedmerge"]["max_feed_size"],
+      d["dedup"]["threshold"], [a["kind"] for a in d["advice"]])' "$tmp/out")
+if [ "$got" != "rss quick 10 False 16777216 5 ['warning']" ]; then
+	echo "FAIL json: got [$got]"; sed 's/^/  | /' "$tmp/out"
+	fail=1
+fi
+
 # Usage.
 check help 0 "$bin" help check
 grep_out help "usage: feedmerge check [-c FILE]" "$tmp/out"
