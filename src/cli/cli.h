@@ -42,6 +42,9 @@ void cli_run_help(void);
 /* Maps a pass's return code and report to the exit status of DESIGN.md. */
 int cli_run_status(int rc, const fm_run_report *rep);
 
+/* Prints the verbose line of one fetched feed (`-v`) to stderr. */
+void cli_run_feed_line(const fm_run_feed *f);
+
 /* Prints the one summary line of a pass to stdout. */
 void cli_run_summary(const fm_run_report *rep, double seconds, int dry_run);
 

@@ -17,7 +17,7 @@
 void
 cli_daemon_help(void)
 {
-	printf("usage: feedmerge daemon [-c FILE] [-q]\n"
+	printf("usage: feedmerge daemon [-c FILE] [-q|-v]\n"
 	       "\n"
 	       "Run passes for ever: after each one, sleep until the next feed is due\n"
 	       "(at most %d s), then run again. The state's lock is held only while a\n"
@@ -28,6 +28,7 @@ cli_daemon_help(void)
 	       "  -c, --config FILE  the config file (default: $FEEDMERGE_CONFIG,\n"
 	       "                     else ./feedmerge.ini)\n"
 	       "  -q, --quiet        no summary line per pass; only problems\n"
+	       "  -v, --verbose      also one line per feed fetched\n"
 	       "\n"
 	       "Exit status: 0 after a signal, 2 usage or config error.\n", DAEMON_MAX_SLEEP);
 }
@@ -41,6 +42,16 @@ daemon_on_signal(int sig)
 {
 	(void)sig;
 	daemon_stop = 1;
+}
+
+/* Run callback: the verbose line of one feed. */
+static void
+daemon_feed_done(void *ud, const fm_run_feed *f, size_t done, size_t total)
+{
+	(void)done;
+	(void)total;
+	if (*(int *)ud)
+		cli_run_feed_line(f);
 }
 
 /* Run callback: one problem line. */
@@ -67,6 +78,7 @@ cli_daemon(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -75,14 +87,15 @@ cli_daemon(int argc, char **argv)
 	fm_run_opts opts;
 	fm_run_report rep;
 	struct sigaction sa;
-	int ch, quiet = 0, status;
+	int ch, quiet = 0, verbose = 0, status;
 	size_t i;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "c:qh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:qvh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c': path = optarg; break;
 		case 'q': quiet = 1; break;
+		case 'v': verbose = 1; break;
 		case 'h': cli_daemon_help(); return CLI_OK;
 		default:
 			fputs("see 'feedmerge help daemon'\n", stderr);
@@ -107,6 +120,8 @@ cli_daemon(int argc, char **argv)
 	memset(&opts, 0, sizeof opts);
 	opts.stop = &daemon_stop;
 	opts.problem = daemon_problem;
+	opts.feed_done = daemon_feed_done;
+	opts.ud = &verbose;
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	while (!daemon_stop) {
 		struct timespec t0, t1;

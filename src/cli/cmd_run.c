@@ -13,7 +13,7 @@
 void
 cli_run_help(void)
 {
-	printf("usage: feedmerge run [-c FILE] [--force] [--dry-run] [--progress] [-q]\n"
+	printf("usage: feedmerge run [-c FILE] [--force] [--dry-run] [--progress] [-q|-v]\n"
 	       "\n"
 	       "One pass, as cron runs it: fetch the feeds that are due, add what is new\n"
 	       "to the state, and rewrite every output atomically (an unchanged output\n"
@@ -29,6 +29,7 @@ cli_run_help(void)
 	       "      --progress     show a progress bar even when standard error is not\n"
 	       "                     a terminal\n"
 	       "  -q, --quiet        no summary line; only problems are printed\n"
+	       "  -v, --verbose      also one line per feed fetched (status, items, new)\n"
 	       "\n"
 	       "Problems go to standard error, one line each, naming the feed or output.\n"
 	       "Exit status: 0 all well, 1 some feeds failed but the outputs were\n"
@@ -39,6 +40,7 @@ cli_run_help(void)
 /* What the callbacks print to. */
 struct run_ui {
 	int progress;       /* draw the bar on stderr */
+	int verbose;        /* one line per feed fetched */
 	int bar_drawn;      /* a bar is on the current line */
 };
 
@@ -70,6 +72,10 @@ ui_feed_done(void *ud, const fm_run_feed *f, size_t done, size_t total)
 	char bar[31];
 	size_t fill = total ? done * 30 / total : 30;
 
+	if (ui->verbose) {
+		ui_clear(ui);
+		cli_run_feed_line(f);
+	}
 	if (!ui->progress)
 		return;
 	memset(bar, '#', fill);
@@ -78,6 +84,23 @@ ui_feed_done(void *ud, const fm_run_feed *f, size_t done, size_t total)
 	fprintf(stderr, "\r[%s] %zu/%zu %-30.30s", bar, done, total, f->name);
 	fflush(stderr);
 	ui->bar_drawn = 1;
+}
+
+/* Prints the verbose line of one fetched feed to stderr. */
+void
+cli_run_feed_line(const fm_run_feed *f)
+{
+	if (f->not_modified)
+		fprintf(stderr, "feedmerge: feed %s: not modified\n", f->name);
+	else if (f->ok && f->http_status)
+		fprintf(stderr, "feedmerge: feed %s: HTTP %d, %ld items, %ld new\n", f->name,
+			f->http_status, f->items, f->new_items);
+	else if (f->ok)
+		fprintf(stderr, "feedmerge: feed %s: read, %ld items, %ld new\n", f->name, f->items,
+			f->new_items);
+	else
+		fprintf(stderr, "feedmerge: feed %s: failed%s%s\n", f->name, f->error ? ": " : "",
+			f->error ? f->error : "");
 }
 
 /* Maps a pass's outcome to the exit status of DESIGN.md. */
@@ -132,6 +155,7 @@ cli_run(int argc, char **argv)
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "progress", no_argument, NULL, 'P' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -140,20 +164,21 @@ cli_run(int argc, char **argv)
 	fm_run_opts opts;
 	fm_run_report rep;
 	fm_diag diag = { 0, 0, "" };
-	struct run_ui ui = { 0, 0 };
+	struct run_ui ui = { 0, 0, 0 };
 	struct sigaction sa;
 	struct timespec t0;
 	int ch, quiet = 0, rc, status;
 
 	memset(&opts, 0, sizeof opts);
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "c:fnqh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:fnqvh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c': path = optarg; break;
 		case 'f': opts.force = 1; break;
 		case 'n': opts.dry_run = 1; break;
 		case 'P': ui.progress = 1; break;
 		case 'q': quiet = 1; break;
+		case 'v': ui.verbose = 1; break;
 		case 'h': cli_run_help(); return CLI_OK;
 		default:
 			fputs("see 'feedmerge help run'\n", stderr);

@@ -18,16 +18,18 @@ cd "$tmp"
 
 # --- Validators: stored from the first fetch, sent back verbatim, 304 costs no parse.
 config "$(feed a "$base/feed/a.rss")"
-fm run -c feeds.ini
+fm run -c feeds.ini -v
 is "first run" "$st" 0
+has "-v: status, items, new" err "feedmerge: feed a: HTTP 200, 3 items, 3 new"
 has "first run summary" out "1 fetched, 0 not modified, 0 failed"
 has "first run items" out "3 new items"
 etag=$(curl -s -D - -o /dev/null "$base/feed/a.rss" | sed -n 's/^[Ee][Tt]ag: *//p' | tr -d '\r')
 lm=$(curl -s -D - -o /dev/null "$base/feed/a.rss" | sed -n 's/^[Ll]ast-[Mm]odified: *//p' | tr -d '\r')
 fm run -c feeds.ini
 has "not due" out "0 fetched, 0 not modified, 0 failed, 1 skipped"
-fm run -c feeds.ini --force
+fm run -c feeds.ini --force -v
 has "304" out "0 fetched, 1 not modified, 0 failed"
+has "-v: one line per feed" err "feedmerge: feed a: not modified"
 is "If-None-Match verbatim" "$(last_request /feed/a.rss if_none_match)" "$etag"
 is "If-Modified-Since verbatim" "$(last_request /feed/a.rss if_modified_since)" "$lm"
 is "User-Agent names feedmerge" "$(last_request /feed/a.rss user_agent | cut -d/ -f1)" "feedmerge"
