@@ -24,19 +24,7 @@ struct entries {
 	struct entry_build *v;
 	size_t n, a;
 	struct entry_build *cur; /* the entry whose members are being read */
-	int rc;
 };
-
-/* Feed metadata for members: the store's feed state, read once per feed. */
-static void
-member_feed(struct entries *es, fm_member *m, fm_feed_state *fs)
-{
-	const fm_config_feed *cf = fm_config_feed_find(es->cfg, m->item.feed);
-
-	m->feed_url = cf->url;
-	m->feed_title = fs->title;
-	m->feed_link = fs->link;
-}
 
 /* Store callback: adds one member to the current entry, when its feed is configured and enabled. */
 static int
@@ -69,6 +57,7 @@ entries_member(void *ud, const fm_store_item *it)
 		return FM_ENOMEM;
 	memset(&b->members[b->n], 0, sizeof b->members[b->n]);
 	b->members[b->n].item = *b->items[b->n];
+	b->members[b->n].feed_url = cf->url;
 	b->n++;
 	return 0;
 }
@@ -147,35 +136,31 @@ entries_cluster(void *ud, const fm_store_cluster *c)
 	return 0;
 }
 
-/* Fills the feed metadata of every member from the state. */
-static int
-entries_feed_meta(struct entries *es, fm_feed_state *states, size_t nstates)
+/* Fills each member's feed title and home page from the feeds' stored states. */
+static void
+entries_feed_meta(struct entries *es, const fm_feed_state *states, size_t nstates)
 {
 	size_t i, j, k;
 
 	for (i = 0; i < es->n; i++) {
 		struct entry_build *b = &es->v[i];
 
-		for (j = 0; j < b->n; j++) {
+		for (j = 0; j < b->n; j++)
 			for (k = 0; k < nstates; k++)
-				if (!strcmp(states[k].name, b->members[j].item.feed))
+				if (!strcmp(states[k].name, b->members[j].item.feed)) {
+					b->members[j].feed_title = states[k].title;
+					b->members[j].feed_link = states[k].link;
 					break;
-			if (k < nstates)
-				member_feed(es, &b->members[j], &states[k]);
-			else
-				b->members[j].feed_url = fm_config_feed_find(es->cfg, b->members[j].item.feed)->url;
-			b->entry.members = b->members;
-			b->entry.nmembers = b->n;
-		}
+				}
+		b->entry.members = b->members;
+		b->entry.nmembers = b->n;
 	}
-	return 0;
 }
 
 /* The feeds' stored states, loaded once for all outputs. */
 struct states {
 	fm_feed_state *v;
 	size_t n;
-	int oom;
 };
 
 /* Store callback: keeps a copy of a feed's state. */
@@ -219,7 +204,7 @@ write_one(const fm_config *cfg, fm_store *st, const fm_config_output *out, fm_ti
 	if (rc == 1)
 		rc = 0;
 	if (!rc)
-		rc = entries_feed_meta(&es, states->v, states->n);
+		entries_feed_meta(&es, states->v, states->n);
 	if (!rc && es.n && !(list = malloc(es.n * sizeof *list)))
 		rc = FM_ENOMEM;
 	for (i = 0; !rc && i < es.n; i++)
@@ -244,7 +229,7 @@ int
 run__write_outputs(const fm_config *cfg, fm_store *st, fm_time now,
 		   const fm_run_opts *opts, fm_run_report *rep)
 {
-	struct states states = { NULL, 0, 0 };
+	struct states states = { NULL, 0 };
 	size_t i, n = fm_config_output_count(cfg);
 	int rc = fm_store_feed_each(st, states_add, &states), worst = 0;
 
