@@ -4,6 +4,7 @@
 
 #include "feedmerge/config.h"
 #include "feedmerge/run.h"
+#include "feedmerge/store.h"
 
 /* Exit statuses (DESIGN.md, "The CLI"). */
 enum {
@@ -84,5 +85,12 @@ void cli_daemon_help(void);
  * Returns CLI_OK or CLI_USAGE.
  */
 int cli_config_load(const char *cli_path, fm_config **cfg);
+
+/*
+ * Opens cfg's state into *st (the caller closes it), or leaves *st NULL
+ * when there is no state file yet. Returns CLI_OK, or CLI_NOWRITE when the
+ * file cannot be opened (the reason printed unless quiet).
+ */
+int cli_state_open(const fm_config *cfg, fm_store **st, int quiet);
 
 #endif

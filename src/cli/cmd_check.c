@@ -7,7 +7,6 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 void
 cli_check_help(void)
@@ -119,10 +118,7 @@ void
 cli_check_advice(const fm_config *cfg, void (*emit)(void *ud, const char *kind, const char *line),
 		 void *ud)
 {
-	const char *state = fm_config_get_main(cfg)->state;
-	fm_store *st = NULL;
-	fm_diag diag = { 0, 0, "" };
-	struct stat sb;
+	fm_store *st;
 	char b[FM_CONFIG_UNIT_BUFSZ], line[1024];
 	size_t i;
 
@@ -136,7 +132,7 @@ cli_check_advice(const fm_config *cfg, void (*emit)(void *ud, const char *kind, 
 		}
 	}
 	/* The state tells what the feeds did: a redirect to adopt is an edit to make. */
-	if (stat(state, &sb) || fm_store_open(&st, state, &diag))
+	if (cli_state_open(cfg, &st, 1) || !st)
 		return;
 	for (i = 0; i < fm_config_feed_count(cfg); i++) {
 		const fm_config_feed *f = fm_config_feed_at(cfg, i);

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 void
@@ -315,9 +314,7 @@ cli_clusters(int argc, char **argv)
 	const char *path = NULL;
 	fm_config *cfg;
 	fm_store *st;
-	fm_diag diag = { 0, 0, "" };
 	fm_time since = 0;
-	struct stat sb;
 	int ch, explain = 0, status;
 
 	memset(&l, 0, sizeof l);
@@ -348,16 +345,14 @@ cli_clusters(int argc, char **argv)
 	}
 	if ((status = cli_config_load(path, &cfg)))
 		return status;
-	if (stat(fm_config_get_main(cfg)->state, &sb)) {
+	if (!(status = cli_state_open(cfg, &st, 0)) && !st) {
 		fprintf(stderr, "feedmerge: %s: no state yet; run 'feedmerge run' first\n",
 			fm_config_get_main(cfg)->state);
-		fm_config_free(cfg);
-		return CLI_NOWRITE;
+		status = CLI_NOWRITE;
 	}
-	if (fm_store_open(&st, fm_config_get_main(cfg)->state, &diag)) {
-		fprintf(stderr, "feedmerge: %s\n", diag.msg);
+	if (status) {
 		fm_config_free(cfg);
-		return CLI_NOWRITE;
+		return status;
 	}
 	if (explain) {
 		status = cl_explain(cfg, st, argv[optind], argv[optind + 1]);

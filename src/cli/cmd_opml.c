@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 /* An OPML file larger than this is not a subscription list. */
 #define OPML_MAX ((size_t)64 << 20)
@@ -201,8 +200,6 @@ cli_export_opml(int argc, char **argv)
 	fm_feed_state *states;
 	const char **titles;
 	fm_buf out = FM_BUF_INIT;
-	fm_diag diag = { 0, 0, "" };
-	struct stat sb;
 	size_t i, n;
 	int ch, status;
 
@@ -226,8 +223,7 @@ cli_export_opml(int argc, char **argv)
 	states = calloc(n + 1, sizeof *states);
 	titles = calloc(n + 1, sizeof *titles);
 	/* The feeds' own titles, when the state has them. */
-	if (states && titles && !stat(fm_config_get_main(cfg)->state, &sb) &&
-	    !fm_store_open(&st, fm_config_get_main(cfg)->state, &diag))
+	if (states && titles && !cli_state_open(cfg, &st, 1) && st)
 		for (i = 0; i < n; i++)
 			if (!fm_store_feed_get(st, fm_config_feed_at(cfg, i)->name, &states[i]))
 				titles[i] = states[i].title;

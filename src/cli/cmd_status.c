@@ -8,7 +8,6 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 void
@@ -110,8 +109,6 @@ cli_status(int argc, char **argv)
 	const char *path = NULL;
 	fm_config *cfg;
 	fm_store *st = NULL;
-	fm_diag diag = { 0, 0, "" };
-	struct stat sb;
 	fm_time now = (fm_time)time(NULL);
 	int ch, json = 0, status;
 	size_t i;
@@ -135,11 +132,9 @@ cli_status(int argc, char **argv)
 	if ((status = cli_config_load(path, &cfg)))
 		return status;
 	/* No state yet is not an error: every feed is simply never fetched. */
-	if (!stat(fm_config_get_main(cfg)->state, &sb) &&
-	    fm_store_open(&st, fm_config_get_main(cfg)->state, &diag)) {
-		fprintf(stderr, "feedmerge: %s\n", diag.msg);
+	if ((status = cli_state_open(cfg, &st, 0))) {
 		fm_config_free(cfg);
-		return CLI_NOWRITE;
+		return status;
 	}
 	if (json)
 		fputs("{\"feeds\": [", stdout);
