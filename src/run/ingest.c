@@ -96,19 +96,27 @@ ingest_save_boiler(fm_store *st, const struct ingest_feed *f, const char *feed)
 }
 
 int
-run__ingest(fm_store *st, fm_clusterer *cl, const fm_config_feed *cf, fm_item **items,
-	    size_t n, fm_time now, struct run_ingest *out)
+run__ingest(fm_store *st, fm_clusterer *(*clusterer)(void *ud, int *rc), void *ud,
+	    const fm_config_feed *cf, fm_item **items, size_t n, fm_time now,
+	    struct run_ingest *out)
 {
 	struct ingest_feed f;
 	fm_fingerprint *fp = NULL;
+	fm_clusterer *cl = NULL;
 	size_t i;
-	int rc = 0, clustered = cf->cluster; /* cl is NULL while no item was new */
+	int rc = 0, clustered = cf->cluster;
 
 	memset(&f, 0, sizeof f);
 	if (clustered && (!(fp = malloc(sizeof *fp)) || (rc = ingest_learn_all(st, &f, cf, items, n)))) {
 		rc = rc ? rc : FM_ENOMEM;
 		goto out;
 	}
+	/* Only a new item needs the clusterer (changed ones keep their cluster). */
+	for (i = 0; clustered && i < n && !cl && !rc; i++)
+		if (f.text[i])
+			cl = clusterer(ud, &rc);
+	if (rc)
+		goto out;
 	for (i = 0; i < n && !rc; i++) {
 		fm_store_put what;
 		fm_store_ref ref;

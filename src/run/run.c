@@ -158,28 +158,26 @@ run_update_state(struct run_feed *rf, const fm_fetch_result *r, int ok)
 
 /* Stores a finished feed: items and state in one transaction. Returns 0 or an FM_E* code. */
 /*
- * Loads the clusterer, with [dedup]'s knobs, the first time a clustered
- * feed brings an item the state has not seen: a pass of 304s never pays
- * for reading the fingerprints.
+ * Ingest callback: the clusterer, loaded with [dedup]'s knobs the first
+ * time a clustered feed brings an item the state has not seen, so a pass
+ * of 304s never pays for reading the fingerprints. NULL (and *rc set) when
+ * it cannot be loaded.
  */
-static int
-run_open_clusterer(struct run *run, const struct run_feed *rf)
+static fm_clusterer *
+run_clusterer(void *ud, int *rc)
 {
+	struct run *run = ud;
 	const fm_config_dedup *d = fm_config_get_dedup(run->cfg);
 	fm_dedup_params p;
-	size_t i;
-	int known = 1, rc = 0;
 
-	if (run->cl_tried || !rf->cfg->cluster)
-		return 0;
-	for (i = 0; i < rf->nitems && known && !rc; i++)
-		rc = fm_store_item_known(run->st, rf->cfg->name, rf->cfg->identity, rf->items[i], &known);
-	if (rc || known)
-		return rc;
-	run->cl_tried = 1;
-	fm_dedup_defaults(&p);
-	p.threshold = d->threshold;
-	return fm_clusterer_open(&run->cl, run->st, &p, d->window, run->now);
+	*rc = 0;
+	if (!run->cl_tried) {
+		run->cl_tried = 1;
+		fm_dedup_defaults(&p);
+		p.threshold = d->threshold;
+		*rc = fm_clusterer_open(&run->cl, run->st, &p, d->window, run->now);
+	}
+	return run->cl;
 }
 
 static int
@@ -189,11 +187,10 @@ run_store(struct run_feed *rf, const fm_fetch_result *r, int ok, long *new_items
 	struct run_ingest counts = { 0, 0, 0, 0 };
 	int rc;
 
-	if ((rc = run_open_clusterer(run, rf)))
-		return rc;
 	if ((rc = fm_store_begin(run->st)))
 		return rc;
-	rc = run__ingest(run->st, run->cl, rf->cfg, rf->items, rf->nitems, run->now, &counts);
+	rc = run__ingest(run->st, run_clusterer, run, rf->cfg, rf->items, rf->nitems, run->now,
+			 &counts);
 	run_update_state(rf, r, ok);
 	if (!rc)
 		rc = fm_store_feed_put(run->st, &rf->fs);

@@ -30,10 +30,12 @@ struct run_ingest {
 /*
  * Stores a feed's items (inside the caller's transaction): learns the
  * feed's boilerplate from the new ones, fingerprints them and clusters the
- * new ones with cl (NULL, or the feed's cluster = no: no clustering).
+ * new ones (not for a feed with cluster = no). clusterer(ud, &rc) gives
+ * the clusterer; it is asked only when the feed brings a new item.
  * Adds its counts to *out; returns 0, FM_EIO or FM_ENOMEM.
  */
-int run__ingest(fm_store *st, fm_clusterer *cl, const fm_config_feed *cf, fm_item **items,
-		size_t n, fm_time now, struct run_ingest *out);
+int run__ingest(fm_store *st, fm_clusterer *(*clusterer)(void *ud, int *rc), void *ud,
+		const fm_config_feed *cf, fm_item **items, size_t n, fm_time now,
+		struct run_ingest *out);
 
 #endif
