@@ -59,7 +59,6 @@ int
 fm_store_feed_put(fm_store *st, const fm_feed_state *fs)
 {
 	sqlite3_stmt *s = store__stmt(st, STMT_FEED_PUT);
-	int rc;
 
 	if (!s || !fs->name)
 		return FM_EIO;
@@ -80,9 +79,7 @@ fm_store_feed_put(fm_store *st, const fm_feed_state *fs)
 	sqlite3_bind_int64(s, 15, fs->items);
 	store__bind_str(s, 16, fs->name);
 	store__bind_str(s, 17, fs->url);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? 0 : FM_EIO;
+	return store__step_done(s);
 }
 
 int

@@ -59,15 +59,12 @@ store__fp_set(fm_store *st, int64_t id, const fm_fingerprint *fp)
 {
 	sqlite3_stmt *s = store__stmt(st, STMT_ITEM_FP_SET);
 	unsigned char blob[STORE_FP_BLOB];
-	int rc;
 
 	if (!s)
 		return FM_EIO;
 	sqlite3_bind_int64(s, 1, id);
 	store__fp_bind(s, 2, fp, blob);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? 0 : FM_EIO;
+	return store__step_done(s);
 }
 
 int
@@ -142,34 +139,23 @@ int
 fm_store_cluster_merge(fm_store *st, int64_t into, int64_t from, fm_time t)
 {
 	sqlite3_stmt *s;
-	int rc = 0;
+	int rc;
 
 	if (into == from)
 		return 0;
-	if (sqlite3_prepare_v2(st->db,
-			       "UPDATE clusters SET updated = max(updated, ?3,"
-			       " (SELECT updated FROM clusters WHERE id = ?2)) WHERE id = ?1;",
-			       -1, &s, NULL) != SQLITE_OK)
+	if (!(s = store__stmt(st, STMT_CLUSTER_ABSORB)))
 		return FM_EIO;
 	sqlite3_bind_int64(s, 1, into);
 	sqlite3_bind_int64(s, 2, from);
 	sqlite3_bind_int64(s, 3, t);
-	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : FM_EIO;
-	sqlite3_finalize(s);
-	if (!rc && sqlite3_prepare_v2(st->db, "UPDATE items SET cluster = ?1 WHERE cluster = ?2",
-				      -1, &s, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(s, 1, into);
-		sqlite3_bind_int64(s, 2, from);
-		rc = sqlite3_step(s) == SQLITE_DONE ? 0 : FM_EIO;
-		sqlite3_finalize(s);
-	}
-	if (!rc && sqlite3_prepare_v2(st->db, "DELETE FROM clusters WHERE id = ?1", -1, &s,
-				      NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(s, 1, from);
-		rc = sqlite3_step(s) == SQLITE_DONE ? 0 : FM_EIO;
-		sqlite3_finalize(s);
-	}
-	return rc;
+	if ((rc = store__step_done(s)) || !(s = store__stmt(st, STMT_CLUSTER_MOVE)))
+		return rc ? rc : FM_EIO;
+	sqlite3_bind_int64(s, 1, into);
+	sqlite3_bind_int64(s, 2, from);
+	if ((rc = store__step_done(s)) || !(s = store__stmt(st, STMT_CLUSTER_DELETE)))
+		return rc ? rc : FM_EIO;
+	sqlite3_bind_int64(s, 1, from);
+	return store__step_done(s);
 }
 
 int
@@ -235,15 +221,12 @@ int
 fm_store_boiler_put(fm_store *st, const char *feed, const void *blob, size_t len)
 {
 	sqlite3_stmt *s = store__stmt(st, STMT_BOILER_PUT);
-	int rc;
 
 	if (!s)
 		return FM_EIO;
 	store__bind_str(s, 1, feed);
 	sqlite3_bind_blob(s, 2, blob ? blob : "", (int)len, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? 0 : FM_EIO;
+	return store__step_done(s);
 }
 
 int

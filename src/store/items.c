@@ -127,16 +127,6 @@ bind_content(sqlite3_stmt *s, int first, const fm_item *item, const struct item_
 	sqlite3_bind_int64(s, first + 12, item->updated);
 }
 
-/* Steps a statement that returns no rows; returns 0 or FM_EIO. */
-static int
-step_done(sqlite3_stmt *s)
-{
-	int rc = sqlite3_step(s);
-
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? 0 : FM_EIO;
-}
-
 /* Moves cluster's updated time up to t. */
 static int
 cluster_touch(fm_store *st, int64_t cluster, fm_time t)
@@ -147,7 +137,7 @@ cluster_touch(fm_store *st, int64_t cluster, fm_time t)
 		return FM_EIO;
 	sqlite3_bind_int64(s, 1, cluster);
 	sqlite3_bind_int64(s, 2, t);
-	return step_done(s);
+	return store__step_done(s);
 }
 
 /*
@@ -177,7 +167,7 @@ store__cluster_found(fm_store *st, const char *feed, const char *key, size_t key
 		s = store__stmt(st, STMT_CLUSTER_INSERT);
 		store__bind_str(s, 1, uid);
 		sqlite3_bind_int64(s, 2, t);
-		if (!step_done(s)) {
+		if (!store__step_done(s)) {
 			*out = sqlite3_last_insert_rowid(st->db);
 			return 0;
 		}
@@ -233,7 +223,7 @@ item_insert(fm_store *st, const char *feed, const fm_item *item, const fm_finger
 	sqlite3_bind_int64(s, 16, now);
 	sqlite3_bind_int64(s, 17, cluster);
 	store__fp_bind(s, 18, fp, blob);
-	if ((rc = step_done(s)))
+	if ((rc = store__step_done(s)))
 		return rc;
 	ref->item = sqlite3_last_insert_rowid(st->db);
 	ref->cluster = cluster;
@@ -306,13 +296,13 @@ fm_store_item_save(fm_store *st, const char *feed, fm_config_identity identity,
 		sqlite3_bind_int64(s, 1, where.item);
 		bind_content(s, 2, item, &row);
 		sqlite3_bind_int64(s, 15, now);
-		if (!(rc = step_done(s)) && sqlite3_changes(st->db)) {
+		if (!(rc = store__step_done(s)) && sqlite3_changes(st->db)) {
 			done = FM_STORE_CHANGED;
 			rc = cluster_touch(st, where.cluster, now);
 		} else if (!rc && (s = store__stmt(st, STMT_ITEM_SEEN))) {
 			sqlite3_bind_int64(s, 1, where.item);
 			sqlite3_bind_int64(s, 2, now);
-			rc = step_done(s);
+			rc = store__step_done(s);
 		}
 	}
 	/* The fingerprint follows the text: written when new or changed (and given). */

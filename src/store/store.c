@@ -52,6 +52,13 @@ static const char *const store_sql[STMT_COUNT] = {
 		"SELECT id, feed, guid, link, title, author_name, author_email,"
 		" author_uri, summary, content, categories, enclosures, published,"
 		" updated, first_seen, norm_link FROM items WHERE id = ?1",
+	[STMT_CLUSTER_ABSORB] =
+		"UPDATE clusters SET updated = max(updated, ?3,"
+		" (SELECT updated FROM clusters WHERE id = ?2)) WHERE id = ?1",
+	[STMT_CLUSTER_MOVE] =
+		"UPDATE items SET cluster = ?1 WHERE cluster = ?2",
+	[STMT_CLUSTER_DELETE] =
+		"DELETE FROM clusters WHERE id = ?1",
 	[STMT_ITEM_FP_SET] =
 		"UPDATE items SET simhash = ?2, fp = ?3 WHERE id = ?1",
 	[STMT_FP_GET] =
@@ -77,6 +84,15 @@ store__stmt(fm_store *st, enum store_stmt id)
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
 	return s;
+}
+
+int
+store__step_done(sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : FM_EIO;
 }
 
 int

@@ -20,6 +20,9 @@ enum store_stmt {
 	STMT_CLUSTER_TOUCH,
 	STMT_MEMBER_EACH,
 	STMT_ITEM_GET,
+	STMT_CLUSTER_ABSORB,
+	STMT_CLUSTER_MOVE,
+	STMT_CLUSTER_DELETE,
 	STMT_ITEM_FP_SET,
 	STMT_FP_GET,
 	STMT_BOILER_GET,
@@ -36,6 +39,9 @@ struct fm_store {
 
 /* Returns the prepared statement id, reset and unbound; NULL on error (diag-free). */
 sqlite3_stmt *store__stmt(fm_store *st, enum store_stmt id);
+
+/* Steps (and resets) a statement that returns no rows; returns 0 or FM_EIO. */
+int store__step_done(sqlite3_stmt *s);
 
 /* Runs SQL without results; returns 0 or FM_EIO. */
 int store__exec(fm_store *st, const char *sql);
