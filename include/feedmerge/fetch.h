@@ -89,7 +89,4 @@ int fm_fetch_run(fm_fetch *f, volatile sig_atomic_t *stop);
 /** Frees the fetcher; requests never run are dropped without callbacks. NULL is fine. */
 void fm_fetch_free(fm_fetch *f);
 
-/** Returns the largest number of transfers that ran at once to one host (for tests and benchmarks). */
-int fm_fetch_peak_per_host(const fm_fetch *f);
-
 #endif

@@ -40,9 +40,6 @@ int cli_run(int argc, char **argv);
 /* Prints the help of `feedmerge run` to stdout. */
 void cli_run_help(void);
 
-/* Maps a pass's return code and report to the exit status of DESIGN.md. */
-int cli_run_status(int rc, const fm_run_report *rep);
-
 /* Prints the verbose line of one fetched feed (`-v`) to stderr. */
 void cli_run_feed_line(const fm_run_feed *f);
 

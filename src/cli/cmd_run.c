@@ -104,8 +104,8 @@ cli_run_feed_line(const fm_run_feed *f)
 }
 
 /* Maps a pass's outcome to the exit status of DESIGN.md. */
-int
-cli_run_status(int rc, const fm_run_report *rep)
+static int
+run_exit_status(int rc, const fm_run_report *rep)
 {
 	if (rc == FM_ELIMIT)
 		return CLI_LOCKED;
@@ -210,7 +210,7 @@ cli_run(int argc, char **argv)
 		fprintf(stderr, "feedmerge: %s\n", diag.msg[0] ? diag.msg : fm_strerror(rc));
 	else if (!quiet)
 		cli_run_summary(&rep, elapsed(&t0), opts.dry_run);
-	status = cli_run_status(rc, &rep);
+	status = run_exit_status(rc, &rep);
 	curl_global_cleanup();
 	fm_config_free(cfg);
 	return status;

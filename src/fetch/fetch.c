@@ -12,12 +12,11 @@ struct fm_fetch {
 	size_t nqueue, aqueue, first; /* first: no request before it is still queued */
 	struct host_count {
 		char *host;
-		int running, peak;
+		int running;
 	} *hosts;
 	size_t nhosts, ahosts;
 	struct xfer **active;  /* running transfers (concurrency slots) */
 	int running;
-	int peak_per_host;
 };
 
 /* Returns the counter of host, adding it; NULL on ENOMEM. */
@@ -40,7 +39,7 @@ fetch_host(fm_fetch *f, const char *host)
 	}
 	if (!(f->hosts[f->nhosts].host = strdup(host)))
 		return NULL;
-	f->hosts[f->nhosts].running = f->hosts[f->nhosts].peak = 0;
+	f->hosts[f->nhosts].running = 0;
 	return &f->hosts[f->nhosts++];
 }
 
@@ -160,10 +159,6 @@ fetch_start_more(fm_fetch *f)
 		}
 		h->running++;
 		f->active[f->running] = x;
-		if (h->running > h->peak)
-			h->peak = h->running;
-		if (*x->host && h->peak > f->peak_per_host)
-			f->peak_per_host = h->peak;
 		f->running++;
 	}
 	while (f->first < f->nqueue && !f->queue[f->first])
@@ -271,10 +266,4 @@ fm_fetch_free(fm_fetch *f)
 	free(f->active);
 	curl_multi_cleanup(f->multi);
 	free(f);
-}
-
-int
-fm_fetch_peak_per_host(const fm_fetch *f)
-{
-	return f->peak_per_host;
 }
