@@ -421,8 +421,8 @@ Test(config, bad_boolean_is_an_error)
 
 Test(config, bad_format_and_identity_are_errors)
 {
-	cfg_expect_error("[output a]\npath = a\nformat = html\n", 3,
-			 "feeds.ini:3: [output a] format: expected atom, rss or json, got \"html\"");
+	cfg_expect_error("[output a]\npath = a\nformat = xhtml\n", 3,
+			 "feeds.ini:3: [output a] format: expected atom, rss, json or html, got \"xhtml\"");
 	cfg_expect_error("[feed a]\nurl = http://a/\nidentity = date\n", 3,
 			 "feeds.ini:3: [feed a] identity: expected guid, link or title+date, got \"date\"");
 }

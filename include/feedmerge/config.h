@@ -32,7 +32,8 @@
 typedef enum fm_config_format {
 	FM_OUTPUT_ATOM = 0, /**< Atom 1.0 */
 	FM_OUTPUT_RSS,      /**< RSS 2.0 */
-	FM_OUTPUT_JSON      /**< JSON Feed 1.1 */
+	FM_OUTPUT_JSON,     /**< JSON Feed 1.1 */
+	FM_OUTPUT_HTML      /**< a static HTML page of the stories (the river) */
 } fm_config_format;
 
 /** How an item is recognised across fetches: [feed NAME] identity (default guid). */
@@ -66,7 +67,7 @@ typedef struct fm_config_output {
 	const char *name;        /**< NAME from the section header */
 	unsigned long line;      /**< line of the section header */
 	const char *path;        /**< file to write, absolute (required) */
-	fm_config_format format; /**< atom, rss or json (default atom) */
+	fm_config_format format; /**< atom, rss, json or html (default atom) */
 	const char *title;       /**< the feed's title (default "feedmerge: NAME") */
 	const char *link;        /**< the feed's home link, or NULL (default: none) */
 	size_t max_items;        /**< most entries, 0 = no limit (default 100) */
@@ -158,7 +159,7 @@ char *fm_config_duration_format(char out[FM_CONFIG_UNIT_BUFSZ], int64_t seconds)
 /** Writes bytes in the largest unit that divides them ("16M", "100") into out; returns out. */
 char *fm_config_size_format(char out[FM_CONFIG_UNIT_BUFSZ], uint64_t bytes);
 
-/** Returns the name of a format: "atom", "rss" or "json" (static). */
+/** Returns the name of a format: "atom", "rss", "json" or "html" (static). */
 const char *fm_config_format_name(fm_config_format format);
 
 /** Returns the name of an identity: "guid", "link" or "title+date" (static). */

@@ -32,7 +32,8 @@ typedef struct fm_entry {
 
 /**
  * Renders entries (already chosen and ordered newest first) as the output's
- * format (Atom 1.0, RSS 2.0 or JSON Feed 1.1) and appends the text to out.
+ * format (Atom 1.0, RSS 2.0, JSON Feed 1.1 or an HTML page) and appends the
+ * text to out.
  * The result depends on its arguments only: the same entries give the same
  * bytes. The feed's updated time is the newest entry's.
  * @return 0 or FM_ENOMEM.

@@ -693,8 +693,10 @@ config_set(config_ctx *ctx, const config_key *k, const char *v)
 			*(fm_config_format *)field = FM_OUTPUT_RSS;
 		else if (!strcmp(v, "json"))
 			*(fm_config_format *)field = FM_OUTPUT_JSON;
+		else if (!strcmp(v, "html"))
+			*(fm_config_format *)field = FM_OUTPUT_HTML;
 		else
-			return BAD("expected atom, rss or json, got \"%s\"", what, k->name, v);
+			return BAD("expected atom, rss, json or html, got \"%s\"", what, k->name, v);
 		return 0;
 	case T_IDENTITY:
 		if (!strcmp(v, "guid"))
@@ -1006,6 +1008,7 @@ fm_config_format_name(fm_config_format format)
 	switch (format) {
 	case FM_OUTPUT_RSS: return "rss";
 	case FM_OUTPUT_JSON: return "json";
+	case FM_OUTPUT_HTML: return "html";
 	default: return "atom";
 	}
 }

@@ -82,4 +82,8 @@ void fm__output_rss(fm__outw *w, const fm_config_output *cfg,
 void fm__output_json(fm__outw *w, const fm_config_output *cfg,
 		     const fm_entry *entries, size_t n);
 
+/* Renders the HTML river page into w. */
+void fm__output_html(fm__outw *w, const fm_config_output *cfg,
+		     const fm_entry *entries, size_t n);
+
 #endif

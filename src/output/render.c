@@ -18,6 +18,7 @@ fm_output_render(fm_buf *out, const fm_config_output *cfg,
 	case FM_OUTPUT_ATOM: fm__output_atom(&w, cfg, entries, n); break;
 	case FM_OUTPUT_RSS: fm__output_rss(&w, cfg, entries, n); break;
 	case FM_OUTPUT_JSON: fm__output_json(&w, cfg, entries, n); break;
+	case FM_OUTPUT_HTML: fm__output_html(&w, cfg, entries, n); break;
 	default:
 		assert(0 && "unknown output format");
 		return FM_EINVAL;
