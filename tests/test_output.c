@@ -310,11 +310,12 @@ Test(output, json_reads_back)
 
 Test(output, deterministic)
 {
-	static const fm_config_format fmts[] = { FM_OUTPUT_ATOM, FM_OUTPUT_RSS, FM_OUTPUT_JSON };
+	static const fm_config_format fmts[] = { FM_OUTPUT_ATOM, FM_OUTPUT_RSS, FM_OUTPUT_JSON,
+						 FM_OUTPUT_HTML };
 	fm_buf a = FM_BUF_INIT, b = FM_BUF_INIT;
 	size_t i;
 
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 4; i++) {
 		out_render(&a, fmts[i], 2);
 		/* Nothing may depend on the clock or the time zone. */
 		setenv("TZ", "Asia/Kolkata", 1);
@@ -477,6 +478,167 @@ Test(output, hostile_text)
 		cr_expect_str_eq(r.items[0].title, i == 2 ? "bad \xef\xbf\xbd byte\x0b" : "bad \xef\xbf\xbd byte");
 		out_read_dispose(&r);
 	}
+	fm_buf_dispose(&doc);
+}
+
+/* The HTML river */
+
+/* Returns how many times needle occurs in doc. */
+static size_t
+out_count(const fm_buf *doc, const char *needle)
+{
+	const char *p = doc->ptr;
+	size_t n = 0;
+
+	while ((p = strstr(p, needle))) {
+		n++;
+		p += strlen(needle);
+	}
+	return n;
+}
+
+Test(output, html_page)
+{
+	fm_buf doc = FM_BUF_INIT;
+	size_t a, b;
+
+	out_render(&doc, FM_OUTPUT_HTML, 2);
+	cr_expect_eq(strncmp(doc.ptr, "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n", 52), 0);
+	/* One CSP, before the style and the script, naming each by its hash. */
+	a = out_at(&doc, "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+		   "style-src 'sha256-");
+	cr_expect_eq(out_count(&doc, "'sha256-"), 2);
+	cr_expect_lt(a, out_at(&doc, "<style>"));
+	cr_expect_lt(out_at(&doc, "</main>"), out_at(&doc, "<script>"));
+	cr_expect_eq(out_count(&doc, "<script"), 1, "our one script");
+	cr_expect_eq(out_count(&doc, "<style"), 1);
+	/* The output's title, escaped, linking to its home page; the newest entry's time. */
+	out_at(&doc, "<title>Merged &amp; &lt;News&gt;</title>");
+	out_at(&doc, "<h1><a href=\"https://example.org/?a=1&amp;b=2\">Merged &amp; &lt;News&gt;</a></h1>");
+	out_at(&doc, "2 stories &middot; updated <time datetime=\"2023-11-14T22:18:20Z\">"
+	       "2023-11-14 22:18 UTC</time>");
+	/* Stories newest first, once each. */
+	a = out_at(&doc, "<article class=\"story\" id=\"s-a1\">");
+	b = out_at(&doc, "<article class=\"story\" id=\"s-b2\">");
+	cr_expect_lt(a, b);
+	cr_expect_eq(out_count(&doc, "<article"), 2);
+	cr_expect_eq(out_count(&doc, "</article>"), 2);
+	out_at(&doc, "<h2><a href=\"https://alpha.example/1?a=1&amp;b=2\">\xc3\x9cn\xc3\xaf c\xc3\xb8"
+	       "d\xc3\xa9 caf\xc3\xa9 \xe2\x80\x94 \xe6\x9d\xb1\xe4\xba\xac &amp; &lt;news&gt;</a></h2>");
+	out_at(&doc, "<p class=\"meta\"><time datetime=\"2023-11-14T22:13:20Z\">2023-11-14 22:13 UTC"
+	       "</time> &middot; 3 outlets</p>");
+	/* The summary, sanitised. */
+	out_at(&doc, "<div class=\"text\"><p>Short &amp; sweet</p></div>");
+	/* No link and no title: the feed's name stands in, not linked. */
+	out_at(&doc, "<h2><span>(untitled)</span></h2>");
+	fm_buf_dispose(&doc);
+}
+
+Test(output, html_outlets_listed)
+{
+	fm_buf doc = FM_BUF_INIT;
+	size_t a, b, c, d;
+
+	out_render(&doc, FM_OUTPUT_HTML, 2);
+	a = out_at(&doc, "<li><a href=\"https://alpha.example/1?a=1&amp;b=2\" title=\"\xc3\x9cn\xc3\xaf");
+	out_at(&doc, "&amp; &lt;news&gt;\">Alpha Times</a></li>");
+	b = out_at(&doc, "<li><a href=\"https://beta.example/9\" title=\"Beta's &quot;take&quot; &lt;on&gt; it\">"
+		   "Beta</a></li>");
+	/* No feed title: the [feed NAME]; the control character dropped. */
+	c = out_at(&doc, "<li><a href=\"https://gamma.example/x\" title=\"Gamma copy\">gamma</a></li>");
+	d = out_at(&doc, "<li><span>delta</span></li>");
+	cr_expect(a < b && b < c && c < d, "representative first, then in order");
+	cr_expect_eq(out_count(&doc, "<li>"), 4);
+	fm_buf_dispose(&doc);
+}
+
+Test(output, html_empty)
+{
+	fm_buf doc = FM_BUF_INIT;
+
+	out_render(&doc, FM_OUTPUT_HTML, 0);
+	out_at(&doc, "<p class=\"empty\">No stories yet.</p>");
+	cr_expect_eq(out_count(&doc, "<time"), 0, "no 1970 on an empty page");
+	cr_expect_eq(out_count(&doc, "<article"), 0);
+	fm_buf_dispose(&doc);
+}
+
+/* What a hostile feed can put in a story stays text or goes. */
+Test(output, html_hostile_story)
+{
+	static const fm_member m[] = {
+		{
+			.item = {
+				.id = "h1",
+				.title = "</title></h2><script>document.title='pwned'</script>",
+				.link = " JaVa\tScRiPt:alert(1)",
+				.summary = "<img src=x onerror=\"document.body.id='pwned'\">"
+					   "<a href=\"jav&#x09;ascript:alert(1)\" onclick=alert(2)>click</a>"
+					   "</div></article></main><svg onload=alert(3)></svg>"
+					   "<p style=\"color:red\">styled",
+				.published = 1700000000,
+				.feed = "evil",
+			},
+			.feed_title = "<b onmouseover=alert(4)>Evil</b>",
+			.feed_url = "https://evil.example/feed",
+		},
+		{
+			.item = {
+				.id = "h2", .title = "\"><script>alert(5)</script>",
+				.link = "data:text/html,<script>alert(6)</script>",
+				.published = 1700000001, .feed = "evil2",
+			},
+			.feed_url = "https://evil.example/feed2",
+		},
+	};
+	static const fm_entry e = { "urn:feedmerge:\"><x", 1700000000, 1700000000, m, 2 };
+	fm_config_output cfg = out_cfg(FM_OUTPUT_HTML, NULL);
+	fm_buf doc = FM_BUF_INIT;
+
+	cfg.link = "javascript:alert(7)";
+	cr_assert_eq(fm_output_render(&doc, &cfg, &e, 1), 0);
+	cr_expect_eq(out_count(&doc, "<script"), 1, "our one script");
+	cr_expect_eq(out_count(&doc, "<svg"), 0);
+	cr_expect_eq(out_count(&doc, "<img"), 0);
+	cr_expect_eq(out_count(&doc, "<b "), 0);
+	cr_expect_eq(out_count(&doc, "onerror"), 0);
+	cr_expect_eq(out_count(&doc, "alert("), 2, "only in escaped text: a title and a feed name");
+	cr_expect_eq(out_count(&doc, "javascript"), 0);
+	cr_expect_eq(out_count(&doc, "JaVa"), 0);
+	cr_expect_eq(out_count(&doc, "data:"), 0);
+	cr_expect_eq(out_count(&doc, "style="), 0);
+	cr_expect_eq(out_count(&doc, "onclick"), 0);
+	cr_expect_eq(out_count(&doc, "</article>"), 1);
+	cr_expect_eq(out_count(&doc, "</main>"), 1);
+	cr_expect_eq(out_count(&doc, "</div>"), 2, "the page's own divs: page and one text");
+	out_at(&doc, "<h1><span>Merged &amp; &lt;News&gt;</span></h1>");
+	out_at(&doc, "<h2><span>&lt;/title&gt;&lt;/h2&gt;&lt;script&gt;document.title='pwned'"
+	       "&lt;/script&gt;</span></h2>");
+	out_at(&doc, "<div class=\"text\">click<p>styled</p></div>");
+	out_at(&doc, "<li><span title=\"&quot;&gt;&lt;script&gt;alert(5)&lt;/script&gt;\">evil2</span></li>");
+	out_at(&doc, ">&lt;b onmouseover=alert(4)&gt;Evil&lt;/b&gt;</span></li>");
+	cr_expect_eq(out_count(&doc, "id=\"s-"), 0, "an id that is not a plain word is left out");
+	fm_buf_dispose(&doc);
+}
+
+Test(output, html_text_is_short)
+{
+	static char body[20000];
+	fm_member m = { .item = { .id = "l", .title = "Long", .link = "https://l.example/",
+				  .feed = "l" }, .feed_url = "https://l.example/feed" };
+	fm_entry e = { "urn:feedmerge:l", 1700000000, 1700000000, &m, 1 };
+	fm_config_output cfg = out_cfg(FM_OUTPUT_HTML, NULL);
+	fm_buf doc = FM_BUF_INIT;
+	size_t i, start, end;
+
+	strcpy(body, "<p><b>");
+	for (i = 0; i < 2000; i++)
+		strcat(body, "word ");
+	m.item.content = body;
+	cr_assert_eq(fm_output_render(&doc, &cfg, &e, 1), 0);
+	start = out_at(&doc, "<div class=\"text\"><p><b>word word");
+	end = out_at(&doc, "word\xe2\x80\xa6</b></p></div>");
+	cr_expect_lt(end - start, 600);
 	fm_buf_dispose(&doc);
 }
 
