@@ -407,6 +407,9 @@ Test(sanitise, urls)
 	url_bad("http://exa\x7fmple.org/");
 	url_bad("\xc2\xa0http://example.org/");
 	url_bad("1http://example.org/");
+	url_bad("http://exa\xf4mple.org/");
+	url_bad("http://example.org/\xc2\x85");
+	url_ok("http://example.org/caf\xc3\xa9", "http://example.org/caf\xc3\xa9");
 }
 
 /* Balance */
@@ -559,7 +562,7 @@ Test(sanitise, random_soup)
 		"<math>", "</math>", "<table><td>", "<form>", "</form>", "<p/>"
 	};
 	uint64_t seed = 20240601;
-	fm_buf in = FM_BUF_INIT, b = FM_BUF_INIT;
+	fm_buf in = FM_BUF_INIT, b = FM_BUF_INIT, again = FM_BUF_INIT;
 	int round, k, n;
 
 	for (round = 0; round < 3000; round++) {
@@ -570,7 +573,11 @@ Test(sanitise, random_soup)
 				cr_assert_fail("out of memory");
 		san_buf(&b, in.ptr ? in.ptr : "", in.size, round % 3 ? 0 : (size_t)(rnd(&seed) % 30));
 		cr_assert(!strstr(fm_buf_cstr(&b), "<script"), "%s -> %s", fm_buf_cstr(&in), fm_buf_cstr(&b));
+		/* What comes out is a fixed point: sanitising it again changes nothing. */
+		san_buf(&again, b.ptr, b.size, 0);
+		cr_assert_str_eq(fm_buf_cstr(&again), fm_buf_cstr(&b), "not idempotent on %s", fm_buf_cstr(&in));
 	}
 	fm_buf_dispose(&in);
 	fm_buf_dispose(&b);
+	fm_buf_dispose(&again);
 }

@@ -56,7 +56,7 @@ int fm_sanitise_html(fm_buf *out, const char *html, size_t len, size_t max_chars
  * removed before the scheme is read, so "jav\tascript:" is javascript:
  * and refused. Refused: any other scheme (javascript:, data:, vbscript:,
  * file:, ...), relative URLs (they no longer have a base), and URLs that
- * still hold a control character. out gets the URL as it is, unescaped.
+ * still hold a control character or malformed UTF-8. out gets the URL as it is, unescaped.
  * @param url borrowed; need not be NUL-terminated
  * @return 1 when appended, 0 when refused (out untouched), or FM_ENOMEM.
  */

@@ -699,8 +699,9 @@ int
 fm_sanitise_url(fm_buf *out, const char *url, size_t len)
 {
 	static const char *const allowed[] = { "http", "https", "mailto" };
-	size_t a = 0, b = len, start = out->size, k, i;
+	size_t a = 0, b = len, start = out->size, k, i, step;
 	unsigned char c;
+	int32_t cp;
 	int error;
 
 	/* The WHATWG URL parser drops leading and trailing C0 controls and spaces. */
@@ -717,13 +718,19 @@ fm_sanitise_url(fm_buf *out, const char *url, size_t len)
 		if ((error = fm_buf_puts(out, "https:")) < 0)
 			return error;
 	}
-	for (i = a; i < b; i++) {
+	for (i = a; i < b; i += step) {
 		c = (unsigned char)url[i];
+		step = 1;
 		if (c == '\t' || c == '\n' || c == '\r')
 			continue; /* removed anywhere, by browsers too */
 		if (c < 0x20 || c == 0x7f)
 			return fm__text_rollback(out, start, 0);
-		if ((error = fm_buf_putc(out, (char)c)) < 0)
+		if (c >= 0x80) {
+			step = fm__text_utf8_decode((const unsigned char *)url + i, b - i, &cp);
+			if (cp < 0 || (cp >= 0x80 && cp < 0xa0))
+				return fm__text_rollback(out, start, 0); /* malformed, or a C1 control */
+		}
+		if ((error = fm_buf_append(out, url + i, step)) < 0)
 			return fm__text_rollback(out, start, error);
 	}
 	/* The scheme: a letter, then letters, digits, '+', '-', '.', up to ':'. */
