@@ -164,16 +164,15 @@ int fm_store_item_known(fm_store *st, const char *feed, fm_config_identity ident
 /** A fingerprinted item as fm_store_fingerprints() yields it; borrowed for the callback. */
 typedef struct fm_store_fp_row {
 	int64_t item;     /**< the item's row */
-	int64_t cluster;  /**< its cluster's row */
 	const char *feed; /**< [feed NAME] */
 	fm_time when;     /**< published, or first seen when unknown */
 	uint64_t simhash; /**< the fingerprint's candidate key */
 } fm_store_fp_row;
 
 /**
- * Calls cb for every fingerprinted item whose time (published, else first
- * seen) or first-seen time is at or after since, in no particular order. A non-zero return stops and is
- * returned. @return 0, cb's value or FM_EIO.
+ * Calls cb for every fingerprinted item first seen at or after since, in
+ * row order. A non-zero return stops and is returned.
+ * @return 0, cb's value or FM_EIO.
  */
 int fm_store_fingerprints(fm_store *st, fm_time since,
 			  int (*cb)(void *ud, const fm_store_fp_row *row), void *ud);

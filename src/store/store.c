@@ -35,9 +35,9 @@ static const char *const store_sql[STMT_COUNT] = {
 	[STMT_ITEM_INSERT] =
 		"INSERT INTO items (feed, key, guid, link, norm_link, title, author_name,"
 		" author_email, author_uri, summary, content, categories, enclosures,"
-		" published, updated, first_seen, last_seen, cluster, simhash, fp)"
+		" published, updated, first_seen, last_seen, cluster)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-		" ?15, ?16, ?16, ?17, ?18, ?19)",
+		" ?15, ?16, ?16, ?17)",
 	[STMT_LINK_CLUSTER] =
 		"SELECT cluster FROM items WHERE norm_link = ?1 ORDER BY id LIMIT 1",
 	[STMT_CLUSTER_INSERT] =
@@ -59,10 +59,15 @@ static const char *const store_sql[STMT_COUNT] = {
 		"UPDATE items SET cluster = ?1 WHERE cluster = ?2",
 	[STMT_CLUSTER_DELETE] =
 		"DELETE FROM clusters WHERE id = ?1",
-	[STMT_ITEM_FP_SET] =
-		"UPDATE items SET simhash = ?2, fp = ?3 WHERE id = ?1",
+	[STMT_FP_PUT] =
+		"INSERT OR REPLACE INTO fingerprints (item, feed, at, simhash, fp)"
+		" SELECT id, feed, CASE WHEN published > 0 THEN published ELSE first_seen END, ?2, ?3"
+		" FROM items WHERE id = ?1",
+	[STMT_FP_DELETE] =
+		"DELETE FROM fingerprints WHERE item = ?1",
 	[STMT_FP_GET] =
-		"SELECT fp, cluster, simhash FROM items WHERE id = ?1",
+		"SELECT f.fp, i.cluster, f.simhash FROM fingerprints f JOIN items i ON i.id = f.item"
+		" WHERE f.item = ?1",
 	[STMT_BOILER_GET] =
 		"SELECT counts FROM feed_boiler WHERE feed = ?1",
 	[STMT_BOILER_PUT] =
