@@ -486,3 +486,58 @@ Test(fingerprint, empty_inputs)
 	cr_assert_eq(fm_fingerprint_item(&fp, &it, NULL, NULL, NULL), 0);
 	fp_assert_same(&fp, &other, "empty content: the summary");
 }
+
+/* Appends words "wK" for K in ids[0 .. n) to b as one paragraph. */
+static void
+para_of(fm_buf *b, const int *ids, size_t n)
+{
+	size_t i;
+	char w[16];
+
+	fm_buf_append(b, "<p>", 3);
+	for (i = 0; i < n; i++) {
+		snprintf(w, sizeof w, "%sw%d", i ? " " : "", ids[i]);
+		fm_buf_append(b, w, strlen(w));
+	}
+	fm_buf_append(b, ".</p>", 5);
+}
+
+/*
+ * A long story's sketch comes from the hashes under a bound, a short one's
+ * from sorting them all: the same set of 3-grams must give the same sketch
+ * and count either way, repeats and all. Story R is words 0..m-1 three times
+ * over (3m - 2 shingles, m distinct); story S is 0..m-1 then 0 1 (m
+ * shingles, the same m).
+ */
+Test(fingerprint, sketch_of_repeated_text_equals_sketch_of_its_distinct_shingles)
+{
+	static const size_t sizes[] = { 20, 100, 130, 150, 157, 400, 1500 };
+	size_t k, i;
+
+	for (k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+		size_t m = sizes[k];
+		int *ids = malloc((3 * m + 2) * sizeof *ids);
+		fm_buf r = FM_BUF_INIT, s = FM_BUF_INIT;
+		fm_fingerprint fr, fs;
+
+		cr_assert_not_null(ids);
+		for (i = 0; i < 3 * m; i++)
+			ids[i] = (int)(i % m);
+		para_of(&r, ids, 3 * m);
+		ids[m] = 0;
+		ids[m + 1] = 1;
+		para_of(&s, ids, m + 2);
+		fp_of(&fr, "", fm_buf_cstr(&r), NULL, NULL, NULL);
+		fp_of(&fs, "", fm_buf_cstr(&s), NULL, NULL, NULL);
+		cr_expect_eq(fr.shingles, m, "m %zu: %u distinct shingles", m, fr.shingles);
+		cr_expect_eq(fs.shingles, m, "m %zu: %u distinct shingles", m, fs.shingles);
+		cr_expect_eq(fr.nsketch, m < FM_FP_SKETCH ? m : FM_FP_SKETCH, "m %zu", m);
+		cr_assert_eq(fr.nsketch, fs.nsketch, "m %zu", m);
+		cr_expect_eq(memcmp(fr.sketch, fs.sketch, fr.nsketch * sizeof fr.sketch[0]), 0, "m %zu", m);
+		for (i = 1; i < fr.nsketch; i++)
+			cr_assert_lt(fr.sketch[i - 1], fr.sketch[i], "m %zu: ascending, no repeats", m);
+		fm_buf_dispose(&r);
+		fm_buf_dispose(&s);
+		free(ids);
+	}
+}
