@@ -273,6 +273,35 @@ Test(output, rss_reads_back)
 	fm_buf_dispose(&doc);
 }
 
+/* RSS 2.0 requires a channel link: an output without one gets its id, the URN Atom's feed id is. */
+Test(output, rss_channel_link_without_link)
+{
+	fm_config_output cfg = out_cfg(FM_OUTPUT_RSS, NULL);
+	fm_buf doc = FM_BUF_INIT;
+	out_read r;
+
+	cfg.link = NULL;
+	/* Not a name the config accepts, but the writer must still write well-formed XML. */
+	cfg.name = "a&b <c>";
+	cr_assert_eq(fm_output_render(&doc, &cfg, out_entries, 2), 0);
+	cr_expect(strstr(doc.ptr, "    <link>urn:feedmerge:output:a&amp;b%20%3Cc%3E</link>\n"), "%s", doc.ptr);
+	out_parse(&r, &doc);
+	cr_expect_eq(r.finish, 0, "%s", r.result.diag.msg);
+	cr_expect_eq(r.result.bozo, 0, "%s", r.result.diag.msg);
+	cr_expect_str_eq(r.link, "urn:feedmerge:output:a&b%20%3Cc%3E");
+	out_read_dispose(&r);
+
+	/* The same id as Atom's. */
+	cfg.format = FM_OUTPUT_ATOM;
+	fm_buf_clear(&doc);
+	cr_assert_eq(fm_output_render(&doc, &cfg, out_entries, 2), 0);
+	cr_expect(strstr(doc.ptr, "  <id>urn:feedmerge:output:a&amp;b%20%3Cc%3E</id>\n"), "%s", doc.ptr);
+	out_parse(&r, &doc);
+	cr_expect_eq(r.result.bozo, 0, "%s", r.result.diag.msg);
+	out_read_dispose(&r);
+	fm_buf_dispose(&doc);
+}
+
 Test(output, json_reads_back)
 {
 	fm_buf doc = FM_BUF_INIT;

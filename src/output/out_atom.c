@@ -5,24 +5,6 @@
 
 #include <string.h>
 
-/* Appends the feed id: "urn:feedmerge:output:" and the output's name, percent-encoding what an IRI may not hold (RFC 3987; RFC 4287 section 4.2.6 wants an IRI). */
-static void
-atom_feed_id(fm__outw *w, const char *name)
-{
-	static const char safe[] = "-._~!$&'()*+,;=:@/";
-	const unsigned char *p;
-
-	fm__outw_puts(w, "  <id>urn:feedmerge:output:");
-	for (p = (const unsigned char *)name; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || strchr(safe, *p))
-			fm__outw_printf(w, "%c", *p);
-		else
-			fm__outw_printf(w, "%%%02X", *p);
-	}
-	fm__outw_puts(w, "</id>\n");
-}
-
 /* Appends <name> with an RFC 3339 date (RFC 4287 section 3.3). */
 static void
 atom_date(fm__outw *w, int indent, const char *name, fm_time t)
@@ -150,7 +132,9 @@ fm__output_atom(fm__outw *w, const fm_config_output *cfg,
 
 	fm__outw_puts(w, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
 		      "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
-	atom_feed_id(w, cfg->name);
+	fm__outw_puts(w, "  <id>");
+	fm__outw_output_id(w, cfg->name);
+	fm__outw_puts(w, "</id>\n");
 	fm__outw_puts(w, "  <title type=\"text\">");
 	fm__outw_text(w, cfg->title);
 	fm__outw_puts(w, "</title>\n");

@@ -90,7 +90,19 @@ fm__output_rss(fm__outw *w, const fm_config_output *cfg,
 	fm__outw_puts(w, "    <title>");
 	fm__outw_text(w, cfg->title);
 	fm__outw_puts(w, "</title>\n");
-	fm__outw_xml_elem(w, 4, "link", cfg->link);
+	/*
+	 * link is required too. An output without a home page of its own gets
+	 * its id, the URN Atom uses as the feed id: a URI that names this
+	 * merged feed and nothing else, where a made-up web address would
+	 * send readers somewhere unrelated.
+	 */
+	if (fm__output_has(cfg->link)) {
+		fm__outw_xml_elem(w, 4, "link", cfg->link);
+	} else {
+		fm__outw_puts(w, "    <link>");
+		fm__outw_output_id(w, cfg->name);
+		fm__outw_puts(w, "</link>\n");
+	}
 	/* description is required; the title is all we have to say. */
 	fm__outw_puts(w, "    <description>");
 	fm__outw_text(w, cfg->title);

@@ -45,6 +45,14 @@ void fm__outw_xml_link(fm__outw *w, int indent, const char *tag, const char *rel
 		       const char *href, const char *title, const char *type,
 		       const char *length);
 
+/*
+ * Appends the output's id as XML text: "urn:feedmerge:output:" and its
+ * name, percent-encoding what an IRI may not hold (RFC 3987). Atom's feed
+ * id (RFC 4287 section 4.2.6 wants an IRI), and RSS's channel link when
+ * the output has no link of its own.
+ */
+void fm__outw_output_id(fm__outw *w, const char *name);
+
 /* Returns 1 when s is set and not empty, else 0. */
 static inline int
 fm__output_has(const char *s)

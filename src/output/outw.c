@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 void
@@ -98,6 +99,24 @@ fm__outw_xml_link(fm__outw *w, int indent, const char *tag, const char *rel,
 	fm__outw_xml_attr(w, "length", length);
 	fm__outw_xml_attr(w, "title", title);
 	fm__outw_puts(w, "/>\n");
+}
+
+void
+fm__outw_output_id(fm__outw *w, const char *name)
+{
+	static const char safe[] = "-._~!$'()*+,;=:@/";
+	const unsigned char *p;
+
+	fm__outw_puts(w, "urn:feedmerge:output:");
+	for (p = (const unsigned char *)(name ? name : ""); *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr(safe, *p))
+			fm__outw_printf(w, "%c", *p);
+		else if (*p == '&')
+			fm__outw_puts(w, "&amp;");
+		else
+			fm__outw_printf(w, "%%%02X", *p);
+	}
 }
 
 int
