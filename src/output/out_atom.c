@@ -14,7 +14,12 @@ atom_date(fm__outw *w, int indent, const char *name, fm_time t)
 	fm__outw_xml_elem(w, indent, name, fm_date_format(date, t));
 }
 
-/* Appends the entry's author: RFC 4287 section 4.1.2 wants one on every entry of a feed without its own, so the feed's name stands in for a missing one. */
+/*
+ * Appends the entry's author: RFC 4287 section 4.1.2 wants one on every
+ * entry of a feed without its own, so the feed's name stands in for a
+ * missing one. Section 3.2.3 wants an RFC 2822 addr-spec in email and
+ * section 3.2.2 an IRI in uri: an address that is none is left out.
+ */
 static void
 atom_author(fm__outw *w, const fm_member *rep)
 {
@@ -23,8 +28,9 @@ atom_author(fm__outw *w, const fm_member *rep)
 	fm__outw_puts(w, "    <author>\n");
 	fm__outw_xml_elem(w, 6, "name",
 			  fm__output_has(a->name) ? a->name : fm__output_feed_name(rep));
-	fm__outw_xml_elem(w, 6, "email", a->email);
-	fm__outw_xml_elem(w, 6, "uri", a->uri);
+	if (fm__output_is_email(a->email))
+		fm__outw_xml_elem(w, 6, "email", a->email);
+	fm__outw_xml_elem(w, 6, "uri", fm__outw_iri(w, a->uri));
 	fm__outw_puts(w, "    </author>\n");
 }
 
@@ -88,7 +94,7 @@ static void
 atom_source(fm__outw *w, const fm_member *rep)
 {
 	fm__outw_puts(w, "    <source>\n");
-	fm__outw_xml_elem(w, 6, "id", rep->feed_url);
+	fm__outw_xml_elem(w, 6, "id", fm__outw_iri(w, rep->feed_url));
 	fm__outw_xml_elem(w, 6, "title", fm__output_feed_name(rep));
 	if (fm__output_has(rep->feed_link))
 		fm__outw_xml_link(w, 6, "link", "alternate", rep->feed_link, NULL, NULL, NULL);
