@@ -127,12 +127,41 @@ title = Empty
 [feed nothing]
 url = $u/nothing.rss
 EOF
+# Odd values (tests/data/clients/odd.rss) in outputs of their own.
+cp "$fix"/odd.rss feeds/
+cat >odd.ini <<EOF
+[feedmerge]
+state = state/odd.db
+
+[dedup]
+window = 36500d
+
+[output odd-atom]
+path = merged/odd.atom
+format = atom
+title = Odd
+
+[output odd-rss]
+path = merged/odd.rss
+format = rss
+title = Odd
+
+[output odd-json]
+path = merged/odd.json
+format = json
+title = Odd
+
+[feed odd]
+url = $u/odd.rss
+EOF
 feedmap="wire=$u/wire.rss courier=$u/courier.atom metro=$u/metro.json ledger=$u/ledger.rss"
 fm run -c feeds.ini
 is "run" "$st" 0
 has "all feeds read" out "4 fetched, 0 not modified, 0 failed"
 fm run -c empty.ini
 is "run without items" "$st" 0
+fm run -c odd.ini
+is "run with odd values" "$st" 0
 
 # The fixture holds what the checks are meant to see.
 json() {
@@ -148,7 +177,7 @@ is "non-ASCII titles" "$(json merged/merged.json 'sum(max(map(ord, i.get("title"
 is "empty outputs" "$(json merged/empty.json 'len(d["items"])')" 0
 
 # --- RELAX NG: the schema accepts valid Atom and rejects invalid Atom.
-for f in merged/merged.atom merged/empty.atom "$fix"/atom/valid-*.atom "$fix"/atom/rules-*.atom; do
+for f in merged/merged.atom merged/empty.atom merged/odd.atom "$fix"/atom/valid-*.atom "$fix"/atom/rules-*.atom; do
 	xmllint --nonet --noout --relaxng "$rng" "$f" >xmllint.out 2>&1
 	is "atom.rng accepts $(basename "$f")" "$?" 0
 	[ -s xmllint.out ] && grep -v ' validates$' xmllint.out | sed 's/^/  | /'
@@ -180,7 +209,7 @@ for f in bad-noid.atom bad-nohref.atom; do
 done
 
 # --- RFC 4287 rules RELAX NG cannot express.
-check "Atom rules hold in our output" atom-rules merged/merged.atom merged/empty.atom
+check "Atom rules hold in our output" atom-rules merged/merged.atom merged/empty.atom merged/odd.atom
 check "Atom rules hold in the valid samples" atom-rules "$fix"/atom/valid-*.atom
 check_fails "rule: an author somewhere" "no author, and neither its source nor the feed has one" \
 	atom-rules "$fix/atom/rules-no-author.atom"
@@ -199,6 +228,7 @@ check_fails "rule broken in our output: an entry without author" "no author" ato
 check "RSS 2.0 basics" rss merged/merged.rss
 check "RSS 2.0 basics without a configured link" rss merged/nolink.rss
 check "RSS 2.0 basics, no items" rss merged/empty.rss
+check "RSS 2.0 basics, odd values" rss merged/odd.rss
 has "the channel link is the output's id" merged/nolink.rss "<link>urn:feedmerge:output:rss-nolink</link>"
 sed 's|<link>https://merged.example/?a=1&amp;b=2</link>||; 0,/ isPermaLink="false"/s///; 0,/<pubDate>[^<]*</s//<pubDate>2025-04-12T06:10:00Z</' \
 	merged/merged.rss >bad.rss
@@ -207,6 +237,9 @@ check_fails "RSS check: guid" 'guid without isPermaLink="false"' rss bad.rss
 check_fails "RSS check: pubDate" "does not parse with email.utils" rss bad.rss
 check "JSON Feed 1.1" jsonfeed merged/merged.json
 check "JSON Feed 1.1, no items" jsonfeed merged/empty.json
+check "JSON Feed 1.1, odd values" jsonfeed merged/odd.json
+has "a link with spaces percent-encoded" merged/odd.atom 'href="https://odd.example/a%20b/%7Bx%7D%7Cy%5Ez%60%22q%22?p=50%25&amp;r=100%25"'
+hasnt "no e-mail that is no address" merged/odd.atom "<email>a@b@c</email>"
 "$py" - merged/merged.json bad.json <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1], encoding="utf-8"))
@@ -224,6 +257,8 @@ check_fails "JSON check: representative" "url/title are not the representative's
 check "feedparser: Atom, RSS and JSON Feed agree" feedparser merged/merged.atom merged/merged.rss merged/merged.json $feedmap
 # shellcheck disable=SC2086
 check "feedparser: empty outputs" feedparser merged/empty.atom merged/empty.rss merged/empty.json $feedmap
+# shellcheck disable=SC2086
+check "feedparser: odd values" feedparser merged/odd.atom merged/odd.rss merged/odd.json odd=$u/odd.rss
 # A related link gone, a title changed: the comparison notices.
 sed '0,/<atom:link rel="related"[^>]*>/s///; s|<title>Brief: markets close higher</title>|<title>Brief</title>|' \
 	merged/merged.rss >bad2.rss
