@@ -147,8 +147,15 @@ def rss_basics(path):
 
 # ---------------------------------------------------------------- jsonfeed
 
+def json_url(where, key, u):
+    """A URL field: a string with no white space or other character no URL may hold."""
+    if u is not None and (not isinstance(u, str) or re.search(r'[\s<>"{}|\\^`]', u)):
+        bad("%s: %s %r is no URL" % (where, key, u))
+
+
 def jsonfeed(path):
     d = json.load(open(path, encoding="utf-8"))
+    json_url("feed", "home_page_url", d.get("home_page_url"))
     if d.get("version") != "https://jsonfeed.org/version/1.1":
         bad("version is %r" % d.get("version"))
     if not isinstance(d.get("title"), str):
@@ -177,7 +184,9 @@ def jsonfeed(path):
                 bad("%s: %s %r is not RFC 3339" % (where, k, it[k]))
         if "author" in it:
             bad("%s: JSON Feed 1.1 has authors, not author" % where)
+        json_url(where, "url", it.get("url"))
         for a in it.get("authors", []):
+            json_url(where, "author url", a.get("url"))
             if not any(isinstance(a.get(k), str) for k in ("name", "url", "avatar")):
                 bad("%s: an author with neither name, url nor avatar" % where)
         if "tags" in it and not all(isinstance(t, str) for t in it["tags"]):
@@ -185,6 +194,7 @@ def jsonfeed(path):
         for a in it.get("attachments", []):
             if not isinstance(a.get("url"), str) or not isinstance(a.get("mime_type"), str):
                 bad("%s: an attachment needs url and mime_type" % where)
+            json_url(where, "attachment url", a.get("url"))
             if "size_in_bytes" in a and not isinstance(a["size_in_bytes"], int):
                 bad("%s: size_in_bytes is not a number" % where)
         for k in it:
@@ -201,6 +211,7 @@ def jsonfeed(path):
         if rep["url"] != it.get("url") or (it.get("title") is not None and rep["title"] != it["title"]):
             bad("%s: url/title are not the representative's" % where)
         for m in fm["members"]:
+            json_url(where, "member url", m.get("url"))
             if sorted(m) != ["date_published", "feed", "id", "title", "url"]:
                 bad("%s: member keys %s" % (where, sorted(m)))
             elif m["date_published"] is not None and rfc3339(m["date_published"]) is None:

@@ -246,11 +246,13 @@ d = json.load(open(sys.argv[1], encoding="utf-8"))
 d["items"][0]["date_published"] = "2025-04-12 06:10"
 del d["items"][1]["content_html"]
 d["items"][2]["_feedmerge"]["members"][0]["url"] = "https://elsewhere.example/"
+d["items"][3]["url"] = "https://wire.example/a b"
 json.dump(d, open(sys.argv[2], "w", encoding="utf-8"))
 PY
 check_fails "JSON check: dates" "is not RFC 3339" jsonfeed bad.json
 check_fails "JSON check: content" "neither content_html nor content_text" jsonfeed bad.json
 check_fails "JSON check: representative" "url/title are not the representative's" jsonfeed bad.json
+check_fails "JSON check: URLs" "url 'https://wire.example/a b' is no URL" jsonfeed bad.json
 
 # --- python3-feedparser reads all three alike.
 # shellcheck disable=SC2086
