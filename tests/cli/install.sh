@@ -117,6 +117,19 @@ cron_bin=$(awk '!/^#/ && NF { print $6; exit }' "$ex/feedmerge.cron")
 [ "$cron_bin" = "$bindir/feedmerge" ] ||
 	bad "feedmerge.cron runs '$cron_bin', want $bindir/feedmerge"
 
+# Staged with DESTDIR (as packagers do), the files name the configured prefix instead.
+conf_prefix=$(cached CMAKE_INSTALL_PREFIX /usr/local)
+if DESTDIR=$tmp/stage cmake --install "$build" >"$tmp/stage.log" 2>&1; then
+	staged=$tmp/stage$conf_prefix/${ex#"$prefix"/}/feedmerge.service
+	exec_start=$(sed -n 's/^ExecStart=\([^ ]*\) .*/\1/p' "$staged" 2>/dev/null)
+	[ "$exec_start" = "$conf_prefix/${bindir#"$prefix"/}/feedmerge" ] ||
+		bad "DESTDIR install: $staged runs '$exec_start', want it under $conf_prefix"
+	pc_prefix=$(sed -n 's/^prefix=//p' "$tmp/stage$conf_prefix/${libdir#"$prefix"/}/pkgconfig/feedmerge.pc")
+	[ "$pc_prefix" = "$conf_prefix" ] || bad "DESTDIR install: feedmerge.pc prefix=$pc_prefix, want $conf_prefix"
+else
+	bad "DESTDIR=... cmake --install:"; show "$tmp/stage.log"
+fi
+
 # The manual pages format without a single warning.
 for page in "$mandir/man1/feedmerge.1" "$mandir/man5/feedmerge.ini.5"; do
 	if ! groff -man -Tutf8 -ww -z "$page" >"$tmp/groff" 2>&1 || [ -s "$tmp/groff" ]; then
