@@ -16,8 +16,9 @@ for tool in /usr/bin/python3 groff; do
 done
 fail=0
 for page in "$src/doc/feedmerge.1" "$src/doc/feedmerge.ini.5"; do
-	out=$(groff -man -Tutf8 -ww -z "$page" 2>&1) && [ -z "$out" ] ||
-		{ echo "FAIL groff -ww ${page##*/}:"; echo "$out" | head -n 20; fail=1; }
+	if ! out=$(groff -man -Tutf8 -ww -z "$page" 2>&1) || [ -n "$out" ]; then
+		echo "FAIL groff -ww ${page##*/}:"; echo "$out" | head -n 20; fail=1
+	fi
 done
 /usr/bin/python3 - "$src" "$bin" <<'EOF' || fail=1
 import re, subprocess, sys

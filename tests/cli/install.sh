@@ -5,7 +5,8 @@
 # warning, the systemd unit and crontab line naming the installed binary,
 # and a C program built against the installed headers and libfeedmerge.a
 # with nothing but `pkg-config --static --cflags --libs feedmerge`.
-# Needs cmake, pkg-config, a C compiler and groff (Debian: groff-base).
+# Needs cmake, pkg-config, a C compiler, groff (Debian: groff-base) and
+# systemd-analyze (Debian: systemd).
 set -u
 bin=$1
 case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
@@ -34,7 +35,7 @@ cached() {
 	echo "${v:-$2}"
 }
 cc=$(cached CMAKE_C_COMPILER cc)
-for tool in cmake pkg-config groff "$cc"; do
+for tool in cmake pkg-config groff systemd-analyze "$cc"; do
 	command -v "$tool" >/dev/null 2>&1 ||
 		{ echo "FAIL $tool is not installed (tools/deps installs it)"; exit 1; }
 done
@@ -113,6 +114,11 @@ awk -F '\t' -v out="$ex/out/world.atom" '
 exec_start=$(sed -n 's/^ExecStart=\([^ ]*\) .*/\1/p' "$ex/feedmerge.service")
 [ "$exec_start" = "$bindir/feedmerge" ] ||
 	bad "feedmerge.service: ExecStart runs '$exec_start', want $bindir/feedmerge"
+# systemd itself accepts the unit and its timer (and finds ExecStart executable).
+if ! (cd "$ex" && systemd-analyze verify ./feedmerge.service ./feedmerge.timer) >"$tmp/verify" 2>&1 ||
+	[ -s "$tmp/verify" ]; then
+	bad "systemd-analyze verify feedmerge.service feedmerge.timer:"; show "$tmp/verify"
+fi
 cron_bin=$(awk '!/^#/ && NF { print $6; exit }' "$ex/feedmerge.cron")
 [ "$cron_bin" = "$bindir/feedmerge" ] ||
 	bad "feedmerge.cron runs '$cron_bin', want $bindir/feedmerge"
@@ -157,7 +163,7 @@ fi
 for h in "$incdir"/*.h; do
 	printf '#include <feedmerge/%s>\n#include <feedmerge/%s>\nint fm_x(void);\nint fm_x(void) { return 0; }\n' \
 		"${h##*/}" "${h##*/}" >"$tmp/hdr.c"
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2046
 	"$cc" -std=c11 -Wall -Wextra -pedantic -Werror $(pkg-config --cflags feedmerge) \
 		-c "$tmp/hdr.c" -o "$tmp/hdr.o" >"$tmp/hdr.err" 2>&1 ||
 		{ bad "installed header ${h##*/} does not compile on its own:"; show "$tmp/hdr.err"; }
