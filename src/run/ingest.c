@@ -134,7 +134,7 @@ run__ingest(fm_store *st, fm_clusterer *(*clusterer)(void *ud, int *rc), void *u
 		     (rc = fm_store_item_set_fp(st, ref.item, fp))))
 			break;
 		if (have_fp && what == FM_STORE_NEW && cl) {
-			fm_time when = items[i]->published ? items[i]->published : now;
+			fm_time when = fm_item_time(items[i], now);
 
 			if ((rc = fm_clusterer_add(cl, cf->name, &ref, fp, when, now, &joined)))
 				break;
