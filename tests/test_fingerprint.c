@@ -121,6 +121,11 @@ Test(fingerprint, dateline_is_stripped_from_the_lead)
 		"PARIS, March 3 (Reuters) - ",
 		"KALLSTAD, Eskland (AP) \xe2\x80\x94 ",
 		"LIMA (AFP) -- ",
+		/* No agency: an upper-case place set off by a dash. */
+		"GENEVA \xe2\x80\x94 ",
+		"NEW YORK, June 9 - ",
+		"GENEVA (Associated Press) \xe2\x80\x94 ",
+		"S\xc3\x83O PAULO \xe2\x80\x93 ",
 	};
 	fm_fingerprint plain, dated;
 	char html[1024];
@@ -136,6 +141,20 @@ Test(fingerprint, dateline_is_stripped_from_the_lead)
 	snprintf(html, sizeof html, "<p>%s</p><p>%s</p><p>The report was filed (Reuters) - late.</p>", LEAD, P2);
 	fp_of(&dated, TITLE, html, NULL, NULL, NULL);
 	cr_assert_eq(dated.words, plain.words - 21 + 6);
+	/* Not a dateline: a capitalised word, an acronym without a dash, a dash too far in. */
+	{
+		static const char *const kept[] = {
+			"Geneva \xe2\x80\x94 ",
+			"NASA said on Monday that ",
+			"UNICEF and its partners in the region, speaking on Monday in a statement \xe2\x80\x94 ",
+		};
+
+		for (i = 0; i < sizeof kept / sizeof kept[0]; i++) {
+			snprintf(html, sizeof html, "<p>%s%s</p><p>%s</p><p>%s</p>", kept[i], LEAD, P2, P3);
+			fp_of(&dated, TITLE, html, NULL, NULL, NULL);
+			cr_expect_gt(dated.words, plain.words, "%s", kept[i]);
+		}
+	}
 }
 
 /* What the callbacks saw. */

@@ -127,6 +127,41 @@ ends_like_sentence(const char *p, size_t len)
 	return len >= 3 && !memcmp(p + len - 3, "\xe2\x80\xa6", 3);
 }
 
+/*
+ * How many leading words of a paragraph are a dateline without an agency:
+ * an upper-case place name opening it, set off by a dash in its first 60
+ * bytes ("GENEVA \u2014", "NEW YORK, June 9 -", "GENEVA (Associated Press)
+ * \u2014"); 0 when none.
+ */
+static size_t
+dateline_place_words(const char *raw, size_t rawlen)
+{
+	static const char *const dashes[] = { " \xe2\x80\x94 ", " \xe2\x80\x93 ", " -- ", " - " };
+	size_t head = rawlen < 60 ? rawlen : 60, i, j, caps = 0, cut = 0, w = 0;
+	fm_buf norm = FM_BUF_INIT;
+
+	for (i = 0; i < head && raw[i] != ' ' && raw[i] != ',' && raw[i] != '('; i++) {
+		if (raw[i] >= 'a' && raw[i] <= 'z')
+			return 0;
+		caps += raw[i] >= 'A' && raw[i] <= 'Z';
+	}
+	if (caps < 2)
+		return 0;
+	for (i = 1; i < head && !cut; i++)
+		for (j = 0; j < sizeof dashes / sizeof dashes[0] && !cut; j++) {
+			size_t l = strlen(dashes[j]);
+
+			if (i + l <= rawlen && !memcmp(raw + i, dashes[j], l))
+				cut = i;
+		}
+	/* The words before the dash, counted as the paragraph's own words are. */
+	if (cut && !fm_text_normalise(&norm, raw, cut))
+		for (i = 0; i < norm.size; i++)
+			w += norm.ptr[i] != ' ' && (i == 0 || norm.ptr[i - 1] == ' ');
+	fm_buf_dispose(&norm);
+	return w <= 8 ? w : 0;
+}
+
 /* How many leading words of a lead paragraph are a dateline ("paris ap"), 0 when none. */
 static size_t
 dateline_words(const char *raw, size_t rawlen, const char *s, size_t len)
@@ -150,7 +185,7 @@ dateline_words(const char *raw, size_t rawlen, const char *s, size_t len)
 		while (i < len && s[i] == ' ')
 			i++;
 	}
-	return 0;
+	return dateline_place_words(raw, rawlen);
 }
 
 /* Adds byte-lane counts (lane j of acc[k]: bit 4k + j) to cnt[64] and clears them. */
