@@ -1,5 +1,6 @@
 /* run.c - one cron pass: due feeds through the fetcher into the state, then outputs. */
 #include "run/itemcopy.h"
+#include "run/prep.h"
 #include "run/run_int.h"
 #include "feedmerge/fetch.h"
 #include "feedmerge/schedule.h"
@@ -19,6 +20,7 @@ struct run_feed {
 	fm_feed_state fs;      /* as loaded; updated and written back when done */
 	const char *url;       /* fetched: cfg->url, or an adopted redirect target */
 	fm_item **items;
+	run_prep_job **jobs;   /* per item: its text being prepared, or NULL */
 	size_t nitems, aitems;
 	char *title, *link;    /* the feed's own metadata */
 	int oom;               /* an item could not be kept */
@@ -31,6 +33,7 @@ struct run {
 	fm_run_report *rep;
 	fm_store *st;
 	fm_clusterer *cl;      /* near-duplicate clustering, loaded when the first new item comes */
+	run_prep *prep;        /* prepares new items' text while transfers go on; NULL: inline */
 	int cl_tried;          /* it was loaded (or failed to load) */
 	fm_time now;
 	size_t done, total;
@@ -51,6 +54,22 @@ run__problem(const fm_run_opts *opts, const char *fmt, ...)
 	opts->problem(opts->ud, line);
 }
 
+/*
+ * Hands a new item of a clustered feed to the text worker as soon as it is
+ * parsed; NULL when there is none, the item is known, or on any error (the
+ * ingest then prepares the text itself).
+ */
+static run_prep_job *
+run_prep_new_item(struct run_feed *rf, const fm_item *item)
+{
+	int known;
+
+	if (!rf->run->prep || !rf->cfg->cluster ||
+	    fm_store_item_known(rf->run->st, rf->cfg->name, rf->cfg->identity, item, &known) || known)
+		return NULL;
+	return run_prep_add(rf->run->prep, item);
+}
+
 /* Parser callback: keeps a copy of an item the feed's include/exclude wants. */
 static int
 run_item(const fm_item *item, void *ud)
@@ -64,12 +83,18 @@ run_item(const fm_item *item, void *ud)
 	if (rf->nitems == rf->aitems) {
 		size_t n = rf->aitems ? rf->aitems * 2 : 32;
 		fm_item **v = realloc(rf->items, n * sizeof *v);
+		run_prep_job **j;
 
 		if (!v) {
 			rf->oom = 1;
 			return FM_ENOMEM;
 		}
 		rf->items = v;
+		if (!(j = realloc(rf->jobs, n * sizeof *j))) {
+			rf->oom = 1;
+			return FM_ENOMEM;
+		}
+		rf->jobs = j;
 		rf->aitems = n;
 	}
 	tmp.feed = rf->cfg->name;
@@ -77,6 +102,7 @@ run_item(const fm_item *item, void *ud)
 		rf->oom = 1;
 		return FM_ENOMEM;
 	}
+	rf->jobs[rf->nitems] = run_prep_new_item(rf, copy);
 	rf->items[rf->nitems++] = copy;
 	return 0;
 }
@@ -189,8 +215,8 @@ run_store(struct run_feed *rf, const fm_fetch_result *r, int ok, long *new_items
 
 	if ((rc = fm_store_begin(run->st)))
 		return rc;
-	rc = run__ingest(run->st, run_clusterer, run, rf->cfg, rf->items, rf->nitems, run->now,
-			 &counts);
+	rc = run__ingest(run->st, run_clusterer, run, run->prep, rf->jobs, rf->cfg, rf->items,
+			 rf->nitems, run->now, &counts);
 	run_update_state(rf, r, ok);
 	if (!rc)
 		rc = fm_store_feed_put(run->st, &rf->fs);
@@ -212,10 +238,14 @@ run_free_items(struct run_feed *rf)
 {
 	size_t i;
 
-	for (i = 0; i < rf->nitems; i++)
+	for (i = 0; i < rf->nitems; i++) {
+		run_prep_drop(rf->run->prep, rf->jobs[i]);
 		free(rf->items[i]);
+	}
 	free(rf->items);
+	free(rf->jobs);
 	rf->items = NULL;
+	rf->jobs = NULL;
 	rf->nitems = rf->aitems = 0;
 }
 
@@ -423,7 +453,12 @@ fm_run_pass(const fm_config *cfg, const fm_run_opts *opts, fm_run_report *rep, f
 	if ((rc = fm_store_open(&run.st, opts->dry_run && access(m->state, F_OK) ? ":memory:" : m->state,
 				diag)))
 		goto done;
-	if ((rc = run_fetch(&run))) {
+	/* A second thread prepares new items' text; without one, the ingest does. */
+	if (!opts->dry_run && run_prep_start(&run.prep))
+		run.prep = NULL;
+	rc = run_fetch(&run);
+	run_prep_stop(run.prep);
+	if (rc) {
 		fm_diag_set(diag, 0, 0, "fetching: %s", fm_strerror(rc));
 		goto done;
 	}
