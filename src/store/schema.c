@@ -67,6 +67,14 @@ static const char *const schema_steps[] = {
 	"  feed TEXT PRIMARY KEY,"
 	"  counts BLOB NOT NULL"
 	") WITHOUT ROWID;",
+	/* 4 -> 5: the outcome of the last pass, for a daemon's /healthz (one row). */
+	"CREATE TABLE last_pass ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  started INTEGER NOT NULL,"
+	"  finished INTEGER NOT NULL,"
+	"  status INTEGER NOT NULL,"
+	"  summary TEXT NOT NULL"
+	");",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(schema_steps) / sizeof(schema_steps[0])))

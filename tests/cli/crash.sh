@@ -341,7 +341,7 @@ def check(work, rundir, label, status_bin, hist):
             problems.append("integrity_check: %r" % integrity[:5])
         if fk:
             problems.append("foreign_key_check: %r" % fk[:5])
-        if version != 4:
+        if version != 5:
             problems.append("user_version %r" % version)
         for name in sorted(set(feeds) | set(items)):
             etag = feeds.get(name)
