@@ -10,7 +10,7 @@
 #    only then); HEAD; query strings ignored; 404 for every other path
 #    (/, traversal, encoded traversal, the state, the config); 405 with
 #    Allow for other methods; a deleted output is 503 until rewritten.
-# 3. /healthz: 200 after the daemon's own first pass; a cron `run` beside
+# 3. /healthz (and `status`): 200 after the daemon's own first pass; a cron `run` beside
 #    the daemon exits 0 and /healthz shows it; a cron pass that cannot
 #    write an output turns /healthz 503 ("failed", exit status 3) and the
 #    next good pass turns it back. A daemon whose own pass fails: 503, and
@@ -487,6 +487,12 @@ spy wait-health "$port" 503 failed - 10
 is "healthz: 503 after a failed pass" "$st" 0
 has "healthz: failed pass's exit status" "$tmp/out" '"exit_status": 3'
 has "healthz: failed pass says why" "$tmp/out" "outputs could not be written"
+fm status -c "$tmp/a/feeds.ini"
+has "status: the last pass" "$tmp/out" "exit status 3 (failed): 1 of 3 outputs could not be written"
+fm status --json -c "$tmp/a/feeds.ini"
+cp "$tmp/out" "$tmp/status.json"
+spy json "$tmp/status.json" 'd["last_pass"]["exit_status"], d["last_pass"]["status"], len(d["feeds"])'
+is "status --json: the last pass" "$(cat "$tmp/out")" "(3, 'failed', 2)"
 
 fm run --force -c "$tmp/a/feeds.ini"
 is "cron run after the failure" "$st" 0
