@@ -30,11 +30,18 @@ health_read(struct serve_health *h)
 {
 	fm_store_pass p;
 	struct stat sb;
-	int rc = FM_EINVAL, code;
+	int rc = FM_EINVAL, code, exists;
 
-	/* No state file yet: no pass ever ran. Never create it from here. */
-	if (!h->st && !stat(h->state, &sb))
-		fm_store_open_readonly(&h->st, h->state, NULL);
+	/* No state file yet: no pass ever ran; never create it from here. Another file: reopen. */
+	exists = !stat(h->state, &sb);
+	if (h->st && (!exists || sb.st_dev != h->dev || sb.st_ino != h->ino)) {
+		fm_store_close(h->st);
+		h->st = NULL;
+	}
+	if (!h->st && exists && !fm_store_open_readonly(&h->st, h->state, NULL)) {
+		h->dev = sb.st_dev;
+		h->ino = sb.st_ino;
+	}
 	if (h->st && (rc = fm_store_pass_get(h->st, &p)) == FM_EIO) {
 		/* Replaced or broken under us: open it afresh next time. */
 		fm_store_close(h->st);

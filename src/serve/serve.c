@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Connections at once, and seconds an idle one is kept. */
@@ -89,7 +90,8 @@ serve_output(struct fm_serve *srv, struct MHD_Connection *c, struct serve_route 
 		fm_time t;
 
 		r = s->full;
-		if (ims && !fm_date_parse(&t, ims) && s->mtime.tv_sec <= t) {
+		/* A date in the future is not a valid one (RFC 9110 section 13.1.3): ignored. */
+		if (ims && !fm_date_parse(&t, ims) && s->mtime.tv_sec <= t && t <= (fm_time)time(NULL)) {
 			r = s->notmod;
 			code = 304;
 		} else if (s->gzip &&
@@ -126,16 +128,22 @@ serve_request(void *cls, struct MHD_Connection *c, const char *url, const char *
 {
 	struct fm_serve *srv = cls;
 	struct serve_route *route = NULL;
-	int health;
+	int health = fm__serve_path_is(url, "healthz");
 
 	(void)version;
 	(void)upload_data;
+	if (!health && !(route = fm__serve_route_find(srv->routes, srv->nroutes, url)))
+		route = NULL;
 	/*
-	 * The first call comes with the headers: answer at the second, once the
-	 * request is complete, so the connection can be kept alive. A body is
-	 * read and dropped.
+	 * The first call comes with the headers. A request that can only fail
+	 * (another method; or an unknown path with a body) is answered at once,
+	 * without reading its body; MHD then closes the connection. Any other
+	 * is answered at the next call, once the request is complete, so the
+	 * connection can be kept alive (a GET's body is read and dropped).
 	 */
 	if (!*con_cls) {
+		if (strcmp(method, "GET") && strcmp(method, "HEAD"))
+			return serve_fixed(srv, c, health || route ? FIXED_405 : FIXED_404);
 		*con_cls = srv;
 		return MHD_YES;
 	}
@@ -143,12 +151,9 @@ serve_request(void *cls, struct MHD_Connection *c, const char *url, const char *
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	health = fm__serve_path_is(url, "healthz");
-	if (!health && !(route = fm__serve_route_find(srv->routes, srv->nroutes, url)))
-		return serve_fixed(srv, c, FIXED_404);
-	if (strcmp(method, "GET") && strcmp(method, "HEAD"))
-		return serve_fixed(srv, c, FIXED_405);
-	return health ? serve_health(srv, c) : serve_output(srv, c, route);
+	if (health)
+		return serve_health(srv, c);
+	return route ? serve_output(srv, c, route) : serve_fixed(srv, c, FIXED_404);
 }
 
 /* Makes the listening socket for addr; returns it, or -1 with diag set. */

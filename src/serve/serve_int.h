@@ -121,6 +121,8 @@ struct serve_health {
 	pthread_mutex_t lock;        /* guards what follows */
 	const char *state;           /* the state file (borrowed from the config) */
 	fm_store *st;                /* read-only, opened when the file exists */
+	dev_t dev;                   /* which file st has open */
+	ino_t ino;
 	int64_t at;                  /* CLOCK_MONOTONIC ms of the last read; 0: never */
 	int code;                    /* 200 or 503 */
 	fm_buf body;                 /* the JSON body */

@@ -426,6 +426,8 @@ for f in world.atom:application/atom+xml world.rss:application/rss+xml world.jso
 	is "$name: If-Modified-Since earlier: 200" "$code" 200
 	get "$name" "/$name" -H "If-Modified-Since: $lm" -H 'If-None-Match: "0123"'
 	is "$name: If-None-Match wins over If-Modified-Since" "$code" 200
+	get "$name" "/$name" -H "If-Modified-Since: Fri, 01 Jan 2100 00:00:00 GMT"
+	is "$name: an If-Modified-Since in the future is ignored" "$code" 200
 	get "$name" "/$name" -H "If-Modified-Since: not a date"
 	is "$name: a bad If-Modified-Since is ignored" "$code" 200
 
