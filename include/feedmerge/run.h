@@ -53,6 +53,8 @@ typedef struct fm_run_report {
  * Runs one pass over cfg: takes the run lock (waiting up to lock_wait),
  * fetches every due feed, stores each feed's results in its own
  * transaction, prunes by keep, and rewrites every output atomically.
+ * A pass that took the lock ends by recording how it went in the state
+ * (fm_store_pass_get(): exit status, summary or reason), whoever ran it.
  * @param rep  receives the counts (zeroed first)
  * @param diag optional; on failure the reason (one line)
  * @return 0 when the pass ran (some feeds may have failed: see rep);
