@@ -123,11 +123,58 @@ Test(store, creates_schema_and_reopens)
 {
 	fm_store *st = st_open();
 
-	cr_expect_eq(fm_store_schema_version(st), 5);
+	cr_expect_eq(fm_store_schema_version(st), 6);
 	fm_store_close(st);
 	st = st_open();
-	cr_expect_eq(fm_store_schema_version(st), 5);
+	cr_expect_eq(fm_store_schema_version(st), 6);
 	fm_store_close(st);
+}
+
+Test(store, last_pass_recorded_and_read_back_read_only)
+{
+	fm_store *st = st_open(), *ro = NULL;
+	fm_store_pass p = { 100, 160, 1, "2 fetched, 1 failed" }, got;
+	fm_diag d = { 0, 0, "" };
+
+	cr_expect_eq(fm_store_pass_get(st, &got), FM_EINVAL, "no pass yet");
+	cr_assert_eq(fm_store_begin(st), 0);
+	cr_assert_eq(fm_store_pass_put(st, &p), 0);
+	cr_assert_eq(fm_store_commit(st), 0);
+	cr_assert_eq(fm_store_open_readonly(&ro, st_path, &d), 0, "%s", d.msg);
+	cr_assert_eq(fm_store_pass_get(ro, &got), 0);
+	cr_expect_eq(got.started, 100);
+	cr_expect_eq(got.finished, 160);
+	cr_expect_eq(got.status, 1);
+	cr_expect_str_eq(got.summary, "2 fetched, 1 failed");
+	fm_store_pass_clear(&got);
+	/* The next pass replaces it; the reader sees the new one. */
+	p.finished = 200;
+	p.status = 3;
+	p.summary = "out/a.atom: cannot write";
+	cr_assert_eq(fm_store_begin(st), 0);
+	cr_assert_eq(fm_store_pass_put(st, &p), 0);
+	cr_assert_eq(fm_store_commit(st), 0);
+	cr_assert_eq(fm_store_pass_get(ro, &got), 0);
+	cr_expect_eq(got.finished, 200);
+	cr_expect_eq(got.status, 3);
+	cr_expect_str_eq(got.summary, "out/a.atom: cannot write");
+	fm_store_pass_clear(&got);
+	fm_store_pass_clear(NULL);
+	/* Read-only means it: no writes through it. */
+	cr_expect_eq(fm_store_pass_put(ro, &p), FM_EIO);
+	fm_store_close(ro);
+	fm_store_close(st);
+}
+
+Test(store, read_only_open_of_a_missing_state_fails)
+{
+	fm_store *ro = NULL;
+	fm_diag d = { 0, 0, "" };
+
+	cr_expect_eq(fm_store_open_readonly(&ro, st_path, &d), FM_EIO);
+	cr_expect_null(ro);
+	cr_expect(strstr(d.msg, st_path) != NULL, "%s", d.msg);
+	cr_expect_eq(access(st_path, F_OK), -1, "not created");
 }
 
 Test(store, refuses_a_newer_schema)
@@ -655,7 +702,7 @@ Test(store, migrates_fingerprints_out_of_items)
 	cr_assert_eq(sqlite3_exec(db, v4, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
 	sqlite3_close(db);
 	st = st_open();
-	cr_expect_eq(fm_store_schema_version(st), 5);
+	cr_expect_eq(fm_store_schema_version(st), 6);
 	cr_assert_eq(fm_store_fingerprint(st, 1, &got, &cluster), 0);
 	cr_expect_eq(got.simhash, (uint64_t)-2);
 	cr_expect_eq(got.title, 2);

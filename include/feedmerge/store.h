@@ -79,6 +79,16 @@ typedef struct fm_store_cluster {
  */
 int fm_store_open(fm_store **out, const char *path, fm_diag *diag);
 
+/**
+ * Opens an existing state read-only, as it is: no migration, no pragmas.
+ * For a reader in another thread or process than the pass (a daemon's
+ * /healthz); only the readers (fm_store_*_get, _each) work on it.
+ * @param out  receives the handle; the caller closes it with fm_store_close()
+ * @param diag optional; on failure says which file and what is wrong
+ * @return 0, FM_EIO (missing, unreadable or not SQLite) or FM_ENOMEM.
+ */
+int fm_store_open_readonly(fm_store **out, const char *path, fm_diag *diag);
+
 /** Closes the state; NULL is fine. Any open transaction is rolled back. */
 void fm_store_close(fm_store *st);
 
@@ -273,5 +283,30 @@ void fm_store_found_clear(fm_store_found *f);
 
 /** Counts stored items (all feeds) into *n; returns 0 or FM_EIO. */
 int fm_store_item_count(fm_store *st, long *n);
+
+/**
+ * How the last pass over a state ended, written at the end of every pass
+ * that held the lock (not by a dry run). summary is owned by the struct:
+ * fm_store_pass_get() fills it, fm_store_pass_clear() frees it.
+ */
+typedef struct fm_store_pass {
+	fm_time started;  /**< when the pass began (its clock) */
+	fm_time finished; /**< when it ended */
+	int status;       /**< its exit status: 0 all well, 1 some feeds failed, 3 state or an output not written */
+	char *summary;    /**< one line: the summary, or what went wrong */
+} fm_store_pass;
+
+/** Records p as the last pass (replacing the one before; inside a transaction); returns 0 or FM_EIO. */
+int fm_store_pass_put(fm_store *st, const fm_store_pass *p);
+
+/**
+ * Reads the last pass recorded into *out (zeroed first). Free with
+ * fm_store_pass_clear().
+ * @return 0, FM_EINVAL (no pass recorded yet), FM_EIO or FM_ENOMEM.
+ */
+int fm_store_pass_get(fm_store *st, fm_store_pass *out);
+
+/** Frees the summary of *p and zeroes it; NULL is fine. */
+void fm_store_pass_clear(fm_store_pass *p);
 
 #endif

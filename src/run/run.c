@@ -431,13 +431,73 @@ run_prune(struct run *run)
 }
 
 int
+fm_run_exit_status(int rc, const fm_run_report *rep)
+{
+	if (rc == FM_ELIMIT)
+		return FM_RUN_LOCKED;
+	if (rc || rep->outputs_failed)
+		return FM_RUN_NOWRITE;
+	return rep->failed ? FM_RUN_PARTIAL : FM_RUN_OK;
+}
+
+int
+fm_run_summary(fm_buf *out, const fm_run_report *rep, double seconds, int dry_run)
+{
+	return fm_buf_printf(out, "%s%zu fetched, %zu not modified, %zu failed, %zu skipped; "
+			     "%ld new items, %ld changed, %ld joined a story; %zu of %zu outputs written; %.1f s",
+			     dry_run ? "dry run: " : "", rep->fetched, rep->not_modified, rep->failed,
+			     rep->skipped, rep->new_items, rep->changed_items, rep->joined,
+			     rep->outputs_written, rep->outputs, seconds);
+}
+
+/* Seconds since an earlier CLOCK_MONOTONIC reading. */
+static double
+run_elapsed(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/*
+ * Records how the pass ended in the state, in a transaction of its own, so
+ * a daemon's /healthz (or `status`) sees the last pass whoever ran it.
+ * why is the one-line reason of a failed pass. A failure is a problem line.
+ */
+static void
+run_record(struct run *run, int rc, const char *why, const struct timespec *t0)
+{
+	fm_store_pass p;
+	fm_buf b = FM_BUF_INIT;
+
+	p.started = run->now;
+	p.finished = (fm_time)time(NULL);
+	p.status = fm_run_exit_status(rc, run->rep);
+	if (rc)
+		fm_buf_puts(&b, why && why[0] ? why : fm_strerror(rc));
+	else
+		fm_run_summary(&b, run->rep, run_elapsed(t0), 0);
+	p.summary = (char *)fm_buf_cstr(&b);
+	fm_store_rollback(run->st); /* a failed feed's transaction may still be open */
+	if (fm_store_begin(run->st) || fm_store_pass_put(run->st, &p) || fm_store_commit(run->st)) {
+		fm_store_rollback(run->st);
+		run__problem(run->opts, "%s: cannot record the pass in the state",
+			     fm_config_get_main(run->cfg)->state);
+	}
+	fm_buf_dispose(&b);
+}
+
+int
 fm_run_pass(const fm_config *cfg, const fm_run_opts *opts, fm_run_report *rep, fm_diag *diag)
 {
 	const fm_config_main *m = fm_config_get_main(cfg);
 	struct run run;
 	fm_store_lock *lock = NULL;
+	struct timespec t0;
 	int rc;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(rep, 0, sizeof *rep);
 	memset(&run, 0, sizeof run);
 	run.cfg = cfg;
@@ -477,6 +537,8 @@ fm_run_pass(const fm_config *cfg, const fm_run_opts *opts, fm_run_report *rep, f
 		fm_diag_set(diag, 0, 0, "%zu of %zu outputs could not be written",
 			    rep->outputs_failed, rep->outputs);
 done:
+	if (lock && run.st)
+		run_record(&run, rc, diag ? diag->msg : NULL, &t0);
 	fm_clusterer_free(run.cl);
 	fm_store_close(run.st);
 	fm_store_unlock(lock);

@@ -91,6 +91,14 @@ static const char *const schema_steps[] = {
 	"ALTER TABLE items DROP COLUMN fp;"
 	"CREATE TRIGGER items_fingerprint_gone AFTER DELETE ON items"
 	"  BEGIN DELETE FROM fingerprints WHERE item = old.id; END;",
+	/* 5 -> 6: the outcome of the last pass, for a daemon's /healthz (one row). */
+	"CREATE TABLE last_pass ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  started INTEGER NOT NULL,"
+	"  finished INTEGER NOT NULL,"
+	"  status INTEGER NOT NULL,"
+	"  summary TEXT NOT NULL"
+	");",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(schema_steps) / sizeof(schema_steps[0])))

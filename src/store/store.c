@@ -72,6 +72,11 @@ static const char *const store_sql[STMT_COUNT] = {
 		"SELECT counts FROM feed_boiler WHERE feed = ?1",
 	[STMT_BOILER_PUT] =
 		"INSERT OR REPLACE INTO feed_boiler (feed, counts) VALUES (?1, ?2)",
+	[STMT_PASS_GET] =
+		"SELECT started, finished, status, summary FROM last_pass WHERE id = 1",
+	[STMT_PASS_PUT] =
+		"INSERT OR REPLACE INTO last_pass (id, started, finished, status, summary)"
+		" VALUES (1, ?1, ?2, ?3, ?4)",
 };
 
 sqlite3_stmt *
@@ -164,6 +169,36 @@ fm_store_open(fm_store **out, const char *path, fm_diag *diag)
 	if ((rc = store__migrate(st, diag))) {
 		fm_store_close(st);
 		return rc;
+	}
+	*out = st;
+	return 0;
+}
+
+int
+fm_store_open_readonly(fm_store **out, const char *path, fm_diag *diag)
+{
+	fm_store *st;
+	int rc;
+
+	*out = NULL;
+	if (!(st = calloc(1, sizeof *st)) || !(st->path = strdup(path))) {
+		free(st);
+		return FM_ENOMEM;
+	}
+	rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		fm_diag_set(diag, 0, 0, "%s: cannot open the state: %s", path,
+			    st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+		fm_store_close(st);
+		return FM_EIO;
+	}
+	/* A reader beside a pass: WAL lets it read at once; wait briefly on a checkpoint. */
+	sqlite3_busy_timeout(st->db, 2000);
+	if (fm_store_schema_version(st) < 0) {
+		fm_diag_set(diag, 0, 0, "%s: not a usable SQLite state: %s", path,
+			    sqlite3_errmsg(st->db));
+		fm_store_close(st);
+		return FM_EIO;
 	}
 	*out = st;
 	return 0;
