@@ -121,6 +121,11 @@ Test(fingerprint, dateline_is_stripped_from_the_lead)
 		"PARIS, March 3 (Reuters) - ",
 		"KALLSTAD, Eskland (AP) \xe2\x80\x94 ",
 		"LIMA (AFP) -- ",
+		/* No agency: an upper-case place set off by a dash. */
+		"GENEVA \xe2\x80\x94 ",
+		"NEW YORK, June 9 - ",
+		"GENEVA (Associated Press) \xe2\x80\x94 ",
+		"S\xc3\x83O PAULO \xe2\x80\x93 ",
 	};
 	fm_fingerprint plain, dated;
 	char html[1024];
@@ -136,6 +141,20 @@ Test(fingerprint, dateline_is_stripped_from_the_lead)
 	snprintf(html, sizeof html, "<p>%s</p><p>%s</p><p>The report was filed (Reuters) - late.</p>", LEAD, P2);
 	fp_of(&dated, TITLE, html, NULL, NULL, NULL);
 	cr_assert_eq(dated.words, plain.words - 21 + 6);
+	/* Not a dateline: a capitalised word, an acronym without a dash, a dash too far in. */
+	{
+		static const char *const kept[] = {
+			"Geneva \xe2\x80\x94 ",
+			"NASA said on Monday that ",
+			"UNICEF and its partners in the region, speaking on Monday in a statement \xe2\x80\x94 ",
+		};
+
+		for (i = 0; i < sizeof kept / sizeof kept[0]; i++) {
+			snprintf(html, sizeof html, "<p>%s%s</p><p>%s</p><p>%s</p>", kept[i], LEAD, P2, P3);
+			fp_of(&dated, TITLE, html, NULL, NULL, NULL);
+			cr_expect_gt(dated.words, plain.words, "%s", kept[i]);
+		}
+	}
 }
 
 /* What the callbacks saw. */
@@ -485,4 +504,59 @@ Test(fingerprint, empty_inputs)
 	it.content = "";
 	cr_assert_eq(fm_fingerprint_item(&fp, &it, NULL, NULL, NULL), 0);
 	fp_assert_same(&fp, &other, "empty content: the summary");
+}
+
+/* Appends words "wK" for K in ids[0 .. n) to b as one paragraph. */
+static void
+para_of(fm_buf *b, const int *ids, size_t n)
+{
+	size_t i;
+	char w[16];
+
+	fm_buf_append(b, "<p>", 3);
+	for (i = 0; i < n; i++) {
+		snprintf(w, sizeof w, "%sw%d", i ? " " : "", ids[i]);
+		fm_buf_append(b, w, strlen(w));
+	}
+	fm_buf_append(b, ".</p>", 5);
+}
+
+/*
+ * A long story's sketch comes from the hashes under a bound, a short one's
+ * from sorting them all: the same set of 3-grams must give the same sketch
+ * and count either way, repeats and all. Story R is words 0..m-1 three times
+ * over (3m - 2 shingles, m distinct); story S is 0..m-1 then 0 1 (m
+ * shingles, the same m).
+ */
+Test(fingerprint, sketch_of_repeated_text_equals_sketch_of_its_distinct_shingles)
+{
+	static const size_t sizes[] = { 20, 100, 130, 150, 157, 400, 1500 };
+	size_t k, i;
+
+	for (k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+		size_t m = sizes[k];
+		int *ids = malloc((3 * m + 2) * sizeof *ids);
+		fm_buf r = FM_BUF_INIT, s = FM_BUF_INIT;
+		fm_fingerprint fr, fs;
+
+		cr_assert_not_null(ids);
+		for (i = 0; i < 3 * m; i++)
+			ids[i] = (int)(i % m);
+		para_of(&r, ids, 3 * m);
+		ids[m] = 0;
+		ids[m + 1] = 1;
+		para_of(&s, ids, m + 2);
+		fp_of(&fr, "", fm_buf_cstr(&r), NULL, NULL, NULL);
+		fp_of(&fs, "", fm_buf_cstr(&s), NULL, NULL, NULL);
+		cr_expect_eq(fr.shingles, m, "m %zu: %u distinct shingles", m, fr.shingles);
+		cr_expect_eq(fs.shingles, m, "m %zu: %u distinct shingles", m, fs.shingles);
+		cr_expect_eq(fr.nsketch, m < FM_FP_SKETCH ? m : FM_FP_SKETCH, "m %zu", m);
+		cr_assert_eq(fr.nsketch, fs.nsketch, "m %zu", m);
+		cr_expect_eq(memcmp(fr.sketch, fs.sketch, fr.nsketch * sizeof fr.sketch[0]), 0, "m %zu", m);
+		for (i = 1; i < fr.nsketch; i++)
+			cr_assert_lt(fr.sketch[i - 1], fr.sketch[i], "m %zu: ascending, no repeats", m);
+		fm_buf_dispose(&r);
+		fm_buf_dispose(&s);
+		free(ids);
+	}
 }

@@ -273,6 +273,35 @@ Test(output, rss_reads_back)
 	fm_buf_dispose(&doc);
 }
 
+/* RSS 2.0 requires a channel link: an output without one gets its id, the URN Atom's feed id is. */
+Test(output, rss_channel_link_without_link)
+{
+	fm_config_output cfg = out_cfg(FM_OUTPUT_RSS, NULL);
+	fm_buf doc = FM_BUF_INIT;
+	out_read r;
+
+	cfg.link = NULL;
+	/* Not a name the config accepts, but the writer must still write well-formed XML. */
+	cfg.name = "a&b <c>";
+	cr_assert_eq(fm_output_render(&doc, &cfg, out_entries, 2), 0);
+	cr_expect(strstr(doc.ptr, "    <link>urn:feedmerge:output:a&amp;b%20%3Cc%3E</link>\n"), "%s", doc.ptr);
+	out_parse(&r, &doc);
+	cr_expect_eq(r.finish, 0, "%s", r.result.diag.msg);
+	cr_expect_eq(r.result.bozo, 0, "%s", r.result.diag.msg);
+	cr_expect_str_eq(r.link, "urn:feedmerge:output:a&b%20%3Cc%3E");
+	out_read_dispose(&r);
+
+	/* The same id as Atom's. */
+	cfg.format = FM_OUTPUT_ATOM;
+	fm_buf_clear(&doc);
+	cr_assert_eq(fm_output_render(&doc, &cfg, out_entries, 2), 0);
+	cr_expect(strstr(doc.ptr, "  <id>urn:feedmerge:output:a&amp;b%20%3Cc%3E</id>\n"), "%s", doc.ptr);
+	out_parse(&r, &doc);
+	cr_expect_eq(r.result.bozo, 0, "%s", r.result.diag.msg);
+	out_read_dispose(&r);
+	fm_buf_dispose(&doc);
+}
+
 Test(output, json_reads_back)
 {
 	fm_buf doc = FM_BUF_INIT;
@@ -479,6 +508,79 @@ Test(output, hostile_text)
 		out_read_dispose(&r);
 	}
 	fm_buf_dispose(&doc);
+}
+
+/*
+ * Links and addresses as feeds really give them: RFC 4287 wants IRIs in
+ * href, uri and id (no space, no "<>\\^`{|}, % only in %XX) and an RFC 2822
+ * addr-spec in email. Links are percent-encoded the same in every format;
+ * an email that is no address is left out.
+ */
+Test(output, links_are_iris_and_emails_addresses)
+{
+	static const fm_enclosure encl[] = { { "https://o.example/clip one.mp3", "audio/mpeg", NULL } };
+	static const fm_member m[] = {
+		{
+			.item = {
+				.id = "o1", .title = "odd", .link = "https://o.example/a b/{x}|y^z`\"q\"\\?p=50%&r=100%25%zz%4",
+				.author = { "Jo", "Jo Example (jo at example.org)", "https://jo.example/my page" },
+				.enclosures = encl, .nenclosures = 1, .published = 1700000000, .feed = "o",
+			},
+			.feed_url = "https://o.example/feed with space.xml",
+		},
+		{
+			.item = { .id = "o2", .title = "copy", .link = "https://p.example/<copy>", .feed = "p" },
+			.feed_url = "https://p.example/feed",
+		},
+	};
+	static const fm_entry e = { "urn:feedmerge:cluster:o", 1700000000, 1700000000, m, 2 };
+	fm_config_output cfg = out_cfg(FM_OUTPUT_ATOM, NULL);
+	fm_buf doc = FM_BUF_INIT;
+
+	cr_assert_eq(fm_output_render(&doc, &cfg, &e, 1), 0);
+	out_at(&doc, "<link rel=\"alternate\" href=\"https://o.example/a%20b/%7Bx%7D%7Cy%5Ez%60%22q%22%5C?p=50%25&amp;r=100%25%25zz%254\"/>");
+	out_at(&doc, "<link rel=\"related\" href=\"https://p.example/%3Ccopy%3E\" title=\"copy\"/>");
+	out_at(&doc, "<link rel=\"enclosure\" href=\"https://o.example/clip%20one.mp3\" type=\"audio/mpeg\"/>");
+	out_at(&doc, "<uri>https://jo.example/my%20page</uri>");
+	out_at(&doc, "<id>https://o.example/feed%20with%20space.xml</id>");
+	cr_expect_null(strstr(doc.ptr, "<email>"), "%s", doc.ptr);
+
+	cfg.format = FM_OUTPUT_RSS;
+	fm_buf_clear(&doc);
+	cr_assert_eq(fm_output_render(&doc, &cfg, &e, 1), 0);
+	out_at(&doc, "<link>https://o.example/a%20b/%7Bx%7D%7Cy%5Ez%60%22q%22%5C?p=50%25&amp;r=100%25%25zz%254</link>");
+	out_at(&doc, "<enclosure url=\"https://o.example/clip%20one.mp3\"");
+	out_at(&doc, "<source url=\"https://o.example/feed%20with%20space.xml\">o</source>");
+	out_at(&doc, "<atom:link rel=\"related\" href=\"https://p.example/%3Ccopy%3E\"");
+
+	cfg.format = FM_OUTPUT_JSON;
+	fm_buf_clear(&doc);
+	cr_assert_eq(fm_output_render(&doc, &cfg, &e, 1), 0);
+	out_at(&doc, "\"url\": \"https://o.example/a%20b/%7Bx%7D%7Cy%5Ez%60%22q%22%5C?p=50%25&r=100%25%25zz%254\",\n      \"title\"");
+	out_at(&doc, "\"url\": \"https://p.example/%3Ccopy%3E\"");
+	out_at(&doc, "\"url\": \"https://jo.example/my%20page\"");
+	out_at(&doc, "\"url\": \"https://o.example/clip%20one.mp3\"");
+	fm_buf_dispose(&doc);
+}
+
+Test(output, email_addresses)
+{
+	cr_expect(fm__output_is_email("jo@example.org"));
+	cr_expect(fm__output_is_email("first.last+tag@mail.example.co.uk"));
+	cr_expect(fm__output_is_email("o'neil!#$%&*/=?^_`{|}~-@x"));
+	cr_expect_not(fm__output_is_email(NULL));
+	cr_expect_not(fm__output_is_email(""));
+	cr_expect_not(fm__output_is_email("not-an-email"));
+	cr_expect_not(fm__output_is_email("Jo Example (jo at example.org)"));
+	cr_expect_not(fm__output_is_email("a b@c d"));
+	cr_expect_not(fm__output_is_email("a@b@c"));
+	cr_expect_not(fm__output_is_email("@example.org"));
+	cr_expect_not(fm__output_is_email("jo@"));
+	cr_expect_not(fm__output_is_email(".jo@example.org"));
+	cr_expect_not(fm__output_is_email("jo..x@example.org"));
+	cr_expect_not(fm__output_is_email("jo@example.org."));
+	cr_expect_not(fm__output_is_email("<jo@example.org>"));
+	cr_expect_not(fm__output_is_email("j\xc3\xb6@example.org"));
 }
 
 /* The HTML river */

@@ -123,11 +123,58 @@ Test(store, creates_schema_and_reopens)
 {
 	fm_store *st = st_open();
 
-	cr_expect_eq(fm_store_schema_version(st), 4);
+	cr_expect_eq(fm_store_schema_version(st), 6);
 	fm_store_close(st);
 	st = st_open();
-	cr_expect_eq(fm_store_schema_version(st), 4);
+	cr_expect_eq(fm_store_schema_version(st), 6);
 	fm_store_close(st);
+}
+
+Test(store, last_pass_recorded_and_read_back_read_only)
+{
+	fm_store *st = st_open(), *ro = NULL;
+	fm_store_pass p = { 100, 160, 1, "2 fetched, 1 failed" }, got;
+	fm_diag d = { 0, 0, "" };
+
+	cr_expect_eq(fm_store_pass_get(st, &got), FM_EINVAL, "no pass yet");
+	cr_assert_eq(fm_store_begin(st), 0);
+	cr_assert_eq(fm_store_pass_put(st, &p), 0);
+	cr_assert_eq(fm_store_commit(st), 0);
+	cr_assert_eq(fm_store_open_readonly(&ro, st_path, &d), 0, "%s", d.msg);
+	cr_assert_eq(fm_store_pass_get(ro, &got), 0);
+	cr_expect_eq(got.started, 100);
+	cr_expect_eq(got.finished, 160);
+	cr_expect_eq(got.status, 1);
+	cr_expect_str_eq(got.summary, "2 fetched, 1 failed");
+	fm_store_pass_clear(&got);
+	/* The next pass replaces it; the reader sees the new one. */
+	p.finished = 200;
+	p.status = 3;
+	p.summary = "out/a.atom: cannot write";
+	cr_assert_eq(fm_store_begin(st), 0);
+	cr_assert_eq(fm_store_pass_put(st, &p), 0);
+	cr_assert_eq(fm_store_commit(st), 0);
+	cr_assert_eq(fm_store_pass_get(ro, &got), 0);
+	cr_expect_eq(got.finished, 200);
+	cr_expect_eq(got.status, 3);
+	cr_expect_str_eq(got.summary, "out/a.atom: cannot write");
+	fm_store_pass_clear(&got);
+	fm_store_pass_clear(NULL);
+	/* Read-only means it: no writes through it. */
+	cr_expect_eq(fm_store_pass_put(ro, &p), FM_EIO);
+	fm_store_close(ro);
+	fm_store_close(st);
+}
+
+Test(store, read_only_open_of_a_missing_state_fails)
+{
+	fm_store *ro = NULL;
+	fm_diag d = { 0, 0, "" };
+
+	cr_expect_eq(fm_store_open_readonly(&ro, st_path, &d), FM_EIO);
+	cr_expect_null(ro);
+	cr_expect(strstr(d.msg, st_path) != NULL, "%s", d.msg);
+	cr_expect_eq(access(st_path, F_OK), -1, "not created");
 }
 
 Test(store, refuses_a_newer_schema)
@@ -481,4 +528,195 @@ Test(normlink, table)
 		cr_expect_str_eq(out ? out : "", cases[i].out, "in: %s", cases[i].in);
 		free(out);
 	}
+}
+
+/* A fingerprint with recognisable values. */
+static fm_fingerprint
+st_fp(uint64_t simhash, uint32_t nsketch)
+{
+	fm_fingerprint fp;
+	uint32_t i;
+
+	memset(&fp, 0, sizeof fp);
+	fp.simhash = simhash;
+	fp.title = ~simhash;
+	fp.words = 40 + nsketch;
+	fp.shingles = 38 + nsketch;
+	fp.nsketch = nsketch;
+	fp.flags = FM_FP_TEMPLATED;
+	for (i = 0; i < nsketch; i++)
+		fp.sketch[i] = 1000 * i + 7;
+	return fp;
+}
+
+/* Saves item (title t, published pub) of feed with fingerprint fp at time now; returns its row. */
+static int64_t
+st_save_fp(fm_store *st, const char *feed, const char *t, fm_time pub, const fm_fingerprint *fp,
+	   fm_time now)
+{
+	fm_item it = { .id = (char *)t, .title = (char *)t, .summary = "text", .published = pub };
+	fm_store_put what;
+	fm_store_ref ref;
+
+	cr_assert_eq(fm_store_begin(st), 0);
+	cr_assert_eq(fm_store_item_save(st, feed, FM_IDENTITY_GUID, &it, fp, now, &what, &ref), 0);
+	cr_assert_eq(fm_store_commit(st), 0);
+	cr_assert_eq(what, FM_STORE_NEW);
+	return ref.item;
+}
+
+/* The rows fm_store_fingerprints() yields, in order. */
+struct fp_rows {
+	int64_t item[8];
+	uint64_t simhash[8];
+	fm_time when[8];
+	char feed[8][16];
+	int n;
+};
+
+/* Records one window row. */
+static int
+fp_row(void *ud, const fm_store_fp_row *r)
+{
+	struct fp_rows *w = ud;
+
+	cr_assert_lt(w->n, 8);
+	w->item[w->n] = r->item;
+	w->simhash[w->n] = r->simhash;
+	w->when[w->n] = r->when;
+	snprintf(w->feed[w->n], sizeof w->feed[0], "%s", r->feed);
+	w->n++;
+	return 0;
+}
+
+Test(store, fingerprints_round_trip_and_window)
+{
+	fm_store *st = st_open();
+	fm_fingerprint a = st_fp(0x0123456789abcdefull, FM_FP_SKETCH), b = st_fp(42, 3), got;
+	struct fp_rows w = { 0 };
+	int64_t ra, rb, rc_, cluster;
+
+	ra = st_save_fp(st, "one", "old", 0, &a, 1000);
+	rb = st_save_fp(st, "two", "new", 5000, &b, 9000);
+	rc_ = st_save_fp(st, "two", "bare", 0, NULL, 9100);
+	cr_assert_eq(fm_store_fingerprint(st, ra, &got, &cluster), 0);
+	cr_expect_eq(got.simhash, a.simhash);
+	cr_expect_eq(got.title, a.title);
+	cr_expect_eq(got.words, a.words);
+	cr_expect_eq(got.shingles, a.shingles);
+	cr_expect_eq(got.flags, a.flags);
+	cr_expect_eq(got.nsketch, FM_FP_SKETCH);
+	cr_expect_eq(memcmp(got.sketch, a.sketch, sizeof a.sketch), 0);
+	cr_expect_gt(cluster, 0);
+	cr_expect_eq(fm_store_fingerprint(st, rc_, &got, &cluster), FM_EINVAL, "no fingerprint given");
+	/* The window is by first-seen time; the row's time is published, else first seen. */
+	cr_assert_eq(fm_store_fingerprints(st, 0, fp_row, &w), 0);
+	cr_assert_eq(w.n, 2);
+	cr_expect_eq(w.item[0], ra);
+	cr_expect_eq(w.when[0], 1000);
+	cr_expect_str_eq(w.feed[0], "one");
+	cr_expect_eq(w.item[1], rb);
+	cr_expect_eq(w.when[1], 5000);
+	cr_expect_eq(w.simhash[1], 42);
+	memset(&w, 0, sizeof w);
+	cr_assert_eq(fm_store_fingerprints(st, 2000, fp_row, &w), 0);
+	cr_assert_eq(w.n, 1);
+	cr_expect_eq(w.item[0], rb);
+	memset(&w, 0, sizeof w);
+	cr_assert_eq(fm_store_fingerprints(st, 10000, fp_row, &w), 0);
+	cr_expect_eq(w.n, 0);
+	/* Replaced, then removed. */
+	cr_assert_eq(fm_store_item_set_fp(st, rb, &a), 0);
+	cr_assert_eq(fm_store_fingerprint(st, rb, &got, &cluster), 0);
+	cr_expect_eq(got.simhash, a.simhash);
+	cr_assert_eq(fm_store_item_set_fp(st, rb, NULL), 0);
+	cr_expect_eq(fm_store_fingerprint(st, rb, &got, &cluster), FM_EINVAL);
+	fm_store_close(st);
+}
+
+Test(store, pruning_an_item_drops_its_fingerprint)
+{
+	fm_store *st = st_open();
+	fm_fingerprint a = st_fp(7, 5);
+	struct fp_rows w = { 0 };
+	fm_fingerprint got;
+	int64_t old, young, cluster;
+	long removed;
+
+	old = st_save_fp(st, "one", "old", 0, &a, 1000);
+	young = st_save_fp(st, "one", "young", 0, &a, 5000);
+	cr_assert_eq(fm_store_begin(st), 0);
+	cr_assert_eq(fm_store_prune(st, 2000, &removed), 0);
+	cr_assert_eq(fm_store_commit(st), 0);
+	cr_expect_eq(removed, 1);
+	cr_expect_eq(fm_store_fingerprint(st, old, &got, &cluster), FM_EINVAL);
+	cr_expect_eq(fm_store_fingerprint(st, young, &got, &cluster), 0);
+	cr_assert_eq(fm_store_fingerprints(st, 0, fp_row, &w), 0);
+	cr_expect_eq(w.n, 1);
+	fm_store_close(st);
+}
+
+Test(store, migrates_fingerprints_out_of_items)
+{
+	/* A version 4 state as feedmerge 0.1 left it: the fingerprint in the item's row. */
+	static const char v4[] =
+		"CREATE TABLE feeds (name TEXT PRIMARY KEY, url TEXT, etag TEXT, last_modified TEXT,"
+		" title TEXT, link TEXT, redirect_url TEXT, last_error TEXT,"
+		" last_attempt INTEGER NOT NULL DEFAULT 0, last_success INTEGER NOT NULL DEFAULT 0,"
+		" next_due INTEGER NOT NULL DEFAULT 0, retry_after INTEGER NOT NULL DEFAULT 0,"
+		" http_status INTEGER NOT NULL DEFAULT 0, failures INTEGER NOT NULL DEFAULT 0,"
+		" redirect_seen INTEGER NOT NULL DEFAULT 0, gone INTEGER NOT NULL DEFAULT 0,"
+		" items INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+		"CREATE TABLE clusters (id INTEGER PRIMARY KEY, uid TEXT NOT NULL UNIQUE,"
+		" updated INTEGER NOT NULL);"
+		"CREATE INDEX clusters_updated ON clusters(updated, id);"
+		"CREATE TABLE items (id INTEGER PRIMARY KEY, feed TEXT NOT NULL, key TEXT NOT NULL,"
+		" guid TEXT, link TEXT, norm_link TEXT, title TEXT, author_name TEXT,"
+		" author_email TEXT, author_uri TEXT, summary TEXT, content TEXT, categories TEXT,"
+		" enclosures TEXT, published INTEGER NOT NULL DEFAULT 0,"
+		" updated INTEGER NOT NULL DEFAULT 0, first_seen INTEGER NOT NULL,"
+		" last_seen INTEGER NOT NULL, cluster INTEGER NOT NULL REFERENCES clusters(id),"
+		" simhash INTEGER, fp BLOB, UNIQUE (feed, key));"
+		"CREATE INDEX items_norm_link ON items(norm_link) WHERE norm_link IS NOT NULL;"
+		"CREATE INDEX items_cluster ON items(cluster);"
+		"CREATE INDEX items_first_seen ON items(first_seen);"
+		"CREATE INDEX items_fingerprints ON items(first_seen, published, simhash, feed, cluster)"
+		" WHERE simhash IS NOT NULL;"
+		"CREATE TABLE feed_boiler (feed TEXT PRIMARY KEY, counts BLOB NOT NULL) WITHOUT ROWID;"
+		"INSERT INTO clusters VALUES (1, 'urn:feedmerge:1', 100);"
+		/* title 0x..02, words 9, shingles 7, nsketch 2, flags 0, sketch 5 and 6 */
+		"INSERT INTO items (id, feed, key, title, published, first_seen, last_seen, cluster,"
+		" simhash, fp) VALUES (1, 'one', 'k1', 'A', 50, 100, 100, 1, -2,"
+		" x'02000000000000000900000007000000020000000000000005000000" "06000000');"
+		"INSERT INTO items (id, feed, key, title, first_seen, last_seen, cluster)"
+		" VALUES (2, 'one', 'k2', 'B', 100, 100, 1);"
+		"PRAGMA user_version = 4;";
+	sqlite3 *db;
+	fm_store *st;
+	fm_fingerprint got;
+	struct fp_rows w = { 0 };
+	int64_t cluster;
+	long n;
+
+	cr_assert_eq(sqlite3_open(st_path, &db), SQLITE_OK);
+	cr_assert_eq(sqlite3_exec(db, v4, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
+	sqlite3_close(db);
+	st = st_open();
+	cr_expect_eq(fm_store_schema_version(st), 6);
+	cr_assert_eq(fm_store_fingerprint(st, 1, &got, &cluster), 0);
+	cr_expect_eq(got.simhash, (uint64_t)-2);
+	cr_expect_eq(got.title, 2);
+	cr_expect_eq(got.words, 9);
+	cr_expect_eq(got.shingles, 7);
+	cr_expect_eq(got.nsketch, 2);
+	cr_expect_eq(got.sketch[0], 5);
+	cr_expect_eq(got.sketch[1], 6);
+	cr_expect_eq(cluster, 1);
+	cr_expect_eq(fm_store_fingerprint(st, 2, &got, &cluster), FM_EINVAL);
+	cr_assert_eq(fm_store_fingerprints(st, 0, fp_row, &w), 0);
+	cr_assert_eq(w.n, 1);
+	cr_expect_eq(w.when[0], 50);
+	cr_expect_eq(fm_store_item_count(st, &n), 0);
+	cr_expect_eq(n, 2);
+	fm_store_close(st);
 }

@@ -45,6 +45,16 @@ typedef struct fm_item {
 	const char *feed;      /**< name of the configured source feed; NULL from the parser */
 } fm_item;
 
+/**
+ * An item's story time: published, else updated (RSS 1.0 dc:date, an Atom
+ * entry with only <updated>), else when (the caller's first-seen time).
+ */
+static inline fm_time
+fm_item_time(const fm_item *item, fm_time when)
+{
+	return item->published ? item->published : item->updated ? item->updated : when;
+}
+
 /** Feed formats the parser recognises. */
 typedef enum fm_format {
 	FM_FORMAT_NONE = 0, /**< not (yet) recognised */

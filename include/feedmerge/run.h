@@ -2,6 +2,7 @@
 #ifndef FEEDMERGE_RUN_H
 #define FEEDMERGE_RUN_H
 
+#include "feedmerge/buf.h"
 #include "feedmerge/config.h"
 #include "feedmerge/error.h"
 #include "feedmerge/item.h"
@@ -52,6 +53,8 @@ typedef struct fm_run_report {
  * Runs one pass over cfg: takes the run lock (waiting up to lock_wait),
  * fetches every due feed, stores each feed's results in its own
  * transaction, prunes by keep, and rewrites every output atomically.
+ * A pass that took the lock ends by recording how it went in the state
+ * (fm_store_pass_get(): exit status, summary or reason), whoever ran it.
  * @param rep  receives the counts (zeroed first)
  * @param diag optional; on failure the reason (one line)
  * @return 0 when the pass ran (some feeds may have failed: see rep);
@@ -61,5 +64,27 @@ typedef struct fm_run_report {
  */
 int fm_run_pass(const fm_config *cfg, const fm_run_opts *opts,
 		fm_run_report *rep, fm_diag *diag);
+
+/** Exit statuses of a pass (DESIGN.md, "The CLI"). */
+enum {
+	FM_RUN_OK = 0,      /**< all well */
+	FM_RUN_PARTIAL = 1, /**< some feeds failed, the outputs were written */
+	FM_RUN_NOWRITE = 3, /**< the state or an output could not be written */
+	FM_RUN_LOCKED = 4   /**< another run holds the lock */
+};
+
+/**
+ * Returns the exit status (FM_RUN_*) of a pass that fm_run_pass() ended
+ * with rc and rep. A pass that held the lock records the same status in
+ * the state (fm_store_pass_get()).
+ */
+int fm_run_exit_status(int rc, const fm_run_report *rep);
+
+/**
+ * Appends the one summary line of a pass to out ("2 fetched, 0 not
+ * modified, ...; 3 of 3 outputs written; 0.4 s"), no newline.
+ * @return 0 or FM_ENOMEM.
+ */
+int fm_run_summary(fm_buf *out, const fm_run_report *rep, double seconds, int dry_run);
 
 #endif

@@ -79,6 +79,16 @@ typedef struct fm_store_cluster {
  */
 int fm_store_open(fm_store **out, const char *path, fm_diag *diag);
 
+/**
+ * Opens an existing state read-only, as it is: no migration, no pragmas.
+ * For a reader in another thread or process than the pass (a daemon's
+ * /healthz); only the readers (fm_store_*_get, _each) work on it.
+ * @param out  receives the handle; the caller closes it with fm_store_close()
+ * @param diag optional; on failure says which file and what is wrong
+ * @return 0, FM_EIO (missing, unreadable or not SQLite) or FM_ENOMEM.
+ */
+int fm_store_open_readonly(fm_store **out, const char *path, fm_diag *diag);
+
 /** Closes the state; NULL is fine. Any open transaction is rolled back. */
 void fm_store_close(fm_store *st);
 
@@ -164,16 +174,15 @@ int fm_store_item_known(fm_store *st, const char *feed, fm_config_identity ident
 /** A fingerprinted item as fm_store_fingerprints() yields it; borrowed for the callback. */
 typedef struct fm_store_fp_row {
 	int64_t item;     /**< the item's row */
-	int64_t cluster;  /**< its cluster's row */
 	const char *feed; /**< [feed NAME] */
 	fm_time when;     /**< published, or first seen when unknown */
 	uint64_t simhash; /**< the fingerprint's candidate key */
 } fm_store_fp_row;
 
 /**
- * Calls cb for every fingerprinted item whose time (published, else first
- * seen) or first-seen time is at or after since, in no particular order. A non-zero return stops and is
- * returned. @return 0, cb's value or FM_EIO.
+ * Calls cb for every fingerprinted item first seen at or after since, in
+ * row order. A non-zero return stops and is returned.
+ * @return 0, cb's value or FM_EIO.
  */
 int fm_store_fingerprints(fm_store *st, fm_time since,
 			  int (*cb)(void *ud, const fm_store_fp_row *row), void *ud);
@@ -274,5 +283,30 @@ void fm_store_found_clear(fm_store_found *f);
 
 /** Counts stored items (all feeds) into *n; returns 0 or FM_EIO. */
 int fm_store_item_count(fm_store *st, long *n);
+
+/**
+ * How the last pass over a state ended, written at the end of every pass
+ * that held the lock (not by a dry run). summary is owned by the struct:
+ * fm_store_pass_get() fills it, fm_store_pass_clear() frees it.
+ */
+typedef struct fm_store_pass {
+	fm_time started;  /**< when the pass began (its clock) */
+	fm_time finished; /**< when it ended */
+	int status;       /**< its exit status: 0 all well, 1 some feeds failed, 3 state or an output not written */
+	char *summary;    /**< one line: the summary, or what went wrong */
+} fm_store_pass;
+
+/** Records p as the last pass (replacing the one before; inside a transaction); returns 0 or FM_EIO. */
+int fm_store_pass_put(fm_store *st, const fm_store_pass *p);
+
+/**
+ * Reads the last pass recorded into *out (zeroed first). Free with
+ * fm_store_pass_clear().
+ * @return 0, FM_EINVAL (no pass recorded yet), FM_EIO or FM_ENOMEM.
+ */
+int fm_store_pass_get(fm_store *st, fm_store_pass *out);
+
+/** Frees the summary of *p and zeroes it; NULL is fine. */
+void fm_store_pass_clear(fm_store_pass *p);
 
 #endif

@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 #include "feedmerge/run.h"
 #include "feedmerge/schedule.h"
+#include "feedmerge/serve.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -17,7 +18,7 @@
 void
 cli_daemon_help(void)
 {
-	printf("usage: feedmerge daemon [-c FILE] [-q|-v]\n"
+	printf("usage: feedmerge daemon [-c FILE] [--listen ADDRESS:PORT] [-q|-v]\n"
 	       "\n"
 	       "Run passes for ever: after each one, sleep until the next feed is due\n"
 	       "(at most %d s), then run again. The state's lock is held only while a\n"
@@ -27,10 +28,17 @@ cli_daemon_help(void)
 	       "\n"
 	       "  -c, --config FILE  the config file (default: $FEEDMERGE_CONFIG,\n"
 	       "                     else ./feedmerge.ini)\n"
+	       "  -l, --listen ADDRESS:PORT\n"
+	       "                     also serve the outputs over HTTP, each at /FILE (the\n"
+	       "                     file name of its path), and /healthz (200 when the\n"
+	       "                     last pass, the daemon's or a cron run's, ended with\n"
+	       "                     exit status 0 or 1; else 503). ADDRESS is numeric:\n"
+	       "                     127.0.0.1:8080, [::1]:8080, 0.0.0.0:8080\n"
 	       "  -q, --quiet        no summary line per pass; only problems\n"
 	       "  -v, --verbose      also one line per feed fetched\n"
 	       "\n"
-	       "Exit status: 0 after a signal, 2 usage or config error.\n", DAEMON_MAX_SLEEP);
+	       "Exit status: 0 after a signal, 2 usage or config error (or the\n"
+	       "address cannot be listened on).\n", DAEMON_MAX_SLEEP);
 }
 
 /* Set by SIGINT/SIGTERM. */
@@ -77,13 +85,15 @@ cli_daemon(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
+		{ "listen", required_argument, NULL, 'l' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *path = NULL;
+	const char *path = NULL, *listen = NULL;
 	fm_config *cfg;
+	fm_serve *srv = NULL;
 	fm_run_opts opts;
 	fm_run_report rep;
 	struct sigaction sa;
@@ -91,9 +101,10 @@ cli_daemon(int argc, char **argv)
 	size_t i;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "c:qvh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:l:qvh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c': path = optarg; break;
+		case 'l': listen = optarg; break;
 		case 'q': quiet = 1; break;
 		case 'v': verbose = 1; break;
 		case 'h': cli_daemon_help(); return CLI_OK;
@@ -117,6 +128,20 @@ cli_daemon(int argc, char **argv)
 	sa.sa_handler = daemon_on_signal; /* no SA_RESTART: sleeps end at once */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = SIG_IGN; /* a client that hangs up is not a reason to die */
+	sigaction(SIGPIPE, &sa, NULL);
+	if (listen) {
+		fm_serve_opts so;
+		fm_diag diag = { 0, 0, "" };
+
+		memset(&so, 0, sizeof so);
+		so.listen = listen;
+		if (fm_serve_start(&srv, cfg, &so, &diag)) {
+			fprintf(stderr, "feedmerge: %s\n", diag.msg);
+			fm_config_free(cfg);
+			return CLI_USAGE;
+		}
+	}
 	memset(&opts, 0, sizeof opts);
 	opts.stop = &daemon_stop;
 	opts.problem = daemon_problem;
@@ -143,6 +168,7 @@ cli_daemon(int argc, char **argv)
 		wait = rc || !rep.next_due ? 30 : rep.next_due - (int64_t)time(NULL);
 		daemon_sleep(wait < 1 ? 1 : wait > DAEMON_MAX_SLEEP ? DAEMON_MAX_SLEEP : wait);
 	}
+	fm_serve_stop(srv);
 	curl_global_cleanup();
 	fm_config_free(cfg);
 	return CLI_OK;

@@ -103,26 +103,15 @@ cli_run_feed_line(const fm_run_feed *f)
 			f->error ? f->error : "");
 }
 
-/* Maps a pass's outcome to the exit status of DESIGN.md. */
-static int
-run_exit_status(int rc, const fm_run_report *rep)
-{
-	if (rc == FM_ELIMIT)
-		return CLI_LOCKED;
-	if (rc || rep->outputs_failed)
-		return CLI_NOWRITE;
-	return rep->failed ? CLI_PARTIAL : CLI_OK;
-}
-
 /* Prints the one summary line of a pass. */
 void
 cli_run_summary(const fm_run_report *rep, double seconds, int dry_run)
 {
-	printf("%s%zu fetched, %zu not modified, %zu failed, %zu skipped; "
-	       "%ld new items, %ld changed, %ld joined a story; %zu of %zu outputs written; %.1f s\n",
-	       dry_run ? "dry run: " : "", rep->fetched, rep->not_modified, rep->failed,
-	       rep->skipped, rep->new_items, rep->changed_items, rep->joined, rep->outputs_written,
-	       rep->outputs, seconds);
+	fm_buf b = FM_BUF_INIT;
+
+	fm_run_summary(&b, rep, seconds, dry_run);
+	printf("%s\n", fm_buf_cstr(&b));
+	fm_buf_dispose(&b);
 }
 
 /* Seconds since an earlier CLOCK_MONOTONIC reading. */
@@ -210,7 +199,7 @@ cli_run(int argc, char **argv)
 		fprintf(stderr, "feedmerge: %s\n", diag.msg[0] ? diag.msg : fm_strerror(rc));
 	else if (!quiet)
 		cli_run_summary(&rep, elapsed(&t0), opts.dry_run);
-	status = run_exit_status(rc, &rep);
+	status = fm_run_exit_status(rc, &rep);
 	curl_global_cleanup();
 	fm_config_free(cfg);
 	return status;

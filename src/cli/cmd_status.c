@@ -19,11 +19,12 @@ cli_status_help(void)
 	       "of that attempt, items in the last fetch, consecutive failures, when it\n"
 	       "is next due, and notes: gone (answered 410, no longer polled), a\n"
 	       "Retry-After in force, a permanent redirect (pending, or in use: then\n"
-	       "edit the feed's url), the last error.\n"
+	       "edit the feed's url), the last error. Then one line on the last pass\n"
+	       "(a cron run's or a daemon's): when it ended, its exit status, its summary.\n"
 	       "\n"
 	       "  -c, --config FILE  the config file (default: $FEEDMERGE_CONFIG,\n"
 	       "                     else ./feedmerge.ini)\n"
-	       "      --json         one JSON object: {\"feeds\": [...]}\n"
+	       "      --json         one JSON object: {\"feeds\": [...], \"last_pass\": {...}}\n"
 	       "\n"
 	       "Exit status: 0, 2 usage or config error, 3 the state cannot be read.\n");
 }
@@ -97,6 +98,36 @@ status_json(const fm_config_feed *cf, const fm_feed_state *fs, const char *notes
 	fm_buf_dispose(&b);
 }
 
+/* Prints the last pass recorded in st (NULL: no state yet), as a line or a JSON member. */
+static void
+status_last_pass(fm_store *st, int json)
+{
+	static const char *const words[] = { "ok", "degraded", "?", "failed", "locked" };
+	char t[FM_DATE_BUFSZ];
+	fm_store_pass p;
+	const char *word;
+	fm_buf b = FM_BUF_INIT;
+
+	if (!st || fm_store_pass_get(st, &p)) {
+		fputs(json ? ",\n\"last_pass\": null" : "last pass: none recorded\n", stdout);
+		return;
+	}
+	word = p.status >= 0 && p.status <= 4 ? words[p.status] : "?";
+	if (json) {
+		fm_buf_printf(&b, ",\n\"last_pass\": {\"started\": \"%s\", ", fm_date_format(t, p.started));
+		fm_buf_printf(&b, "\"finished\": \"%s\", \"exit_status\": %d, \"status\": \"%s\", \"summary\": ",
+			      fm_date_format(t, p.finished), p.status, word);
+		fm__json_str(&b, p.summary);
+		fm_buf_putc(&b, '}');
+		fputs(fm_buf_cstr(&b), stdout);
+	} else {
+		printf("last pass: %s, exit status %d (%s): %s\n", fm_date_format(t, p.finished), p.status,
+		       word, p.summary ? p.summary : "");
+	}
+	fm_buf_dispose(&b);
+	fm_store_pass_clear(&p);
+}
+
 int
 cli_status(int argc, char **argv)
 {
@@ -168,7 +199,11 @@ cli_status(int argc, char **argv)
 		fm_feed_state_clear(&fs);
 	}
 	if (json)
-		fputs("\n]}\n", stdout);
+		fputs("\n]", stdout);
+	if (status == CLI_OK)
+		status_last_pass(st, json);
+	if (json)
+		fputs("}\n", stdout);
 	fm_store_close(st);
 	fm_config_free(cfg);
 	return status;

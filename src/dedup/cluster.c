@@ -262,7 +262,7 @@ cl_part_add(void *ud, const fm_store_item *it)
 	p = &ps->v[ps->n];
 	memset(p, 0, sizeof *p);
 	p->row = it->rowid;
-	p->when = it->item.published ? it->item.published : it->first_seen;
+	p->when = fm_item_time(&it->item, it->first_seen);
 	p->parent = ps->n;
 	if (!(p->feed = strdup(it->item.feed)) || (it->norm_link && !(p->link = strdup(it->norm_link)))) {
 		free(p->feed);
@@ -355,7 +355,7 @@ cl_refingerprint(void *ud, const fm_store_item *it)
 {
 	struct cl_refresh *r = ud;
 
-	r->when = it->item.published ? it->item.published : it->first_seen;
+	r->when = fm_item_time(&it->item, it->first_seen);
 	return r->fingerprint(r->ud, &it->item, &r->fp);
 }
 

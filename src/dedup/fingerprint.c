@@ -127,6 +127,41 @@ ends_like_sentence(const char *p, size_t len)
 	return len >= 3 && !memcmp(p + len - 3, "\xe2\x80\xa6", 3);
 }
 
+/*
+ * How many leading words of a paragraph are a dateline without an agency:
+ * an upper-case place name opening it, set off by a dash in its first 60
+ * bytes ("GENEVA \u2014", "NEW YORK, June 9 -", "GENEVA (Associated Press)
+ * \u2014"); 0 when none.
+ */
+static size_t
+dateline_place_words(const char *raw, size_t rawlen)
+{
+	static const char *const dashes[] = { " \xe2\x80\x94 ", " \xe2\x80\x93 ", " -- ", " - " };
+	size_t head = rawlen < 60 ? rawlen : 60, i, j, caps = 0, cut = 0, w = 0;
+	fm_buf norm = FM_BUF_INIT;
+
+	for (i = 0; i < head && raw[i] != ' ' && raw[i] != ',' && raw[i] != '('; i++) {
+		if (raw[i] >= 'a' && raw[i] <= 'z')
+			return 0;
+		caps += raw[i] >= 'A' && raw[i] <= 'Z';
+	}
+	if (caps < 2)
+		return 0;
+	for (i = 1; i < head && !cut; i++)
+		for (j = 0; j < sizeof dashes / sizeof dashes[0] && !cut; j++) {
+			size_t l = strlen(dashes[j]);
+
+			if (i + l <= rawlen && !memcmp(raw + i, dashes[j], l))
+				cut = i;
+		}
+	/* The words before the dash, counted as the paragraph's own words are. */
+	if (cut && !fm_text_normalise(&norm, raw, cut))
+		for (i = 0; i < norm.size; i++)
+			w += norm.ptr[i] != ' ' && (i == 0 || norm.ptr[i - 1] == ' ');
+	fm_buf_dispose(&norm);
+	return w <= 8 ? w : 0;
+}
+
 /* How many leading words of a lead paragraph are a dateline ("paris ap"), 0 when none. */
 static size_t
 dateline_words(const char *raw, size_t rawlen, const char *s, size_t len)
@@ -150,38 +185,66 @@ dateline_words(const char *raw, size_t rawlen, const char *s, size_t len)
 		while (i < len && s[i] == ' ')
 			i++;
 	}
-	return 0;
+	return dateline_place_words(raw, rawlen);
 }
 
-/* A 64-bit SimHash over the distinct hashes in v[0 .. n). */
+/* Adds byte-lane counts (lane j of acc[k]: bit 4k + j) to cnt[64] and clears them. */
+static void
+simhash_flush(uint32_t acc[16], uint32_t cnt[64])
+{
+	int k, j;
+
+	for (k = 0; k < 16; k++) {
+		for (j = 0; j < 4; j++)
+			cnt[4 * k + j] += (acc[k] >> (8 * j)) & 255;
+		acc[k] = 0;
+	}
+}
+
+/*
+ * A 64-bit SimHash over the distinct hashes in v[0 .. n): bit b is set when
+ * more than half of them have it. The bits are counted four at a time, a
+ * nibble spread into four byte lanes by one multiply.
+ */
 static uint64_t
 simhash(const uint64_t *v, size_t n)
 {
-	int acc[64] = { 0 };
+	uint32_t acc[16] = { 0 }, cnt[64] = { 0 };
 	uint64_t out = 0;
-	size_t i, j;
-	int b;
+	size_t i, j, distinct = 0, pending = 0;
+	int k, b;
 
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < i && v[j] != v[i]; j++)
 			;
 		if (j < i)
 			continue; /* a repeated word counts once */
-		for (b = 0; b < 64; b++)
-			acc[b] += (int)((v[i] >> b) & 1) * 2 - 1;
+		for (k = 0; k < 16; k++)
+			acc[k] += ((uint32_t)(v[i] >> (4 * k)) & 15) * 0x00204081u & 0x01010101u;
+		distinct++;
+		if (++pending == 255) { /* a lane holds 255 */
+			simhash_flush(acc, cnt);
+			pending = 0;
+		}
 	}
+	simhash_flush(acc, cnt);
 	for (b = 0; b < 64; b++)
-		if (acc[b] > 0)
+		if (2 * (size_t)cnt[b] > distinct)
 			out |= 1ull << b;
 	return out;
 }
 
-/* Sorts v[0 .. n) ascending: LSD radix, four 8-bit passes through tmp (insertion sort when short). */
+/*
+ * Sorts v[0 .. n) ascending: LSD radix on bytes through tmp, the four
+ * histograms counted in one pass, a pass skipped when one byte value holds
+ * everything (insertion sort when short).
+ */
 static void
 sort_u32(uint32_t *v, uint32_t *tmp, size_t n)
 {
-	size_t count[256], i, pass;
-	uint32_t *src = v, *dst = tmp, *swap;
+	uint32_t count[4][256], *src = v, *dst = tmp, *swap;
+	size_t i;
+	int pass, b;
 
 	if (n < 48) {
 		for (i = 1; i < n; i++) {
@@ -194,25 +257,32 @@ sort_u32(uint32_t *v, uint32_t *tmp, size_t n)
 		}
 		return;
 	}
-	for (pass = 0; pass < 32; pass += 8) {
-		size_t sum = 0;
+	memset(count, 0, sizeof count);
+	for (i = 0; i < n; i++) {
+		count[0][v[i] & 255]++;
+		count[1][(v[i] >> 8) & 255]++;
+		count[2][(v[i] >> 16) & 255]++;
+		count[3][v[i] >> 24]++;
+	}
+	for (pass = 0; pass < 4; pass++) {
+		uint32_t sum = 0, c, *cnt = count[pass];
+		int shift = 8 * pass;
 
-		memset(count, 0, sizeof count);
-		for (i = 0; i < n; i++)
-			count[(src[i] >> pass) & 255]++;
-		for (i = 0; i < 256; i++) {
-			size_t c = count[i];
-
-			count[i] = sum;
+		if (cnt[(src[0] >> shift) & 255] == n)
+			continue; /* every value has this byte: already in order */
+		for (b = 0; b < 256; b++) {
+			c = cnt[b];
+			cnt[b] = sum;
 			sum += c;
 		}
 		for (i = 0; i < n; i++)
-			dst[count[(src[i] >> pass) & 255]++] = src[i];
+			dst[cnt[(src[i] >> shift) & 255]++] = src[i];
 		swap = src;
 		src = dst;
 		dst = swap;
 	}
-	/* Four passes: the result is back in v. */
+	if (src != v)
+		memcpy(v, src, n * sizeof *v);
 }
 
 /* A 32-bit hash of three word hashes in order (they are XXH3 values: mixing suffices). */
@@ -225,31 +295,95 @@ shingle_hash(uint64_t a, uint64_t b, uint64_t c)
 	return (uint32_t)(x >> 32);
 }
 
-/* Fills the shingle count and bottom-k sketch from the story's word hashes. */
+/* Sorts v[0 .. n) (tmp: n more) and drops repeats; returns how many distinct values remain. */
+static size_t
+sort_unique(uint32_t *v, uint32_t *tmp, size_t n)
+{
+	size_t i, u = 0;
+
+	sort_u32(v, tmp, n);
+	for (i = 0; i < n; i++)
+		if (!u || v[i] != v[u - 1])
+			v[u++] = v[i];
+	return u;
+}
+
+/* How many distinct values v[0 .. n) holds: an open-addressed set of set_slots (a power of two > n). */
+static size_t
+count_distinct(const uint32_t *v, size_t n, uint32_t *set, size_t set_slots)
+{
+	size_t i, u = 0, mask = set_slots - 1;
+	int zero = 0;
+
+	memset(set, 0, set_slots * sizeof *set);
+	for (i = 0; i < n; i++) {
+		size_t j = v[i] & mask;
+
+		if (!v[i]) { /* 0 marks an empty slot: counted apart */
+			u += !zero;
+			zero = 1;
+			continue;
+		}
+		while (set[j] && set[j] != v[i])
+			j = (j + 1) & mask;
+		if (!set[j]) {
+			set[j] = v[i];
+			u++;
+		}
+	}
+	return u;
+}
+
+/*
+ * Fills the shingle count and bottom-k sketch from the story's word hashes.
+ * A long story's hashes are not sorted whole: only those under a bound
+ * that about 1.25k of them fall below (doubled while fewer than k distinct
+ * ones do: rare), and a hash set counts the distinct ones. Same result as sorting
+ * everything, in a fraction of the work.
+ */
 static int
 fp_shingles(fm_fingerprint *fp, const struct fp_words *w)
 {
-	size_t n = w->n >= 3 ? w->n - 2 : (w->n ? 1 : 0), i, u = 0;
-	uint32_t small[2 * 1024], *h = small;
+	enum { K = FM_FP_SKETCH, STACK = 8 * 1024 };
+	size_t n = w->n >= 3 ? w->n - 2 : (w->n ? 1 : 0), i, u, m, slots = 1;
+	uint32_t stack[STACK], *h = stack, *c, *tmp, *set;
+	uint64_t bound;
 
 	if (!n)
 		return 0;
-	/* Most stories fit the stack; a long one gets the heap. */
-	if (2 * n > sizeof small / sizeof small[0] && !(h = malloc(2 * n * sizeof *h)))
+	while (slots <= 2 * n)
+		slots <<= 1;
+	/* h, candidates and sort room: n each; the set: slots. Most stories fit the stack. */
+	if (3 * n + slots > STACK && !(h = malloc((3 * n + slots) * sizeof *h)))
 		return FM_ENOMEM;
+	c = h + n;
+	tmp = c + n;
+	set = tmp + n;
 	if (w->n >= 3)
 		for (i = 0; i < n; i++)
 			h[i] = shingle_hash(w->v[i], w->v[i + 1], w->v[i + 2]);
 	else
 		h[0] = shingle_hash(w->v[0], w->n > 1 ? w->v[1] : 0, 0);
-	sort_u32(h, h + n, n);
-	for (i = 0; i < n; i++)
-		if (!u || h[i] != h[u - 1])
-			h[u++] = h[i];
-	fp->shingles = (uint32_t)u;
-	fp->nsketch = (uint32_t)(u < FM_FP_SKETCH ? u : FM_FP_SKETCH);
-	memcpy(fp->sketch, h, fp->nsketch * sizeof *h);
-	if (h != small)
+	if (n <= K + K / 4) {
+		u = sort_unique(h, tmp, n);
+		fp->shingles = (uint32_t)u;
+		c = h;
+	} else {
+		fp->shingles = (uint32_t)count_distinct(h, n, set, slots);
+		bound = ((uint64_t)(K + K / 4) << 32) / n;
+		for (;;) {
+			for (i = m = 0; i < n; i++)
+				if (h[i] < bound)
+					c[m++] = h[i];
+			u = sort_unique(c, tmp, m);
+			if (u >= K || bound > UINT32_MAX)
+				break;
+			bound *= 2;
+		}
+	}
+	fp->nsketch = (uint32_t)(u < K ? u : K);
+	memcpy(fp->sketch, c, fp->nsketch * sizeof *c);
+	if (h != stack)
 		free(h);
 	return 0;
 }

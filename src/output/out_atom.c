@@ -5,24 +5,6 @@
 
 #include <string.h>
 
-/* Appends the feed id: "urn:feedmerge:output:" and the output's name, percent-encoding what an IRI may not hold (RFC 3987; RFC 4287 section 4.2.6 wants an IRI). */
-static void
-atom_feed_id(fm__outw *w, const char *name)
-{
-	static const char safe[] = "-._~!$&'()*+,;=:@/";
-	const unsigned char *p;
-
-	fm__outw_puts(w, "  <id>urn:feedmerge:output:");
-	for (p = (const unsigned char *)name; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || strchr(safe, *p))
-			fm__outw_printf(w, "%c", *p);
-		else
-			fm__outw_printf(w, "%%%02X", *p);
-	}
-	fm__outw_puts(w, "</id>\n");
-}
-
 /* Appends <name> with an RFC 3339 date (RFC 4287 section 3.3). */
 static void
 atom_date(fm__outw *w, int indent, const char *name, fm_time t)
@@ -32,7 +14,12 @@ atom_date(fm__outw *w, int indent, const char *name, fm_time t)
 	fm__outw_xml_elem(w, indent, name, fm_date_format(date, t));
 }
 
-/* Appends the entry's author: RFC 4287 section 4.1.2 wants one on every entry of a feed without its own, so the feed's name stands in for a missing one. */
+/*
+ * Appends the entry's author: RFC 4287 section 4.1.2 wants one on every
+ * entry of a feed without its own, so the feed's name stands in for a
+ * missing one. Section 3.2.3 wants an RFC 2822 addr-spec in email and
+ * section 3.2.2 an IRI in uri: an address that is none is left out.
+ */
 static void
 atom_author(fm__outw *w, const fm_member *rep)
 {
@@ -41,8 +28,9 @@ atom_author(fm__outw *w, const fm_member *rep)
 	fm__outw_puts(w, "    <author>\n");
 	fm__outw_xml_elem(w, 6, "name",
 			  fm__output_has(a->name) ? a->name : fm__output_feed_name(rep));
-	fm__outw_xml_elem(w, 6, "email", a->email);
-	fm__outw_xml_elem(w, 6, "uri", a->uri);
+	if (fm__output_is_email(a->email))
+		fm__outw_xml_elem(w, 6, "email", a->email);
+	fm__outw_xml_elem(w, 6, "uri", fm__outw_iri(w, a->uri));
 	fm__outw_puts(w, "    </author>\n");
 }
 
@@ -106,7 +94,7 @@ static void
 atom_source(fm__outw *w, const fm_member *rep)
 {
 	fm__outw_puts(w, "    <source>\n");
-	fm__outw_xml_elem(w, 6, "id", rep->feed_url);
+	fm__outw_xml_elem(w, 6, "id", fm__outw_iri(w, rep->feed_url));
 	fm__outw_xml_elem(w, 6, "title", fm__output_feed_name(rep));
 	if (fm__output_has(rep->feed_link))
 		fm__outw_xml_link(w, 6, "link", "alternate", rep->feed_link, NULL, NULL, NULL);
@@ -150,7 +138,9 @@ fm__output_atom(fm__outw *w, const fm_config_output *cfg,
 
 	fm__outw_puts(w, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
 		      "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
-	atom_feed_id(w, cfg->name);
+	fm__outw_puts(w, "  <id>");
+	fm__outw_output_id(w, cfg->name);
+	fm__outw_puts(w, "</id>\n");
 	fm__outw_puts(w, "  <title type=\"text\">");
 	fm__outw_text(w, cfg->title);
 	fm__outw_puts(w, "</title>\n");

@@ -69,7 +69,7 @@ json_authors(fm__outw *w, int *first, const fm_person *a)
 	fm__outw_puts(w, "{");
 	f = 1;
 	json_field(w, &f, 10, "name", a->name);
-	json_field(w, &f, 10, "url", a->uri);
+	json_field(w, &f, 10, "url", fm__outw_iri(w, a->uri));
 	json_close(w, f, 8, '}');
 	json_close(w, 0, 6, ']');
 }
@@ -128,7 +128,7 @@ json_attachments(fm__outw *w, int *first, const fm_item *it)
 		json_key(w, &f, 8, NULL);
 		fm__outw_puts(w, "{");
 		g = 1;
-		json_field(w, &g, 10, "url", enc->url);
+		json_field(w, &g, 10, "url", fm__outw_iri(w, enc->url));
 		/* mime_type is required. */
 		json_field(w, &g, 10, "mime_type", enc->type && strchr(enc->type, '/') ?
 			   enc->type : "application/octet-stream");
@@ -163,7 +163,7 @@ json_members(fm__outw *w, int *first, const fm_entry *e)
 		json_key(w, &g, 12, "id");
 		fm__outw_json(w, m->id);
 		json_key(w, &g, 12, "url");
-		fm__outw_json(w, m->link);
+		fm__outw_json(w, fm__outw_iri(w, m->link));
 		json_key(w, &g, 12, "title");
 		fm__outw_json(w, m->title);
 		json_date(w, &g, 12, "date_published", m->published, 1);
@@ -183,7 +183,7 @@ json_item(fm__outw *w, const fm_entry *e)
 
 	fm__outw_puts(w, "{");
 	json_field(w, &f, 6, "id", e->id);
-	json_field(w, &f, 6, "url", it->link);
+	json_field(w, &f, 6, "url", fm__outw_iri(w, it->link));
 	json_field(w, &f, 6, "title", it->title);
 	/*
 	 * One of content_html and content_text is required. Our summary is
@@ -213,7 +213,7 @@ fm__output_json(fm__outw *w, const fm_config_output *cfg,
 	json_field(w, &f, 2, "version", "https://jsonfeed.org/version/1.1");
 	json_key(w, &f, 2, "title");
 	fm__outw_json(w, cfg->title ? cfg->title : "");
-	json_field(w, &f, 2, "home_page_url", cfg->link);
+	json_field(w, &f, 2, "home_page_url", fm__outw_iri(w, cfg->link));
 	json_key(w, &f, 2, "items");
 	fm__outw_puts(w, "[");
 	for (i = 0; i < n; i++) {

@@ -31,7 +31,7 @@ rss_enclosure(fm__outw *w, const fm_item *it)
 	if (!enc)
 		return;
 	fm__outw_puts(w, "      <enclosure");
-	fm__outw_xml_attr(w, "url", enc->url);
+	fm__outw_xml_attr(w, "url", fm__outw_iri(w, enc->url));
 	fm__outw_xml_attr(w, "length", fm__output_is_digits(enc->length) ? enc->length : "0");
 	fm__outw_xml_attr(w, "type", enc->type && strchr(enc->type, '/') ?
 			  enc->type : "application/octet-stream");
@@ -48,7 +48,7 @@ rss_item(fm__outw *w, const fm_entry *e)
 
 	fm__outw_puts(w, "    <item>\n");
 	fm__outw_xml_elem(w, 6, "title", fm__output_title(e));
-	fm__outw_xml_elem(w, 6, "link", it->link);
+	fm__outw_xml_elem(w, 6, "link", fm__outw_iri(w, it->link));
 	fm__outw_xml_elem(w, 6, "description",
 			  fm__output_has(it->content) ? it->content : it->summary);
 	fm__outw_xml_elem(w, 6, "dc:creator", it->author.name);
@@ -62,7 +62,7 @@ rss_item(fm__outw *w, const fm_entry *e)
 		rss_date(w, 6, "pubDate", e->published);
 	if (fm__output_has(rep->feed_url)) {
 		fm__outw_puts(w, "      <source");
-		fm__outw_xml_attr(w, "url", rep->feed_url);
+		fm__outw_xml_attr(w, "url", fm__outw_iri(w, rep->feed_url));
 		fm__outw_puts(w, ">");
 		fm__outw_text(w, fm__output_feed_name(rep));
 		fm__outw_puts(w, "</source>\n");
@@ -90,7 +90,19 @@ fm__output_rss(fm__outw *w, const fm_config_output *cfg,
 	fm__outw_puts(w, "    <title>");
 	fm__outw_text(w, cfg->title);
 	fm__outw_puts(w, "</title>\n");
-	fm__outw_xml_elem(w, 4, "link", cfg->link);
+	/*
+	 * link is required too. An output without a home page of its own gets
+	 * its id, the URN Atom uses as the feed id: a URI that names this
+	 * merged feed and nothing else, where a made-up web address would
+	 * send readers somewhere unrelated.
+	 */
+	if (fm__output_has(cfg->link)) {
+		fm__outw_xml_elem(w, 4, "link", fm__outw_iri(w, cfg->link));
+	} else {
+		fm__outw_puts(w, "    <link>");
+		fm__outw_output_id(w, cfg->name);
+		fm__outw_puts(w, "</link>\n");
+	}
 	/* description is required; the title is all we have to say. */
 	fm__outw_puts(w, "    <description>");
 	fm__outw_text(w, cfg->title);

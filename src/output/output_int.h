@@ -15,6 +15,7 @@
 typedef struct fm__outw {
 	fm_buf *out;     /* where the text goes (borrowed) */
 	fm_buf scratch;  /* reused for text that needs cleaning first */
+	fm_buf iri;      /* the last IRI fm__outw_iri had to encode */
 	int error;       /* 0, or the first failure (FM_ENOMEM) */
 } fm__outw;
 
@@ -40,10 +41,30 @@ void fm__outw_xml_attr(fm__outw *w, const char *name, const char *value);
 /* Appends indent spaces, <name>text</name> and a newline when text is set and non-empty. */
 void fm__outw_xml_elem(fm__outw *w, int indent, const char *name, const char *text);
 
-/* Appends indent spaces, <tag rel= href= type= length= title=/> and a newline; attributes that are NULL or empty are left out. */
+/* Appends indent spaces, <tag rel= href= type= length= title=/> and a newline; href goes through fm__outw_iri; attributes that are NULL or empty are left out. */
 void fm__outw_xml_link(fm__outw *w, int indent, const char *tag, const char *rel,
 		       const char *href, const char *title, const char *type,
 		       const char *length);
+
+/*
+ * Appends the output's id as XML text: "urn:feedmerge:output:" and its
+ * name, percent-encoding what an IRI may not hold (RFC 3987). Atom's feed
+ * id (RFC 4287 section 4.2.6 wants an IRI), and RSS's channel link when
+ * the output has no link of its own.
+ */
+void fm__outw_output_id(fm__outw *w, const char *name);
+
+/*
+ * Returns s as an IRI (RFC 3987): s itself when it is one, else a copy in
+ * w->iri with what an IRI cannot hold percent-encoded -- controls, space,
+ * '"', '<', '>', '\\', '^', '`', '{', '|', '}' and a '%' that starts no
+ * %XX escape -- valid until the next call. NULL gives NULL; so does a
+ * failed allocation (the error sticks in w).
+ */
+const char *fm__outw_iri(fm__outw *w, const char *s);
+
+/* Returns 1 when s is an e-mail address in RFC 2822's dot-atom form (local@domain, ASCII, no space), else 0. */
+int fm__output_is_email(const char *s);
 
 /* Returns 1 when s is set and not empty, else 0. */
 static inline int

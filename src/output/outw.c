@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 void
@@ -93,11 +94,88 @@ fm__outw_xml_link(fm__outw *w, int indent, const char *tag, const char *rel,
 {
 	fm__outw_printf(w, "%*s<%s", indent, "", tag);
 	fm__outw_xml_attr(w, "rel", rel);
-	fm__outw_xml_attr(w, "href", href);
+	fm__outw_xml_attr(w, "href", fm__outw_iri(w, href));
 	fm__outw_xml_attr(w, "type", type);
 	fm__outw_xml_attr(w, "length", length);
 	fm__outw_xml_attr(w, "title", title);
 	fm__outw_puts(w, "/>\n");
+}
+
+void
+fm__outw_output_id(fm__outw *w, const char *name)
+{
+	static const char safe[] = "-._~!$'()*+,;=:@/";
+	const unsigned char *p;
+
+	fm__outw_puts(w, "urn:feedmerge:output:");
+	for (p = (const unsigned char *)(name ? name : ""); *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr(safe, *p))
+			fm__outw_printf(w, "%c", *p);
+		else if (*p == '&')
+			fm__outw_puts(w, "&amp;");
+		else
+			fm__outw_printf(w, "%%%02X", *p);
+	}
+}
+
+/* Returns 1 when the byte at p cannot stand as it is in an IRI (see fm__outw_iri), else 0. */
+static int
+outw_iri_bad(const unsigned char *p)
+{
+	static const char hex[] = "0123456789abcdefABCDEF";
+
+	if (*p == '%')
+		return !(p[1] && strchr(hex, p[1]) && p[2] && strchr(hex, p[2]));
+	return *p <= 0x20 || *p == 0x7f || strchr("\"<>\\^`{|}", *p) != NULL;
+}
+
+const char *
+fm__outw_iri(fm__outw *w, const char *s)
+{
+	const unsigned char *p;
+
+	if (!s)
+		return NULL;
+	for (p = (const unsigned char *)s; *p && !outw_iri_bad(p); p++)
+		;
+	if (!*p)
+		return s;
+	fm_buf_clear(&w->iri);
+	for (p = (const unsigned char *)s; *p && !w->error; p++)
+		w->error = outw_iri_bad(p) ? fm_buf_printf(&w->iri, "%%%02X", *p) :
+					     fm_buf_putc(&w->iri, (char)*p);
+	return w->error ? NULL : fm_buf_cstr(&w->iri);
+}
+
+/* Returns 1 when s[0..n) is a dot-atom (RFC 2822 section 3.2.4): atext runs joined by single dots. */
+static int
+outw_dot_atom(const char *s, size_t n)
+{
+	static const char atext[] = "!#$%&'*+-/=?^_`{|}~";
+	size_t i;
+
+	if (n == 0 || s[0] == '.' || s[n - 1] == '.')
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '.' ? s[i + 1] == '.' :
+		    !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || (c && strchr(atext, c))))
+			return 0;
+	}
+	return 1;
+}
+
+int
+fm__output_is_email(const char *s)
+{
+	const char *at;
+
+	if (!fm__output_has(s) || !(at = strchr(s, '@')) || strchr(at + 1, '@'))
+		return 0;
+	return outw_dot_atom(s, (size_t)(at - s)) && outw_dot_atom(at + 1, strlen(at + 1));
 }
 
 int

@@ -8,7 +8,7 @@ int
 fm_output_render(fm_buf *out, const fm_config_output *cfg,
 		 const fm_entry *entries, size_t n)
 {
-	fm__outw w = { out, FM_BUF_INIT, 0 };
+	fm__outw w = { out, FM_BUF_INIT, FM_BUF_INIT, 0 };
 	size_t i, size = out->size;
 
 	assert(n == 0 || entries);
@@ -24,6 +24,7 @@ fm_output_render(fm_buf *out, const fm_config_output *cfg,
 		return FM_EINVAL;
 	}
 	fm_buf_dispose(&w.scratch);
+	fm_buf_dispose(&w.iri);
 	if (w.error && out->ptr) {
 		/* Leave out as it was: no half document. */
 		out->size = size;

@@ -50,9 +50,8 @@ entries_member(void *ud, const fm_store_item *it)
 		b->items = items;
 		b->a = n;
 	}
-	/* Members keep their published time; an unknown one reads as first seen. */
-	if (!tmp.published)
-		tmp.published = it->first_seen;
+	/* Members keep their published time; an unknown one reads as updated, else first seen. */
+	tmp.published = fm_item_time(&tmp, it->first_seen);
 	if (!(b->items[b->n] = fm__item_copy(&tmp)))
 		return FM_ENOMEM;
 	memset(&b->members[b->n], 0, sizeof b->members[b->n]);

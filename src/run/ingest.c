@@ -1,5 +1,6 @@
 /* ingest.c - one feed's items into the state: boilerplate, fingerprints, clusters. */
 #include "run/run_int.h"
+#include "run/prep.h"
 #include "feedmerge/boiler.h"
 #include "feedmerge/fingerprint.h"
 
@@ -55,7 +56,7 @@ ingest_fingerprint(void *ud, const fm_item *item, fm_fingerprint *fp)
  */
 static int
 ingest_learn_all(fm_store *st, struct ingest_feed *f, const fm_config_feed *cf,
-		 fm_item **items, size_t n)
+		 run_prep *prep, run_prep_job **jobs, fm_item **items, size_t n)
 {
 	fm_buf blob = FM_BUF_INIT;
 	size_t i;
@@ -71,8 +72,15 @@ ingest_learn_all(fm_store *st, struct ingest_feed *f, const fm_config_feed *cf,
 		return FM_ENOMEM;
 	/* Each new item's text is prepared once: counted now, fingerprinted after. */
 	for (i = 0; i < n && !rc; i++) {
-		if ((rc = fm_store_item_known(st, cf->name, cf->identity, items[i], &known)) || known ||
-		    (rc = fm_fp_text_new(&f->text[i], items[i])))
+		if ((rc = fm_store_item_known(st, cf->name, cf->identity, items[i], &known)) || known)
+			continue;
+		if (jobs && jobs[i])
+			rc = run_prep_take(prep, jobs[i], &f->text[i]); /* prepared meanwhile */
+		else
+			rc = fm_fp_text_new(&f->text[i], items[i]);
+		if (jobs)
+			jobs[i] = NULL;
+		if (rc)
 			continue;
 		f->nseen = 0;
 		rc = fm_fp_compute(NULL, f->text[i], NULL, ingest_learn, f);
@@ -97,8 +105,8 @@ ingest_save_boiler(fm_store *st, const struct ingest_feed *f, const char *feed)
 
 int
 run__ingest(fm_store *st, fm_clusterer *(*clusterer)(void *ud, int *rc), void *ud,
-	    const fm_config_feed *cf, fm_item **items, size_t n, fm_time now,
-	    struct run_ingest *out)
+	    run_prep *prep, run_prep_job **jobs, const fm_config_feed *cf, fm_item **items,
+	    size_t n, fm_time now, struct run_ingest *out)
 {
 	struct ingest_feed f;
 	fm_fingerprint *fp = NULL;
@@ -107,7 +115,7 @@ run__ingest(fm_store *st, fm_clusterer *(*clusterer)(void *ud, int *rc), void *u
 	int rc = 0, clustered = cf->cluster;
 
 	memset(&f, 0, sizeof f);
-	if (clustered && (!(fp = malloc(sizeof *fp)) || (rc = ingest_learn_all(st, &f, cf, items, n)))) {
+	if (clustered && (!(fp = malloc(sizeof *fp)) || (rc = ingest_learn_all(st, &f, cf, prep, jobs, items, n)))) {
 		rc = rc ? rc : FM_ENOMEM;
 		goto out;
 	}
@@ -134,7 +142,7 @@ run__ingest(fm_store *st, fm_clusterer *(*clusterer)(void *ud, int *rc), void *u
 		     (rc = fm_store_item_set_fp(st, ref.item, fp))))
 			break;
 		if (have_fp && what == FM_STORE_NEW && cl) {
-			fm_time when = items[i]->published ? items[i]->published : now;
+			fm_time when = fm_item_time(items[i], now);
 
 			if ((rc = fm_clusterer_add(cl, cf->name, &ref, fp, when, now, &joined)))
 				break;

@@ -1,5 +1,6 @@
 /* run.c - one cron pass: due feeds through the fetcher into the state, then outputs. */
 #include "run/itemcopy.h"
+#include "run/prep.h"
 #include "run/run_int.h"
 #include "feedmerge/fetch.h"
 #include "feedmerge/schedule.h"
@@ -19,6 +20,7 @@ struct run_feed {
 	fm_feed_state fs;      /* as loaded; updated and written back when done */
 	const char *url;       /* fetched: cfg->url, or an adopted redirect target */
 	fm_item **items;
+	run_prep_job **jobs;   /* per item: its text being prepared, or NULL */
 	size_t nitems, aitems;
 	char *title, *link;    /* the feed's own metadata */
 	int oom;               /* an item could not be kept */
@@ -31,6 +33,7 @@ struct run {
 	fm_run_report *rep;
 	fm_store *st;
 	fm_clusterer *cl;      /* near-duplicate clustering, loaded when the first new item comes */
+	run_prep *prep;        /* prepares new items' text while transfers go on; NULL: inline */
 	int cl_tried;          /* it was loaded (or failed to load) */
 	fm_time now;
 	size_t done, total;
@@ -51,6 +54,22 @@ run__problem(const fm_run_opts *opts, const char *fmt, ...)
 	opts->problem(opts->ud, line);
 }
 
+/*
+ * Hands a new item of a clustered feed to the text worker as soon as it is
+ * parsed; NULL when there is none, the item is known, or on any error (the
+ * ingest then prepares the text itself).
+ */
+static run_prep_job *
+run_prep_new_item(struct run_feed *rf, const fm_item *item)
+{
+	int known;
+
+	if (!rf->run->prep || !rf->cfg->cluster ||
+	    fm_store_item_known(rf->run->st, rf->cfg->name, rf->cfg->identity, item, &known) || known)
+		return NULL;
+	return run_prep_add(rf->run->prep, item);
+}
+
 /* Parser callback: keeps a copy of an item the feed's include/exclude wants. */
 static int
 run_item(const fm_item *item, void *ud)
@@ -64,12 +83,18 @@ run_item(const fm_item *item, void *ud)
 	if (rf->nitems == rf->aitems) {
 		size_t n = rf->aitems ? rf->aitems * 2 : 32;
 		fm_item **v = realloc(rf->items, n * sizeof *v);
+		run_prep_job **j;
 
 		if (!v) {
 			rf->oom = 1;
 			return FM_ENOMEM;
 		}
 		rf->items = v;
+		if (!(j = realloc(rf->jobs, n * sizeof *j))) {
+			rf->oom = 1;
+			return FM_ENOMEM;
+		}
+		rf->jobs = j;
 		rf->aitems = n;
 	}
 	tmp.feed = rf->cfg->name;
@@ -77,6 +102,7 @@ run_item(const fm_item *item, void *ud)
 		rf->oom = 1;
 		return FM_ENOMEM;
 	}
+	rf->jobs[rf->nitems] = run_prep_new_item(rf, copy);
 	rf->items[rf->nitems++] = copy;
 	return 0;
 }
@@ -189,8 +215,8 @@ run_store(struct run_feed *rf, const fm_fetch_result *r, int ok, long *new_items
 
 	if ((rc = fm_store_begin(run->st)))
 		return rc;
-	rc = run__ingest(run->st, run_clusterer, run, rf->cfg, rf->items, rf->nitems, run->now,
-			 &counts);
+	rc = run__ingest(run->st, run_clusterer, run, run->prep, rf->jobs, rf->cfg, rf->items,
+			 rf->nitems, run->now, &counts);
 	run_update_state(rf, r, ok);
 	if (!rc)
 		rc = fm_store_feed_put(run->st, &rf->fs);
@@ -212,10 +238,14 @@ run_free_items(struct run_feed *rf)
 {
 	size_t i;
 
-	for (i = 0; i < rf->nitems; i++)
+	for (i = 0; i < rf->nitems; i++) {
+		run_prep_drop(rf->run->prep, rf->jobs[i]);
 		free(rf->items[i]);
+	}
 	free(rf->items);
+	free(rf->jobs);
 	rf->items = NULL;
+	rf->jobs = NULL;
 	rf->nitems = rf->aitems = 0;
 }
 
@@ -401,13 +431,73 @@ run_prune(struct run *run)
 }
 
 int
+fm_run_exit_status(int rc, const fm_run_report *rep)
+{
+	if (rc == FM_ELIMIT)
+		return FM_RUN_LOCKED;
+	if (rc || rep->outputs_failed)
+		return FM_RUN_NOWRITE;
+	return rep->failed ? FM_RUN_PARTIAL : FM_RUN_OK;
+}
+
+int
+fm_run_summary(fm_buf *out, const fm_run_report *rep, double seconds, int dry_run)
+{
+	return fm_buf_printf(out, "%s%zu fetched, %zu not modified, %zu failed, %zu skipped; "
+			     "%ld new items, %ld changed, %ld joined a story; %zu of %zu outputs written; %.1f s",
+			     dry_run ? "dry run: " : "", rep->fetched, rep->not_modified, rep->failed,
+			     rep->skipped, rep->new_items, rep->changed_items, rep->joined,
+			     rep->outputs_written, rep->outputs, seconds);
+}
+
+/* Seconds since an earlier CLOCK_MONOTONIC reading. */
+static double
+run_elapsed(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/*
+ * Records how the pass ended in the state, in a transaction of its own, so
+ * a daemon's /healthz (or `status`) sees the last pass whoever ran it.
+ * why is the one-line reason of a failed pass. A failure is a problem line.
+ */
+static void
+run_record(struct run *run, int rc, const char *why, const struct timespec *t0)
+{
+	fm_store_pass p;
+	fm_buf b = FM_BUF_INIT;
+
+	p.started = run->now;
+	p.finished = (fm_time)time(NULL);
+	p.status = fm_run_exit_status(rc, run->rep);
+	if (rc)
+		fm_buf_puts(&b, why && why[0] ? why : fm_strerror(rc));
+	else
+		fm_run_summary(&b, run->rep, run_elapsed(t0), 0);
+	p.summary = (char *)fm_buf_cstr(&b);
+	fm_store_rollback(run->st); /* a failed feed's transaction may still be open */
+	if (fm_store_begin(run->st) || fm_store_pass_put(run->st, &p) || fm_store_commit(run->st)) {
+		fm_store_rollback(run->st);
+		run__problem(run->opts, "%s: cannot record the pass in the state",
+			     fm_config_get_main(run->cfg)->state);
+	}
+	fm_buf_dispose(&b);
+}
+
+int
 fm_run_pass(const fm_config *cfg, const fm_run_opts *opts, fm_run_report *rep, fm_diag *diag)
 {
 	const fm_config_main *m = fm_config_get_main(cfg);
 	struct run run;
 	fm_store_lock *lock = NULL;
+	struct timespec t0;
 	int rc;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(rep, 0, sizeof *rep);
 	memset(&run, 0, sizeof run);
 	run.cfg = cfg;
@@ -423,7 +513,12 @@ fm_run_pass(const fm_config *cfg, const fm_run_opts *opts, fm_run_report *rep, f
 	if ((rc = fm_store_open(&run.st, opts->dry_run && access(m->state, F_OK) ? ":memory:" : m->state,
 				diag)))
 		goto done;
-	if ((rc = run_fetch(&run))) {
+	/* A second thread prepares new items' text; without one, the ingest does. */
+	if (!opts->dry_run && run_prep_start(&run.prep))
+		run.prep = NULL;
+	rc = run_fetch(&run);
+	run_prep_stop(run.prep);
+	if (rc) {
 		fm_diag_set(diag, 0, 0, "fetching: %s", fm_strerror(rc));
 		goto done;
 	}
@@ -442,6 +537,8 @@ fm_run_pass(const fm_config *cfg, const fm_run_opts *opts, fm_run_report *rep, f
 		fm_diag_set(diag, 0, 0, "%zu of %zu outputs could not be written",
 			    rep->outputs_failed, rep->outputs);
 done:
+	if (lock && run.st)
+		run_record(&run, rc, diag ? diag->msg : NULL, &t0);
 	fm_clusterer_free(run.cl);
 	fm_store_close(run.st);
 	fm_store_unlock(lock);

@@ -5,6 +5,7 @@
 #include "feedmerge/run.h"
 #include "feedmerge/cluster.h"
 #include "feedmerge/store.h"
+#include "run/prep.h"
 
 /* Reports one problem line through opts->problem (printf-style). */
 void run__problem(const fm_run_opts *opts, const char *fmt, ...)
@@ -31,11 +32,13 @@ struct run_ingest {
  * Stores a feed's items (inside the caller's transaction): learns the
  * feed's boilerplate from the new ones, fingerprints them and clusters the
  * new ones (not for a feed with cluster = no). clusterer(ud, &rc) gives
- * the clusterer; it is asked only when the feed brings a new item.
+ * the clusterer; it is asked only when the feed brings a new item. jobs
+ * (NULL, or one per item, NULL entries too) holds texts queued on prep:
+ * those of new items are taken, and their entries set to NULL.
  * Adds its counts to *out; returns 0, FM_EIO or FM_ENOMEM.
  */
 int run__ingest(fm_store *st, fm_clusterer *(*clusterer)(void *ud, int *rc), void *ud,
-		const fm_config_feed *cf, fm_item **items, size_t n, fm_time now,
-		struct run_ingest *out);
+		run_prep *prep, run_prep_job **jobs, const fm_config_feed *cf, fm_item **items,
+		size_t n, fm_time now, struct run_ingest *out);
 
 #endif

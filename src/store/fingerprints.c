@@ -5,8 +5,8 @@
 #include <string.h>
 
 /*
- * A fingerprint is stored as its candidate key (column simhash, for the
- * index) and a blob: title u64, words u32, shingles u32, nsketch u32,
+ * A fingerprint is a row of table fingerprints: its candidate key (column
+ * simhash, for the index), its time and feed, and a blob: title u64, words u32, shingles u32, nsketch u32,
  * flags u32, then nsketch u32 hashes, all little-endian.
  */
 #define FP_HEAD 24
@@ -33,37 +33,27 @@ get_le(const unsigned char *p, int n)
 	return v;
 }
 
-void
-store__fp_bind(sqlite3_stmt *s, int col, const fm_fingerprint *fp, unsigned char blob[STORE_FP_BLOB])
-{
-	uint32_t i;
-
-	if (!fp) {
-		sqlite3_bind_null(s, col);
-		sqlite3_bind_null(s, col + 1);
-		return;
-	}
-	put_le(blob, fp->title, 8);
-	put_le(blob + 8, fp->words, 4);
-	put_le(blob + 12, fp->shingles, 4);
-	put_le(blob + 16, fp->nsketch, 4);
-	put_le(blob + 20, fp->flags, 4);
-	for (i = 0; i < fp->nsketch; i++)
-		put_le(blob + FP_HEAD + 4 * i, fp->sketch[i], 4);
-	sqlite3_bind_int64(s, col, (sqlite3_int64)fp->simhash);
-	sqlite3_bind_blob(s, col + 1, blob, FP_HEAD + 4 * (int)fp->nsketch, SQLITE_STATIC);
-}
-
 int
 store__fp_set(fm_store *st, int64_t id, const fm_fingerprint *fp)
 {
-	sqlite3_stmt *s = store__stmt(st, STMT_ITEM_FP_SET);
-	unsigned char blob[STORE_FP_BLOB];
+	unsigned char blob[FP_HEAD + 4 * FM_FP_SKETCH];
+	sqlite3_stmt *s = store__stmt(st, fp ? STMT_FP_PUT : STMT_FP_DELETE);
+	uint32_t i;
 
 	if (!s)
 		return FM_EIO;
 	sqlite3_bind_int64(s, 1, id);
-	store__fp_bind(s, 2, fp, blob);
+	if (fp) {
+		put_le(blob, fp->title, 8);
+		put_le(blob + 8, fp->words, 4);
+		put_le(blob + 12, fp->shingles, 4);
+		put_le(blob + 16, fp->nsketch, 4);
+		put_le(blob + 20, fp->flags, 4);
+		for (i = 0; i < fp->nsketch; i++)
+			put_le(blob + FP_HEAD + 4 * i, fp->sketch[i], 4);
+		sqlite3_bind_int64(s, 2, (sqlite3_int64)fp->simhash);
+		sqlite3_bind_blob(s, 3, blob, FP_HEAD + 4 * (int)fp->nsketch, SQLITE_STATIC);
+	}
 	return store__step_done(s);
 }
 
@@ -113,19 +103,23 @@ fm_store_fingerprints(fm_store *st, fm_time since,
 	fm_store_fp_row r;
 	int rc, ret = 0;
 
+	/*
+	 * Rows grow with first-seen time, so the window is a range of rows:
+	 * from the first item seen since, read off the narrow index alone.
+	 */
 	if (sqlite3_prepare_v2(st->db,
-			       "SELECT id, cluster, feed, simhash,"
-			       " CASE WHEN published > 0 THEN published ELSE first_seen END AS t"
-			       " FROM items WHERE simhash IS NOT NULL AND (t >= ?1 OR first_seen >= ?1)",
+			       "SELECT item, feed, simhash, at FROM fingerprints INDEXED BY fingerprints_window"
+			       " WHERE item >= (SELECT coalesce(min(id), 9223372036854775807)"
+			       " FROM items INDEXED BY items_first_seen"
+			       " WHERE first_seen >= ?1)",
 			       -1, &s, NULL) != SQLITE_OK)
 		return FM_EIO;
 	sqlite3_bind_int64(s, 1, since);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		r.item = sqlite3_column_int64(s, 0);
-		r.cluster = sqlite3_column_int64(s, 1);
-		r.feed = store__col_str(s, 2);
-		r.simhash = (uint64_t)sqlite3_column_int64(s, 3);
-		r.when = sqlite3_column_int64(s, 4);
+		r.feed = store__col_str(s, 1);
+		r.simhash = (uint64_t)sqlite3_column_int64(s, 2);
+		r.when = sqlite3_column_int64(s, 3);
 		if ((ret = cb(ud, &r)))
 			break;
 	}
@@ -174,8 +168,9 @@ fm_store_feed_fingerprinted(fm_store *st, const char *feed, fm_time since, int64
 	*rows = NULL;
 	*n = 0;
 	if (sqlite3_prepare_v2(st->db,
-			       "SELECT id FROM items WHERE feed = ?1 AND simhash IS NOT NULL AND"
-			       " (first_seen >= ?2 OR published >= ?2) ORDER BY id", -1, &s, NULL) != SQLITE_OK)
+			       "SELECT f.item FROM items i JOIN fingerprints f ON f.item = i.id"
+			       " WHERE i.feed = ?1 AND (i.first_seen >= ?2 OR i.published >= ?2)"
+			       " ORDER BY i.id", -1, &s, NULL) != SQLITE_OK)
 		return FM_EIO;
 	store__bind_str(s, 1, feed);
 	sqlite3_bind_int64(s, 2, since);
@@ -238,7 +233,7 @@ fm_store_item_lookup(fm_store *st, const char *feed, const char *id_or_link, fm_
 	memset(out, 0, sizeof *out);
 	if (sqlite3_prepare_v2(st->db,
 			       "SELECT id, cluster, feed, guid, title, link,"
-			       " CASE WHEN published > 0 THEN published ELSE first_seen END"
+			       " CASE WHEN published > 0 THEN published WHEN updated > 0 THEN updated ELSE first_seen END"
 			       " FROM items WHERE (guid = ?1 OR link = ?1) AND (?2 IS NULL OR feed = ?2)"
 			       " ORDER BY first_seen, id LIMIT 1", -1, &s, NULL) != SQLITE_OK)
 		return FM_EIO;

@@ -202,7 +202,6 @@ static int
 item_insert(fm_store *st, const char *feed, const fm_item *item, const fm_fingerprint *fp,
 	    const struct item_row *row, fm_time now, fm_store_ref *ref)
 {
-	unsigned char blob[STORE_FP_BLOB];
 	sqlite3_stmt *s;
 	fm_time t = item_time(item, now);
 	int64_t cluster;
@@ -222,10 +221,11 @@ item_insert(fm_store *st, const char *feed, const fm_item *item, const fm_finger
 	bind_content(s, 3, item, row);
 	sqlite3_bind_int64(s, 16, now);
 	sqlite3_bind_int64(s, 17, cluster);
-	store__fp_bind(s, 18, fp, blob);
 	if ((rc = store__step_done(s)))
 		return rc;
 	ref->item = sqlite3_last_insert_rowid(st->db);
+	if (fp && (rc = store__fp_set(st, ref->item, fp)))
+		return rc;
 	ref->cluster = cluster;
 	return 0;
 }

@@ -35,9 +35,9 @@ static const char *const store_sql[STMT_COUNT] = {
 	[STMT_ITEM_INSERT] =
 		"INSERT INTO items (feed, key, guid, link, norm_link, title, author_name,"
 		" author_email, author_uri, summary, content, categories, enclosures,"
-		" published, updated, first_seen, last_seen, cluster, simhash, fp)"
+		" published, updated, first_seen, last_seen, cluster)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-		" ?15, ?16, ?16, ?17, ?18, ?19)",
+		" ?15, ?16, ?16, ?17)",
 	[STMT_LINK_CLUSTER] =
 		"SELECT cluster FROM items WHERE norm_link = ?1 ORDER BY id LIMIT 1",
 	[STMT_CLUSTER_INSERT] =
@@ -59,14 +59,24 @@ static const char *const store_sql[STMT_COUNT] = {
 		"UPDATE items SET cluster = ?1 WHERE cluster = ?2",
 	[STMT_CLUSTER_DELETE] =
 		"DELETE FROM clusters WHERE id = ?1",
-	[STMT_ITEM_FP_SET] =
-		"UPDATE items SET simhash = ?2, fp = ?3 WHERE id = ?1",
+	[STMT_FP_PUT] =
+		"INSERT OR REPLACE INTO fingerprints (item, feed, at, simhash, fp)"
+		" SELECT id, feed, CASE WHEN published > 0 THEN published WHEN updated > 0 THEN updated ELSE first_seen END, ?2, ?3"
+		" FROM items WHERE id = ?1",
+	[STMT_FP_DELETE] =
+		"DELETE FROM fingerprints WHERE item = ?1",
 	[STMT_FP_GET] =
-		"SELECT fp, cluster, simhash FROM items WHERE id = ?1",
+		"SELECT f.fp, i.cluster, f.simhash FROM fingerprints f JOIN items i ON i.id = f.item"
+		" WHERE f.item = ?1",
 	[STMT_BOILER_GET] =
 		"SELECT counts FROM feed_boiler WHERE feed = ?1",
 	[STMT_BOILER_PUT] =
 		"INSERT OR REPLACE INTO feed_boiler (feed, counts) VALUES (?1, ?2)",
+	[STMT_PASS_GET] =
+		"SELECT started, finished, status, summary FROM last_pass WHERE id = 1",
+	[STMT_PASS_PUT] =
+		"INSERT OR REPLACE INTO last_pass (id, started, finished, status, summary)"
+		" VALUES (1, ?1, ?2, ?3, ?4)",
 };
 
 sqlite3_stmt *
@@ -159,6 +169,36 @@ fm_store_open(fm_store **out, const char *path, fm_diag *diag)
 	if ((rc = store__migrate(st, diag))) {
 		fm_store_close(st);
 		return rc;
+	}
+	*out = st;
+	return 0;
+}
+
+int
+fm_store_open_readonly(fm_store **out, const char *path, fm_diag *diag)
+{
+	fm_store *st;
+	int rc;
+
+	*out = NULL;
+	if (!(st = calloc(1, sizeof *st)) || !(st->path = strdup(path))) {
+		free(st);
+		return FM_ENOMEM;
+	}
+	rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		fm_diag_set(diag, 0, 0, "%s: cannot open the state: %s", path,
+			    st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+		fm_store_close(st);
+		return FM_EIO;
+	}
+	/* A reader beside a pass: WAL lets it read at once; wait briefly on a checkpoint. */
+	sqlite3_busy_timeout(st->db, 2000);
+	if (fm_store_schema_version(st) < 0) {
+		fm_diag_set(diag, 0, 0, "%s: not a usable SQLite state: %s", path,
+			    sqlite3_errmsg(st->db));
+		fm_store_close(st);
+		return FM_EIO;
 	}
 	*out = st;
 	return 0;

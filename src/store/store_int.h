@@ -23,10 +23,13 @@ enum store_stmt {
 	STMT_CLUSTER_ABSORB,
 	STMT_CLUSTER_MOVE,
 	STMT_CLUSTER_DELETE,
-	STMT_ITEM_FP_SET,
+	STMT_FP_PUT,
+	STMT_FP_DELETE,
 	STMT_FP_GET,
 	STMT_BOILER_GET,
 	STMT_BOILER_PUT,
+	STMT_PASS_GET,
+	STMT_PASS_PUT,
 	STMT_COUNT
 };
 
@@ -46,14 +49,7 @@ int store__step_done(sqlite3_stmt *s);
 /* Runs SQL without results; returns 0 or FM_EIO. */
 int store__exec(fm_store *st, const char *sql);
 
-/* Room fm_store's fingerprint blob needs. */
-#define STORE_FP_BLOB (24 + 4 * FM_FP_SKETCH)
-
-/* Binds fp (NULL: SQL NULLs) as simhash at column i and blob at i + 1, blob built in buf. */
-void store__fp_bind(sqlite3_stmt *s, int i, const fm_fingerprint *fp,
-		    unsigned char buf[STORE_FP_BLOB]);
-
-/* Writes fp (or NULLs) as the fingerprint of item row id; returns 0 or FM_EIO. */
+/* Writes fp as the fingerprint of item row id (NULL: deletes it); returns 0 or FM_EIO. */
 int store__fp_set(fm_store *st, int64_t id, const fm_fingerprint *fp);
 
 /* Founds a cluster for feed's item with key (public id hashed from both); returns 0 or FM_EIO / FM_ENOMEM. */

@@ -8,8 +8,8 @@
 # -DCMAKE_C_FLAGS=EXTRA_CFLAGS so the library gets them too, e.g. -mpopcnt),
 # builds the feedmerge_core target, then compiles tests/bench/NAME.c with the
 # C_DEFINES, C_INCLUDES and C_FLAGS CMake wrote for feedmerge_core
-# (flags.make) and links it to BUILD_DIR/libfeedmerge_core.a and its
-# libraries, as BUILD_DIR/NAME. Retries the library build a few times: other
+# (flags.make) and links it to BUILD_DIR/libfeedmerge.a (what feedmerge_core
+# builds) and its libraries, as BUILD_DIR/NAME. Retries the library build a few times: other
 # people may be half-way through editing src/.
 set -eu
 
@@ -37,6 +37,6 @@ FLAGS=$BUILD/CMakeFiles/feedmerge_core.dir/flags.make
 get() { sed -n "s/^$1 = //p" "$FLAGS"; }
 # shellcheck disable=SC2046
 cc $(get C_DEFINES) $(get C_INCLUDES) $(get C_FLAGS) -o "$BUILD/$NAME" "$HERE/$NAME.c" \
-	"$BUILD/libfeedmerge_core.a" \
+	"$BUILD/libfeedmerge.a" \
 	$(pkg-config --libs libxxhash libutf8proc json-c inih sqlite3 expat libcurl) -lm
 echo "$BUILD/$NAME: cc $(get C_DEFINES) $(get C_FLAGS)" >&2

@@ -15,35 +15,35 @@ fm clusters -c feeds.ini
 is "no state yet" "$st" 3
 has "no state yet says so" err "no state yet; run 'feedmerge run' first"
 fm run -c feeds.ini
-has "the wire story joined" out "4 new items, 0 changed, 1 joined a story"
+has "the wire stories joined" out "21 new items, 0 changed, 8 joined a story"
 
 fm clusters -c feeds.ini
 is "clusters" "$st" 0
-has "one story, two outlets" out "2 members"
-has "representative: the priority feed" out "* harbour-times    Kerry seeks Ukraine talks with Lavrov"
-has "the copy, with its distance" out "- daily-ledger     US, Russia top diplomats to meet in Paris over Ukraine crisis"
+has "one story, four outlets" out "4 members"
+has "representative: the priority feed" out "* harbour-times    Nations agree to treat plastic pellet spills as hazardous cargo"
+has "the copy, with its distance" out "- daily-ledger     Geneva deal: shippers must seal and report lost plastic 'nurdles'"
 has "distance and overlap" out "distance 0, 100% of text in common"
 hasnt "singletons hidden" out "City council approves new budget"
 fm clusters -c feeds.ini --all
 has "--all lists singletons" out "City council approves new budget"
 
 fm clusters -c feeds.ini --json
-is "json" "$("$py" -c 'import json,sys; d=json.load(open(sys.argv[1])); c=d["clusters"][0]; print(len(d["clusters"]), [m["feed"] for m in c["members"]], c["members"][1]["distance"], c["members"][0]["representative"])' out)" \
-	"1 ['harbour-times', 'daily-ledger'] 0 True"
+is "json" "$("$py" -c 'import json,sys; d=json.load(open(sys.argv[1])); c=[c for c in d["clusters"] if len(c["members"]) == 4][0]; print(len(d["clusters"]), c["members"][0]["feed"], sorted(m["feed"] for m in c["members"][1:]), sorted({m["distance"] for m in c["members"][1:]}), c["members"][0]["representative"])' out)" \
+	"4 harbour-times ['daily-ledger', 'meridian-observer', 'northgate-courier'] [0] True"
 fm clusters -c feeds.ini --since 1h
-has "--since a duration" out "2 members"
+has "--since a duration" out "4 members"
 fm clusters -c feeds.ini --since 2000-01-01T00:00:00Z --json
-is "--since a date" "$("$py" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["clusters"]))' out)" 1
+is "--since a date" "$("$py" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["clusters"]))' out)" 4
 fm clusters -c feeds.ini --since yesterday-ish
 is "--since garbage" "$st" 2
 
-fm clusters -c feeds.ini --explain "tag:dailyledger.example,2014:world/81234" \
-	https://harbour-times.example/world/2014/03/kerry-lavrov-talks
+fm clusters -c feeds.ini --explain "tag:dailyledger.example.org,2026:world/90412" \
+	https://harbour-times.example.com/world/2026/06/09/plastic-pellet-accord
 is "explain" "$st" 0
 has "explain: merged" out "verdict: merged: same lead and enough text in common"
 has "explain: distance" out "lead SimHash distance: 0 (threshold 5)"
-fm clusters -c feeds.ini --explain "daily-ledger:tag:dailyledger.example,2014:world/81234" \
-	"tag:dailyledger.example,2014:city/81200"
+fm clusters -c feeds.ini --explain "daily-ledger:tag:dailyledger.example.org,2026:world/90412" \
+	"tag:dailyledger.example.org,2026:city/90360"
 has "explain: a look-alike stays apart" out "verdict: not merged: "
 has "explain: different clusters" out "now: in different clusters"
 fm clusters -c feeds.ini --explain nope x

@@ -268,4 +268,59 @@ fi
 is "cluster = no: the archive copy stays alone" "$(dd entry merged/all.json archive-bridge | cut -f3)" archive-bridge
 is "whole partition after the late copy" "$(dd same "$fix" one.json merged/all.json persistence >/dev/null; echo $?)" 0
 
+# --- Story time without a published date: an RSS 1.0 item (dc:date) and an
+# Atom entry with only <updated> are timed by that date, not by when they
+# were first seen, so copies read 200 days later (a backlog, a demo) still
+# fall within the window of each other.
+mkdir -p undated && cd undated
+old=$(/usr/bin/python3 -c 'import time; print(time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 200 * 86400)))')
+oldr=$(/usr/bin/python3 -c 'import email.utils, time; print(email.utils.formatdate(time.time() - 200 * 86400 + 3600, usegmt=True))')
+lead="The regional water board approved a plan on Monday to rebuild four pumping stations along the northern canal before the spring floods arrive."
+more="Engineers said the work would take eleven weeks and cost about two million euros, paid from the flood fund."
+cat >rdf.xml <<EOF
+<?xml version="1.0" encoding="utf-8"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"
+ xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel rdf:about="https://rdf.example/"><title>RDF outlet</title><link>https://rdf.example/</link>
+<description>d</description><items><rdf:Seq><rdf:li rdf:resource="https://rdf.example/pumps"/></rdf:Seq></items></channel>
+<item rdf:about="https://rdf.example/pumps"><title>Canal pumps to be rebuilt</title>
+<link>https://rdf.example/pumps</link><description>&lt;p&gt;$lead&lt;/p&gt;&lt;p&gt;$more&lt;/p&gt;</description>
+<dc:date>$old</dc:date></item>
+</rdf:RDF>
+EOF
+cat >updated.atom <<EOF
+<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Atom outlet</title><id>tag:atom.example,2026:feed</id>
+<updated>$old</updated>
+<entry><title>Water board backs pumping station rebuild</title><id>tag:atom.example,2026:pumps</id>
+<link href="https://atom.example/pumps"/><updated>$old</updated>
+<content type="html">&lt;p&gt;$lead&lt;/p&gt;</content></entry></feed>
+EOF
+cat >rss.xml <<EOF
+<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>RSS outlet</title><link>https://rss.example/</link><description>d</description>
+<item><title>Northern canal pumps: board says yes</title><link>https://rss.example/pumps</link>
+<guid>https://rss.example/pumps</guid><pubDate>$oldr</pubDate>
+<description>&lt;p&gt;$lead&lt;/p&gt;&lt;p&gt;$more&lt;/p&gt;</description></item></channel></rss>
+EOF
+cat >feeds.ini <<EOF
+[feedmerge]
+state = undated.db
+[output all]
+path = all.json
+format = json
+[feed rdf]
+url = file:rdf.xml
+[feed atom]
+url = file:updated.atom
+[feed rss]
+url = file:rss.xml
+EOF
+fm run -c feeds.ini
+is "undated: run" "$st" 0
+is "undated: one story with the RDF, Atom-updated and RSS copies" \
+	"$(/usr/bin/python3 -c 'import json; d = json.load(open("all.json")); print(len(d["items"]), sorted(m["feed"] for m in d["items"][0]["_feedmerge"]["members"]))')" \
+	"1 ['atom', 'rdf', 'rss']"
+cd ..
+
 done_tests

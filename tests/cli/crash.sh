@@ -41,6 +41,8 @@ cat >"$tmp/crash.py" <<'EOF'
 import fcntl, hashlib, json, os, random, re, shutil, signal, sqlite3, subprocess, sys, time
 import xml.etree.ElementTree as ET
 
+# The state schema this feedmerge writes (PRAGMA user_version).
+SCHEMA_VERSION = 6
 ATOM = "{http://www.w3.org/2005/Atom}"
 OUTPUTS = (("all.atom", "atom"), ("all.rss", "rss"), ("all.json", "json"))
 TAILS = {"atom": b"</feed>\n", "rss": b"</rss>\n", "json": b"}\n"}
@@ -289,9 +291,15 @@ def read_state(db):
                 "SELECT c.uid, i.title FROM clusters c JOIN items i ON i.cluster = c.id"):
             clusters.setdefault(uid, set()).add(title)
         version = con.execute("PRAGMA user_version").fetchone()[0]
+        # An item and its fingerprint are written in one transaction: never one alone.
+        unpaired = con.execute(
+            "SELECT (SELECT count(*) FROM items i WHERE NOT EXISTS"
+            " (SELECT 1 FROM fingerprints f WHERE f.item = i.id)),"
+            " (SELECT count(*) FROM fingerprints f WHERE NOT EXISTS"
+            " (SELECT 1 FROM items i WHERE i.id = f.item))").fetchone()
     finally:
         con.close()
-    return integrity, fk, feeds, items, clusters, version
+    return integrity, fk, feeds, items, clusters, version, unpaired
 
 
 def parse_output(path, fmt):
@@ -334,15 +342,17 @@ def check(work, rundir, label, status_bin, hist):
     nitems = nclusters = 0
     clusters = {}
     if os.path.exists(db):
-        integrity, fk, feeds, items, clusters, version = read_state(db)
+        integrity, fk, feeds, items, clusters, version, unpaired = read_state(db)
         nclusters = len(clusters)
         nitems = sum(len(v) for v in items.values())
         if integrity != [("ok",)]:
             problems.append("integrity_check: %r" % integrity[:5])
         if fk:
             problems.append("foreign_key_check: %r" % fk[:5])
-        if version != 4:
+        if version != SCHEMA_VERSION:
             problems.append("user_version %r" % version)
+        if unpaired != (0, 0):
+            problems.append("%d items without a fingerprint, %d fingerprints without an item" % unpaired)
         for name in sorted(set(feeds) | set(items)):
             etag = feeds.get(name)
             got = items.get(name, {})
@@ -447,8 +457,8 @@ def outputs_of(rundir):
 def cmd_compare(dir_a, dir_b):
     """The crashed-and-finished state against the uninterrupted one."""
     problems = []
-    _, _, feeds_a, items_a, _, _ = read_state(os.path.join(dir_a, "state.db"))
-    _, _, feeds_b, items_b, _, _ = read_state(os.path.join(dir_b, "state.db"))
+    _, _, feeds_a, items_a, _, _, _ = read_state(os.path.join(dir_a, "state.db"))
+    _, _, feeds_b, items_b, _, _, _ = read_state(os.path.join(dir_b, "state.db"))
     rows = lambda items: {(f, g, t, l) for f, v in items.items() for g, (t, l) in v.items()}
     ra, rb = rows(items_a), rows(items_b)
     if ra != rb:

@@ -67,7 +67,7 @@ grep_out parse-empty 'empty' "$tmp/out"
 check parse-stdin 0 sh -c "\"$bin\" parse --json - <\"$src/../examples/feeds/daily-ledger.atom\""
 grep_out parse-stdin '"format": "atom1.0"' "$tmp/out"
 check summary 2 "$bin" parse --summary "$src/../examples/feeds/harbour-times.rss" "$tmp/broken.xml" "$tmp/page.html"
-grep_out summary "harbour-times.rss	rss2.0	2	[0-9]*	ok" "$tmp/out"
+grep_out summary "harbour-times.rss	rss2.0	3	[0-9]*	ok" "$tmp/out"
 grep_out summary "broken.xml	rss2.0	2	[0-9]*	recovered: line 1" "$tmp/out"
 grep_out summary "page.html		0	[0-9]*	error: not a feed" "$tmp/out"
 [ "$(wc -l <"$tmp/out")" -eq 3 ] || { echo "FAIL summary: want 3 lines"; fail=1; }

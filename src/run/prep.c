@@ -1,0 +1,184 @@
+/* prep.c - a worker thread preparing items' text for fingerprinting. */
+#include "run/prep.h"
+#include "feedmerge/error.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+
+enum { JOB_QUEUED, JOB_RUNNING, JOB_DONE };
+
+struct run_prep_job {
+	const fm_item *item;
+	fm_fp_text *text;
+	int rc;
+	int state;
+	run_prep_job *prev, *next; /* in the queue while JOB_QUEUED */
+};
+
+struct run_prep {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t work;   /* a job was queued, or stop */
+	pthread_cond_t done;   /* a job the worker ran is done */
+	run_prep_job *head, *tail;
+	int stop;
+};
+
+/* Unlinks a queued job (mu held). */
+static void
+prep_unlink(run_prep *p, run_prep_job *j)
+{
+	if (j->prev)
+		j->prev->next = j->next;
+	else
+		p->head = j->next;
+	if (j->next)
+		j->next->prev = j->prev;
+	else
+		p->tail = j->prev;
+	j->prev = j->next = NULL;
+}
+
+/* The worker: prepares queued jobs, oldest first, until stopped. */
+static void *
+prep_main(void *arg)
+{
+	run_prep *p = arg;
+	run_prep_job *j;
+	fm_fp_text *t;
+	int rc;
+
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (!p->head && !p->stop)
+			pthread_cond_wait(&p->work, &p->mu);
+		if (p->stop)
+			break;
+		j = p->head;
+		prep_unlink(p, j);
+		j->state = JOB_RUNNING;
+		pthread_mutex_unlock(&p->mu);
+		rc = fm_fp_text_new(&t, j->item);
+		pthread_mutex_lock(&p->mu);
+		j->text = t;
+		j->rc = rc;
+		j->state = JOB_DONE;
+		pthread_cond_broadcast(&p->done);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+int
+run_prep_start(run_prep **out)
+{
+	run_prep *p;
+
+	*out = NULL;
+	if (!(p = calloc(1, sizeof *p)))
+		return FM_ENOMEM;
+	if (pthread_mutex_init(&p->mu, NULL)) {
+		free(p);
+		return FM_EIO;
+	}
+	if (pthread_cond_init(&p->work, NULL)) {
+		pthread_mutex_destroy(&p->mu);
+		free(p);
+		return FM_EIO;
+	}
+	if (pthread_cond_init(&p->done, NULL)) {
+		pthread_cond_destroy(&p->work);
+		pthread_mutex_destroy(&p->mu);
+		free(p);
+		return FM_EIO;
+	}
+	if (pthread_create(&p->thread, NULL, prep_main, p)) {
+		pthread_cond_destroy(&p->done);
+		pthread_cond_destroy(&p->work);
+		pthread_mutex_destroy(&p->mu);
+		free(p);
+		return FM_EIO;
+	}
+	*out = p;
+	return 0;
+}
+
+void
+run_prep_stop(run_prep *p)
+{
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->mu);
+	p->stop = 1;
+	pthread_cond_signal(&p->work);
+	pthread_mutex_unlock(&p->mu);
+	pthread_join(p->thread, NULL);
+	pthread_cond_destroy(&p->done);
+	pthread_cond_destroy(&p->work);
+	pthread_mutex_destroy(&p->mu);
+	free(p);
+}
+
+run_prep_job *
+run_prep_add(run_prep *p, const fm_item *item)
+{
+	run_prep_job *j = calloc(1, sizeof *j);
+
+	if (!j)
+		return NULL;
+	j->item = item;
+	j->state = JOB_QUEUED;
+	pthread_mutex_lock(&p->mu);
+	j->prev = p->tail;
+	if (p->tail)
+		p->tail->next = j;
+	else
+		p->head = j;
+	p->tail = j;
+	pthread_cond_signal(&p->work);
+	pthread_mutex_unlock(&p->mu);
+	return j;
+}
+
+/* Takes a job out of the worker's hands: unqueued when it has not started (returns 1), else waited for (0). */
+static int
+prep_claim(run_prep *p, run_prep_job *j)
+{
+	int mine = 0;
+
+	pthread_mutex_lock(&p->mu);
+	if (j->state == JOB_QUEUED) {
+		prep_unlink(p, j);
+		j->state = JOB_DONE;
+		mine = 1;
+	}
+	while (j->state != JOB_DONE)
+		pthread_cond_wait(&p->done, &p->mu);
+	pthread_mutex_unlock(&p->mu);
+	return mine;
+}
+
+int
+run_prep_take(run_prep *p, run_prep_job *job, fm_fp_text **text)
+{
+	int rc;
+
+	if (prep_claim(p, job)) {
+		rc = fm_fp_text_new(text, job->item);
+	} else {
+		*text = job->text;
+		rc = job->rc;
+	}
+	free(job);
+	return rc;
+}
+
+void
+run_prep_drop(run_prep *p, run_prep_job *job)
+{
+	if (!job)
+		return;
+	prep_claim(p, job);
+	fm_fp_text_free(job->text);
+	free(job);
+}
