@@ -155,6 +155,7 @@ Test(serve, content_types_by_format)
 	cr_expect_str_eq(fm__serve_content_type(FM_OUTPUT_ATOM), "application/atom+xml; charset=utf-8");
 	cr_expect_str_eq(fm__serve_content_type(FM_OUTPUT_RSS), "application/rss+xml; charset=utf-8");
 	cr_expect_str_eq(fm__serve_content_type(FM_OUTPUT_JSON), "application/feed+json; charset=utf-8");
+	cr_expect_str_eq(fm__serve_content_type(FM_OUTPUT_HTML), "text/html; charset=utf-8");
 	cr_expect_str_eq(fm__serve_content_type((fm_config_format)99), "application/octet-stream");
 }
 

@@ -14,6 +14,7 @@ static const char *const serve_types[] = {
 	[FM_OUTPUT_ATOM] = "application/atom+xml; charset=utf-8",
 	[FM_OUTPUT_RSS] = "application/rss+xml; charset=utf-8",
 	[FM_OUTPUT_JSON] = "application/feed+json; charset=utf-8",
+	[FM_OUTPUT_HTML] = "text/html; charset=utf-8",
 };
 
 const char *
