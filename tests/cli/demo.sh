@@ -34,7 +34,7 @@ is "run" "$st" 0
 has "summary" out "6 fetched, 0 not modified, 0 failed"
 has "every item stored" out "21 new items"
 has "the copies joined their stories (3 + 2 + 2 + 1)" out "8 joined a story"
-has "outputs written" out "3 of 3 outputs written"
+has "outputs written" out "4 of 4 outputs written"
 is "nothing on standard error" "$(cat err)" ""
 
 # The grouping, from the JSON Feed's member lists: each entry as its sorted
@@ -112,11 +112,11 @@ sleep 1.1
 fm run -c "$ini"
 is "second run" "$st" 0
 has "second run: nothing due" out "0 fetched"
-has "second run: nothing written" out "0 of 3 outputs written"
+has "second run: nothing written" out "0 of 4 outputs written"
 fm run --force -c "$ini"
 is "forced run" "$st" 0
 has "forced run: nothing new" out "0 new items, 0 changed"
-has "forced run: nothing written" out "0 of 3 outputs written"
+has "forced run: nothing written" out "0 of 4 outputs written"
 is "outputs not rewritten" "$(ls -li --time-style=full-iso "$out_dir"/world.*)" "$before"
 for f in world.atom world.rss world.json; do
 	ntests=$((ntests + 1))
