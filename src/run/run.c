@@ -57,15 +57,17 @@ run__problem(const fm_run_opts *opts, const char *fmt, ...)
 /*
  * Hands a new item of a clustered feed to the text worker as soon as it is
  * parsed; NULL when there is none, the item is known, or on any error (the
- * ingest then prepares the text itself).
+ * ingest then prepares the text itself, and drops a job it did not need).
+ * A feed never fetched before has only new items: no lookup for those.
  */
 static run_prep_job *
 run_prep_new_item(struct run_feed *rf, const fm_item *item)
 {
-	int known;
+	int known = 0;
 
 	if (!rf->run->prep || !rf->cfg->cluster ||
-	    fm_store_item_known(rf->run->st, rf->cfg->name, rf->cfg->identity, item, &known) || known)
+	    (rf->fs.last_success &&
+	     (fm_store_item_known(rf->run->st, rf->cfg->name, rf->cfg->identity, item, &known) || known)))
 		return NULL;
 	return run_prep_add(rf->run->prep, item);
 }
