@@ -720,3 +720,19 @@ Test(store, migrates_fingerprints_out_of_items)
 	cr_expect_eq(n, 2);
 	fm_store_close(st);
 }
+
+Test(store, feed_has_items)
+{
+	fm_store *st = st_open();
+	fm_fingerprint a = st_fp(9, 4);
+	int has = -1;
+
+	cr_assert_eq(fm_store_feed_has_items(st, "one", &has), 0);
+	cr_expect_eq(has, 0);
+	st_save_fp(st, "one", "first", 0, &a, 1000);
+	cr_assert_eq(fm_store_feed_has_items(st, "one", &has), 0);
+	cr_expect_eq(has, 1);
+	cr_assert_eq(fm_store_feed_has_items(st, "two", &has), 0);
+	cr_expect_eq(has, 0);
+	fm_store_close(st);
+}

@@ -167,6 +167,9 @@ int fm_store_item_save(fm_store *st, const char *feed, fm_config_identity identi
 		       const fm_item *item, const fm_fingerprint *fp, fm_time now,
 		       fm_store_put *what, fm_store_ref *ref);
 
+/** Sets *has to 1 when the state holds any item of feed, else 0; returns 0 or FM_EIO. */
+int fm_store_feed_has_items(fm_store *st, const char *feed, int *has);
+
 /** Sets *known to 1 when feed already has item (by the identity policy), else 0; returns 0 or FM_EIO / FM_ENOMEM. */
 int fm_store_item_known(fm_store *st, const char *feed, fm_config_identity identity,
 			const fm_item *item, int *known);

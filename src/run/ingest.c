@@ -60,9 +60,10 @@ ingest_learn_all(fm_store *st, struct ingest_feed *f, const fm_config_feed *cf,
 {
 	fm_buf blob = FM_BUF_INIT;
 	size_t i;
-	int known, rc;
+	int known = 0, has, rc;
 
-	if ((rc = fm_store_boiler_get(st, cf->name, &blob)) ||
+	if ((rc = fm_store_feed_has_items(st, cf->name, &has)) ||
+	    (rc = fm_store_boiler_get(st, cf->name, &blob)) ||
 	    (rc = fm_boiler_load(&f->boiler, blob.ptr, blob.size))) {
 		fm_buf_dispose(&blob);
 		return rc;
@@ -72,7 +73,8 @@ ingest_learn_all(fm_store *st, struct ingest_feed *f, const fm_config_feed *cf,
 		return FM_ENOMEM;
 	/* Each new item's text is prepared once: counted now, fingerprinted after. */
 	for (i = 0; i < n && !rc; i++) {
-		if ((rc = fm_store_item_known(st, cf->name, cf->identity, items[i], &known)) || known)
+		/* A feed the state has no item of brings only new ones: no lookups. */
+		if (has && ((rc = fm_store_item_known(st, cf->name, cf->identity, items[i], &known)) || known))
 			continue;
 		if (jobs && jobs[i])
 			rc = run_prep_take(prep, jobs[i], &f->text[i]); /* prepared meanwhile */

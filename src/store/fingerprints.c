@@ -33,27 +33,49 @@ get_le(const unsigned char *p, int n)
 	return v;
 }
 
+/* Binds fp's simhash at column col and its blob (built in blob) at col + 1. */
+static void
+fp_bind(sqlite3_stmt *s, int col, const fm_fingerprint *fp, unsigned char blob[FP_HEAD + 4 * FM_FP_SKETCH])
+{
+	uint32_t i;
+
+	put_le(blob, fp->title, 8);
+	put_le(blob + 8, fp->words, 4);
+	put_le(blob + 12, fp->shingles, 4);
+	put_le(blob + 16, fp->nsketch, 4);
+	put_le(blob + 20, fp->flags, 4);
+	for (i = 0; i < fp->nsketch; i++)
+		put_le(blob + FP_HEAD + 4 * i, fp->sketch[i], 4);
+	sqlite3_bind_int64(s, col, (sqlite3_int64)fp->simhash);
+	sqlite3_bind_blob(s, col + 1, blob, FP_HEAD + 4 * (int)fp->nsketch, SQLITE_STATIC);
+}
+
 int
 store__fp_set(fm_store *st, int64_t id, const fm_fingerprint *fp)
 {
 	unsigned char blob[FP_HEAD + 4 * FM_FP_SKETCH];
 	sqlite3_stmt *s = store__stmt(st, fp ? STMT_FP_PUT : STMT_FP_DELETE);
-	uint32_t i;
 
 	if (!s)
 		return FM_EIO;
 	sqlite3_bind_int64(s, 1, id);
-	if (fp) {
-		put_le(blob, fp->title, 8);
-		put_le(blob + 8, fp->words, 4);
-		put_le(blob + 12, fp->shingles, 4);
-		put_le(blob + 16, fp->nsketch, 4);
-		put_le(blob + 20, fp->flags, 4);
-		for (i = 0; i < fp->nsketch; i++)
-			put_le(blob + FP_HEAD + 4 * i, fp->sketch[i], 4);
-		sqlite3_bind_int64(s, 2, (sqlite3_int64)fp->simhash);
-		sqlite3_bind_blob(s, 3, blob, FP_HEAD + 4 * (int)fp->nsketch, SQLITE_STATIC);
-	}
+	if (fp)
+		fp_bind(s, 2, fp, blob);
+	return store__step_done(s);
+}
+
+int
+store__fp_insert(fm_store *st, int64_t id, const char *feed, fm_time at, const fm_fingerprint *fp)
+{
+	unsigned char blob[FP_HEAD + 4 * FM_FP_SKETCH];
+	sqlite3_stmt *s = store__stmt(st, STMT_FP_INSERT);
+
+	if (!s)
+		return FM_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	store__bind_str(s, 2, feed);
+	sqlite3_bind_int64(s, 3, at);
+	fp_bind(s, 4, fp, blob);
 	return store__step_done(s);
 }
 

@@ -224,7 +224,7 @@ item_insert(fm_store *st, const char *feed, const fm_item *item, const fm_finger
 	if ((rc = store__step_done(s)))
 		return rc;
 	ref->item = sqlite3_last_insert_rowid(st->db);
-	if (fp && (rc = store__fp_set(st, ref->item, fp)))
+	if (fp && (rc = store__fp_insert(st, ref->item, feed, fm_item_time(item, now), fp)))
 		return rc;
 	ref->cluster = cluster;
 	return 0;
@@ -264,6 +264,22 @@ fm_store_item_known(fm_store *st, const char *feed, fm_config_identity identity,
 		*known = id != 0;
 	row_dispose(&row);
 	return rc;
+}
+
+int
+fm_store_feed_has_items(fm_store *st, const char *feed, int *has)
+{
+	sqlite3_stmt *s = store__stmt(st, STMT_FEED_HAS_ITEMS);
+	int rc;
+
+	*has = 0;
+	if (!s)
+		return FM_EIO;
+	store__bind_str(s, 1, feed);
+	rc = sqlite3_step(s);
+	*has = rc == SQLITE_ROW;
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : FM_EIO;
 }
 
 int

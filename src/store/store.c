@@ -21,6 +21,8 @@ static const char *const store_sql[STMT_COUNT] = {
 		" failures, redirect_seen, gone, items, name, url FROM feeds ORDER BY name",
 	[STMT_ITEM_FIND] =
 		"SELECT id, cluster FROM items WHERE feed = ?1 AND key = ?2",
+	[STMT_FEED_HAS_ITEMS] =
+		"SELECT 1 FROM items WHERE feed = ?1 LIMIT 1",
 	[STMT_ITEM_UPDATE] =
 		"UPDATE items SET guid = ?2, link = ?3, norm_link = ?4, title = ?5,"
 		" author_name = ?6, author_email = ?7, author_uri = ?8, summary = ?9,"
@@ -63,6 +65,8 @@ static const char *const store_sql[STMT_COUNT] = {
 		"INSERT OR REPLACE INTO fingerprints (item, feed, at, simhash, fp)"
 		" SELECT id, feed, CASE WHEN published > 0 THEN published WHEN updated > 0 THEN updated ELSE first_seen END, ?2, ?3"
 		" FROM items WHERE id = ?1",
+	[STMT_FP_INSERT] =
+		"INSERT INTO fingerprints (item, feed, at, simhash, fp) VALUES (?1, ?2, ?3, ?4, ?5)",
 	[STMT_FP_DELETE] =
 		"DELETE FROM fingerprints WHERE item = ?1",
 	[STMT_FP_GET] =

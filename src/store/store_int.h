@@ -12,6 +12,7 @@ enum store_stmt {
 	STMT_FEED_PUT,
 	STMT_FEED_EACH,
 	STMT_ITEM_FIND,
+	STMT_FEED_HAS_ITEMS,
 	STMT_ITEM_UPDATE,
 	STMT_ITEM_SEEN,
 	STMT_ITEM_INSERT,
@@ -24,6 +25,7 @@ enum store_stmt {
 	STMT_CLUSTER_MOVE,
 	STMT_CLUSTER_DELETE,
 	STMT_FP_PUT,
+	STMT_FP_INSERT,
 	STMT_FP_DELETE,
 	STMT_FP_GET,
 	STMT_BOILER_GET,
@@ -48,6 +50,9 @@ int store__step_done(sqlite3_stmt *s);
 
 /* Runs SQL without results; returns 0 or FM_EIO. */
 int store__exec(fm_store *st, const char *sql);
+
+/* Adds the fingerprint of a new item (row id of feed, story time at); returns 0 or FM_EIO. */
+int store__fp_insert(fm_store *st, int64_t id, const char *feed, fm_time at, const fm_fingerprint *fp);
 
 /* Writes fp as the fingerprint of item row id (NULL: deletes it); returns 0 or FM_EIO. */
 int store__fp_set(fm_store *st, int64_t id, const fm_fingerprint *fp);
