@@ -37,7 +37,7 @@ command -v timeout >/dev/null 2>&1 || missing="$missing coreutils (timeout)"
 "$py" -c 'import feedparser' 2>/dev/null || missing="$missing python3-feedparser"
 "$py" -c 'import sqlite3' 2>/dev/null || missing="$missing python3 (sqlite3 module)"
 if [ -n "$missing" ]; then
-	echo "FAIL: clients.sh needs the Debian packages:$missing (tools/deps installs them)"
+	echo "FAIL: clients.sh needs the Debian packages:$missing (tools/deps --test installs them)"
 	exit 1
 fi
 

@@ -10,7 +10,7 @@ tmp=$(mktemp -d)
 lib_sh=$2/httpd/lib.sh
 . "$lib_sh"
 if [ ! -x "$py" ]; then
-	echo "FAIL: $py is needed to read the JSON Feed output (tools/deps installs python3)"
+	echo "FAIL: $py is needed to read the JSON Feed output (tools/deps --test installs python3)"
 	exit 1
 fi
 # The ini writes to ../build/demo relative to itself: a copy in $tmp/examples writes $tmp/build/demo.

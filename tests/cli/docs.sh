@@ -12,7 +12,7 @@ bin=$1
 src=$(cd "$2/.." && pwd)
 for tool in /usr/bin/python3 groff; do
 	command -v "$tool" >/dev/null 2>&1 ||
-		{ echo "FAIL $tool is not installed (tools/deps installs it)"; exit 1; }
+		{ echo "FAIL $tool is not installed (tools/deps --test installs it)"; exit 1; }
 done
 fail=0
 for page in "$src/doc/feedmerge.1" "$src/doc/feedmerge.ini.5"; do

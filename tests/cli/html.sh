@@ -16,7 +16,7 @@ cd "$tmp"
 
 browser=$(command -v chromium || command -v chromium-browser || true)
 if [ -z "$browser" ]; then
-	echo "FAIL: chromium is not installed; the HTML river test needs it (Debian: apt-get install chromium; tools/deps installs it)"
+	echo "FAIL: chromium is not installed; the HTML river test needs it (Debian: apt-get install chromium; tools/deps --test installs it)"
 	exit 1
 fi
 

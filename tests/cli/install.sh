@@ -37,7 +37,7 @@ cached() {
 cc=$(cached CMAKE_C_COMPILER cc)
 for tool in cmake pkg-config groff systemd-analyze "$cc"; do
 	command -v "$tool" >/dev/null 2>&1 ||
-		{ echo "FAIL $tool is not installed (tools/deps installs it)"; exit 1; }
+		{ echo "FAIL $tool is not installed (tools/deps --test installs it)"; exit 1; }
 done
 
 prefix=$(cd "$tmp" && pwd -P)/prefix
