@@ -250,6 +250,14 @@ fm__html_is_name_char(int c)
 	return !fm__text_is_space(c) && c != '/' && c != '>';
 }
 
+int
+fm__html_name_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	int c = memcmp(a, b, alen < blen ? alen : blen);
+
+	return c ? c : (alen > blen) - (alen < blen);
+}
+
 /*
  * Reads the tag name starting at s[i] into name, lower-cased, and returns
  * the index after it. *nlen is the name's length, or 0 when it is too long

@@ -26,6 +26,9 @@ int fm__html_in_list(const char *const *list, size_t n, const char *s, size_t le
 /* Returns 1 for a byte that continues a tag name (anything but white space, '/' and '>'). */
 int fm__html_is_name_char(int c);
 
+/* Orders names a[0..alen) and b[0..blen) bytewise, a prefix first: <0, 0 or >0 (for sorted tag tables). */
+int fm__html_name_cmp(const char *a, size_t alen, const char *b, size_t blen);
+
 /*
  * Reads the tag name at s[i] lower-cased into name (HTML_TAG_MAX bytes) and
  * returns the index after it; *nlen is its length, 0 when too long.

@@ -166,11 +166,9 @@ fh_tag_lookup(const char *name, size_t n)
 	size_t lo = 0, hi = sizeof(fh_tags) / sizeof(*fh_tags);
 
 	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2, mlen = fh_tags[mid].nlen;
-		int c = memcmp(name, fh_tags[mid].name, n < mlen ? n : mlen);
+		size_t mid = lo + (hi - lo) / 2;
+		int c = fm__html_name_cmp(name, n, fh_tags[mid].name, fh_tags[mid].nlen);
 
-		if (c == 0)
-			c = n < mlen ? -1 : n > mlen;
 		if (c == 0)
 			return &fh_tags[mid];
 		if (c < 0)

@@ -176,11 +176,9 @@ san_tag_lookup(const char *name, size_t n)
 	size_t lo = 0, hi = SAN_NTAGS;
 
 	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2, mlen = san_tags[mid].nlen;
-		int c = memcmp(name, san_tags[mid].name, n < mlen ? n : mlen);
+		size_t mid = lo + (hi - lo) / 2;
+		int c = fm__html_name_cmp(name, n, san_tags[mid].name, san_tags[mid].nlen);
 
-		if (c == 0)
-			c = n < mlen ? -1 : n > mlen;
 		if (c == 0)
 			return &san_tags[mid];
 		if (c < 0)
