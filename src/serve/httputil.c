@@ -1,6 +1,7 @@
 /* httputil.c - the HTTP pieces the server needs that do no I/O: addresses, validators, dates. */
 #include "serve/serve_int.h"
 #include "feedmerge/date.h"
+#include "parse/textutil.h"
 #include "util/jsonw.h"
 
 #include <arpa/inet.h>
@@ -210,19 +211,6 @@ fm__serve_http_date(char out[FM__SERVE_DATE_BUFSZ], time_t t)
 	return out;
 }
 
-/* Returns the value of hex digit c, or -1. */
-static int
-serve_hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int
 fm__serve_path_is(const char *url, const char *name)
 {
@@ -234,7 +222,8 @@ fm__serve_path_is(const char *url, const char *name)
 		int c = (unsigned char)*p;
 
 		if (c == '%') {
-			int hi = serve_hex(p[1]), lo = hi < 0 ? -1 : serve_hex(p[2]);
+			int hi = fm__hex_value((unsigned char)p[1]);
+			int lo = hi < 0 ? -1 : fm__hex_value((unsigned char)p[2]);
 
 			if (lo < 0)
 				return 0;
