@@ -66,7 +66,7 @@ html_sha256_b64(char out[HTML_B64_SHA256_BUFSZ], const char *hex)
 }
 
 /* Size of the buffer html_time_text fills. */
-#define HTML_TIME_BUFSZ 32
+#define HTML_TIME_BUFSZ 64 /* room for any int fields: -Wformat-truncation */
 
 /* Writes t as "2006-01-02 15:04 UTC" into out; returns out. */
 static char *

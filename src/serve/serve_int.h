@@ -17,7 +17,7 @@
 /* --- httputil.c: pure pieces, no I/O. */
 
 /* Room an HTTP-date ("Sun, 06 Nov 1994 08:49:37 GMT") needs. */
-#define FM__SERVE_DATE_BUFSZ 32
+#define FM__SERVE_DATE_BUFSZ 64 /* 30 used; room for any int fields (-Wformat-truncation) */
 
 /*
  * Parses "A.B.C.D:PORT" or "[IPV6]:PORT" (numeric addresses only, port
