@@ -65,6 +65,8 @@ struct fm_parser {
 	size_t ckpt_depth;        /* model depth at the checkpoint */
 	int kept_lost;            /* kept grew past its cap: no recovery */
 	fm_diag xml_error;
+	unsigned long root_end_line;   /* where the root element's end tag ends, */
+	unsigned long root_end_col;    /* 1-based; 0: not ended yet */
 	int xml_failed;
 
 	fm_parse_result res;
@@ -173,6 +175,11 @@ parser_xml_end(void *ud, const XML_Char *name)
 		p->ckpt = (uint64_t)XML_GetCurrentByteIndex(p->xp) +
 			  (uint64_t)XML_GetCurrentByteCount(p->xp);
 		p->ckpt_depth = p->model.depth;
+	}
+	if (!p->model.depth) {
+		p->root_end_line = (unsigned long)XML_GetCurrentLineNumber(p->xp);
+		p->root_end_col = (unsigned long)XML_GetCurrentColumnNumber(p->xp) +
+				  (unsigned long)XML_GetCurrentByteCount(p->xp) + 1;
 	}
 	parser_xml_want_text(p);
 }
@@ -298,11 +305,20 @@ parser_recover(fm_parser *p, const char *chunk, size_t len, uint64_t chunk_at)
 	size_t i, n = 0, skip;
 	int error = 0;
 
-	fm_diag_set(&p->xml_error, XML_GetCurrentLineNumber(p->xp),
-		    XML_GetCurrentColumnNumber(p->xp) + 1, "line %lu, column %lu: %s",
-		    (unsigned long)XML_GetCurrentLineNumber(p->xp),
-		    (unsigned long)XML_GetCurrentColumnNumber(p->xp) + 1,
-		    XML_ErrorString(XML_GetErrorCode(p->xp)));
+	/*
+	 * Past the root element, where expat notices junk depends on where the
+	 * chunks end: every such error is reported where the root ended.
+	 */
+	if (p->root_end_col)
+		fm_diag_set(&p->xml_error, p->root_end_line, p->root_end_col,
+			    "line %lu, column %lu: %s", p->root_end_line, p->root_end_col,
+			    XML_ErrorString(XML_ERROR_JUNK_AFTER_DOC_ELEMENT));
+	else
+		fm_diag_set(&p->xml_error, XML_GetCurrentLineNumber(p->xp),
+			    XML_GetCurrentColumnNumber(p->xp) + 1, "line %lu, column %lu: %s",
+			    (unsigned long)XML_GetCurrentLineNumber(p->xp),
+			    (unsigned long)XML_GetCurrentColumnNumber(p->xp) + 1,
+			    XML_ErrorString(XML_GetErrorCode(p->xp)));
 	p->xml_failed = 1;
 	if (p->kept_lost) {
 		p->mode = MODE_DONE;
