@@ -48,6 +48,8 @@ typedef struct fm_item {
 /**
  * An item's story time: published, else updated (RSS 1.0 dc:date, an Atom
  * entry with only <updated>), else when (the caller's first-seen time).
+ * The state's SQL uses the same rule (0 is unknown; any other value, even
+ * before 1970, is a time).
  */
 static inline fm_time
 fm_item_time(const fm_item *item, fm_time when)

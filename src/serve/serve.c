@@ -74,17 +74,23 @@ serve_output(struct fm_serve *srv, struct MHD_Connection *c, struct serve_route 
 	const char *inm, *ims;
 	unsigned code = 200;
 	enum MHD_Result ret;
+	int gz;
 
 	if (!s)
 		return serve_fixed(srv, c, FIXED_503);
 	inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
 	ims = inm ? NULL : MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-Modified-Since");
-	if (inm && fm__serve_etag_match(inm, s->etag)) {
-		r = s->notmod;
+	gz = s->gzip && fm__serve_accepts_gzip(MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+									  "Accept-Encoding"));
+	/* Either body's tag names this version; the 304 carries the tag of the body it stands for. */
+	if (inm && (fm__serve_etag_match(inm, s->etag) || fm__serve_etag_match(inm, s->etag_gz))) {
+		r = gz ? s->notmod_gz : s->notmod;
 		code = 304;
+	} else if (ims && !s->last_modified[0]) {
+		r = gz ? s->gzip : s->full; /* no date was given out for this version */
 	} else if (ims && strlen(ims) < 64 && !strcmp(ims, s->last_modified)) {
 		/* The common case: a client sends back our own Last-Modified. */
-		r = s->notmod;
+		r = gz ? s->notmod_gz : s->notmod;
 		code = 304;
 	} else {
 		fm_time t;
@@ -92,11 +98,9 @@ serve_output(struct fm_serve *srv, struct MHD_Connection *c, struct serve_route 
 		r = s->full;
 		/* A date in the future is not a valid one (RFC 9110 section 13.1.3): ignored. */
 		if (ims && !fm_date_parse(&t, ims) && s->mtime.tv_sec <= t && t <= (fm_time)time(NULL)) {
-			r = s->notmod;
+			r = gz ? s->notmod_gz : s->notmod;
 			code = 304;
-		} else if (s->gzip &&
-			   fm__serve_accepts_gzip(MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-									      "Accept-Encoding"))) {
+		} else if (gz) {
 			r = s->gzip;
 		}
 	}

@@ -67,14 +67,16 @@ struct serve_snap {
 	off_t size;
 	struct timespec mtime;
 	char etag[40];               /* "\"<32 hex>\"", a hash of the bytes */
-	char last_modified[FM__SERVE_DATE_BUFSZ];
+	char etag_gz[44];            /* "\"<32 hex>-gz\"": the gzip body's own (RFC 9110 8.8.3) */
+	char last_modified[FM__SERVE_DATE_BUFSZ]; /* "" when read within its mtime's second */
 	const unsigned char *data;   /* the bytes (owned by full), len of them */
 	size_t len;
 	const unsigned char *gzip_data; /* the gzip body (owned by gzip), gzip_len bytes, or NULL */
 	size_t gzip_len;
 	struct MHD_Response *full;   /* 200, identity */
 	struct MHD_Response *gzip;   /* 200, Content-Encoding: gzip, or NULL */
-	struct MHD_Response *notmod; /* 304 */
+	struct MHD_Response *notmod; /* 304, identity */
+	struct MHD_Response *notmod_gz; /* 304 for the gzip body, or NULL */
 };
 
 /* One served name. */

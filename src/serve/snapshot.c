@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <xxhash.h>
 #include <zlib.h>
@@ -117,6 +118,8 @@ fm__serve_snap_unref(struct serve_snap *s)
 		MHD_destroy_response(s->gzip);
 	if (s->notmod)
 		MHD_destroy_response(s->notmod);
+	if (s->notmod_gz)
+		MHD_destroy_response(s->notmod_gz);
 	free(s);
 }
 
@@ -193,13 +196,21 @@ snap_gzip(const unsigned char *data, size_t len, unsigned char **out, size_t *ol
 	return 0;
 }
 
-/* Adds the validators and caching headers of s to r; returns 0 or FM_ENOMEM. */
+/* Returns 1 when the second of sb's mtime is over: its date names this version alone. */
 static int
-snap_validators(struct MHD_Response *r, const struct serve_snap *s)
+snap_dated(const struct stat *sb)
+{
+	return (time_t)time(NULL) > sb->st_mtim.tv_sec;
+}
+
+/* Adds the validators (etag: the variant's) and caching headers of s to r; returns 0 or FM_ENOMEM. */
+static int
+snap_validators(struct MHD_Response *r, const struct serve_snap *s, const char *etag)
 {
 	if (fm__serve_common_headers(r) ||
-	    MHD_add_response_header(r, "ETag", s->etag) != MHD_YES ||
-	    MHD_add_response_header(r, "Last-Modified", s->last_modified) != MHD_YES ||
+	    MHD_add_response_header(r, "ETag", etag) != MHD_YES ||
+	    (s->last_modified[0] &&
+	     MHD_add_response_header(r, "Last-Modified", s->last_modified) != MHD_YES) ||
 	    MHD_add_response_header(r, "Cache-Control", "max-age=60") != MHD_YES ||
 	    MHD_add_response_header(r, "Vary", "Accept-Encoding") != MHD_YES)
 		return FM_ENOMEM;
@@ -208,9 +219,10 @@ snap_validators(struct MHD_Response *r, const struct serve_snap *s)
 
 /* Adds what a 200 carries beyond the validators; returns 0 or FM_ENOMEM. */
 static int
-snap_body_headers(struct MHD_Response *r, const struct serve_snap *s, const char *type)
+snap_body_headers(struct MHD_Response *r, const struct serve_snap *s, const char *etag,
+		  const char *type)
 {
-	if (snap_validators(r, s) ||
+	if (snap_validators(r, s, etag) ||
 	    MHD_add_response_header(r, "Content-Type", type) != MHD_YES ||
 	    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff") != MHD_YES)
 		return FM_ENOMEM;
@@ -248,7 +260,16 @@ snap_load(int fd, const struct stat *sb, const char *type, int *err)
 	h = XXH3_128bits(data, len);
 	snprintf(s->etag, sizeof s->etag, "\"%016llx%016llx\"", (unsigned long long)h.high64,
 		 (unsigned long long)h.low64);
-	fm__serve_http_date(s->last_modified, sb->st_mtim.tv_sec);
+	snprintf(s->etag_gz, sizeof s->etag_gz, "\"%016llx%016llx-gz\"", (unsigned long long)h.high64,
+		 (unsigned long long)h.low64);
+	/*
+	 * Last-Modified has whole seconds: a version read in the second it was
+	 * written could be followed by another with the same date, and a client
+	 * sending that date back would be told nothing changed. Such a version
+	 * goes out with its ETag only, and is read again once the second is over.
+	 */
+	if (snap_dated(sb))
+		fm__serve_http_date(s->last_modified, sb->st_mtim.tv_sec);
 	s->data = data;
 	s->len = len;
 	/* From here the responses own the buffers: MHD frees them after the last send. */
@@ -263,12 +284,14 @@ snap_load(int fd, const struct stat *sb, const char *type, int *err)
 		}
 		s->gzip_data = gz;
 		s->gzip_len = gzlen;
-		if (snap_body_headers(s->gzip, s, type) ||
-		    MHD_add_response_header(s->gzip, "Content-Encoding", "gzip") != MHD_YES)
+		if (snap_body_headers(s->gzip, s, s->etag_gz, type) ||
+		    MHD_add_response_header(s->gzip, "Content-Encoding", "gzip") != MHD_YES ||
+		    !(s->notmod_gz = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT)) ||
+		    snap_validators(s->notmod_gz, s, s->etag_gz))
 			goto oom;
 	}
 	if (!(s->notmod = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT)) ||
-	    snap_body_headers(s->full, s, type) || snap_validators(s->notmod, s))
+	    snap_body_headers(s->full, s, s->etag, type) || snap_validators(s->notmod, s, s->etag))
 		goto oom;
 	return s;
 oom:
@@ -277,12 +300,16 @@ oom:
 	return NULL;
 }
 
-/* Returns 1 when sb describes the file version s was read from. */
+/*
+ * Returns 1 when sb describes the file version s was read from, and s need
+ * not be read again to get its Last-Modified (see snap_load).
+ */
 static int
 snap_same(const struct serve_snap *s, const struct stat *sb)
 {
 	return s && s->dev == sb->st_dev && s->ino == sb->st_ino && s->size == sb->st_size &&
-	       s->mtime.tv_sec == sb->st_mtim.tv_sec && s->mtime.tv_nsec == sb->st_mtim.tv_nsec;
+	       s->mtime.tv_sec == sb->st_mtim.tv_sec && s->mtime.tv_nsec == sb->st_mtim.tv_nsec &&
+	       (s->last_modified[0] || !snap_dated(sb));
 }
 
 /* Looks at r's file again and replaces r->cur when it changed. Called with r->lock held. */

@@ -84,7 +84,7 @@ static const char *const schema_steps[] = {
 	");"
 	"CREATE INDEX fingerprints_window ON fingerprints(item, at, simhash, feed);"
 	"INSERT INTO fingerprints (item, feed, at, simhash, fp)"
-	"  SELECT id, feed, CASE WHEN published > 0 THEN published WHEN updated > 0 THEN updated ELSE first_seen END, simhash, fp"
+	"  SELECT id, feed, CASE WHEN published != 0 THEN published WHEN updated != 0 THEN updated ELSE first_seen END, simhash, fp"
 	"  FROM items WHERE simhash IS NOT NULL AND fp IS NOT NULL;"
 	"DROP INDEX items_fingerprints;"
 	"ALTER TABLE items DROP COLUMN simhash;"
