@@ -6,6 +6,7 @@
 #include "feedmerge/simindex.h"
 #include "feedmerge/store.h"
 #include "util/jsonw.h"
+#include "util/grow.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -67,14 +68,8 @@ cl_member_add(void *ud, const fm_store_item *it)
 	struct cl_list *l = ud;
 	struct cl_member *m;
 
-	if (l->n == l->a) {
-		size_t a = l->a ? l->a * 2 : 8;
-
-		if (!(m = realloc(l->m, a * sizeof *m)))
-			return FM_ENOMEM;
-		l->m = m;
-		l->a = a;
-	}
+	if (fm__grow(&l->m, &l->a, l->n, sizeof *l->m, 8))
+		return FM_ENOMEM;
 	m = &l->m[l->n++];
 	m->row = it->rowid;
 	m->feed = dup_or_null(it->item.feed);

@@ -4,6 +4,7 @@
 #include "feedmerge/config.h"
 #include "feedmerge/version.h"
 #include "config/units.h"
+#include "util/grow.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -156,18 +157,11 @@ config_fail(config_ctx *ctx, int code, const char *fmt, ...)
 static char *
 config_keep(fm_config *cfg, char *s)
 {
-	char **n;
-
 	if (!s)
 		return NULL;
-	if (cfg->nstrs == cfg->strs_cap) {
-		size_t cap = cfg->strs_cap ? cfg->strs_cap * 2 : 16;
-		if (!(n = realloc(cfg->strs, cap * sizeof(*n)))) {
-			free(s);
-			return NULL;
-		}
-		cfg->strs = n;
-		cfg->strs_cap = cap;
+	if (fm__grow(&cfg->strs, &cfg->strs_cap, cfg->nstrs, sizeof(*cfg->strs), 16)) {
+		free(s);
+		return NULL;
 	}
 	return cfg->strs[cfg->nstrs++] = s;
 }
@@ -281,23 +275,6 @@ config_section_end(config_ctx *ctx)
 	return error;
 }
 
-/* Grows an array of structs to hold one more; returns 0 or FM_ENOMEM. */
-static int
-config_grow(void **arr, size_t *cap, size_t n, size_t size)
-{
-	void *p;
-	size_t ncap;
-
-	if (n < *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 8;
-	if (!(p = realloc(*arr, ncap * size)))
-		return FM_ENOMEM;
-	*arr = p;
-	*cap = ncap;
-	return 0;
-}
-
 /* Starts the section whose header holds text (between the brackets). Returns 0 or an error. */
 static int
 config_section(config_ctx *ctx, char *text)
@@ -366,7 +343,7 @@ config_section(config_ctx *ctx, char *text)
 			if (!strcmp(cfg->outputs[i].name, name))
 				return config_fail(ctx, FM_EINVAL, "[output %s] given twice (first at line %lu)",
 						   name, cfg->outputs[i].line);
-		if (config_grow((void **)&cfg->outputs, &cfg->outputs_cap, cfg->noutputs, sizeof(*o)) < 0)
+		if (fm__grow(&cfg->outputs, &cfg->outputs_cap, cfg->noutputs, sizeof(*o), 8) < 0)
 			return config_fail(ctx, FM_ENOMEM, "out of memory");
 		o = &cfg->outputs[cfg->noutputs];
 		memset(o, 0, sizeof(*o));
@@ -387,7 +364,7 @@ config_section(config_ctx *ctx, char *text)
 			if (!strcmp(cfg->feeds[i].name, name))
 				return config_fail(ctx, FM_EINVAL, "[feed %s] given twice (first at line %lu)",
 						   name, cfg->feeds[i].line);
-		if (config_grow((void **)&cfg->feeds, &cfg->feeds_cap, cfg->nfeeds, sizeof(*f)) < 0)
+		if (fm__grow(&cfg->feeds, &cfg->feeds_cap, cfg->nfeeds, sizeof(*f), 8) < 0)
 			return config_fail(ctx, FM_ENOMEM, "out of memory");
 		f = &cfg->feeds[cfg->nfeeds];
 		memset(f, 0, sizeof(*f));
@@ -611,16 +588,11 @@ config_url(config_ctx *ctx, const char **out, const char *v)
 static int
 config_regex(fm_config *cfg, const regex_t **out, const char *v, char *err, size_t errsz)
 {
-	regex_t *re, **n;
+	regex_t *re;
 	int rc;
 
-	if (cfg->nres == cfg->res_cap) {
-		size_t cap = cfg->res_cap ? cfg->res_cap * 2 : 8;
-		if (!(n = realloc(cfg->res, cap * sizeof(*n))))
-			return FM_ENOMEM;
-		cfg->res = n;
-		cfg->res_cap = cap;
-	}
+	if (fm__grow(&cfg->res, &cfg->res_cap, cfg->nres, sizeof(*cfg->res), 8))
+		return FM_ENOMEM;
 	if (!(re = malloc(sizeof(*re))))
 		return FM_ENOMEM;
 	if ((rc = regcomp(re, v, REG_EXTENDED | REG_ICASE | REG_NOSUB)) != 0) {

@@ -1,6 +1,7 @@
 /* cluster.c - near-duplicate clustering over the state: index, confirm, merge. */
 #include "feedmerge/cluster.h"
 #include "feedmerge/simindex.h"
+#include "util/grow.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -84,15 +85,8 @@ cl_index(fm_clusterer *c, int64_t row, fm_time when, const char *feed, uint64_t 
 
 	if (name == (unsigned)-1)
 		return FM_ENOMEM;
-	if (c->n == c->a) {
-		size_t a = c->a ? c->a * 2 : 1024;
-		struct cl_item *v = realloc(c->items, a * sizeof *v);
-
-		if (!v)
-			return FM_ENOMEM;
-		c->items = v;
-		c->a = a;
-	}
+	if (fm__grow(&c->items, &c->a, c->n, sizeof *c->items, 1024))
+		return FM_ENOMEM;
 	c->items[c->n].row = row;
 	c->items[c->n].when = when;
 	c->items[c->n].feed = name;
@@ -164,15 +158,8 @@ cl_candidate(void *ud, uint32_t id, int dist)
 			return 0;
 	if (!fm_dedup_match(q->fp, &other, it->feed == q->feed, &q->c->p, &v))
 		return 0;
-	if (q->nfound == q->afound) {
-		size_t a = q->afound ? q->afound * 2 : 8;
-		int64_t *f = realloc(q->found, a * sizeof *f);
-
-		if (!f)
-			return q->rc = FM_ENOMEM;
-		q->found = f;
-		q->afound = a;
-	}
+	if (fm__grow(&q->found, &q->afound, q->nfound, sizeof *q->found, 8))
+		return q->rc = FM_ENOMEM;
 	q->found[q->nfound++] = cluster;
 	return 0;
 }
@@ -251,14 +238,8 @@ cl_part_add(void *ud, const fm_store_item *it)
 	struct cl_part *p;
 	int64_t cluster;
 
-	if (ps->n == ps->a) {
-		size_t a = ps->a ? ps->a * 2 : 8;
-
-		if (!(p = realloc(ps->v, a * sizeof *p)))
-			return FM_ENOMEM;
-		ps->v = p;
-		ps->a = a;
-	}
+	if (fm__grow(&ps->v, &ps->a, ps->n, sizeof *ps->v, 8))
+		return FM_ENOMEM;
 	p = &ps->v[ps->n];
 	memset(p, 0, sizeof *p);
 	p->row = it->rowid;

@@ -3,6 +3,7 @@
 #include "feedmerge/buf.h"
 #include "feedmerge/error.h"
 #include "feedmerge/text.h"
+#include "util/grow.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -48,15 +49,8 @@ struct fp_words {
 static int
 words_push(struct fp_words *w, uint64_t h)
 {
-	if (w->n == w->a) {
-		size_t a = w->a ? w->a * 2 : 256;
-		uint64_t *v = realloc(w->v, a * sizeof *v);
-
-		if (!v)
-			return FM_ENOMEM;
-		w->v = v;
-		w->a = a;
-	}
+	if (w->n == w->a && fm__grow(&w->v, &w->a, w->n, sizeof *w->v, 256))
+		return FM_ENOMEM;
 	w->v[w->n++] = h;
 	return 0;
 }
@@ -472,14 +466,8 @@ fp_prepare_paragraph(fm_fp_text *t, fm_buf *norm, const char *title, size_t tlen
 		t->words.n = first;
 		return 0;
 	}
-	if (t->np == t->ap) {
-		size_t a = t->ap ? t->ap * 2 : 16;
-
-		if (!(p = realloc(t->p, a * sizeof *p)))
-			return FM_ENOMEM;
-		t->p = p;
-		t->ap = a;
-	}
+	if (fm__grow(&t->p, &t->ap, t->np, sizeof *t->p, 16))
+		return FM_ENOMEM;
 	p = &t->p[t->np];
 	p->hash = XXH3_64bits(s, len);
 	p->title_eq = tlen && len == tlen && !memcmp(s, title, len);

@@ -1,5 +1,6 @@
 /* fetch.c - the queue and the multi loop: limits, start order, completion. */
 #include "fetch/fetch_int.h"
+#include "util/grow.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -28,15 +29,8 @@ fetch_host(fm_fetch *f, const char *host)
 	for (i = 0; i < f->nhosts; i++)
 		if (!strcmp(f->hosts[i].host, host))
 			return &f->hosts[i];
-	if (f->nhosts == f->ahosts) {
-		size_t n = f->ahosts ? f->ahosts * 2 : 16;
-		struct host_count *h = realloc(f->hosts, n * sizeof *h);
-
-		if (!h)
-			return NULL;
-		f->hosts = h;
-		f->ahosts = n;
-	}
+	if (fm__grow(&f->hosts, &f->ahosts, f->nhosts, sizeof *f->hosts, 16))
+		return NULL;
 	if (!(f->hosts[f->nhosts].host = strdup(host)))
 		return NULL;
 	f->hosts[f->nhosts].running = 0;
@@ -106,15 +100,8 @@ fm_fetch_add(fm_fetch *f, const fm_fetch_req *req)
 
 	if (!req->url || !*req->url)
 		return FM_EINVAL;
-	if (f->nqueue == f->aqueue) {
-		size_t n = f->aqueue ? f->aqueue * 2 : 64;
-		struct xfer **q = realloc(f->queue, n * sizeof *q);
-
-		if (!q)
-			return FM_ENOMEM;
-		f->queue = q;
-		f->aqueue = n;
-	}
+	if (fm__grow(&f->queue, &f->aqueue, f->nqueue, sizeof *f->queue, 64))
+		return FM_ENOMEM;
 	if (!(x = calloc(1, sizeof *x)))
 		return FM_ENOMEM;
 	x->req.url = fetch_dup(req->url, &err);

@@ -3,6 +3,7 @@
 #include "run/run_int.h"
 #include "feedmerge/dedup.h"
 #include "feedmerge/output.h"
+#include "util/grow.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -111,15 +112,8 @@ entries_cluster(void *ud, const fm_store_cluster *c)
 
 	if (es->out->max_items && es->n >= es->out->max_items)
 		return 1; /* enough: stop the walk */
-	if (es->n == es->a) {
-		size_t n = es->a ? es->a * 2 : 64;
-		struct entry_build *v = realloc(es->v, n * sizeof *v);
-
-		if (!v)
-			return FM_ENOMEM;
-		es->v = v;
-		es->a = n;
-	}
+	if (fm__grow(&es->v, &es->a, es->n, sizeof *es->v, 64))
+		return FM_ENOMEM;
 	b = es->cur = &es->v[es->n];
 	memset(b, 0, sizeof *b);
 	if ((rc = fm_store_cluster_members(es->st, c->rowid, entries_member, es)) ||

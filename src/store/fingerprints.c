@@ -1,5 +1,6 @@
 /* fingerprints.c - fingerprints, cluster merges and learned boilerplate in the state. */
 #include "store/store_int.h"
+#include "util/grow.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -197,14 +198,9 @@ fm_store_feed_fingerprinted(fm_store *st, const char *feed, fm_time since, int64
 	store__bind_str(s, 1, feed);
 	sqlite3_bind_int64(s, 2, since);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (*n == a) {
-			int64_t *v = realloc(*rows, (a = a ? a * 2 : 64) * sizeof *v);
-
-			if (!v) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			*rows = v;
+		if (fm__grow(rows, &a, *n, sizeof **rows, 64)) {
+			rc = SQLITE_NOMEM;
+			break;
 		}
 		(*rows)[(*n)++] = sqlite3_column_int64(s, 0);
 	}
