@@ -251,6 +251,55 @@ fm__html_is_name_char(int c)
 }
 
 int
+fm__html_attr_next(const char *s, size_t len, size_t *pk, fm__html_attr *at)
+{
+	size_t k = *pk;
+	const char *p;
+
+	while (k < len && (fm__text_is_space((unsigned char)s[k]) || s[k] == '/'))
+		k++;
+	if (k == len) {
+		*pk = len;
+		return -1;
+	}
+	if (s[k] == '>') {
+		*pk = k + 1;
+		return 0;
+	}
+	memset(at, 0, sizeof *at);
+	/* A name runs to white space, '/', '>' or '=', but may start with '='. */
+	for (at->name = k++; k < len && fm__html_is_name_char((unsigned char)s[k]) && s[k] != '='; k++)
+		;
+	at->nlen = k - at->name;
+	while (k < len && fm__text_is_space((unsigned char)s[k]))
+		k++;
+	if (k == len || s[k] != '=') {
+		*pk = k;
+		return 1;
+	}
+	for (k++; k < len && fm__text_is_space((unsigned char)s[k]); k++)
+		;
+	at->raw = k;
+	if (k < len && (s[k] == '"' || s[k] == '\'')) {
+		if (!(p = memchr(s + k + 1, s[k], len - k - 1))) {
+			*pk = len;
+			return -1;
+		}
+		at->value = k + 1;
+		k = (size_t)(p - s) + 1;
+		at->vlen = k - 1 - at->value;
+	} else {
+		for (at->value = k; k < len && !fm__text_is_space((unsigned char)s[k]) && s[k] != '>'; k++)
+			;
+		at->vlen = k - at->value;
+	}
+	at->raw_end = k;
+	at->has_value = 1;
+	*pk = k;
+	return 1;
+}
+
+int
 fm__html_name_cmp(const char *a, size_t alen, const char *b, size_t blen)
 {
 	int c = memcmp(a, b, alen < blen ? alen : blen);

@@ -26,6 +26,22 @@ int fm__html_in_list(const char *const *list, size_t n, const char *s, size_t le
 /* Returns 1 for a byte that continues a tag name (anything but white space, '/' and '>'). */
 int fm__html_is_name_char(int c);
 
+/* One attribute of a start tag, as fm__html_attr_next read it: offsets into s. */
+typedef struct fm__html_attr {
+	size_t name, nlen;     /* its name, s[name .. name + nlen) */
+	int has_value;         /* an '=' and a value followed; else the rest is 0 */
+	size_t raw, raw_end;   /* the value as written, quotes included */
+	size_t value, vlen;    /* the value without its quotes (not decoded) */
+} fm__html_attr;
+
+/*
+ * Reads the next attribute of a start tag from s[*k] (just after its name
+ * or the last attribute), as the HTML tokenizer reads it. Returns 1 with
+ * *at filled and *k past it; 0 at the tag's end ('>'), *k just past it; -1
+ * when the input ends first (in an unclosed quote, say), *k = len.
+ */
+int fm__html_attr_next(const char *s, size_t len, size_t *k, fm__html_attr *at);
+
 /* Orders names a[0..alen) and b[0..blen) bytewise, a prefix first: <0, 0 or >0 (for sorted tag tables). */
 int fm__html_name_cmp(const char *a, size_t alen, const char *b, size_t blen);
 

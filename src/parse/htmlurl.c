@@ -177,45 +177,23 @@ static int
 html_res_tag(struct html_res *r, const char *s, size_t len, size_t *i)
 {
 	char name[HTML_TAG_MAX];
-	size_t mark = r->out->size, done = r->done, k, a, q, nlen;
-	const char *p;
-	int kind, error;
+	size_t mark = r->out->size, done = r->done, k, nlen;
+	fm__html_attr at;
+	int kind, more, error;
 
 	k = fm__html_tag_name(s, len, *i + 1, name, &nlen);
 	while (k < len && fm__html_is_name_char((unsigned char)s[k]))
 		k++; /* the rest of a name too long for the tables */
-	for (;;) {
-		while (k < len && (fm__text_is_space((unsigned char)s[k]) || s[k] == '/'))
-			k++;
-		if (k == len)
-			break;
-		if (s[k] == '>') {
-			*i = k + 1;
-			if (nlen && HTML_IN(html_raw_tags, name, nlen))
-				*i = fm__html_rawtext_end(s, len, *i, name, nlen);
-			return 0;
-		}
-		/* A name runs to white space, '/', '>' or '=', but may start with '='. */
-		for (a = k++; k < len && fm__html_is_name_char((unsigned char)s[k]) && s[k] != '='; k++)
-			;
-		kind = html_url_attr(s + a, k - a);
-		while (k < len && fm__text_is_space((unsigned char)s[k]))
-			k++;
-		if (k == len || s[k] != '=')
-			continue;
-		for (k++; k < len && fm__text_is_space((unsigned char)s[k]); k++)
-			;
-		q = k;
-		if (k < len && (s[k] == '"' || s[k] == '\'')) {
-			if (!(p = memchr(s + k + 1, s[k], len - k - 1)))
-				break;
-			k = (size_t)(p - s) + 1;
-		} else {
-			while (k < len && !fm__text_is_space((unsigned char)s[k]) && s[k] != '>')
-				k++;
-		}
-		if (kind && (error = html_res_value(r, s, q, k, kind == 2)) < 0)
+	while ((more = fm__html_attr_next(s, len, &k, &at)) > 0) {
+		if (at.has_value && (kind = html_url_attr(s + at.name, at.nlen)) &&
+		    (error = html_res_value(r, s, at.raw, at.raw_end, kind == 2)) < 0)
 			return error;
+	}
+	if (more == 0) {
+		*i = k;
+		if (nlen && HTML_IN(html_raw_tags, name, nlen))
+			*i = fm__html_rawtext_end(s, len, *i, name, nlen);
+		return 0;
 	}
 	r->done = done;
 	*i = len;

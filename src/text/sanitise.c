@@ -467,48 +467,19 @@ static int
 san_attrs(const char *s, size_t len, size_t k, int want_href, size_t *end,
 	  const char **href, size_t *hlen)
 {
-	size_t a, an, q, vn;
-	const char *p;
+	fm__html_attr at;
+	int more;
 
 	*href = NULL;
 	*hlen = 0;
-	for (;;) {
-		while (k < len && (fm__text_is_space((unsigned char)s[k]) || s[k] == '/'))
-			k++;
-		if (k == len)
-			break;
-		if (s[k] == '>') {
-			*end = k + 1;
-			return 1;
+	while ((more = fm__html_attr_next(s, len, &k, &at)) > 0)
+		if (want_href && !*href && at.has_value && at.nlen == 4 &&
+		    fm__text_case_eq(s + at.name, "href", 4)) {
+			*href = s + at.value;
+			*hlen = at.vlen;
 		}
-		/* A name runs to white space, '/', '>' or '=', but may start with '='. */
-		for (a = k++; k < len && fm__html_is_name_char((unsigned char)s[k]) && s[k] != '='; k++)
-			;
-		an = k - a;
-		while (k < len && fm__text_is_space((unsigned char)s[k]))
-			k++;
-		if (k == len || s[k] != '=')
-			continue;
-		for (k++; k < len && fm__text_is_space((unsigned char)s[k]); k++)
-			;
-		if (k < len && (s[k] == '"' || s[k] == '\'')) {
-			if (!(p = memchr(s + k + 1, s[k], len - k - 1)))
-				break;
-			q = k + 1;
-			vn = (size_t)(p - s) - q;
-			k = (size_t)(p - s) + 1;
-		} else {
-			for (q = k; k < len && !fm__text_is_space((unsigned char)s[k]) && s[k] != '>'; k++)
-				;
-			vn = k - q;
-		}
-		if (want_href && !*href && an == 4 && fm__text_case_eq(s + a, "href", 4)) {
-			*href = s + q;
-			*hlen = vn;
-		}
-	}
-	*end = len;
-	return 0;
+	*end = k;
+	return more == 0;
 }
 
 /*
