@@ -73,15 +73,17 @@ ingest_learn_all(fm_store *st, struct ingest_feed *f, const fm_config_feed *cf,
 		return FM_ENOMEM;
 	/* Each new item's text is prepared once: counted now, fingerprinted after. */
 	for (i = 0; i < n && !rc; i++) {
-		/* A feed the state has no item of brings only new ones: no lookups. */
-		if (has && ((rc = fm_store_item_known(st, cf->name, cf->identity, items[i], &known)) || known))
-			continue;
-		if (jobs && jobs[i])
-			rc = run_prep_take(prep, jobs[i], &f->text[i]); /* prepared meanwhile */
-		else
-			rc = fm_fp_text_new(&f->text[i], items[i]);
-		if (jobs)
+		if (jobs && jobs[i]) {
+			/* Found new when parsed (see run.c), its text prepared meanwhile. */
+			rc = run_prep_take(prep, jobs[i], &f->text[i]);
 			jobs[i] = NULL;
+		} else if (has && ((rc = fm_store_item_known(st, cf->name, cf->identity, items[i],
+							     &known)) || known)) {
+			/* A feed the state has no item of brings only new ones: no lookups. */
+			continue;
+		} else {
+			rc = fm_fp_text_new(&f->text[i], items[i]);
+		}
 		if (rc)
 			continue;
 		f->nseen = 0;

@@ -20,7 +20,8 @@ struct run_feed {
 	fm_feed_state fs;      /* as loaded; updated and written back when done */
 	const char *url;       /* fetched: cfg->url, or an adopted redirect target */
 	fm_item **items;
-	run_prep_job **jobs;   /* per item: its text being prepared, or NULL */
+	run_prep_job **jobs;   /* per item: its text being prepared (a new item), or NULL */
+	int has_items;         /* the state holds items of this feed: 1, 0, -1 not asked yet */
 	size_t nitems, aitems;
 	char *title, *link;    /* the feed's own metadata */
 	int oom;               /* an item could not be kept */
@@ -57,17 +58,24 @@ run__problem(const fm_run_opts *opts, const char *fmt, ...)
 /*
  * Hands a new item of a clustered feed to the text worker as soon as it is
  * parsed; NULL when there is none, the item is known, or on any error (the
- * ingest then prepares the text itself, and drops a job it did not need).
- * A feed never fetched before has only new items: no lookup for those.
+ * ingest then looks the item up and prepares its text itself). A job thus
+ * marks an item the state does not have; a feed the state has no item of
+ * brings only new ones, with no lookup each.
  */
 static run_prep_job *
 run_prep_new_item(struct run_feed *rf, const fm_item *item)
 {
+	fm_store *st = rf->run->st;
 	int known = 0;
 
-	if (!rf->run->prep || !rf->cfg->cluster ||
-	    (rf->fs.last_success &&
-	     (fm_store_item_known(rf->run->st, rf->cfg->name, rf->cfg->identity, item, &known) || known)))
+	if (!rf->run->prep || !rf->cfg->cluster)
+		return NULL;
+	if (rf->has_items < 0 && fm_store_feed_has_items(st, rf->cfg->name, &rf->has_items)) {
+		rf->has_items = -1;
+		return NULL;
+	}
+	if (rf->has_items &&
+	    (fm_store_item_known(st, rf->cfg->name, rf->cfg->identity, item, &known) || known))
 		return NULL;
 	return run_prep_add(rf->run->prep, item);
 }
@@ -370,6 +378,7 @@ run_plan(struct run *run, fm_fetch *f, struct run_feed *feeds, size_t *nfeeds)
 		}
 		rf->run = run;
 		rf->cfg = cf;
+		rf->has_items = -1;
 		rf->url = rf->fs.redirect_url && rf->fs.redirect_seen >= FM_SCHED_REDIRECT_GRACE
 			? rf->fs.redirect_url : cf->url;
 		memset(&req, 0, sizeof req);

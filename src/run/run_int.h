@@ -33,8 +33,9 @@ struct run_ingest {
  * feed's boilerplate from the new ones, fingerprints them and clusters the
  * new ones (not for a feed with cluster = no). clusterer(ud, &rc) gives
  * the clusterer; it is asked only when the feed brings a new item. jobs
- * (NULL, or one per item, NULL entries too) holds texts queued on prep:
- * those of new items are taken, and their entries set to NULL.
+ * (NULL, or one per item, NULL entries too) holds texts queued on prep for
+ * items found new when parsed: they are taken without another lookup, and
+ * their entries set to NULL.
  * Adds its counts to *out; returns 0, FM_EIO or FM_ENOMEM.
  */
 int run__ingest(fm_store *st, fm_clusterer *(*clusterer)(void *ud, int *rc), void *ud,
