@@ -250,8 +250,7 @@ fm_store_item_lookup(fm_store *st, const char *feed, const char *id_or_link, fm_
 
 	memset(out, 0, sizeof *out);
 	if (sqlite3_prepare_v2(st->db,
-			       "SELECT id, cluster, feed, guid, title, link,"
-			       " CASE WHEN published != 0 THEN published WHEN updated != 0 THEN updated ELSE first_seen END"
+			       "SELECT id, cluster, feed, guid, title, link, " STORE_STORY_TIME
 			       " FROM items WHERE (guid = ?1 OR link = ?1) AND (?2 IS NULL OR feed = ?2)"
 			       " ORDER BY first_seen, id LIMIT 1", -1, &s, NULL) != SQLITE_OK)
 		return FM_EIO;

@@ -63,7 +63,7 @@ static const char *const store_sql[STMT_COUNT] = {
 		"DELETE FROM clusters WHERE id = ?1",
 	[STMT_FP_PUT] =
 		"INSERT OR REPLACE INTO fingerprints (item, feed, at, simhash, fp)"
-		" SELECT id, feed, CASE WHEN published != 0 THEN published WHEN updated != 0 THEN updated ELSE first_seen END, ?2, ?3"
+		" SELECT id, feed, " STORE_STORY_TIME ", ?2, ?3"
 		" FROM items WHERE id = ?1",
 	[STMT_FP_INSERT] =
 		"INSERT INTO fingerprints (item, feed, at, simhash, fp) VALUES (?1, ?2, ?3, ?4, ?5)",

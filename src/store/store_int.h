@@ -42,6 +42,9 @@ struct fm_store {
 	sqlite3_stmt *stmt[STMT_COUNT];   /* prepared on first use */
 };
 
+/* An item row's story time in SQL: fm_item_time's rule (published, else updated, else first seen). */
+#define STORE_STORY_TIME "CASE WHEN published != 0 THEN published WHEN updated != 0 THEN updated ELSE first_seen END"
+
 /* Returns the prepared statement id, reset and unbound; NULL on error (diag-free). */
 sqlite3_stmt *store__stmt(fm_store *st, enum store_stmt id);
 
