@@ -49,6 +49,24 @@ ingest_fingerprint(void *ud, const fm_item *item, fm_fingerprint *fp)
 }
 
 /*
+ * Sets *is_new for an item no prepared job vouches for. A feed the state
+ * has no item of brings only new ones: *has (-1 until asked) is asked once
+ * a batch, then items are looked up only when it has some.
+ */
+static int
+ingest_is_new(fm_store *st, const fm_config_feed *cf, const fm_item *item, int *has, int *is_new)
+{
+	int rc, known = 0;
+
+	if (*has < 0 && (rc = fm_store_feed_has_items(st, cf->name, has)))
+		return rc;
+	if (*has && (rc = fm_store_item_known(st, cf->name, cf->identity, item, &known)))
+		return rc;
+	*is_new = !known;
+	return 0;
+}
+
+/*
  * Learns the feed's boilerplate from the items the state has not seen:
  * every paragraph that survives the fixed rules is counted once per item,
  * before any item is fingerprinted, so a whole feed fetched at once knows
@@ -60,10 +78,9 @@ ingest_learn_all(fm_store *st, struct ingest_feed *f, const fm_config_feed *cf,
 {
 	fm_buf blob = FM_BUF_INIT;
 	size_t i;
-	int known = 0, has, rc;
+	int has = -1, is_new, rc;
 
-	if ((rc = fm_store_feed_has_items(st, cf->name, &has)) ||
-	    (rc = fm_store_boiler_get(st, cf->name, &blob)) ||
+	if ((rc = fm_store_boiler_get(st, cf->name, &blob)) ||
 	    (rc = fm_boiler_load(&f->boiler, blob.ptr, blob.size))) {
 		fm_buf_dispose(&blob);
 		return rc;
@@ -77,9 +94,7 @@ ingest_learn_all(fm_store *st, struct ingest_feed *f, const fm_config_feed *cf,
 			/* Found new when parsed (see run.c), its text prepared meanwhile. */
 			rc = run_prep_take(prep, jobs[i], &f->text[i]);
 			jobs[i] = NULL;
-		} else if (has && ((rc = fm_store_item_known(st, cf->name, cf->identity, items[i],
-							     &known)) || known)) {
-			/* A feed the state has no item of brings only new ones: no lookups. */
+		} else if ((rc = ingest_is_new(st, cf, items[i], &has, &is_new)) || !is_new) {
 			continue;
 		} else {
 			rc = fm_fp_text_new(&f->text[i], items[i]);
