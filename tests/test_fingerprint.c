@@ -77,6 +77,53 @@ Test(fingerprint, teasers_and_credits_are_dropped)
 	fp_assert_same(&plain, &dressed, "teasers, credits, captions");
 }
 
+Test(fingerprint, page_furniture_is_dropped)
+{
+	fm_fingerprint plain, page, kept;
+
+	fp_of(&plain, TITLE, STORY, NULL, NULL, NULL);
+	/* Captions ending in a photo credit, agency file captions, credit lines, page chrome. */
+	fp_of(&page, TITLE,
+	      "<p>Commuters wait for a ferry at the north terminal on Monday morning. (Mia Lund/Ledger)</p>"
+	      "<p>The mayor speaks to reporters at city hall, Monday, in this handout picture. (Anna Berg, City Pool Photo via AP)</p>"
+	      "<p>FILE - In this photo taken last spring, traffic crosses the harbour bridge at dusk as the lights come on.</p>"
+	      "<p>Credit: AP (File)</p><p>prev next</p><p>comments</p><p>Share this article</p>"
+	      STORY,
+	      NULL, NULL, NULL);
+	fp_assert_same(&plain, &page, "captions and furniture before the story");
+	cr_assert_eq(plain.ntitle, page.ntitle);
+	cr_assert_eq(memcmp(plain.title_words, page.title_words, plain.ntitle * sizeof plain.title_words[0]), 0);
+	/* A story sentence that ends in parentheses is no caption. */
+	fp_of(&kept, TITLE,
+	      "<p>The council voted to spend more on repairs than planned this year (about 12 million).</p>" STORY,
+	      NULL, NULL, NULL);
+	cr_assert_gt(kept.words, plain.words);
+}
+
+Test(fingerprint, headline_words)
+{
+	fm_fingerprint a, b, c;
+	double j;
+	uint32_t i;
+
+	fp_of(&a, "Think Cuban-Americans all think alike? Think again", "<p>" LEAD "</p>", NULL, NULL, NULL);
+	/* Case, punctuation and a site suffix do not change the words. */
+	fp_of(&b, "THINK CUBAN-AMERICANS ALL THINK ALIKE: THINK AGAIN | The Ledger", "", NULL, NULL, NULL);
+	cr_assert_eq(a.ntitle, 5, "distinct words: think, cuban-americans (one or two), all, alike, again: %u", a.ntitle);
+	for (i = 1; i < a.ntitle; i++)
+		cr_assert_lt(a.title_words[i - 1], a.title_words[i], "ascending, distinct");
+	cr_assert_eq(fm_fp_title_overlap(&a, &b, &j), a.ntitle);
+	cr_assert_float_eq(j, 1.0, 1e-12);
+	fp_of(&c, "Cuban-Americans think again about the embargo", "", NULL, NULL, NULL);
+	cr_assert_eq(fm_fp_title_overlap(&a, &c, &j), 3);
+	cr_assert_lt(j, 0.5);
+	/* No headline, no words. */
+	fp_of(&c, NULL, "<p>" LEAD "</p>", NULL, NULL, NULL);
+	cr_assert_eq(c.ntitle, 0);
+	cr_assert_eq(fm_fp_title_overlap(&a, &c, &j), 0);
+	cr_assert_float_eq(j, 0.0, 1e-12);
+}
+
 Test(fingerprint, short_chrome_lines_are_dropped_short_sentences_kept)
 {
 	fm_fingerprint plain, chrome, sentence;

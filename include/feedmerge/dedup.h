@@ -11,10 +11,46 @@ typedef struct fm_dedup_params {
 	double same_feed;       /**< least containment of two copies from one feed (near-identical) */
 	unsigned short_words;   /**< under this many words an item is judged by headline and lead together */
 	int title_distance;     /**< largest headline SimHash distance for short items */
+	unsigned min_shared;    /**< least shingles two texts share to merge on text */
+	double text_alone;      /**< least containment of two copies whose lead and headline differ */
+	unsigned long_shingles; /**< a text of fewer shingles is short: judged more strictly */
+	double headline;        /**< least headline word Jaccard of a headline match */
+	double headline_agree;  /**< least headline word Jaccard that backs a text match */
+	unsigned headline_words; /**< least headline words shared by a headline match */
+	int64_t headline_apart; /**< most seconds apart of a headline match */
 } fm_dedup_params;
+
+/** Candidate keys: how two items come to be compared (fm_dedup_keys). */
+#define FM_DEDUP_KEY_LEAD 1u     /**< lead SimHashes within threshold */
+#define FM_DEDUP_KEY_TEXT 2u     /**< one of the smallest shingle hashes in common: text overlap wherever it sits */
+#define FM_DEDUP_KEY_HEADLINE 4u /**< the same headline words, or one of its smallest word hashes in common */
+
+/** Smallest sketch hashes an item posts as text keys. */
+#define FM_DEDUP_TEXT_KEYS 16
+/** Smallest headline word hashes an item posts as headline keys. */
+#define FM_DEDUP_TITLE_KEYS 3
+/** Keys an item posts at most (text, headline words, the whole headline). */
+#define FM_DEDUP_POSTINGS (FM_DEDUP_TEXT_KEYS + FM_DEDUP_TITLE_KEYS + 1)
+
+/**
+ * Fills keys with the 32-bit keys fp is posted under in the candidate
+ * index (text and headline keys live apart: salted) and kinds with each
+ * one's FM_DEDUP_KEY_*; returns how many.
+ */
+size_t fm_dedup_postings(const fm_fingerprint *fp, uint32_t keys[FM_DEDUP_POSTINGS],
+			 unsigned kinds[FM_DEDUP_POSTINGS]);
+
+/** Returns the FM_DEDUP_KEY_* bits of the keys a and b share (lead within p->threshold). */
+unsigned fm_dedup_keys(const fm_fingerprint *a, const fm_fingerprint *b, const struct fm_dedup_params *p);
 
 /** Fills p with the defaults. */
 void fm_dedup_defaults(fm_dedup_params *p);
+
+/** What is known of a pair besides its two fingerprints. */
+typedef struct fm_dedup_pair {
+	int same_feed;   /**< 1: both items come from one feed */
+	int64_t apart;   /**< seconds between the two items' story times */
+} fm_dedup_pair;
 
 /** Why two items were or were not merged. */
 typedef struct fm_dedup_verdict {
@@ -23,15 +59,19 @@ typedef struct fm_dedup_verdict {
 	int title_distance; /**< headline SimHash distance (64 when either has none) */
 	double containment; /**< estimated shingle containment in the shorter text */
 	double overlap;     /**< the same, in the longer text (near-identical when both are high) */
+	double shared;      /**< estimated shingles the two texts share */
+	unsigned title_shared; /**< headline words in common */
+	double title_jaccard;  /**< headline words in common / words of either */
 	const char *why;    /**< one static line: the rule that decided */
 } fm_dedup_verdict;
 
 /**
- * Decides whether a and b are copies of one story; same_feed says they come
- * from one feed (then only near-identical items merge). Fills *v.
+ * Decides whether a and b are copies of one story, weighing the text they
+ * share (both ways), their headlines, the time apart and whether they come
+ * from one feed. Fills *v.
  * @return v->merge.
  */
-int fm_dedup_match(const fm_fingerprint *a, const fm_fingerprint *b, int same_feed,
+int fm_dedup_match(const fm_fingerprint *a, const fm_fingerprint *b, const fm_dedup_pair *pair,
 		   const fm_dedup_params *p, fm_dedup_verdict *v);
 
 /**

@@ -13,6 +13,9 @@
 /** Words of the lead that the candidate SimHash covers. */
 #define FM_FP_LEAD_WORDS 12
 
+/** Headline words kept per item: the smallest hashes of its distinct words. */
+#define FM_FP_TITLE_WORDS 16
+
 /** fm_fingerprint.flags: the feed repeats this headline (a digest, horoscope, strip): it joins only near-identical copies. */
 #define FM_FP_TEMPLATED 1u
 
@@ -30,6 +33,8 @@ typedef struct fm_fingerprint {
 	uint32_t shingles; /**< distinct word 3-grams of the story text */
 	uint32_t nsketch;  /**< entries of sketch in use (min(shingles, FM_FP_SKETCH)) */
 	uint32_t flags;    /**< FM_FP_TEMPLATED */
+	uint32_t ntitle;   /**< entries of title_words in use */
+	uint32_t title_words[FM_FP_TITLE_WORDS]; /**< 32-bit hashes of the headline's distinct words, ascending */
 	uint32_t sketch[FM_FP_SKETCH]; /**< the smallest 32-bit 3-gram hashes, ascending */
 } fm_fingerprint;
 
@@ -83,6 +88,13 @@ int fm_fp_compute(fm_fingerprint *fp, const fm_fp_text *t, fm_fp_boiler_cb is_bo
  */
 void fm_fp_overlap(const fm_fingerprint *a, const fm_fingerprint *b,
 		   double *of_small, double *of_large);
+
+/**
+ * Counts the headline words a and b share; *jaccard receives shared / words
+ * of either (0 when either has none).
+ * @return the number of shared words.
+ */
+unsigned fm_fp_title_overlap(const fm_fingerprint *a, const fm_fingerprint *b, double *jaccard);
 
 /**
  * Estimates |A ∩ B| / min(|A|, |B|) for the shingle sets of a and b from

@@ -180,6 +180,7 @@ typedef struct fm_store_fp_row {
 	const char *feed; /**< [feed NAME] */
 	fm_time when;     /**< published, or first seen when unknown */
 	uint64_t simhash; /**< the fingerprint's candidate key */
+	const fm_fingerprint *fp; /**< the whole fingerprint (owned by the store, valid during the call) */
 } fm_store_fp_row;
 
 /**

@@ -275,11 +275,20 @@ cl_explain(const fm_config *cfg, fm_store *st, const char *a_arg, const char *b_
 		       (fda && !fda->cluster) || (fdb && !fdb->cluster)
 			       ? "a feed has cluster = no" : "an item has no fingerprint");
 	} else {
-		fm_dedup_match(&fa, &fb, !strcmp(a.feed, b.feed), &p, &v);
+		unsigned keys = fm_dedup_keys(&fa, &fb, &p);
+		fm_dedup_pair pair = { !strcmp(a.feed, b.feed), apart };
+
+		fm_dedup_match(&fa, &fb, &pair, &p, &v);
+		printf("candidates by: %s%s%s%s\n", keys & FM_DEDUP_KEY_LEAD ? "lead " : "",
+		       keys & FM_DEDUP_KEY_TEXT ? "text " : "", keys & FM_DEDUP_KEY_HEADLINE ? "headline " : "",
+		       keys ? "" : "no key (never compared)");
 		printf("lead SimHash distance: %d (threshold %d)\n", v.distance, p.threshold);
-		printf("headline SimHash distance: %d\n", v.title_distance);
-		printf("text in common: %.0f%% (containment; the bar is %.0f%%, %.0f%% within one feed)\n",
-		       v.containment * 100, p.containment * 100, p.same_feed * 100);
+		printf("headline words in common: %u (%.0f%% of either's)\n", v.title_shared,
+		       v.title_jaccard * 100);
+		printf("text in common: %.0f%% of the shorter, %.0f%% of the longer, ~%.0f shingles"
+		       " (the bar is %.0f%% and %u shingles, %.0f%% within one feed)\n",
+		       v.containment * 100, v.overlap * 100, v.shared, p.containment * 100, p.min_shared,
+		       p.same_feed * 100);
 		printf("words of text: %u and %u\n", fa.words, fb.words);
 		printf("published %lld h apart (window %lld h)\n", (long long)(apart / 3600),
 		       (long long)(fm_config_get_dedup(cfg)->window / 3600));

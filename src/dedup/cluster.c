@@ -1,11 +1,19 @@
 /* cluster.c - near-duplicate clustering over the state: index, confirm, merge. */
 #include "feedmerge/cluster.h"
+#include "feedmerge/postings.h"
 #include "feedmerge/simindex.h"
 #include "util/grow.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
+
+/*
+ * A key posted by more items than this is common to too many stories to
+ * tell copies apart (a stock phrase, a headline word like "coronavirus"):
+ * it finds no candidates.
+ */
+#define CL_KEY_CAP 256
 
 /* What the index knows of each item: ids in the index are positions here. */
 struct cl_item {
@@ -18,7 +26,8 @@ struct fm_clusterer {
 	fm_store *st;
 	fm_dedup_params p;
 	int64_t window;
-	fm_simindex *ix;
+	fm_simindex *ix;   /* lead SimHashes */
+	fm_postings *px;   /* text and headline keys */
 	struct cl_item *items;
 	size_t n, a;
 	char **names;  /* feed names, interned */
@@ -77,11 +86,14 @@ cl_name(fm_clusterer *c, const char *feed)
 	return c->slots[slot] - 1;
 }
 
-/* Adds an item to the arrays and the index. */
+/* Adds an item to the arrays and the indexes under every key of fp. */
 static int
-cl_index(fm_clusterer *c, int64_t row, fm_time when, const char *feed, uint64_t simhash)
+cl_index(fm_clusterer *c, int64_t row, fm_time when, const char *feed, const fm_fingerprint *fp)
 {
-	unsigned name = cl_name(c, feed);
+	unsigned name = cl_name(c, feed), kinds[FM_DEDUP_POSTINGS];
+	uint32_t keys[FM_DEDUP_POSTINGS], id;
+	size_t i, n;
+	int rc;
 
 	if (name == (unsigned)-1)
 		return FM_ENOMEM;
@@ -90,15 +102,21 @@ cl_index(fm_clusterer *c, int64_t row, fm_time when, const char *feed, uint64_t 
 	c->items[c->n].row = row;
 	c->items[c->n].when = when;
 	c->items[c->n].feed = name;
-	c->n++;
-	return fm_simindex_add(c->ix, simhash, (uint32_t)(c->n - 1));
+	id = (uint32_t)c->n++;
+	if ((rc = fm_simindex_add(c->ix, fp->simhash, id)))
+		return rc;
+	n = fm_dedup_postings(fp, keys, kinds);
+	for (i = 0; i < n; i++)
+		if ((rc = fm_postings_add(c->px, keys[i], id)))
+			return rc;
+	return 0;
 }
 
 /* Store callback: loads one fingerprinted item. */
 static int
 cl_load(void *ud, const fm_store_fp_row *r)
 {
-	return cl_index(ud, r->item, r->when, r->feed, r->simhash);
+	return cl_index(ud, r->item, r->when, r->feed, r->fp);
 }
 
 int
@@ -114,7 +132,7 @@ fm_clusterer_open(fm_clusterer **out, fm_store *st, const fm_dedup_params *p,
 	c->st = st;
 	c->p = *p;
 	c->window = window;
-	if ((rc = fm_simindex_new(&c->ix, p->threshold)) ||
+	if ((rc = fm_simindex_new(&c->ix, p->threshold)) || (rc = fm_postings_new(&c->px)) ||
 	    (rc = fm_store_fingerprints(st, now - 2 * window, cl_load, c))) {
 		fm_clusterer_free(c);
 		return rc;
@@ -123,31 +141,67 @@ fm_clusterer_open(fm_clusterer **out, fm_store *st, const fm_dedup_params *p,
 	return 0;
 }
 
-/* One item being clustered and the clusters its confirmed copies are in. */
+/* One item being clustered: its candidates, then the clusters its confirmed copies are in. */
 struct cl_query {
 	fm_clusterer *c;
 	const fm_fingerprint *fp;
 	unsigned feed;
 	fm_time when;
 	int64_t cluster;     /* the item's own cluster */
+	uint32_t *cand;      /* candidate ids, as the keys found them (repeats too) */
+	size_t ncand, acand;
 	int64_t *found;      /* distinct clusters confirmed */
 	size_t nfound, afound;
 	int rc;
 };
 
-/* Index callback: checks one candidate and notes its cluster when confirmed. */
+/* Notes a candidate id; returns 0 or FM_ENOMEM. */
 static int
-cl_candidate(void *ud, uint32_t id, int dist)
+cl_note(struct cl_query *q, uint32_t id)
 {
-	struct cl_query *q = ud;
+	if (fm__grow(&q->cand, &q->acand, q->ncand, sizeof *q->cand, 64))
+		return q->rc = FM_ENOMEM;
+	q->cand[q->ncand++] = id;
+	return 0;
+}
+
+/* Lead index callback. */
+static int
+cl_lead_hit(void *ud, uint32_t id, int dist)
+{
+	(void)dist;
+	return cl_note(ud, id);
+}
+
+/* Postings callback. */
+static int
+cl_key_hit(void *ud, uint32_t id)
+{
+	return cl_note(ud, id);
+}
+
+/* qsort order of ids. */
+static int
+cl_id_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Checks one candidate and notes its cluster when confirmed. */
+static int
+cl_confirm(struct cl_query *q, uint32_t id)
+{
 	const struct cl_item *it = &q->c->items[id];
 	fm_fingerprint other;
 	fm_dedup_verdict v;
+	fm_dedup_pair pair;
 	int64_t cluster;
 	size_t i;
 
-	(void)dist;
-	if (it->when - q->when > q->c->window || q->when - it->when > q->c->window)
+	pair.apart = it->when > q->when ? it->when - q->when : q->when - it->when;
+	if (pair.apart > q->c->window)
 		return 0;
 	if ((q->rc = fm_store_fingerprint(q->c->st, it->row, &other, &cluster)))
 		return q->rc == FM_EINVAL ? (q->rc = 0) : q->rc; /* pruned meanwhile: skip */
@@ -156,11 +210,37 @@ cl_candidate(void *ud, uint32_t id, int dist)
 	for (i = 0; i < q->nfound; i++)
 		if (q->found[i] == cluster)
 			return 0;
-	if (!fm_dedup_match(q->fp, &other, it->feed == q->feed, &q->c->p, &v))
+	pair.same_feed = it->feed == q->feed;
+	if (!fm_dedup_match(q->fp, &other, &pair, &q->c->p, &v))
 		return 0;
 	if (fm__grow(&q->found, &q->afound, q->nfound, sizeof *q->found, 8))
 		return q->rc = FM_ENOMEM;
 	q->found[q->nfound++] = cluster;
+	return 0;
+}
+
+/*
+ * Gathers the candidates of q's item from every key (the lead index, then
+ * each text and headline key not too common to tell), each id once.
+ */
+static int
+cl_candidates(struct cl_query *q)
+{
+	uint32_t keys[FM_DEDUP_POSTINGS];
+	unsigned kinds[FM_DEDUP_POSTINGS];
+	size_t n = fm_dedup_postings(q->fp, keys, kinds), i, u = 0;
+
+	fm_simindex_query(q->c->ix, q->fp->simhash, cl_lead_hit, q);
+	for (i = 0; i < n && !q->rc; i++)
+		if (fm_postings_count(q->c->px, keys[i]) <= CL_KEY_CAP)
+			fm_postings_query(q->c->px, keys[i], cl_key_hit, q);
+	if (q->rc || !q->ncand)
+		return q->rc;
+	qsort(q->cand, q->ncand, sizeof *q->cand, cl_id_cmp);
+	for (i = 0; i < q->ncand; i++)
+		if (!u || q->cand[i] != q->cand[u - 1])
+			q->cand[u++] = q->cand[i];
+	q->ncand = u;
 	return 0;
 }
 
@@ -181,8 +261,9 @@ cl_join(fm_clusterer *c, const char *feed, int64_t cluster, const fm_fingerprint
 	q.cluster = cluster;
 	if ((q.feed = cl_name(c, feed)) == (unsigned)-1)
 		return FM_ENOMEM;
-	fm_simindex_query(c->ix, fp->simhash, cl_candidate, &q);
-	rc = q.rc;
+	rc = cl_candidates(&q);
+	for (i = 0; !rc && i < q.ncand; i++)
+		rc = cl_confirm(&q, q.cand[i]);
 	/* Everything confirmed folds into the oldest cluster, whose id lives on. */
 	into = cluster;
 	for (i = 0; i < q.nfound; i++)
@@ -195,6 +276,7 @@ cl_join(fm_clusterer *c, const char *feed, int64_t cluster, const fm_fingerprint
 			rc = fm_store_cluster_merge(c->st, into, q.found[i], now);
 	if (!rc && joined)
 		*joined = q.nfound > 0;
+	free(q.cand);
 	free(q.found);
 	return rc;
 }
@@ -209,7 +291,7 @@ fm_clusterer_add(fm_clusterer *c, const char *feed, const fm_store_ref *ref,
 		*joined = 0;
 	if ((rc = cl_join(c, feed, ref->cluster, fp, when, now, joined)))
 		return rc;
-	return cl_index(c, ref->item, when, feed, fp->simhash);
+	return cl_index(c, ref->item, when, feed, fp);
 }
 
 /* One member of a cluster being checked for falling apart. */
@@ -268,12 +350,15 @@ static int
 cl_linked(const fm_clusterer *c, const struct cl_part *a, const struct cl_part *b)
 {
 	fm_dedup_verdict v;
+	fm_dedup_pair pair;
 
 	if (a->link && b->link && !strcmp(a->link, b->link))
 		return 1;
-	if (!a->has_fp || !b->has_fp || a->when - b->when > c->window || b->when - a->when > c->window)
+	pair.apart = a->when > b->when ? a->when - b->when : b->when - a->when;
+	if (!a->has_fp || !b->has_fp || pair.apart > c->window)
 		return 0;
-	return fm_dedup_match(&a->fp, &b->fp, !strcmp(a->feed, b->feed), &c->p, &v);
+	pair.same_feed = !strcmp(a->feed, b->feed);
+	return fm_dedup_match(&a->fp, &b->fp, &pair, &c->p, &v);
 }
 
 /*
@@ -346,6 +431,7 @@ cl_fp_differs(const fm_fingerprint *a, const fm_fingerprint *b)
 {
 	return a->simhash != b->simhash || a->title != b->title || a->words != b->words ||
 	       a->shingles != b->shingles || a->nsketch != b->nsketch || a->flags != b->flags ||
+	       a->ntitle != b->ntitle || memcmp(a->title_words, b->title_words, a->ntitle * sizeof a->title_words[0]) ||
 	       memcmp(a->sketch, b->sketch, a->nsketch * sizeof a->sketch[0]);
 }
 
@@ -381,7 +467,7 @@ fm_clusterer_refresh(fm_clusterer *c, const char *feed,
 		    (rc = cl_split(c, cluster, now)) ||
 		    (rc = fm_store_fingerprint(c->st, rows[i], old, &cluster)) ||
 		    (rc = cl_join(c, feed, cluster, &r->fp, r->when, now, NULL)) ||
-		    (rc = cl_index(c, rows[i], r->when, feed, r->fp.simhash)))
+		    (rc = cl_index(c, rows[i], r->when, feed, &r->fp)))
 			break;
 		if (changed)
 			(*changed)++;
@@ -400,6 +486,7 @@ fm_clusterer_free(fm_clusterer *c)
 	if (!c)
 		return;
 	fm_simindex_free(c->ix);
+	fm_postings_free(c->px);
 	free(c->items);
 	for (i = 0; i < c->nnames; i++)
 		free(c->names[i]);

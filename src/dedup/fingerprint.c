@@ -31,6 +31,8 @@ static const struct fp_teaser {
 	TEASER("click here "), TEASER("recommended "), TEASER("most read"),
 	TEASER("share this "), TEASER("share on "), TEASER("top stories"),
 	TEASER("reporting by "), TEASER("editing by "), TEASER("writing by "),
+	TEASER("credit "), TEASER("credits "), TEASER("prev next"), TEASER("comments"),
+	TEASER("share "), TEASER("print this "), TEASER("email this "),
 };
 
 /* News agencies whose name ends a dateline ("PARIS (AP) --"). */
@@ -119,6 +121,53 @@ ends_like_sentence(const char *p, size_t len)
 	if (p[len - 1] == '.' || p[len - 1] == '!' || p[len - 1] == '?')
 		return 1;
 	return len >= 3 && !memcmp(p + len - 3, "\xe2\x80\xa6", 3);
+}
+
+/* Returns 1 when s[0 .. len) holds word w (ASCII, any case) between non-letters. */
+static int
+has_word(const char *s, size_t len, const char *w)
+{
+	size_t wl = strlen(w), i, j;
+
+	for (i = 0; i + wl <= len; i++) {
+		for (j = 0; j < wl && (s[i + j] | 0x20) == w[j]; j++)
+			;
+		if (j == wl && (i == 0 || !((s[i - 1] | 0x20) >= 'a' && (s[i - 1] | 0x20) <= 'z')) &&
+		    (i + wl == len || !((s[i + wl] | 0x20) >= 'a' && (s[i + wl] | 0x20) <= 'z')))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Returns 1 when a raw paragraph is a photo caption: it opens like an
+ * agency's file photo ("FILE - In this ...", "FILE PHOTO:") or ends in a
+ * credit in parentheses ("(Priya Nair/PA)", "(AP Photo/Evan Vucci)",
+ * "(Alexei Druzhinin, Sputnik, Kremlin Pool Photo via AP)").
+ */
+static int
+is_caption(const char *p, size_t len)
+{
+	const char *open;
+	size_t n;
+
+	if ((len >= 6 && !memcmp(p, "FILE -", 6)) || (len >= 10 && !memcmp(p, "FILE PHOTO", 10)) ||
+	    (len >= 8 && !memcmp(p, "FILE \xe2\x80", 8)))
+		return 1;
+	while (len && (p[len - 1] == ' ' || p[len - 1] == '.'))
+		len--;
+	if (!len || p[len - 1] != ')')
+		return 0;
+	for (open = p + len - 1; open > p && *open != '('; open--)
+		;
+	n = (size_t)(p + len - 1 - open);
+	if (*open != '(' || n < 3 || n > 100)
+		return 0;
+	open++, n--;
+	if (memchr(open, '/', n) || has_word(open, n, "photo") || has_word(open, n, "via") ||
+	    has_word(open, n, "getty") || has_word(open, n, "pool") || has_word(open, n, "file"))
+		return 1;
+	return 0;
 }
 
 /*
@@ -382,6 +431,20 @@ fp_shingles(fm_fingerprint *fp, const struct fp_words *w)
 	return 0;
 }
 
+/* Keeps the smallest 32-bit hashes of the headline's distinct words, ascending. */
+static void
+fp_title_words(fm_fingerprint *fp, const struct fp_words *title)
+{
+	uint32_t v[64], tmp[64];
+	size_t i, n = title->n < 64 ? title->n : 64;
+
+	for (i = 0; i < n; i++)
+		v[i] = (uint32_t)(title->v[i] >> 32);
+	n = sort_unique(v, tmp, n);
+	fp->ntitle = (uint32_t)(n < FM_FP_TITLE_WORDS ? n : FM_FP_TITLE_WORDS);
+	memcpy(fp->title_words, v, fp->ntitle * sizeof v[0]);
+}
+
 /* Strips a wire prefix ("UPDATE 2-", "EXCLUSIVE:") and a site suffix (" | Site", " - Site") from a raw title. */
 static void
 title_core(const char *t, size_t *start, size_t *end)
@@ -455,7 +518,7 @@ fp_prepare_paragraph(fm_fp_text *t, fm_buf *norm, const char *title, size_t tlen
 	s = fm_buf_cstr(norm);
 	len = norm->size;
 	if (!len || starts_with_teaser(s, len) ||
-	    !strncmp(raw, "\xc2\xa9", 2))
+	    !strncmp(raw, "\xc2\xa9", 2) || is_caption(raw, rawlen))
 		return 0;
 	/* Hash the words first: their number decides whether this is page chrome. */
 	first = t->words.n;
@@ -601,6 +664,7 @@ fm_fp_compute(fm_fingerprint *fp, const fm_fp_text *t, fm_fp_boiler_cb is_boiler
 		else
 			fp->simhash = simhash(t->title.v, t->title.n < FM_FP_LEAD_WORDS ? t->title.n : FM_FP_LEAD_WORDS);
 		fp->title = t->title.n ? simhash(t->title.v, t->title.n) : 0;
+		fp_title_words(fp, &t->title);
 		fp->words = (uint32_t)body.n;
 		rc = fp_shingles(fp, &body);
 	}
@@ -651,6 +715,23 @@ fm_fp_overlap(const fm_fingerprint *a, const fm_fingerprint *b, double *of_small
 		*of_small = (double)both / (na < nb ? na : nb);
 		*of_large = (double)both / (na < nb ? nb : na);
 	}
+}
+
+unsigned
+fm_fp_title_overlap(const fm_fingerprint *a, const fm_fingerprint *b, double *jaccard)
+{
+	uint32_t i = 0, j = 0, both = 0;
+
+	while (i < a->ntitle && j < b->ntitle) {
+		if (a->title_words[i] < b->title_words[j])
+			i++;
+		else if (b->title_words[j] < a->title_words[i])
+			j++;
+		else
+			i++, j++, both++;
+	}
+	*jaccard = a->ntitle && b->ntitle ? (double)both / (a->ntitle + b->ntitle - both) : 0;
+	return both;
 }
 
 double

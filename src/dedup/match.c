@@ -10,6 +10,13 @@ fm_dedup_defaults(fm_dedup_params *p)
 	p->same_feed = 0.9;
 	p->short_words = 8;
 	p->title_distance = 6;
+	p->min_shared = 6;
+	p->text_alone = 0.7;
+	p->long_shingles = 20;
+	p->headline_agree = 0.3;
+	p->headline = 0.8;
+	p->headline_words = 4;
+	p->headline_apart = 2 * 86400;
 }
 
 /* Records a verdict; returns merge. */
@@ -21,33 +28,77 @@ verdict(fm_dedup_verdict *v, int merge, const char *why)
 	return merge;
 }
 
+/* Both items carry enough story text to be judged by it. */
+static int
+both_have_text(const fm_fingerprint *a, const fm_fingerprint *b, const fm_dedup_params *p)
+{
+	return a->words >= p->short_words && b->words >= p->short_words;
+}
+
+/* The headlines agree word for word, or nearly, on enough words. */
+static int
+same_headline(const fm_dedup_verdict *v, const fm_dedup_params *p)
+{
+	return v->title_jaccard >= p->headline && v->title_shared >= p->headline_words;
+}
+
 int
-fm_dedup_match(const fm_fingerprint *a, const fm_fingerprint *b, int same_feed,
+fm_dedup_match(const fm_fingerprint *a, const fm_fingerprint *b, const fm_dedup_pair *pair,
 	       const fm_dedup_params *p, fm_dedup_verdict *v)
 {
+	unsigned small = a->shingles < b->shingles ? a->shingles : b->shingles;
+	int text = both_have_text(a, b, p), headline;
+
 	v->distance = fm_hamming(a->simhash, b->simhash);
 	v->title_distance = a->title && b->title ? fm_hamming(a->title, b->title) : 64;
 	fm_fp_overlap(a, b, &v->containment, &v->overlap);
-	if (!a->words && !b->words)
-		return verdict(v, 0, "no story text to compare (headlines alone never merge)");
-	if (v->distance > p->threshold)
-		return verdict(v, 0, "leads differ (SimHash distance above threshold)");
-	if (a->words < p->short_words || b->words < p->short_words) {
-		/* Too little text to judge alone: the headline must agree too. */
-		if (v->title_distance > p->title_distance)
-			return verdict(v, 0, "too little text, and the headlines differ");
-		if (v->containment < 0.8)
-			return verdict(v, 0, "too little text, and it differs");
-		return verdict(v, 1, "short items with the same headline and text");
-	}
-	if ((a->flags | b->flags) & FM_FP_TEMPLATED &&
-	    (v->overlap < p->same_feed || v->distance > 2))
+	v->shared = v->containment * small;
+	v->title_shared = fm_fp_title_overlap(a, b, &v->title_jaccard);
+	headline = same_headline(v, p);
+	if (!a->words && !b->words && !headline)
+		return verdict(v, 0, "no story text, and the headlines differ");
+	if ((a->flags | b->flags) & FM_FP_TEMPLATED) {
+		if (text && v->overlap >= p->same_feed && v->distance <= 2)
+			return verdict(v, 1, "a templated item (its feed repeats the headline), near-identical");
 		return verdict(v, 0, "a templated item (its feed repeats the headline), and not near-identical");
-	if (same_feed && (v->containment < p->same_feed || v->distance > 2))
-		return verdict(v, 0, "same feed, and not near-identical");
-	if (v->containment < p->containment)
-		return verdict(v, 0, "too little text in common (containment below the bar)");
-	return verdict(v, 1, same_feed ? "same feed, near-identical" : "same lead and enough text in common");
+	}
+	if (pair->same_feed) {
+		/*
+		 * One feed: a re-post (another edition, another section) carries
+		 * the same text; a series (race tips, a standing blurb) changes a
+		 * word or two of a short one, so a short text must be identical;
+		 * a standing blurb under another headline is not a re-post.
+		 */
+		if (text && v->overlap >= (small >= p->long_shingles ? p->same_feed : 1.0) &&
+		    (headline || v->title_jaccard >= 0.5))
+			return verdict(v, 1, "same feed, near-identical text under a like headline");
+		/* A standing blurb is a sentence or two; an article re-posted under a new headline is more. */
+		if (text && v->overlap >= p->same_feed && small >= 2 * p->long_shingles)
+			return verdict(v, 1, "same feed, a near-identical article under a new headline");
+		if (text && headline && v->containment >= p->same_feed && small >= p->long_shingles)
+			return verdict(v, 1, "same feed, the same headline over the same text");
+		return verdict(v, 0, "same feed, and not a re-post (text or headline differ)");
+	}
+	/*
+	 * Text alone: most of either, and not half of a longer story (a
+	 * borrowed passage); a short text shares a quote easily, so it needs more.
+	 */
+	if (text && v->shared >= p->min_shared &&
+	    (small >= p->long_shingles ? v->containment >= p->text_alone && v->overlap >= p->containment
+				       : v->containment >= 0.85 && v->overlap >= p->text_alone))
+		return verdict(v, 1, "most of the text in common, both ways");
+	if (text && v->containment >= p->containment &&
+	    (v->distance <= p->threshold || (v->title_shared >= 2 && v->title_jaccard >= p->headline_agree)) &&
+	    (v->shared >= p->min_shared || v->distance <= p->threshold))
+		return verdict(v, 1, "enough text in common, and the lead or headline agree");
+	if (headline && pair->apart <= p->headline_apart) {
+		if (text)
+			return verdict(v, 0, "the same headline over different texts (the same event, rewritten)");
+		return verdict(v, 1, "the same distinctive headline, close in time");
+	}
+	if (!text)
+		return verdict(v, 0, "too little text, and the headlines differ");
+	return verdict(v, 0, "too little text in common");
 }
 
 int

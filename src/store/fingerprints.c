@@ -8,9 +8,13 @@
 /*
  * A fingerprint is a row of table fingerprints: its candidate key (column
  * simhash, for the index), its time and feed, and a blob: title u64, words u32, shingles u32, nsketch u32,
- * flags u32, then nsketch u32 hashes, all little-endian.
+ * flags u32 (bits 16-23: ntitle), then nsketch u32 sketch hashes and ntitle
+ * u32 headline word hashes, all little-endian. A blob written before the
+ * headline words were kept has none (its flags say ntitle 0).
  */
 #define FP_HEAD 24
+#define FP_BLOB_MAX (FP_HEAD + 4 * (FM_FP_SKETCH + FM_FP_TITLE_WORDS))
+#define FP_NTITLE_SHIFT 16
 
 /* Writes v as n little-endian bytes. */
 static void
@@ -36,25 +40,57 @@ get_le(const unsigned char *p, int n)
 
 /* Binds fp's simhash at column col and its blob (built in blob) at col + 1. */
 static void
-fp_bind(sqlite3_stmt *s, int col, const fm_fingerprint *fp, unsigned char blob[FP_HEAD + 4 * FM_FP_SKETCH])
+fp_bind(sqlite3_stmt *s, int col, const fm_fingerprint *fp, unsigned char blob[FP_BLOB_MAX])
 {
+	unsigned char *p = blob + FP_HEAD;
 	uint32_t i;
 
 	put_le(blob, fp->title, 8);
 	put_le(blob + 8, fp->words, 4);
 	put_le(blob + 12, fp->shingles, 4);
 	put_le(blob + 16, fp->nsketch, 4);
-	put_le(blob + 20, fp->flags, 4);
-	for (i = 0; i < fp->nsketch; i++)
-		put_le(blob + FP_HEAD + 4 * i, fp->sketch[i], 4);
+	put_le(blob + 20, (fp->flags & 0xffff) | fp->ntitle << FP_NTITLE_SHIFT, 4);
+	for (i = 0; i < fp->nsketch; i++, p += 4)
+		put_le(p, fp->sketch[i], 4);
+	for (i = 0; i < fp->ntitle; i++, p += 4)
+		put_le(p, fp->title_words[i], 4);
 	sqlite3_bind_int64(s, col, (sqlite3_int64)fp->simhash);
-	sqlite3_bind_blob(s, col + 1, blob, FP_HEAD + 4 * (int)fp->nsketch, SQLITE_STATIC);
+	sqlite3_bind_blob(s, col + 1, blob, (int)(p - blob), SQLITE_STATIC);
+}
+
+/* Reads a blob written by fp_bind into fp (simhash aside); returns 0 or FM_EINVAL when malformed. */
+static int
+fp_unblob(fm_fingerprint *fp, const unsigned char *b, int len)
+{
+	const unsigned char *p;
+	uint32_t i;
+
+	memset(fp, 0, sizeof *fp);
+	if (!b || len < FP_HEAD)
+		return FM_EINVAL;
+	fp->title = get_le(b, 8);
+	fp->words = (uint32_t)get_le(b + 8, 4);
+	fp->shingles = (uint32_t)get_le(b + 12, 4);
+	fp->nsketch = (uint32_t)get_le(b + 16, 4);
+	fp->flags = (uint32_t)get_le(b + 20, 4);
+	fp->ntitle = fp->flags >> FP_NTITLE_SHIFT;
+	fp->flags &= 0xffff;
+	if (fp->nsketch > FM_FP_SKETCH || fp->ntitle > FM_FP_TITLE_WORDS ||
+	    len != FP_HEAD + 4 * (int)(fp->nsketch + fp->ntitle)) {
+		fp->nsketch = fp->ntitle = 0;
+		return FM_EINVAL;
+	}
+	for (i = 0, p = b + FP_HEAD; i < fp->nsketch; i++, p += 4)
+		fp->sketch[i] = (uint32_t)get_le(p, 4);
+	for (i = 0; i < fp->ntitle; i++, p += 4)
+		fp->title_words[i] = (uint32_t)get_le(p, 4);
+	return 0;
 }
 
 int
 store__fp_set(fm_store *st, int64_t id, const fm_fingerprint *fp)
 {
-	unsigned char blob[FP_HEAD + 4 * FM_FP_SKETCH];
+	unsigned char blob[FP_BLOB_MAX];
 	sqlite3_stmt *s = store__stmt(st, fp ? STMT_FP_PUT : STMT_FP_DELETE);
 
 	if (!s)
@@ -68,7 +104,7 @@ store__fp_set(fm_store *st, int64_t id, const fm_fingerprint *fp)
 int
 store__fp_insert(fm_store *st, int64_t id, const char *feed, fm_time at, const fm_fingerprint *fp)
 {
-	unsigned char blob[FP_HEAD + 4 * FM_FP_SKETCH];
+	unsigned char blob[FP_BLOB_MAX];
 	sqlite3_stmt *s = store__stmt(st, STMT_FP_INSERT);
 
 	if (!s)
@@ -84,9 +120,7 @@ int
 fm_store_fingerprint(fm_store *st, int64_t item, fm_fingerprint *fp, int64_t *cluster)
 {
 	sqlite3_stmt *s = store__stmt(st, STMT_FP_GET);
-	const unsigned char *b;
-	uint32_t i;
-	int rc, len;
+	int rc;
 
 	if (!s)
 		return FM_EIO;
@@ -96,23 +130,8 @@ fm_store_fingerprint(fm_store *st, int64_t item, fm_fingerprint *fp, int64_t *cl
 		sqlite3_reset(s);
 		return rc == SQLITE_DONE ? FM_EINVAL : FM_EIO;
 	}
-	b = sqlite3_column_blob(s, 0);
-	len = sqlite3_column_bytes(s, 0);
 	*cluster = sqlite3_column_int64(s, 1);
-	rc = FM_EINVAL;
-	memset(fp, 0, sizeof *fp);
-	if (b && len >= FP_HEAD) {
-		fp->title = get_le(b, 8);
-		fp->words = (uint32_t)get_le(b + 8, 4);
-		fp->shingles = (uint32_t)get_le(b + 12, 4);
-		fp->nsketch = (uint32_t)get_le(b + 16, 4);
-		fp->flags = (uint32_t)get_le(b + 20, 4);
-		if (fp->nsketch <= FM_FP_SKETCH && len == FP_HEAD + 4 * (int)fp->nsketch) {
-			for (i = 0; i < fp->nsketch; i++)
-				fp->sketch[i] = (uint32_t)get_le(b + FP_HEAD + 4 * i, 4);
-			rc = 0;
-		}
-	}
+	rc = fp_unblob(fp, sqlite3_column_blob(s, 0), sqlite3_column_bytes(s, 0));
 	fp->simhash = (uint64_t)sqlite3_column_int64(s, 2);
 	sqlite3_reset(s);
 	return rc;
@@ -124,31 +143,43 @@ fm_store_fingerprints(fm_store *st, fm_time since,
 {
 	sqlite3_stmt *s;
 	fm_store_fp_row r;
+	fm_fingerprint *fp = malloc(sizeof *fp);
 	int rc, ret = 0;
+
+	if (!fp)
+		return FM_ENOMEM;
 
 	/*
 	 * Rows grow with first-seen time, so the window is a range of rows:
-	 * from the first item seen since, read off the narrow index alone.
+	 * from the first item seen since, read in row order off the table
+	 * (the clusterer indexes the whole fingerprint).
 	 */
 	if (sqlite3_prepare_v2(st->db,
-			       "SELECT item, feed, simhash, at FROM fingerprints INDEXED BY fingerprints_window"
+			       "SELECT item, feed, simhash, at, fp FROM fingerprints"
 			       " WHERE item >= (SELECT coalesce(min(id), 9223372036854775807)"
 			       " FROM items INDEXED BY items_first_seen"
 			       " WHERE first_seen >= ?1)",
-			       -1, &s, NULL) != SQLITE_OK)
+			       -1, &s, NULL) != SQLITE_OK) {
+		free(fp);
 		return FM_EIO;
+	}
 	sqlite3_bind_int64(s, 1, since);
+	r.fp = fp;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		r.item = sqlite3_column_int64(s, 0);
 		r.feed = store__col_str(s, 1);
 		r.simhash = (uint64_t)sqlite3_column_int64(s, 2);
 		r.when = sqlite3_column_int64(s, 3);
+		if (fp_unblob(fp, sqlite3_column_blob(s, 4), sqlite3_column_bytes(s, 4)))
+			continue; /* malformed: clustered by nothing */
+		fp->simhash = r.simhash;
 		if ((ret = cb(ud, &r)))
 			break;
 	}
 	if (!ret && rc != SQLITE_DONE)
 		ret = FM_EIO;
 	sqlite3_finalize(s);
+	free(fp);
 	return ret;
 }
 

@@ -40,8 +40,10 @@ is "--since garbage" "$st" 2
 fm clusters -c feeds.ini --explain "tag:dailyledger.example.org,2026:world/90412" \
 	https://harbour-times.example.com/world/2026/06/09/plastic-pellet-accord
 is "explain" "$st" 0
-has "explain: merged" out "verdict: merged: same lead and enough text in common"
+has "explain: merged" out "verdict: merged: most of the text in common, both ways"
 has "explain: distance" out "lead SimHash distance: 0 (threshold 5)"
+has "explain: keys" out "candidates by: lead text "
+has "explain: headline words" out "headline words in common: 1 ("
 fm clusters -c feeds.ini --explain "daily-ledger:tag:dailyledger.example.org,2026:world/90412" \
 	"tag:dailyledger.example.org,2026:city/90360"
 has "explain: a look-alike stays apart" out "verdict: not merged: "

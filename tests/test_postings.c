@@ -1,0 +1,86 @@
+/* test_postings.c - the inverted index of candidate keys, against a scan. */
+#include "feedmerge/postings.h"
+
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+#include "splitmix.h"
+
+/* Marks the ids a query reports (and counts repeats). */
+struct seen {
+	unsigned char *v;
+	size_t calls;
+};
+
+static int
+mark(void *ud, uint32_t id)
+{
+	struct seen *s = ud;
+
+	s->v[id]++;
+	s->calls++;
+	return 0;
+}
+
+static int
+stop_at_first(void *ud, uint32_t id)
+{
+	(void)ud;
+	(void)id;
+	return 7;
+}
+
+Test(postings, empty)
+{
+	fm_postings *px;
+	struct seen s = { NULL, 0 };
+
+	cr_assert_eq(fm_postings_new(&px), 0);
+	cr_assert_eq(fm_postings_count(px, 1), 0);
+	cr_assert_eq(fm_postings_query(px, 1, mark, &s), 0);
+	cr_assert_eq(s.calls, 0);
+	fm_postings_free(px);
+	fm_postings_free(NULL);
+}
+
+Test(postings, equals_a_scan_on_random_keys)
+{
+	/* Keys from a small range so lists are long; sizes that cross several run merges. */
+	enum { N = 60000, KEYS = 3000 };
+	uint32_t *key = malloc(N * sizeof *key);
+	fm_postings *px;
+	uint64_t r = 11;
+	size_t i, q;
+	struct seen s;
+
+	cr_assert_not_null(key);
+	s.v = calloc(N, 1);
+	cr_assert_not_null(s.v);
+	cr_assert_eq(fm_postings_new(&px), 0);
+	for (i = 0; i < N; i++) {
+		key[i] = (uint32_t)(rnd(&r) % KEYS) * 2654435761u; /* spread over 32 bits, 0 and ~0 included */
+		cr_assert_eq(fm_postings_add(px, key[i], (uint32_t)i), 0);
+		if (i % 9973 == 0 || i == N - 1)
+			for (q = 0; q < 50; q++) {
+				uint32_t k = (uint32_t)(rnd(&r) % (KEYS + 10)) * 2654435761u;
+				size_t j, want = 0;
+
+				memset(s.v, 0, N);
+				s.calls = 0;
+				cr_assert_eq(fm_postings_query(px, k, mark, &s), 0);
+				for (j = 0; j <= i; j++) {
+					cr_assert_eq(s.v[j], key[j] == k, "key %u id %zu after %zu adds", k, j, i + 1);
+					want += key[j] == k;
+				}
+				cr_assert_eq(s.calls, want);
+				cr_assert_eq(fm_postings_count(px, k), want);
+			}
+	}
+	/* 8 bytes a posting, and little more. */
+	cr_assert_lt(fm_postings_memory(px), (size_t)N * 8 + 8 * 1024);
+	/* A callback's non-zero return stops the query and is returned. */
+	cr_assert_eq(fm_postings_query(px, key[0], stop_at_first, NULL), 7);
+	fm_postings_free(px);
+	free(key);
+	free(s.v);
+}
