@@ -156,8 +156,8 @@ Test(dedup, text_with_lead_or_headline)
 	b = fp(bits(LEAD, 30), 5, 200, 45, 100);
 	v = judge(&a, &b, 0);
 	cr_assert_eq(v.merge, 0, "%s", v.why);
-	/* Below the containment bar nothing helps. */
-	b = fp(LEAD, HEAD, 200, 51, 100);
+	/* Below the containment bar not even lead and a like headline help. */
+	b = fp(LEAD, 2, 200, 51, 100);
 	v = judge(&a, &b, 0);
 	cr_assert_eq(v.merge, 0, "%s", v.why);
 	/* A summary inside a long story: containment is of the smaller set. */
@@ -176,7 +176,14 @@ Test(dedup, headline_only_copies)
 
 	v = judge(&a, &b, 0);
 	cr_assert_eq(v.merge, 1, "%s", v.why);
-	cr_assert_str_eq(v.why, "the same distinctive headline, close in time");
+	/* Near-identical (9 of 10 words) over nothing: the same. */
+	{
+		fm_fingerprint c = fpt(LEAD, 0, 10, 3, 0, 1), d = fpt(bits(LEAD, 30), 0, 9, 0, 0, 0);
+
+		v = judge(&c, &d, 0);
+		cr_assert_eq(v.merge, 1, "%s", v.why);
+		cr_assert_str_eq(v.why, "the same distinctive headline, close in time");
+	}
 	/* Days apart: a recurring headline, not one story. */
 	v = judge_apart(&a, &b, 0, 5 * 86400);
 	cr_assert_eq(v.merge, 0, "%s", v.why);
@@ -206,13 +213,31 @@ Test(dedup, headline_only_copies)
 
 Test(dedup, same_headline_over_other_texts_is_another_story)
 {
-	/* The same event written twice under one headline: texts of their own. */
-	fm_fingerprint a = fp(LEAD, HEAD, 30, 0, 28), b = fp(bits(LEAD, 30), HEAD, 25, 500, 23);
+	/* The same event written twice under near-identical headlines (9 of 10 words): texts of their own. */
+	fm_fingerprint a = fpt(LEAD, 0, 10, 30, 0, 28), b = fpt(bits(LEAD, 30), 0, 9, 25, 500, 23);
 	fm_dedup_verdict v = judge(&a, &b, 0);
 
 	cr_assert_eq(v.merge, 0, "%s", v.why);
 	cr_assert_str_eq(v.why, "the same headline over different texts (the same event, rewritten)");
-	cr_assert_eq(v.title_shared, 6);
+	cr_assert_eq(v.title_shared, 9);
+}
+
+Test(dedup, a_long_headline_word_for_word_over_other_deks)
+{
+	/* A wire headline of 6 words at two outlets, each with a dek of its own. */
+	fm_fingerprint a = fp(LEAD, HEAD, 30, 0, 28), b = fp(bits(LEAD, 30), HEAD, 12, 500, 10);
+	fm_dedup_verdict v = judge(&a, &b, 0);
+
+	cr_assert_eq(v.merge, 1, "%s", v.why);
+	cr_assert_str_eq(v.why, "the same long headline word for word, close in time");
+	/* Not days apart, not within one feed. */
+	cr_assert_eq(judge_apart(&a, &b, 0, 3 * 86400).merge, 0);
+	cr_assert_eq(judge(&a, &b, 1).merge, 0);
+	/* Four words word for word are not long enough to outweigh two texts. */
+	a = fpt(LEAD, 0, 4, 30, 0, 28);
+	b = fpt(bits(LEAD, 30), 0, 4, 12, 500, 10);
+	v = judge(&a, &b, 0);
+	cr_assert_eq(v.merge, 0, "%s", v.why);
 }
 
 Test(dedup, same_feed_needs_a_repost)
@@ -230,6 +255,19 @@ Test(dedup, same_feed_needs_a_repost)
 	b = fp(LEAD, 2, 200, 10, 100);
 	v = judge(&a, &b, 1);
 	cr_assert_eq(v.merge, 1, "%s", v.why);
+	cr_assert_str_eq(v.why, "same feed, near-identical text under a like headline");
+	/* The same text under a headline sharing a single word: not like enough. */
+	b = fp(LEAD, 5, 150, 10, 100);
+	v = judge(&a, &b, 1);
+	cr_assert_eq(v.merge, 1, "a whole article: %s", v.why);
+	a = fp(LEAD, HEAD, 40, 0, 30);
+	b = fp(LEAD, 5, 40, 3, 30);
+	v = judge(&a, &b, 1);
+	cr_assert_eq(v.merge, 0, "a short text under another headline: %s", v.why);
+	b = fp(LEAD, 2, 40, 3, 30);
+	v = judge(&a, &b, 1);
+	cr_assert_eq(v.merge, 1, "the same short text under a like headline: %s", v.why);
+	a = fp(LEAD, HEAD, 200, 0, 100);
 	/* An article re-posted under a new headline (another edition, another section). */
 	b = fp(LEAD, OTHER, 200, 0, 100);
 	v = judge(&a, &b, 1);

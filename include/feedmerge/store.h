@@ -67,7 +67,7 @@ typedef struct fm_store_item {
 typedef struct fm_store_cluster {
 	int64_t rowid;   /**< the cluster's row */
 	const char *id;  /**< its public id ("urn:feedmerge:..."), stable for life */
-	fm_time updated; /**< moves when a member joins or changes */
+	fm_time updated; /**< the story's time: the newest member's published (else updated, else first-seen) time, never past when it was seen */
 } fm_store_cluster;
 
 /**
@@ -199,10 +199,10 @@ int fm_store_fingerprint(fm_store *st, int64_t item, fm_fingerprint *fp, int64_t
 
 /**
  * Moves every member of cluster from into cluster into (inside a
- * transaction), deletes from, and moves into's updated time up to t.
+ * transaction), deletes from; into's story time becomes the newer of the two.
  * @return 0 or FM_EIO.
  */
-int fm_store_cluster_merge(fm_store *st, int64_t into, int64_t from, fm_time t);
+int fm_store_cluster_merge(fm_store *st, int64_t into, int64_t from);
 
 /** Appends feed's saved boilerplate counts (a blob of fm_boiler_save) to out; nothing when none. Returns 0, FM_EIO or FM_ENOMEM. */
 int fm_store_boiler_get(fm_store *st, const char *feed, fm_buf *out);
@@ -230,12 +230,12 @@ int fm_store_item_get(fm_store *st, int64_t rowid,
 
 /**
  * Moves items[0 .. n) (inside a transaction) into a new cluster named after
- * items[0], updated at t; used when a cluster falls apart.
+ * items[0]; used when a cluster falls apart. The new and the old cluster's
+ * story times follow their members.
  * @param cluster receives the new cluster's row
  * @return 0, FM_EINVAL (n is 0), FM_EIO or FM_ENOMEM.
  */
-int fm_store_cluster_split(fm_store *st, const int64_t *items, size_t n, fm_time t,
-			   int64_t *cluster);
+int fm_store_cluster_split(fm_store *st, const int64_t *items, size_t n, int64_t *cluster);
 
 /**
  * Deletes items first seen before `before` and clusters left empty.

@@ -270,10 +270,10 @@ cl_join(fm_clusterer *c, const char *feed, int64_t cluster, const fm_fingerprint
 		if (q.found[i] < into)
 			into = q.found[i];
 	if (!rc && into != cluster)
-		rc = fm_store_cluster_merge(c->st, into, cluster, now);
+		rc = fm_store_cluster_merge(c->st, into, cluster);
 	for (i = 0; !rc && i < q.nfound; i++)
 		if (q.found[i] != into)
-			rc = fm_store_cluster_merge(c->st, into, q.found[i], now);
+			rc = fm_store_cluster_merge(c->st, into, q.found[i]);
 	if (!rc && joined)
 		*joined = q.nfound > 0;
 	free(q.cand);
@@ -395,7 +395,7 @@ cl_split(fm_clusterer *c, int64_t cluster, fm_time now)
 		for (nrows = 0, j = i; j < ps.n; j++)
 			if (cl_root(ps.v, j) == r)
 				rows[nrows++] = ps.v[j].row;
-		rc = fm_store_cluster_split(c->st, rows, nrows, now, &fresh);
+		rc = fm_store_cluster_split(c->st, rows, nrows, &fresh);
 		ps.v[r].row = 0; /* this part is done */
 	}
 	for (i = 0; i < ps.n; i++) {

@@ -69,8 +69,9 @@ fm_dedup_match(const fm_fingerprint *a, const fm_fingerprint *b, const fm_dedup_
 		 * word or two of a short one, so a short text must be identical;
 		 * a standing blurb under another headline is not a re-post.
 		 */
-		if (text && v->overlap >= (small >= p->long_shingles ? p->same_feed : 1.0) &&
-		    (headline || v->title_jaccard >= 0.5))
+		if (text && (small >= p->long_shingles ? v->containment >= p->same_feed && v->overlap >= 0.75
+						       : v->overlap >= 1.0) &&
+		    (headline || v->title_jaccard >= p->headline_agree))
 			return verdict(v, 1, "same feed, near-identical text under a like headline");
 		/* A standing blurb is a sentence or two; an article re-posted under a new headline is more. */
 		if (text && v->overlap >= p->same_feed && small >= 2 * p->long_shingles)
@@ -92,6 +93,9 @@ fm_dedup_match(const fm_fingerprint *a, const fm_fingerprint *b, const fm_dedup_
 	    (v->shared >= p->min_shared || v->distance <= p->threshold))
 		return verdict(v, 1, "enough text in common, and the lead or headline agree");
 	if (headline && pair->apart <= p->headline_apart) {
+		/* Word for word and long: a wire headline, whatever dek each outlet put under it. */
+		if (v->title_jaccard >= 1.0 && v->title_shared >= p->headline_words + 1)
+			return verdict(v, 1, "the same long headline word for word, close in time");
 		if (text)
 			return verdict(v, 0, "the same headline over different texts (the same event, rewritten)");
 		return verdict(v, 1, "the same distinctive headline, close in time");

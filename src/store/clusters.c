@@ -194,9 +194,10 @@ fm_store_item_get(fm_store *st, int64_t rowid, int (*cb)(void *ud, const fm_stor
 }
 
 int
-fm_store_cluster_split(fm_store *st, const int64_t *items, size_t n, fm_time t, int64_t *cluster)
+fm_store_cluster_split(fm_store *st, const int64_t *items, size_t n, int64_t *cluster)
 {
 	sqlite3_stmt *s;
+	int64_t old = 0;
 	size_t i;
 	int rc;
 
@@ -204,13 +205,15 @@ fm_store_cluster_split(fm_store *st, const int64_t *items, size_t n, fm_time t, 
 	if (!n)
 		return FM_EINVAL;
 	/* The new cluster is named after its first item, as if that item had founded it. */
-	if (sqlite3_prepare_v2(st->db, "SELECT feed, key FROM items WHERE id = ?1", -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(st->db, "SELECT feed, key, cluster FROM items WHERE id = ?1", -1, &s, NULL) != SQLITE_OK)
 		return FM_EIO;
 	sqlite3_bind_int64(s, 1, items[0]);
-	rc = sqlite3_step(s) == SQLITE_ROW
-		? store__cluster_found(st, store__col_str(s, 0), store__col_str(s, 1),
-				       (size_t)sqlite3_column_bytes(s, 1), t, cluster)
-		: FM_EIO;
+	rc = FM_EIO;
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		old = sqlite3_column_int64(s, 2);
+		rc = store__cluster_found(st, store__col_str(s, 0), store__col_str(s, 1),
+					  (size_t)sqlite3_column_bytes(s, 1), 0, cluster);
+	}
 	sqlite3_finalize(s);
 	if (rc)
 		return rc;
@@ -223,5 +226,10 @@ fm_store_cluster_split(fm_store *st, const int64_t *items, size_t n, fm_time t, 
 		sqlite3_reset(s);
 	}
 	sqlite3_finalize(s);
+	/* Both parts' story times follow their members now. */
+	if (!rc)
+		rc = store__cluster_retime(st, *cluster);
+	if (!rc && old)
+		rc = store__cluster_retime(st, old);
 	return rc;
 }

@@ -184,7 +184,7 @@ fm_store_fingerprints(fm_store *st, fm_time since,
 }
 
 int
-fm_store_cluster_merge(fm_store *st, int64_t into, int64_t from, fm_time t)
+fm_store_cluster_merge(fm_store *st, int64_t into, int64_t from)
 {
 	sqlite3_stmt *s;
 	int rc;
@@ -195,7 +195,6 @@ fm_store_cluster_merge(fm_store *st, int64_t into, int64_t from, fm_time t)
 		return FM_EIO;
 	sqlite3_bind_int64(s, 1, into);
 	sqlite3_bind_int64(s, 2, from);
-	sqlite3_bind_int64(s, 3, t);
 	if ((rc = store__step_done(s)) || !(s = store__stmt(st, STMT_CLUSTER_MOVE)))
 		return rc ? rc : FM_EIO;
 	sqlite3_bind_int64(s, 1, into);

@@ -99,13 +99,13 @@ row_dispose(struct item_row *row)
 	free(row->norm_link);
 }
 
-/* The time an item says it is from: its updated, else published, else now. */
+/* An item's story time as its cluster counts it (STORE_CLUSTER_TIME): published, else updated, else now; never past now. */
 static fm_time
 item_time(const fm_item *item, fm_time now)
 {
-	fm_time t = item->updated > item->published ? item->updated : item->published;
+	fm_time t = item->published > 0 ? item->published : item->updated > 0 ? item->updated : now;
 
-	return t ? t : now;
+	return t < now ? t : now;
 }
 
 /* Binds the content columns ?2..?14 shared by STMT_ITEM_UPDATE and the insert's ?3..?15. */
@@ -127,7 +127,7 @@ bind_content(sqlite3_stmt *s, int first, const fm_item *item, const struct item_
 	sqlite3_bind_int64(s, first + 12, item->updated);
 }
 
-/* Moves cluster's updated time up to t. */
+/* Moves cluster's story time up to t. */
 static int
 cluster_touch(fm_store *st, int64_t cluster, fm_time t)
 {
@@ -137,6 +137,17 @@ cluster_touch(fm_store *st, int64_t cluster, fm_time t)
 		return FM_EIO;
 	sqlite3_bind_int64(s, 1, cluster);
 	sqlite3_bind_int64(s, 2, t);
+	return store__step_done(s);
+}
+
+int
+store__cluster_retime(fm_store *st, int64_t cluster)
+{
+	sqlite3_stmt *s = store__stmt(st, STMT_CLUSTER_RETIME);
+
+	if (!s)
+		return FM_EIO;
+	sqlite3_bind_int64(s, 1, cluster);
 	return store__step_done(s);
 }
 
@@ -211,7 +222,7 @@ item_insert(fm_store *st, const char *feed, const fm_item *item, const fm_finger
 		return rc;
 	ref->by_link = cluster != 0;
 	if (cluster)
-		rc = cluster_touch(st, cluster, t > now ? t : now);
+		rc = cluster_touch(st, cluster, t);
 	else
 		rc = store__cluster_found(st, feed, row->key.ptr, row->key.size, t, &cluster);
 	if (rc || !(s = store__stmt(st, STMT_ITEM_INSERT)))
@@ -314,7 +325,7 @@ fm_store_item_save(fm_store *st, const char *feed, fm_config_identity identity,
 		sqlite3_bind_int64(s, 15, now);
 		if (!(rc = store__step_done(s)) && sqlite3_changes(st->db)) {
 			done = FM_STORE_CHANGED;
-			rc = cluster_touch(st, where.cluster, now);
+			rc = store__cluster_retime(st, where.cluster); /* its dates may have moved */
 		} else if (!rc && (s = store__stmt(st, STMT_ITEM_SEEN))) {
 			sqlite3_bind_int64(s, 1, where.item);
 			sqlite3_bind_int64(s, 2, now);

@@ -99,6 +99,14 @@ static const char *const schema_steps[] = {
 	"  status INTEGER NOT NULL,"
 	"  summary TEXT NOT NULL"
 	");",
+	/*
+	 * 6 -> 7: a cluster's updated time is its story's time (the newest
+	 * member's published time, never past when it was seen), no longer the
+	 * run that last merged into it: outputs are ordered by it.
+	 */
+	"UPDATE clusters SET updated = coalesce((SELECT max(min("
+	"  CASE WHEN published > 0 THEN published WHEN updated > 0 THEN updated ELSE first_seen END,"
+	"  first_seen)) FROM items WHERE cluster = clusters.id), updated);",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(schema_steps) / sizeof(schema_steps[0])))

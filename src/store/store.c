@@ -46,6 +46,8 @@ static const char *const store_sql[STMT_COUNT] = {
 		"INSERT INTO clusters (uid, updated) VALUES (?1, ?2)",
 	[STMT_CLUSTER_TOUCH] =
 		"UPDATE clusters SET updated = max(updated, ?2) WHERE id = ?1",
+	[STMT_CLUSTER_RETIME] =
+		"UPDATE clusters SET updated = coalesce(" STORE_CLUSTER_TIME ", updated) WHERE id = ?1",
 	[STMT_MEMBER_EACH] =
 		"SELECT id, feed, guid, link, title, author_name, author_email,"
 		" author_uri, summary, content, categories, enclosures, published,"
@@ -55,7 +57,7 @@ static const char *const store_sql[STMT_COUNT] = {
 		" author_uri, summary, content, categories, enclosures, published,"
 		" updated, first_seen, norm_link FROM items WHERE id = ?1",
 	[STMT_CLUSTER_ABSORB] =
-		"UPDATE clusters SET updated = max(updated, ?3,"
+		"UPDATE clusters SET updated = max(updated,"
 		" (SELECT updated FROM clusters WHERE id = ?2)) WHERE id = ?1",
 	[STMT_CLUSTER_MOVE] =
 		"UPDATE items SET cluster = ?1 WHERE cluster = ?2",

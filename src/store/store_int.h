@@ -19,6 +19,7 @@ enum store_stmt {
 	STMT_LINK_CLUSTER,
 	STMT_CLUSTER_INSERT,
 	STMT_CLUSTER_TOUCH,
+	STMT_CLUSTER_RETIME,
 	STMT_MEMBER_EACH,
 	STMT_ITEM_GET,
 	STMT_CLUSTER_ABSORB,
@@ -44,6 +45,18 @@ struct fm_store {
 
 /* An item row's story time in SQL: fm_item_time's rule (published, else updated, else first seen). */
 #define STORE_STORY_TIME "CASE WHEN published != 0 THEN published WHEN updated != 0 THEN updated ELSE first_seen END"
+
+/*
+ * A cluster's story time (its clusters.updated): the newest story time of
+ * its members, a date in the future read as the time the item was first
+ * seen, so a wrong clock cannot pin a story to the top, and one before
+ * 1970 as unknown.
+ */
+#define STORE_CLUSTER_TIME "(SELECT max(min(CASE WHEN published > 0 THEN published" \
+	" WHEN updated > 0 THEN updated ELSE first_seen END, first_seen)) FROM items WHERE cluster = clusters.id)"
+
+/* Sets cluster's story time from its members (after one left or changed); returns 0 or FM_EIO. */
+int store__cluster_retime(fm_store *st, int64_t cluster);
 
 /* Returns the prepared statement id, reset and unbound; NULL on error (diag-free). */
 sqlite3_stmt *store__stmt(fm_store *st, enum store_stmt id);

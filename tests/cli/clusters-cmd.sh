@@ -30,7 +30,10 @@ has "--all lists singletons" out "City council approves new budget"
 fm clusters -c feeds.ini --json
 is "json" "$("$py" -c 'import json,sys; d=json.load(open(sys.argv[1])); c=[c for c in d["clusters"] if len(c["members"]) == 4][0]; print(len(d["clusters"]), c["members"][0]["feed"], sorted(m["feed"] for m in c["members"][1:]), sorted({m["distance"] for m in c["members"][1:]}), c["members"][0]["representative"])' out)" \
 	"4 harbour-times ['daily-ledger', 'meridian-observer', 'northgate-courier'] [0] True"
+# --since reads the story's time: the demo's stories are from June 2026.
 fm clusters -c feeds.ini --since 1h
+hasnt "--since a duration: older stories left out" out "members"
+fm clusters -c feeds.ini --since 36500d
 has "--since a duration" out "4 members"
 fm clusters -c feeds.ini --since 2000-01-01T00:00:00Z --json
 is "--since a date" "$("$py" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["clusters"]))' out)" 4
