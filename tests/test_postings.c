@@ -37,7 +37,7 @@ Test(postings, empty)
 
 	cr_assert_eq(fm_postings_new(&px), 0);
 	cr_assert_eq(fm_postings_count(px, 1), 0);
-	cr_assert_eq(fm_postings_query(px, 1, mark, &s), 0);
+	cr_assert_eq(fm_postings_query(px, 1, 0, mark, &s), 0);
 	cr_assert_eq(s.calls, 0);
 	fm_postings_free(px);
 	fm_postings_free(NULL);
@@ -67,20 +67,70 @@ Test(postings, equals_a_scan_on_random_keys)
 
 				memset(s.v, 0, N);
 				s.calls = 0;
-				cr_assert_eq(fm_postings_query(px, k, mark, &s), 0);
+				cr_assert_eq(fm_postings_query(px, k, 0, mark, &s), 0);
 				for (j = 0; j <= i; j++) {
 					cr_assert_eq(s.v[j], key[j] == k, "key %u id %zu after %zu adds", k, j, i + 1);
 					want += key[j] == k;
 				}
 				cr_assert_eq(s.calls, want);
 				cr_assert_eq(fm_postings_count(px, k), want);
+				/* Over the cap: nothing reported; at it: everything. */
+				if (want) {
+					s.calls = 0;
+					cr_assert_eq(fm_postings_query(px, k, want - (want > 1), mark, &s), 0);
+					cr_assert_eq(s.calls, want > 1 ? 0 : want);
+					s.calls = 0;
+					cr_assert_eq(fm_postings_query(px, k, want, mark, &s), 0);
+					cr_assert_eq(s.calls, want);
+				}
 			}
 	}
-	/* 8 bytes a posting, and little more. */
-	cr_assert_lt(fm_postings_memory(px), (size_t)N * 8 + 8 * 1024);
+	/* A pair, its id run (one per pair here: every id differs) and its share of the table. */
+	cr_assert_lt(fm_postings_memory(px), (size_t)N * 28 + 64 * 1024);
 	/* A callback's non-zero return stops the query and is returned. */
-	cr_assert_eq(fm_postings_query(px, key[0], stop_at_first, NULL), 7);
+	cr_assert_eq(fm_postings_query(px, key[0], 0, stop_at_first, NULL), 7);
 	fm_postings_free(px);
 	free(key);
+	free(s.v);
+}
+
+Test(postings, ids_of_keys_added_together)
+{
+	/* Items post several keys each under one id; ids come in any order and may repeat later. */
+	enum { ITEMS = 5000, PER = 7 };
+	uint32_t *ids = malloc(ITEMS * sizeof *ids), *keys = malloc(ITEMS * PER * sizeof *keys);
+	fm_postings *px;
+	uint64_t r = 3;
+	size_t i, j, q;
+	struct seen s;
+
+	cr_assert(ids && keys);
+	s.v = calloc(ITEMS * 3, 1);
+	cr_assert_not_null(s.v);
+	cr_assert_eq(fm_postings_new(&px), 0);
+	for (i = 0; i < ITEMS; i++) {
+		ids[i] = (uint32_t)(rnd(&r) % (ITEMS * 3));
+		for (j = 0; j < PER; j++) {
+			keys[i * PER + j] = (uint32_t)(rnd(&r) % 20000);
+			cr_assert_eq(fm_postings_add(px, keys[i * PER + j], ids[i]), 0);
+		}
+	}
+	for (q = 0; q < 300; q++) {
+		uint32_t k = (uint32_t)(rnd(&r) % 20000);
+		size_t want = 0;
+
+		memset(s.v, 0, ITEMS * 3);
+		s.calls = 0;
+		cr_assert_eq(fm_postings_query(px, k, 0, mark, &s), 0);
+		for (i = 0; i < ITEMS * PER; i++)
+			if (keys[i] == k) {
+				want++;
+				cr_assert_gt(s.v[ids[i / PER]], 0, "key %u: id %u not reported", k, ids[i / PER]);
+			}
+		cr_assert_eq(s.calls, want, "key %u", k);
+	}
+	fm_postings_free(px);
+	free(ids);
+	free(keys);
 	free(s.v);
 }

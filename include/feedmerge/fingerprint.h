@@ -16,6 +16,9 @@
 /** Headline words kept per item: the smallest hashes of its distinct words. */
 #define FM_FP_TITLE_WORDS 16
 
+/** The bit of a headline word hash that marks a content word (4 bytes or more, not "to" or "the"). */
+#define FM_FP_CONTENT_WORD 0x80000000u
+
 /** fm_fingerprint.flags: the feed repeats this headline (a digest, horoscope, strip): it joins only near-identical copies. */
 #define FM_FP_TEMPLATED 1u
 
@@ -34,7 +37,7 @@ typedef struct fm_fingerprint {
 	uint32_t nsketch;  /**< entries of sketch in use (min(shingles, FM_FP_SKETCH)) */
 	uint32_t flags;    /**< FM_FP_TEMPLATED */
 	uint32_t ntitle;   /**< entries of title_words in use */
-	uint32_t title_words[FM_FP_TITLE_WORDS]; /**< 32-bit hashes of the headline's distinct words, ascending */
+	uint32_t title_words[FM_FP_TITLE_WORDS]; /**< 32-bit hashes of the headline's distinct words, ascending; a word of 4+ bytes has the top bit set (FM_FP_CONTENT_WORD), so content words come last */
 	uint32_t sketch[FM_FP_SKETCH]; /**< the smallest 32-bit 3-gram hashes, ascending */
 } fm_fingerprint;
 

@@ -1,7 +1,6 @@
 /* cluster.c - near-duplicate clustering over the state: index, confirm, merge. */
+#include "feedmerge/candidates.h"
 #include "feedmerge/cluster.h"
-#include "feedmerge/postings.h"
-#include "feedmerge/simindex.h"
 #include "util/grow.h"
 
 #include <stdlib.h>
@@ -26,8 +25,7 @@ struct fm_clusterer {
 	fm_store *st;
 	fm_dedup_params p;
 	int64_t window;
-	fm_simindex *ix;   /* lead SimHashes */
-	fm_postings *px;   /* text and headline keys */
+	fm_candidates *ci; /* every item's candidate keys; ids are positions in items */
 	struct cl_item *items;
 	size_t n, a;
 	char **names;  /* feed names, interned */
@@ -86,14 +84,11 @@ cl_name(fm_clusterer *c, const char *feed)
 	return c->slots[slot] - 1;
 }
 
-/* Adds an item to the arrays and the indexes under every key of fp. */
+/* Adds an item to the arrays and the index under every key of fp. */
 static int
 cl_index(fm_clusterer *c, int64_t row, fm_time when, const char *feed, const fm_fingerprint *fp)
 {
-	unsigned name = cl_name(c, feed), kinds[FM_DEDUP_POSTINGS];
-	uint32_t keys[FM_DEDUP_POSTINGS], id;
-	size_t i, n;
-	int rc;
+	unsigned name = cl_name(c, feed);
 
 	if (name == (unsigned)-1)
 		return FM_ENOMEM;
@@ -102,14 +97,8 @@ cl_index(fm_clusterer *c, int64_t row, fm_time when, const char *feed, const fm_
 	c->items[c->n].row = row;
 	c->items[c->n].when = when;
 	c->items[c->n].feed = name;
-	id = (uint32_t)c->n++;
-	if ((rc = fm_simindex_add(c->ix, fp->simhash, id)))
-		return rc;
-	n = fm_dedup_postings(fp, keys, kinds);
-	for (i = 0; i < n; i++)
-		if ((rc = fm_postings_add(c->px, keys[i], id)))
-			return rc;
-	return 0;
+	c->n++;
+	return fm_candidates_add(c->ci, fp, (uint32_t)(c->n - 1));
 }
 
 /* Store callback: loads one fingerprinted item. */
@@ -132,7 +121,7 @@ fm_clusterer_open(fm_clusterer **out, fm_store *st, const fm_dedup_params *p,
 	c->st = st;
 	c->p = *p;
 	c->window = window;
-	if ((rc = fm_simindex_new(&c->ix, p->threshold)) || (rc = fm_postings_new(&c->px)) ||
+	if ((rc = fm_candidates_new(&c->ci, p->threshold, CL_KEY_CAP)) ||
 	    (rc = fm_store_fingerprints(st, now - 2 * window, cl_load, c))) {
 		fm_clusterer_free(c);
 		return rc;
@@ -141,70 +130,36 @@ fm_clusterer_open(fm_clusterer **out, fm_store *st, const fm_dedup_params *p,
 	return 0;
 }
 
-/* One item being clustered: its candidates, then the clusters its confirmed copies are in. */
+/* One item being clustered and the clusters its confirmed copies are in. */
 struct cl_query {
 	fm_clusterer *c;
 	const fm_fingerprint *fp;
 	unsigned feed;
 	fm_time when;
 	int64_t cluster;     /* the item's own cluster */
-	uint32_t *cand;      /* candidate ids, as the keys found them (repeats too) */
-	size_t ncand, acand;
 	int64_t *found;      /* distinct clusters confirmed */
 	size_t nfound, afound;
-	int rc;
 };
 
-/* Notes a candidate id; returns 0 or FM_ENOMEM. */
+/* Candidates callback: checks one candidate and notes its cluster when confirmed. */
 static int
-cl_note(struct cl_query *q, uint32_t id)
+cl_confirm(void *ud, uint32_t id, unsigned keys)
 {
-	if (fm__grow(&q->cand, &q->acand, q->ncand, sizeof *q->cand, 64))
-		return q->rc = FM_ENOMEM;
-	q->cand[q->ncand++] = id;
-	return 0;
-}
-
-/* Lead index callback. */
-static int
-cl_lead_hit(void *ud, uint32_t id, int dist)
-{
-	(void)dist;
-	return cl_note(ud, id);
-}
-
-/* Postings callback. */
-static int
-cl_key_hit(void *ud, uint32_t id)
-{
-	return cl_note(ud, id);
-}
-
-/* qsort order of ids. */
-static int
-cl_id_cmp(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Checks one candidate and notes its cluster when confirmed. */
-static int
-cl_confirm(struct cl_query *q, uint32_t id)
-{
+	struct cl_query *q = ud;
 	const struct cl_item *it = &q->c->items[id];
 	fm_fingerprint other;
 	fm_dedup_verdict v;
 	fm_dedup_pair pair;
 	int64_t cluster;
 	size_t i;
+	int rc;
 
+	(void)keys;
 	pair.apart = it->when > q->when ? it->when - q->when : q->when - it->when;
 	if (pair.apart > q->c->window)
 		return 0;
-	if ((q->rc = fm_store_fingerprint(q->c->st, it->row, &other, &cluster)))
-		return q->rc == FM_EINVAL ? (q->rc = 0) : q->rc; /* pruned meanwhile: skip */
+	if ((rc = fm_store_fingerprint(q->c->st, it->row, &other, &cluster)))
+		return rc == FM_EINVAL ? 0 : rc; /* pruned meanwhile: skip */
 	if (cluster == q->cluster)
 		return 0;
 	for (i = 0; i < q->nfound; i++)
@@ -214,33 +169,8 @@ cl_confirm(struct cl_query *q, uint32_t id)
 	if (!fm_dedup_match(q->fp, &other, &pair, &q->c->p, &v))
 		return 0;
 	if (fm__grow(&q->found, &q->afound, q->nfound, sizeof *q->found, 8))
-		return q->rc = FM_ENOMEM;
+		return FM_ENOMEM;
 	q->found[q->nfound++] = cluster;
-	return 0;
-}
-
-/*
- * Gathers the candidates of q's item from every key (the lead index, then
- * each text and headline key not too common to tell), each id once.
- */
-static int
-cl_candidates(struct cl_query *q)
-{
-	uint32_t keys[FM_DEDUP_POSTINGS];
-	unsigned kinds[FM_DEDUP_POSTINGS];
-	size_t n = fm_dedup_postings(q->fp, keys, kinds), i, u = 0;
-
-	fm_simindex_query(q->c->ix, q->fp->simhash, cl_lead_hit, q);
-	for (i = 0; i < n && !q->rc; i++)
-		if (fm_postings_count(q->c->px, keys[i]) <= CL_KEY_CAP)
-			fm_postings_query(q->c->px, keys[i], cl_key_hit, q);
-	if (q->rc || !q->ncand)
-		return q->rc;
-	qsort(q->cand, q->ncand, sizeof *q->cand, cl_id_cmp);
-	for (i = 0; i < q->ncand; i++)
-		if (!u || q->cand[i] != q->cand[u - 1])
-			q->cand[u++] = q->cand[i];
-	q->ncand = u;
 	return 0;
 }
 
@@ -261,9 +191,7 @@ cl_join(fm_clusterer *c, const char *feed, int64_t cluster, const fm_fingerprint
 	q.cluster = cluster;
 	if ((q.feed = cl_name(c, feed)) == (unsigned)-1)
 		return FM_ENOMEM;
-	rc = cl_candidates(&q);
-	for (i = 0; !rc && i < q.ncand; i++)
-		rc = cl_confirm(&q, q.cand[i]);
+	rc = fm_candidates_query(c->ci, fp, cl_confirm, &q);
 	/* Everything confirmed folds into the oldest cluster, whose id lives on. */
 	into = cluster;
 	for (i = 0; i < q.nfound; i++)
@@ -276,7 +204,6 @@ cl_join(fm_clusterer *c, const char *feed, int64_t cluster, const fm_fingerprint
 			rc = fm_store_cluster_merge(c->st, into, q.found[i]);
 	if (!rc && joined)
 		*joined = q.nfound > 0;
-	free(q.cand);
 	free(q.found);
 	return rc;
 }
@@ -485,8 +412,7 @@ fm_clusterer_free(fm_clusterer *c)
 
 	if (!c)
 		return;
-	fm_simindex_free(c->ix);
-	fm_postings_free(c->px);
+	fm_candidates_free(c->ci);
 	free(c->items);
 	for (i = 0; i < c->nnames; i++)
 		free(c->names[i]);

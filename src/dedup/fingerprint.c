@@ -57,6 +57,35 @@ words_push(struct fp_words *w, uint64_t h)
 	return 0;
 }
 
+/* Words of this many bytes or more are content words ("bridge", not "to"). */
+#define FP_CONTENT_BYTES 4
+
+/*
+ * Hashes every word of normalised text s into w as words_hash does, with
+ * bit 63 set on content words: sorted, the headline's content words come
+ * after its short ones.
+ */
+static int
+words_hash_marked(struct fp_words *w, const char *s, size_t len)
+{
+	size_t i = 0, start;
+	int rc = 0;
+
+	while (i < len && !rc) {
+		while (i < len && (s[i] == ' ' || s[i] == '\n'))
+			i++;
+		start = i;
+		while (i < len && s[i] != ' ' && s[i] != '\n')
+			i++;
+		if (i > start) {
+			uint64_t h = XXH3_64bits(s + start, i - start) & ~(1ull << 63);
+
+			rc = words_push(w, i - start >= FP_CONTENT_BYTES ? h | 1ull << 63 : h);
+		}
+	}
+	return rc;
+}
+
 /* Hashes every word (run of bytes between spaces) of normalised text s into w. */
 static int
 words_hash(struct fp_words *w, const char *s, size_t len)
@@ -497,6 +526,7 @@ struct fm_fp_text {
 	int has_title;
 	uint64_t title_hash;       /* of the normalised headline, salted */
 	struct fp_words title;     /* the headline's word hashes */
+	struct fp_words title_marked; /* the same, bit 63 set on words of FP_CONTENT_BYTES or more */
 	struct fp_words words;     /* every prepared paragraph's word hashes, in order */
 	struct fp_para *p;
 	size_t np, ap;
@@ -557,6 +587,8 @@ fm_fp_text_new(fm_fp_text **out, const fm_item *item)
 		rc = fm_text_normalise(&title, item->title + ts, te - ts);
 		if (!rc)
 			rc = words_hash(&t->title, title.ptr ? title.ptr : "", title.size);
+		if (!rc)
+			rc = words_hash_marked(&t->title_marked, title.ptr ? title.ptr : "", title.size);
 		if (!rc && title.size) {
 			t->has_title = 1;
 			t->title_hash = XXH3_64bits(title.ptr, title.size) ^ FM_FP_TITLE_SALT;
@@ -587,6 +619,7 @@ fm_fp_text_free(fm_fp_text *t)
 	if (!t)
 		return;
 	free(t->title.v);
+	free(t->title_marked.v);
 	free(t->words.v);
 	free(t->p);
 	free(t);
@@ -664,7 +697,7 @@ fm_fp_compute(fm_fingerprint *fp, const fm_fp_text *t, fm_fp_boiler_cb is_boiler
 		else
 			fp->simhash = simhash(t->title.v, t->title.n < FM_FP_LEAD_WORDS ? t->title.n : FM_FP_LEAD_WORDS);
 		fp->title = t->title.n ? simhash(t->title.v, t->title.n) : 0;
-		fp_title_words(fp, &t->title);
+		fp_title_words(fp, &t->title_marked);
 		fp->words = (uint32_t)body.n;
 		rc = fp_shingles(fp, &body);
 	}

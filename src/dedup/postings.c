@@ -1,26 +1,41 @@
-/* postings.c - (key, id) pairs in sorted runs merged as a binary counter. */
+/* postings.c - (key, id) pairs in a chained hash table, 8 bytes a pair. */
 #include "feedmerge/postings.h"
 #include "feedmerge/error.h"
+#include "util/grow.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* Pairs added since the last run was made are scanned; past this they are sorted into a run. */
-#define PX_PENDING 256
-/* Runs at most: sizes at least double from the newest to the oldest, so 2^40 pairs fit. */
-#define PX_MAX_RUNS 40
+/*
+ * Pairs are appended to v in the order they are added; head[slot] holds
+ * 1 + the newest pair whose key falls in that slot, and each pair the
+ * next older one of its slot (0 ends the chain). Ids are not stored per
+ * pair: callers add an item's keys together, so runs[] records where each
+ * run of pairs with one id starts, and a pair's id is found by a binary
+ * search over the runs -- only for the pairs a query reports.
+ */
+/* Pairs per slot at most before the table doubles: chains stay short, the table small. */
+#define PX_LOAD 2
 
-/* One sorted run of pairs (key << 32 | id). */
-struct px_run {
-	uint64_t *v;
-	size_t n;
+struct px_pair {
+	uint32_t key;
+	uint32_t next; /* 1 + the next older pair of the slot; 0: none */
+};
+
+struct px_idrun {
+	uint32_t first; /* index of its first pair */
+	uint32_t id;
 };
 
 struct fm_postings {
-	struct px_run runs[PX_MAX_RUNS]; /* oldest (largest) first */
-	int nruns;
-	uint64_t pending[PX_PENDING];
-	size_t npending;
+	uint32_t *head;
+	size_t nhead;           /* a power of two; at least the pairs over PX_LOAD */
+	struct px_pair *v;
+	size_t n, a;
+	struct px_idrun *runs;
+	size_t nruns, aruns;
+	uint32_t *scratch;      /* a query's matches, before the cap is known */
+	size_t ascratch;
 };
 
 int
@@ -33,128 +48,138 @@ fm_postings_new(fm_postings **out)
 void
 fm_postings_free(fm_postings *px)
 {
-	int i;
-
 	if (!px)
 		return;
-	for (i = 0; i < px->nruns; i++)
-		free(px->runs[i].v);
+	free(px->head);
+	free(px->v);
+	free(px->runs);
+	free(px->scratch);
 	free(px);
 }
 
-/* qsort order of pairs. */
+/*
+ * Grows an array of *cap elements of size bytes by a quarter (the pairs
+ * are most of the index's memory: doubling would leave up to half of it
+ * unused). Returns 0 or FM_ENOMEM, the array untouched.
+ */
 static int
-px_cmp(const void *a, const void *b)
+px_more(void **v, size_t *cap, size_t size)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	size_t n = *cap + *cap / 4 + 1024;
+	void *p = realloc(*v, n * size);
 
-	return x < y ? -1 : x > y;
-}
-
-/* Merges the two newest runs into one. */
-static int
-px_merge_last(fm_postings *px)
-{
-	struct px_run *a = &px->runs[px->nruns - 2], *b = &px->runs[px->nruns - 1];
-	uint64_t *v = malloc((a->n + b->n) * sizeof *v);
-	size_t i = 0, j = 0, k = 0;
-
-	if (!v)
+	if (!p)
 		return FM_ENOMEM;
-	while (i < a->n && j < b->n)
-		v[k++] = a->v[i] <= b->v[j] ? a->v[i++] : b->v[j++];
-	while (i < a->n)
-		v[k++] = a->v[i++];
-	while (j < b->n)
-		v[k++] = b->v[j++];
-	free(a->v);
-	free(b->v);
-	a->v = v;
-	a->n = k;
-	px->nruns--;
+	*v = p;
+	*cap = n;
 	return 0;
 }
 
-/* Sorts the pending pairs into a run, then merges runs of like size. */
-static int
-px_flush(fm_postings *px)
+/* The slot of key (keys need not be evenly spread: they are mixed here). */
+static size_t
+px_slot(const fm_postings *px, uint32_t key)
 {
-	struct px_run *r;
+	return (size_t)(((uint64_t)key * 0x9E3779B97F4A7C15u) >> 32) & (px->nhead - 1);
+}
 
-	if (px->nruns == PX_MAX_RUNS)
-		return FM_ENOMEM; /* unreachable: the sizes double */
-	r = &px->runs[px->nruns];
-	if (!(r->v = malloc(px->npending * sizeof *r->v)))
+/* Doubles the table and threads every pair into it again, oldest first. */
+static int
+px_rehash(fm_postings *px)
+{
+	size_t n = px->nhead ? px->nhead * 2 : 1024, i;
+	uint32_t *head = calloc(n, sizeof *head);
+
+	if (!head)
 		return FM_ENOMEM;
-	memcpy(r->v, px->pending, px->npending * sizeof *r->v);
-	qsort(r->v, px->npending, sizeof *r->v, px_cmp);
-	r->n = px->npending;
-	px->nruns++;
-	px->npending = 0;
-	while (px->nruns >= 2 && px->runs[px->nruns - 2].n <= 2 * px->runs[px->nruns - 1].n)
-		if (px_merge_last(px))
-			return FM_ENOMEM;
+	free(px->head);
+	px->head = head;
+	px->nhead = n;
+	for (i = 0; i < px->n; i++) {
+		size_t s = px_slot(px, px->v[i].key);
+
+		px->v[i].next = head[s];
+		head[s] = (uint32_t)i + 1;
+	}
 	return 0;
 }
 
 int
 fm_postings_add(fm_postings *px, uint32_t key, uint32_t id)
 {
-	int rc;
+	size_t s;
 
-	if (px->npending == PX_PENDING && (rc = px_flush(px)))
-		return rc;
-	px->pending[px->npending++] = (uint64_t)key << 32 | id;
+	if (px->n >= UINT32_MAX - 1)
+		return FM_ENOMEM;
+	if (px->n == px->a && px_more((void **)&px->v, &px->a, sizeof *px->v))
+		return FM_ENOMEM;
+	if (!px->nruns || px->runs[px->nruns - 1].id != id) {
+		if (px->nruns == px->aruns && px_more((void **)&px->runs, &px->aruns, sizeof *px->runs))
+			return FM_ENOMEM;
+		px->runs[px->nruns].first = (uint32_t)px->n;
+		px->runs[px->nruns++].id = id;
+	}
+	px->v[px->n].key = key;
+	px->v[px->n].next = 0;
+	px->n++;
+	if (px->n > PX_LOAD * px->nhead) /* rehash threads the new pair too */
+		return px_rehash(px);
+	s = px_slot(px, key);
+	px->v[px->n - 1].next = px->head[s];
+	px->head[s] = (uint32_t)px->n;
 	return 0;
 }
 
-/* The first position of run r whose key is at least key. */
-static size_t
-px_lower(const struct px_run *r, uint32_t key)
+/* The id of pair i: that of the run of pairs it lies in. */
+static uint32_t
+px_id(const fm_postings *px, size_t i)
 {
-	uint64_t want = (uint64_t)key << 32;
-	size_t lo = 0, hi = r->n;
+	size_t lo = 0, hi = px->nruns;
 
-	while (lo < hi) {
+	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (r->v[mid] < want)
-			lo = mid + 1;
+		if (px->runs[mid].first <= i)
+			lo = mid;
 		else
 			hi = mid;
 	}
-	return lo;
+	return px->runs[lo].id;
 }
 
 size_t
 fm_postings_count(const fm_postings *px, uint32_t key)
 {
-	size_t n = 0, i, j;
-	int r;
+	size_t n = 0;
+	uint32_t p;
 
-	for (r = 0; r < px->nruns; r++)
-		for (j = px_lower(&px->runs[r], key); j < px->runs[r].n && px->runs[r].v[j] >> 32 == key; j++)
-			n++;
-	for (i = 0; i < px->npending; i++)
-		n += px->pending[i] >> 32 == key;
+	if (!px->nhead)
+		return 0;
+	for (p = px->head[px_slot(px, key)]; p; p = px->v[p - 1].next)
+		n += px->v[p - 1].key == key;
 	return n;
 }
 
 int
-fm_postings_query(const fm_postings *px, uint32_t key, int (*cb)(void *ud, uint32_t id), void *ud)
+fm_postings_query(fm_postings *px, uint32_t key, size_t cap,
+		  int (*cb)(void *ud, uint32_t id), void *ud)
 {
-	size_t i, j;
-	int r, rc;
+	size_t n = 0, i;
+	uint32_t p;
+	int rc;
 
-	for (r = 0; r < px->nruns; r++) {
-		const struct px_run *run = &px->runs[r];
-
-		for (j = px_lower(run, key); j < run->n && run->v[j] >> 32 == key; j++)
-			if ((rc = cb(ud, (uint32_t)run->v[j])))
-				return rc;
+	if (!px->nhead)
+		return 0;
+	for (p = px->head[px_slot(px, key)]; p; p = px->v[p - 1].next) {
+		if (px->v[p - 1].key != key)
+			continue;
+		if (cap && n == cap)
+			return 0; /* more than cap: too common to tell anything */
+		if (fm__grow(&px->scratch, &px->ascratch, n, sizeof *px->scratch, 64))
+			return FM_ENOMEM;
+		px->scratch[n++] = p - 1;
 	}
-	for (i = 0; i < px->npending; i++)
-		if (px->pending[i] >> 32 == key && (rc = cb(ud, (uint32_t)px->pending[i])))
+	for (i = 0; i < n; i++)
+		if ((rc = cb(ud, px_id(px, px->scratch[i]))))
 			return rc;
 	return 0;
 }
@@ -162,10 +187,6 @@ fm_postings_query(const fm_postings *px, uint32_t key, int (*cb)(void *ud, uint3
 size_t
 fm_postings_memory(const fm_postings *px)
 {
-	size_t n = sizeof *px;
-	int r;
-
-	for (r = 0; r < px->nruns; r++)
-		n += px->runs[r].n * sizeof *px->runs[r].v;
-	return n;
+	return sizeof *px + px->nhead * sizeof *px->head + px->a * sizeof *px->v +
+	       px->aruns * sizeof *px->runs + px->ascratch * sizeof *px->scratch;
 }

@@ -166,6 +166,8 @@ fm_store_open(fm_store **out, const char *path, fm_diag *diag)
 	sqlite3_busy_timeout(st->db, 10000);
 	if (store__exec(st, "PRAGMA journal_mode = WAL") ||
 	    store__exec(st, "PRAGMA synchronous = NORMAL") ||
+	    /* Clustering reads back fingerprints of the window's items: room for them. */
+	    store__exec(st, "PRAGMA cache_size = -8192") ||
 	    store__exec(st, "PRAGMA foreign_keys = ON")) {
 		fm_diag_set(diag, 0, 0, "%s: not a usable SQLite state: %s", path,
 			    sqlite3_errmsg(st->db));
