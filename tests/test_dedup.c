@@ -290,6 +290,24 @@ Test(dedup, same_feed_needs_a_repost)
 	cr_assert_eq(v.merge, 1, "%s", v.why);
 }
 
+Test(dedup, the_same_link_is_the_same_story)
+{
+	/* Copies at one address: whatever their text, feed or headline. */
+	fm_fingerprint a = fp(LEAD, HEAD, 0, 0, 0), b = fp(bits(LEAD, 30), OTHER, 200, 500, 100);
+	fm_dedup_verdict v;
+
+	a.link = b.link = 0x1234567890abcdefull;
+	a.flags |= FM_FP_TEMPLATED;
+	v = judge(&a, &b, 1);
+	cr_assert_eq(v.merge, 1, "%s", v.why);
+	cr_assert_str_eq(v.why, "the same link");
+	/* Another link, or none: the other rules decide. */
+	b.link = 0x1234567890abcdeeull;
+	cr_assert_eq(judge(&a, &b, 0).merge, 0);
+	a.link = b.link = 0;
+	cr_assert_eq(judge(&a, &b, 0).merge, 0);
+}
+
 Test(dedup, items_without_text)
 {
 	fm_fingerprint a = fp(LEAD, HEAD, 0, 0, 0), b = fp(LEAD, OTHER, 0, 0, 0);
@@ -346,6 +364,12 @@ Test(dedup, keys_say_how_items_meet)
 	cr_assert_eq(fm_dedup_keys(&a, &b, &p), FM_DEDUP_KEY_LEAD);
 	b = fp(bits(LEAD, 6), OTHER, 200, 5000, 100);
 	cr_assert_eq(fm_dedup_keys(&a, &b, &p), 0);
+	/* The link alone. */
+	b = fp(bits(LEAD, 30), OTHER, 200, 5000, 100);
+	a.link = b.link = 42;
+	cr_assert_eq(fm_dedup_keys(&a, &b, &p), FM_DEDUP_KEY_LINK);
+	cr_assert_eq(fm_dedup_postings(&a, keys, kinds), FM_DEDUP_POSTINGS);
+	a.link = b.link = 0;
 	/* Headline and text keys never meet each other. */
 	b = fpt(bits(LEAD, 30), 0, 0, 200, 1000000, 100);
 	cr_assert_eq(fm_dedup_keys(&a, &b, &p) & FM_DEDUP_KEY_HEADLINE, 0);

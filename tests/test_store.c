@@ -1,7 +1,7 @@
 /* test_store.c - the SQLite state: schema, feed state, items, clusters, lock. */
 #define _XOPEN_SOURCE 700
 #include "feedmerge/store.h"
-#include "store/normlink.h"
+#include "dedup/normlink.h"
 
 #include <criterion/criterion.h>
 #include <limits.h>
@@ -330,7 +330,7 @@ Test(store, identity_policies)
 	fm_store_close(st);
 }
 
-Test(store, exact_duplicates_fold_by_normalised_link)
+Test(store, every_new_item_founds_its_story)
 {
 	fm_store *st = st_open();
 	fm_item it = { 0 };
@@ -352,15 +352,14 @@ Test(store, exact_duplicates_fold_by_normalised_link)
 	it.published = 50;
 	st_put(st, "c", FM_IDENTITY_GUID, &it, 1200);
 
+	/* The same normalised link folds in clustering (dedup's first rule), not here. */
 	st_walk(st, &w);
-	cr_assert_eq(w.nclusters, 2);
-	/* Newest story first: the fold moved the first cluster's time to its newest member's. */
-	cr_expect_eq(w.nmembers[0], 2);
-	cr_expect_str_eq(w.feeds[0][0], "a");
-	cr_expect_str_eq(w.feeds[0][1], "b");
-	cr_expect_eq(w.updated[0], 200);
-	cr_expect_eq(w.nmembers[1], 1);
-	cr_expect_str_eq(w.titles[1][0], "Another story");
+	cr_assert_eq(w.nclusters, 3);
+	cr_expect_eq(w.nmembers[0], 1);
+	cr_expect_str_eq(w.feeds[0][0], "b");
+	cr_expect_eq(w.updated[0], 200, "newest story first");
+	cr_expect_str_eq(w.feeds[1][0], "a");
+	cr_expect_str_eq(w.titles[2][0], "Another story");
 	cr_expect_eq(strncmp(w.ids[0], "urn:feedmerge:", 14), 0, "%s", w.ids[0]);
 	cr_expect_str_neq(w.ids[0], w.ids[1]);
 	fm_store_close(st);

@@ -11,8 +11,9 @@
  * Every key of fm_dedup_postings() (text and headline keys) in an inverted
  * index, and the lead SimHash in a Hamming index: a query finds every item
  * that shares any key with the one asked about, each once, the same answer
- * as comparing fm_dedup_keys() with every item -- but for keys so common
- * that more than key_cap items carry them, which find nothing (and a text
+ * as comparing fm_dedup_keys() with every item -- but for text and
+ * headline keys so common that more than key_cap items carry them, which
+ * find nothing (a link key is never too common), and for a text
  * key that happens to equal another item's headline key, one chance in
  * 2^32, which finds it).
  */

@@ -1,56 +1,101 @@
-/* cluster.h - folding near-duplicate items into clusters, across feeds and runs. */
+/* cluster.h - deciding which stored items are one story: the clusterer plans, the caller applies. */
 #ifndef FEEDMERGE_CLUSTER_H
 #define FEEDMERGE_CLUSTER_H
 
 #include "feedmerge/dedup.h"
-#include "feedmerge/store.h"
 
-/**
- * A clusterer: the in-memory index over the state's fingerprints in the
- * time window, and the rules that confirm candidates; opaque.
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * The clusterer knows the fingerprints of the window's items (indexed by
+ * every candidate key) and the rules; it never touches storage. It reads
+ * what it needs through an fm_cluster_source and answers with a plan --
+ * merges and splits, each with the rule that decided it -- which the
+ * caller applies (src/run does, through store.h) before asking again.
  */
+
+/** A clusterer; opaque. */
 typedef struct fm_clusterer fm_clusterer;
 
+/** One member of a stored cluster, as a source yields it; borrowed for the callback. */
+typedef struct fm_cluster_member {
+	int64_t row;              /**< the item's row */
+	const char *feed;         /**< [feed NAME] */
+	const char *link;         /**< its normalised link, or NULL */
+	fm_time when;             /**< its story time */
+	const fm_fingerprint *fp; /**< its fingerprint, or NULL when it has none */
+} fm_cluster_member;
+
+/** What the clusterer reads of the caller's storage. */
+typedef struct fm_cluster_source {
+	/** Reads the fingerprint and cluster of the item at row; FM_EINVAL when it is gone. */
+	int (*fingerprint)(void *ud, int64_t row, fm_fingerprint *fp, int64_t *cluster);
+	/** Calls cb for every member of cluster; returns 0, cb's value or an FM_E* code. */
+	int (*members)(void *ud, int64_t cluster,
+		       int (*cb)(void *cbud, const fm_cluster_member *m), void *cbud);
+	void *ud; /**< passed to both */
+} fm_cluster_source;
+
+/** Kinds of plan steps. */
+typedef enum fm_plan_kind {
+	FM_PLAN_MERGE, /**< every member of cluster from moves into cluster into */
+	FM_PLAN_SPLIT  /**< rows[0 .. nrows) leave their cluster for a new one of their own */
+} fm_plan_kind;
+
+/** One step of a plan: plain data. */
+typedef struct fm_plan_step {
+	fm_plan_kind kind;
+	int64_t into, from;  /**< FM_PLAN_MERGE: the clusters */
+	int64_t *rows;       /**< FM_PLAN_SPLIT: the items that leave (owned by the plan) */
+	size_t nrows;
+	const char *why;     /**< the rule that decided (static text) */
+} fm_plan_step;
+
+/** A plan: steps to apply in order. Zero-initialise it; fm_plan_clear() empties it. */
+typedef struct fm_plan {
+	fm_plan_step *v;
+	size_t n, a;
+} fm_plan;
+
+/** Frees a plan's steps and leaves it empty (reusable). */
+void fm_plan_clear(fm_plan *plan);
+
 /**
- * Loads every fingerprinted item of st published (or first seen) within
- * two windows of now into a new clusterer: old stories that arrived lately
- * still meet their copies.
- * @param out    receives it; free it with fm_clusterer_free() (before st closes)
+ * Makes an empty clusterer.
+ * @param out    receives it; free it with fm_clusterer_free()
  * @param window seconds two copies may lie apart ([dedup] window)
- * @return 0, FM_EINVAL (threshold out of range), FM_EIO or FM_ENOMEM.
+ * @return 0, FM_EINVAL (threshold out of range) or FM_ENOMEM.
  */
-int fm_clusterer_open(fm_clusterer **out, fm_store *st, const fm_dedup_params *p,
-		      int64_t window, fm_time now);
+int fm_clusterer_new(fm_clusterer **out, const fm_dedup_params *p, int64_t window);
+
+/** Returns the window (seconds) c was made with. */
+int64_t fm_clusterer_window(const fm_clusterer *c);
+
+/** Adds a stored item (row, feed, story time, fingerprint) to the index; returns 0 or FM_ENOMEM. */
+int fm_clusterer_index(fm_clusterer *c, int64_t row, const char *feed, fm_time when,
+		       const fm_fingerprint *fp);
 
 /**
- * Clusters a new item just saved with fm_store_item_save() (inside the same
- * transaction): every item within the window whose fingerprint the rules
- * confirm as a copy brings its cluster, and all those clusters merge into
- * the oldest (its id is kept). Then the item joins the index.
- * @param feed the item's [feed NAME]
- * @param when the item's published time, else its first-seen time
- * @param joined optional; set to 1 when the item joined an older cluster
- * @return 0, FM_EIO or FM_ENOMEM.
+ * Plans what an item of feed now in cluster joins: every indexed item
+ * within the window that shares a candidate key and whose fingerprint the
+ * rules confirm brings its cluster, and all those clusters merge into the
+ * oldest (lowest row: its id lives on). Appends the merges to plan; the
+ * item is not indexed (fm_clusterer_index it after applying the plan).
+ * @return 0, FM_ENOMEM or the source's error.
  */
-int fm_clusterer_add(fm_clusterer *c, const char *feed, const fm_store_ref *ref,
-		     const fm_fingerprint *fp, fm_time when, fm_time now, int *joined);
+int fm_clusterer_plan_join(fm_clusterer *c, const fm_cluster_source *src, const char *feed,
+			   int64_t cluster, const fm_fingerprint *fp, fm_time when, fm_plan *plan);
 
 /**
- * Re-fingerprints feed's items in the window with what the feed has taught
- * the state since they were stored (boilerplate learnt, headlines it
- * repeats), so results do not depend on the order items arrived in. An
- * item whose fingerprint changed is re-clustered: its cluster, if it no
- * longer holds together, falls apart into its connected parts (the part
- * with the oldest member keeps the id), and the item joins whatever it now
- * matches. Runs inside the caller's transaction.
- * @param fingerprint computes an item's fingerprint (with the feed's
- *                    current knowledge); returns 0 or an FM_E* code
- * @param changed     optional; receives how many items were re-clustered
- * @return 0, FM_EIO or FM_ENOMEM.
+ * Plans how cluster falls apart when its members no longer hold together
+ * (a fingerprint changed): its connected parts under the rules (or the
+ * same normalised link); the part with the oldest member stays, every
+ * other part is a split. Appends the splits to plan.
+ * @return 0, FM_ENOMEM or the source's error.
  */
-int fm_clusterer_refresh(fm_clusterer *c, const char *feed,
-			 int (*fingerprint)(void *ud, const fm_item *item, fm_fingerprint *fp),
-			 void *ud, fm_time now, long *changed);
+int fm_clusterer_plan_split(fm_clusterer *c, const fm_cluster_source *src, int64_t cluster,
+			    fm_plan *plan);
 
 /** Frees the clusterer; NULL is fine. */
 void fm_clusterer_free(fm_clusterer *c);

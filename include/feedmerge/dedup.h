@@ -24,13 +24,14 @@ typedef struct fm_dedup_params {
 #define FM_DEDUP_KEY_LEAD 1u     /**< lead SimHashes within threshold */
 #define FM_DEDUP_KEY_TEXT 2u     /**< one of the smallest shingle hashes in common: text overlap wherever it sits */
 #define FM_DEDUP_KEY_HEADLINE 4u /**< the same headline words, or a pair of its 3 smallest word hashes in common */
+#define FM_DEDUP_KEY_LINK 8u     /**< the same normalised link */
 
 /** Smallest sketch hashes an item posts as text keys. */
 #define FM_DEDUP_TEXT_KEYS 8
 /** Headline keys an item posts: the pairs of its 3 smallest word hashes. */
 #define FM_DEDUP_TITLE_KEYS 3
-/** Keys an item posts at most (text, headline words, the whole headline). */
-#define FM_DEDUP_POSTINGS (FM_DEDUP_TEXT_KEYS + FM_DEDUP_TITLE_KEYS + 1)
+/** Keys an item posts at most (text, headline word pairs, the whole headline, the link). */
+#define FM_DEDUP_POSTINGS (FM_DEDUP_TEXT_KEYS + FM_DEDUP_TITLE_KEYS + 2)
 
 /**
  * Fills keys with the 32-bit keys fp is posted under in the candidate

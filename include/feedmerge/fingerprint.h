@@ -36,6 +36,7 @@ typedef struct fm_fingerprint {
 	uint32_t shingles; /**< distinct word 3-grams of the story text */
 	uint32_t nsketch;  /**< entries of sketch in use (min(shingles, FM_FP_SKETCH)) */
 	uint32_t flags;    /**< FM_FP_TEMPLATED */
+	uint64_t link;     /**< XXH3 of the item's normalised link (copies at one address fold); 0 when it has none */
 	uint32_t ntitle;   /**< entries of title_words in use */
 	uint32_t title_words[FM_FP_TITLE_WORDS]; /**< 32-bit hashes of the headline's distinct words, ascending; a word of 4+ bytes has the top bit set (FM_FP_CONTENT_WORD), so content words come last */
 	uint32_t sketch[FM_FP_SKETCH]; /**< the smallest 32-bit 3-gram hashes, ascending */

@@ -153,8 +153,7 @@ int fm_store_item_put(fm_store *st, const char *feed,
 /** Where fm_store_item_save() put an item. */
 typedef struct fm_store_ref {
 	int64_t item;    /**< the item's row */
-	int64_t cluster; /**< its cluster's row */
-	int by_link;     /**< 1 when a new item joined a cluster because its normalised link matched */
+	int64_t cluster; /**< its cluster's row (a new item's own: clustering decides what it joins) */
 } fm_store_ref;
 
 /**

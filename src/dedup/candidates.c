@@ -12,7 +12,7 @@ struct fm_candidates {
 	fm_simindex *lead;   /* lead SimHashes */
 	fm_postings *keys;   /* text and headline keys */
 	size_t cap;
-	uint64_t *hits;      /* a query's finds: id << 3 | key bit, repeats too (scratch) */
+	uint64_t *hits;      /* a query's finds: id << 4 | key bit, repeats too (scratch) */
 	size_t nhits, ahits;
 	int rc;
 };
@@ -68,7 +68,7 @@ ci_note(fm_candidates *ci, uint32_t id, unsigned bit)
 {
 	if (fm__grow(&ci->hits, &ci->ahits, ci->nhits, sizeof *ci->hits, 256))
 		return ci->rc = FM_ENOMEM;
-	ci->hits[ci->nhits++] = (uint64_t)id << 3 | bit;
+	ci->hits[ci->nhits++] = (uint64_t)id << 4 | bit;
 	return 0;
 }
 
@@ -93,6 +93,12 @@ ci_headline_hit(void *ud, uint32_t id)
 	return ci_note(ud, id, FM_DEDUP_KEY_HEADLINE);
 }
 
+static int
+ci_link_hit(void *ud, uint32_t id)
+{
+	return ci_note(ud, id, FM_DEDUP_KEY_LINK);
+}
+
 /* qsort order of hits. */
 static int
 ci_cmp(const void *a, const void *b)
@@ -115,15 +121,16 @@ fm_candidates_query(fm_candidates *ci, const fm_fingerprint *fp,
 	ci->rc = 0;
 	fm_simindex_query(ci->lead, fp->simhash, ci_lead_hit, ci);
 	for (i = 0; i < n && !ci->rc; i++)
-		fm_postings_query(ci->keys, keys[i], ci->cap,
-				  kinds[i] == FM_DEDUP_KEY_TEXT ? ci_text_hit : ci_headline_hit, ci);
+		fm_postings_query(ci->keys, keys[i], kinds[i] == FM_DEDUP_KEY_LINK ? 0 : ci->cap,
+				  kinds[i] == FM_DEDUP_KEY_TEXT ? ci_text_hit
+				  : kinds[i] == FM_DEDUP_KEY_LINK ? ci_link_hit : ci_headline_hit, ci);
 	if (ci->rc || !ci->nhits)
 		return ci->rc;
 	qsort(ci->hits, ci->nhits, sizeof *ci->hits, ci_cmp);
 	for (i = 0; i < ci->nhits && !rc; i = j) {
-		for (bits = 0, j = i; j < ci->nhits && ci->hits[j] >> 3 == ci->hits[i] >> 3; j++)
-			bits |= (unsigned)(ci->hits[j] & 7);
-		rc = cb(ud, (uint32_t)(ci->hits[i] >> 3), bits);
+		for (bits = 0, j = i; j < ci->nhits && ci->hits[j] >> 4 == ci->hits[i] >> 4; j++)
+			bits |= (unsigned)(ci->hits[j] & 15);
+		rc = cb(ud, (uint32_t)(ci->hits[i] >> 4), bits);
 	}
 	return rc;
 }

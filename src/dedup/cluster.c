@@ -1,6 +1,7 @@
-/* cluster.c - near-duplicate clustering over the state: index, confirm, merge. */
+/* cluster.c - near-duplicate clustering: index, confirm, plan merges and splits. */
 #include "feedmerge/candidates.h"
 #include "feedmerge/cluster.h"
+#include "feedmerge/error.h"
 #include "util/grow.h"
 
 #include <stdlib.h>
@@ -22,7 +23,6 @@ struct cl_item {
 };
 
 struct fm_clusterer {
-	fm_store *st;
 	fm_dedup_params p;
 	int64_t window;
 	fm_candidates *ci; /* every item's candidate keys; ids are positions in items */
@@ -101,16 +101,8 @@ cl_index(fm_clusterer *c, int64_t row, fm_time when, const char *feed, const fm_
 	return fm_candidates_add(c->ci, fp, (uint32_t)(c->n - 1));
 }
 
-/* Store callback: loads one fingerprinted item. */
-static int
-cl_load(void *ud, const fm_store_fp_row *r)
-{
-	return cl_index(ud, r->item, r->when, r->feed, r->fp);
-}
-
 int
-fm_clusterer_open(fm_clusterer **out, fm_store *st, const fm_dedup_params *p,
-		  int64_t window, fm_time now)
+fm_clusterer_new(fm_clusterer **out, const fm_dedup_params *p, int64_t window)
 {
 	fm_clusterer *c;
 	int rc;
@@ -118,11 +110,9 @@ fm_clusterer_open(fm_clusterer **out, fm_store *st, const fm_dedup_params *p,
 	*out = NULL;
 	if (!(c = calloc(1, sizeof *c)))
 		return FM_ENOMEM;
-	c->st = st;
 	c->p = *p;
 	c->window = window;
-	if ((rc = fm_candidates_new(&c->ci, p->threshold, CL_KEY_CAP)) ||
-	    (rc = fm_store_fingerprints(st, now - 2 * window, cl_load, c))) {
+	if ((rc = fm_candidates_new(&c->ci, p->threshold, CL_KEY_CAP))) {
 		fm_clusterer_free(c);
 		return rc;
 	}
@@ -130,15 +120,61 @@ fm_clusterer_open(fm_clusterer **out, fm_store *st, const fm_dedup_params *p,
 	return 0;
 }
 
+int64_t
+fm_clusterer_window(const fm_clusterer *c)
+{
+	return c->window;
+}
+
+int
+fm_clusterer_index(fm_clusterer *c, int64_t row, const char *feed, fm_time when, const fm_fingerprint *fp)
+{
+	return cl_index(c, row, when, feed, fp);
+}
+
+void
+fm_plan_clear(fm_plan *plan)
+{
+	size_t i;
+
+	for (i = 0; i < plan->n; i++)
+		free(plan->v[i].rows);
+	free(plan->v);
+	memset(plan, 0, sizeof *plan);
+}
+
+/* Appends a step to plan (taking rows); returns 0 or FM_ENOMEM (rows freed). */
+static int
+plan_add(fm_plan *plan, fm_plan_kind kind, int64_t into, int64_t from, int64_t *rows, size_t nrows,
+	 const char *why)
+{
+	fm_plan_step *st;
+
+	if (fm__grow(&plan->v, &plan->a, plan->n, sizeof *plan->v, 4)) {
+		free(rows);
+		return FM_ENOMEM;
+	}
+	st = &plan->v[plan->n++];
+	st->kind = kind;
+	st->into = into;
+	st->from = from;
+	st->rows = rows;
+	st->nrows = nrows;
+	st->why = why;
+	return 0;
+}
+
 /* One item being clustered and the clusters its confirmed copies are in. */
 struct cl_query {
 	fm_clusterer *c;
+	const fm_cluster_source *src;
 	const fm_fingerprint *fp;
 	unsigned feed;
 	fm_time when;
 	int64_t cluster;     /* the item's own cluster */
 	int64_t *found;      /* distinct clusters confirmed */
-	size_t nfound, afound;
+	const char **why;    /* the rule that confirmed each */
+	size_t nfound, afound, awhy;
 };
 
 /* Candidates callback: checks one candidate and notes its cluster when confirmed. */
@@ -158,7 +194,7 @@ cl_confirm(void *ud, uint32_t id, unsigned keys)
 	pair.apart = it->when > q->when ? it->when - q->when : q->when - it->when;
 	if (pair.apart > q->c->window)
 		return 0;
-	if ((rc = fm_store_fingerprint(q->c->st, it->row, &other, &cluster)))
+	if ((rc = q->src->fingerprint(q->src->ud, it->row, &other, &cluster)))
 		return rc == FM_EINVAL ? 0 : rc; /* pruned meanwhile: skip */
 	if (cluster == q->cluster)
 		return 0;
@@ -168,24 +204,27 @@ cl_confirm(void *ud, uint32_t id, unsigned keys)
 	pair.same_feed = it->feed == q->feed;
 	if (!fm_dedup_match(q->fp, &other, &pair, &q->c->p, &v))
 		return 0;
-	if (fm__grow(&q->found, &q->afound, q->nfound, sizeof *q->found, 8))
+	if (fm__grow(&q->found, &q->afound, q->nfound, sizeof *q->found, 8) ||
+	    fm__grow(&q->why, &q->awhy, q->nfound, sizeof *q->why, 8))
 		return FM_ENOMEM;
+	q->why[q->nfound] = v.why;
 	q->found[q->nfound++] = cluster;
 	return 0;
 }
 
-/* Finds what an item of feed (in cluster) matches and merges those clusters into the oldest. */
-static int
-cl_join(fm_clusterer *c, const char *feed, int64_t cluster, const fm_fingerprint *fp,
-	fm_time when, fm_time now, int *joined)
+int
+fm_clusterer_plan_join(fm_clusterer *c, const fm_cluster_source *src, const char *feed,
+		       int64_t cluster, const fm_fingerprint *fp, fm_time when, fm_plan *plan)
 {
 	struct cl_query q;
+	const char *why_into = NULL;
 	int64_t into;
 	size_t i;
 	int rc;
 
 	memset(&q, 0, sizeof q);
 	q.c = c;
+	q.src = src;
 	q.fp = fp;
 	q.when = when;
 	q.cluster = cluster;
@@ -195,30 +234,18 @@ cl_join(fm_clusterer *c, const char *feed, int64_t cluster, const fm_fingerprint
 	/* Everything confirmed folds into the oldest cluster, whose id lives on. */
 	into = cluster;
 	for (i = 0; i < q.nfound; i++)
-		if (q.found[i] < into)
+		if (q.found[i] < into) {
 			into = q.found[i];
+			why_into = q.why[i];
+		}
 	if (!rc && into != cluster)
-		rc = fm_store_cluster_merge(c->st, into, cluster);
+		rc = plan_add(plan, FM_PLAN_MERGE, into, cluster, NULL, 0, why_into);
 	for (i = 0; !rc && i < q.nfound; i++)
 		if (q.found[i] != into)
-			rc = fm_store_cluster_merge(c->st, into, q.found[i]);
-	if (!rc && joined)
-		*joined = q.nfound > 0;
+			rc = plan_add(plan, FM_PLAN_MERGE, into, q.found[i], NULL, 0, q.why[i]);
 	free(q.found);
+	free(q.why);
 	return rc;
-}
-
-int
-fm_clusterer_add(fm_clusterer *c, const char *feed, const fm_store_ref *ref,
-		 const fm_fingerprint *fp, fm_time when, fm_time now, int *joined)
-{
-	int rc;
-
-	if (joined)
-		*joined = 0;
-	if ((rc = cl_join(c, feed, ref->cluster, fp, when, now, joined)))
-		return rc;
-	return cl_index(c, ref->item, when, feed, fp);
 }
 
 /* One member of a cluster being checked for falling apart. */
@@ -233,32 +260,30 @@ struct cl_part {
 
 /* The members of one cluster, read for the check. */
 struct cl_parts {
-	fm_clusterer *c;
 	struct cl_part *v;
 	size_t n, a;
-	int rc;
 };
 
-/* Store callback: reads one member and its fingerprint. */
+/* Source callback: copies one member and its fingerprint. */
 static int
-cl_part_add(void *ud, const fm_store_item *it)
+cl_part_add(void *ud, const fm_cluster_member *m)
 {
 	struct cl_parts *ps = ud;
 	struct cl_part *p;
-	int64_t cluster;
 
 	if (fm__grow(&ps->v, &ps->a, ps->n, sizeof *ps->v, 8))
 		return FM_ENOMEM;
 	p = &ps->v[ps->n];
 	memset(p, 0, sizeof *p);
-	p->row = it->rowid;
-	p->when = fm_item_time(&it->item, it->first_seen);
+	p->row = m->row;
+	p->when = m->when;
 	p->parent = ps->n;
-	if (!(p->feed = strdup(it->item.feed)) || (it->norm_link && !(p->link = strdup(it->norm_link)))) {
+	if (!(p->feed = strdup(m->feed)) || (m->link && !(p->link = strdup(m->link)))) {
 		free(p->feed);
 		return FM_ENOMEM;
 	}
-	p->has_fp = !fm_store_fingerprint(ps->c->st, it->rowid, &p->fp, &cluster);
+	if ((p->has_fp = m->fp != NULL))
+		p->fp = *m->fp;
 	ps->n++;
 	return 0;
 }
@@ -288,21 +313,16 @@ cl_linked(const fm_clusterer *c, const struct cl_part *a, const struct cl_part *
 	return fm_dedup_match(&a->fp, &b->fp, &pair, &c->p, &v);
 }
 
-/*
- * Splits cluster into its connected parts when a changed fingerprint broke
- * it: the part holding the oldest member keeps the cluster (and its id).
- */
-static int
-cl_split(fm_clusterer *c, int64_t cluster, fm_time now)
+int
+fm_clusterer_plan_split(fm_clusterer *c, const fm_cluster_source *src, int64_t cluster, fm_plan *plan)
 {
 	struct cl_parts ps;
-	int64_t *rows = NULL, fresh;
+	int64_t *rows;
 	size_t i, j, keep, nrows;
 	int rc;
 
 	memset(&ps, 0, sizeof ps);
-	ps.c = c;
-	rc = fm_store_cluster_members(c->st, cluster, cl_part_add, &ps);
+	rc = src->members(src->ud, cluster, cl_part_add, &ps);
 	for (i = 0; !rc && i < ps.n; i++)
 		for (j = i + 1; j < ps.n; j++)
 			if (cl_root(ps.v, i) != cl_root(ps.v, j) && cl_linked(c, &ps.v[i], &ps.v[j]))
@@ -311,18 +331,21 @@ cl_split(fm_clusterer *c, int64_t cluster, fm_time now)
 	for (i = 1; i < ps.n; i++)
 		if (ps.v[i].row < ps.v[keep].row)
 			keep = i;
-	if (!rc && ps.n > 1 && !(rows = malloc(ps.n * sizeof *rows)))
-		rc = FM_ENOMEM;
-	/* Every part but the kept one moves to a cluster of its own. */
+	/* Every part but the one with the oldest member leaves. */
 	for (i = 0; !rc && i < ps.n; i++) {
 		size_t r = cl_root(ps.v, i);
 
 		if (r == cl_root(ps.v, keep) || ps.v[r].row == 0)
 			continue;
+		if (!(rows = malloc(ps.n * sizeof *rows))) {
+			rc = FM_ENOMEM;
+			break;
+		}
 		for (nrows = 0, j = i; j < ps.n; j++)
 			if (cl_root(ps.v, j) == r)
 				rows[nrows++] = ps.v[j].row;
-		rc = fm_store_cluster_split(c->st, rows, nrows, &fresh);
+		rc = plan_add(plan, FM_PLAN_SPLIT, 0, cluster, rows, nrows,
+			      "no longer holds together (a fingerprint changed): a part of its own");
 		ps.v[r].row = 0; /* this part is done */
 	}
 	for (i = 0; i < ps.n; i++) {
@@ -330,78 +353,6 @@ cl_split(fm_clusterer *c, int64_t cluster, fm_time now)
 		free(ps.v[i].link);
 	}
 	free(ps.v);
-	free(rows);
-	return rc;
-}
-
-/* What a refresh recomputes one stored item with. */
-struct cl_refresh {
-	int (*fingerprint)(void *ud, const fm_item *item, fm_fingerprint *fp);
-	void *ud;
-	fm_fingerprint fp;
-	fm_time when;
-};
-
-/* Store callback: the item's fingerprint under what the feed has taught since. */
-static int
-cl_refingerprint(void *ud, const fm_store_item *it)
-{
-	struct cl_refresh *r = ud;
-
-	r->when = fm_item_time(&it->item, it->first_seen);
-	return r->fingerprint(r->ud, &it->item, &r->fp);
-}
-
-/* Returns 1 when two fingerprints differ in anything clustering reads. */
-static int
-cl_fp_differs(const fm_fingerprint *a, const fm_fingerprint *b)
-{
-	return a->simhash != b->simhash || a->title != b->title || a->words != b->words ||
-	       a->shingles != b->shingles || a->nsketch != b->nsketch || a->flags != b->flags ||
-	       a->ntitle != b->ntitle || memcmp(a->title_words, b->title_words, a->ntitle * sizeof a->title_words[0]) ||
-	       memcmp(a->sketch, b->sketch, a->nsketch * sizeof a->sketch[0]);
-}
-
-int
-fm_clusterer_refresh(fm_clusterer *c, const char *feed,
-		     int (*fingerprint)(void *ud, const fm_item *item, fm_fingerprint *fp), void *ud,
-		     fm_time now, long *changed)
-{
-	struct cl_refresh *r = malloc(sizeof *r);
-	fm_fingerprint *old = malloc(sizeof *old);
-	int64_t *rows = NULL, cluster;
-	size_t n = 0, i;
-	int rc;
-
-	if (changed)
-		*changed = 0;
-	if (!r || !old) {
-		free(r);
-		free(old);
-		return FM_ENOMEM;
-	}
-	r->fingerprint = fingerprint;
-	r->ud = ud;
-	rc = fm_store_feed_fingerprinted(c->st, feed, now - 2 * c->window, &rows, &n);
-	for (i = 0; !rc && i < n; i++) {
-		if ((rc = fm_store_item_get(c->st, rows[i], cl_refingerprint, r)) ||
-		    (rc = fm_store_fingerprint(c->st, rows[i], old, &cluster)))
-			break;
-		if (!cl_fp_differs(&r->fp, old))
-			continue;
-		/* Its edges may have gone (split) or come (join): redo both. */
-		if ((rc = fm_store_item_set_fp(c->st, rows[i], &r->fp)) ||
-		    (rc = cl_split(c, cluster, now)) ||
-		    (rc = fm_store_fingerprint(c->st, rows[i], old, &cluster)) ||
-		    (rc = cl_join(c, feed, cluster, &r->fp, r->when, now, NULL)) ||
-		    (rc = cl_index(c, rows[i], r->when, feed, &r->fp)))
-			break;
-		if (changed)
-			(*changed)++;
-	}
-	free(rows);
-	free(r);
-	free(old);
 	return rc;
 }
 

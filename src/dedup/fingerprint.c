@@ -3,6 +3,7 @@
 #include "feedmerge/buf.h"
 #include "feedmerge/error.h"
 #include "feedmerge/text.h"
+#include "dedup/normlink.h"
 #include "util/grow.h"
 
 #include <stdlib.h>
@@ -61,12 +62,12 @@ words_push(struct fp_words *w, uint64_t h)
 #define FP_CONTENT_BYTES 4
 
 /*
- * Hashes every word of normalised text s into w as words_hash does, with
- * bit 63 set on content words: sorted, the headline's content words come
- * after its short ones.
+ * Hashes every word (run of bytes between spaces) of normalised text s
+ * into w. With mark, bit 63 is set on content words and clear on the rest:
+ * sorted, a headline's content words come after its short ones.
  */
 static int
-words_hash_marked(struct fp_words *w, const char *s, size_t len)
+words_hash(struct fp_words *w, const char *s, size_t len, int mark)
 {
 	size_t i = 0, start;
 	int rc = 0;
@@ -78,29 +79,12 @@ words_hash_marked(struct fp_words *w, const char *s, size_t len)
 		while (i < len && s[i] != ' ' && s[i] != '\n')
 			i++;
 		if (i > start) {
-			uint64_t h = XXH3_64bits(s + start, i - start) & ~(1ull << 63);
+			uint64_t h = XXH3_64bits(s + start, i - start);
 
-			rc = words_push(w, i - start >= FP_CONTENT_BYTES ? h | 1ull << 63 : h);
+			if (mark)
+				h = i - start >= FP_CONTENT_BYTES ? h | 1ull << 63 : h & ~(1ull << 63);
+			rc = words_push(w, h);
 		}
-	}
-	return rc;
-}
-
-/* Hashes every word (run of bytes between spaces) of normalised text s into w. */
-static int
-words_hash(struct fp_words *w, const char *s, size_t len)
-{
-	size_t i = 0, start;
-	int rc = 0;
-
-	while (i < len && !rc) {
-		while (i < len && (s[i] == ' ' || s[i] == '\n'))
-			i++;
-		start = i;
-		while (i < len && s[i] != ' ' && s[i] != '\n')
-			i++;
-		if (i > start)
-			rc = words_push(w, XXH3_64bits(s + start, i - start));
 	}
 	return rc;
 }
@@ -523,6 +507,7 @@ struct fp_para {
 
 /* An item's text, prepared once: fm_fp_compute may then run with more knowledge. */
 struct fm_fp_text {
+	uint64_t link;             /* XXH3 of the normalised link, 0 when none */
 	int has_title;
 	uint64_t title_hash;       /* of the normalised headline, salted */
 	struct fp_words title;     /* the headline's word hashes */
@@ -552,7 +537,7 @@ fp_prepare_paragraph(fm_fp_text *t, fm_buf *norm, const char *title, size_t tlen
 		return 0;
 	/* Hash the words first: their number decides whether this is page chrome. */
 	first = t->words.n;
-	if ((rc = words_hash(&t->words, s, len)))
+	if ((rc = words_hash(&t->words, s, len, 0)))
 		return rc;
 	nw = t->words.n - first;
 	if (nw < FP_CHROME_WORDS && !ends_like_sentence(raw, rawlen)) {
@@ -582,13 +567,25 @@ fm_fp_text_new(fm_fp_text **out, const fm_item *item)
 
 	if (!(*out = t = calloc(1, sizeof *t)))
 		return FM_ENOMEM;
+	if (item->link) {
+		char *link = NULL;
+
+		if ((rc = fm__link_normalise(item->link, &link))) {
+			free(t);
+			*out = NULL;
+			return rc;
+		}
+		if (link)
+			t->link = XXH3_64bits(link, strlen(link)) | 1; /* never 0 */
+		free(link);
+	}
 	if (item->title) {
 		title_core(item->title, &ts, &te);
 		rc = fm_text_normalise(&title, item->title + ts, te - ts);
 		if (!rc)
-			rc = words_hash(&t->title, title.ptr ? title.ptr : "", title.size);
+			rc = words_hash(&t->title, title.ptr ? title.ptr : "", title.size, 0);
 		if (!rc)
-			rc = words_hash_marked(&t->title_marked, title.ptr ? title.ptr : "", title.size);
+			rc = words_hash(&t->title_marked, title.ptr ? title.ptr : "", title.size, 1);
 		if (!rc && title.size) {
 			t->has_title = 1;
 			t->title_hash = XXH3_64bits(title.ptr, title.size) ^ FM_FP_TITLE_SALT;
@@ -698,6 +695,7 @@ fm_fp_compute(fm_fingerprint *fp, const fm_fp_text *t, fm_fp_boiler_cb is_boiler
 			fp->simhash = simhash(t->title.v, t->title.n < FM_FP_LEAD_WORDS ? t->title.n : FM_FP_LEAD_WORDS);
 		fp->title = t->title.n ? simhash(t->title.v, t->title.n) : 0;
 		fp_title_words(fp, &t->title_marked);
+		fp->link = t->link;
 		fp->words = (uint32_t)body.n;
 		rc = fp_shingles(fp, &body);
 	}

@@ -7,6 +7,7 @@
 /* Salts that keep headline keys apart from text keys (and from each other). */
 #define SALT_WORD 0x9e3779b9u
 #define SALT_WHOLE 0x85ebca6bu
+#define SALT_LINK 0x27d4eb2fu
 
 /*
  * Spreads a key over 32 bits, one to one (murmur3's finaliser): a
@@ -67,6 +68,10 @@ fm_dedup_postings(const fm_fingerprint *fp, uint32_t keys[FM_DEDUP_POSTINGS],
 	if (fp->ntitle) {
 		keys[n] = spread(headline_key(fp));
 		kinds[n++] = FM_DEDUP_KEY_HEADLINE;
+	}
+	if (fp->link) {
+		keys[n] = spread((uint32_t)(fp->link >> 32) ^ (uint32_t)fp->link ^ SALT_LINK);
+		kinds[n++] = FM_DEDUP_KEY_LINK;
 	}
 	return n;
 }

@@ -55,6 +55,9 @@ fm_dedup_match(const fm_fingerprint *a, const fm_fingerprint *b, const fm_dedup_
 	v->shared = v->containment * small;
 	v->title_shared = fm_fp_title_overlap(a, b, &v->title_jaccard);
 	headline = same_headline(v, p);
+	/* The first rule: copies at one address are one story, whatever their text. */
+	if (a->link && a->link == b->link)
+		return verdict(v, 1, "the same link");
 	if (!a->words && !b->words && !headline)
 		return verdict(v, 0, "no story text, and the headlines differ");
 	if ((a->flags | b->flags) & FM_FP_TEMPLATED) {

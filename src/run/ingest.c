@@ -163,19 +163,20 @@ run__ingest(fm_store *st, fm_clusterer *(*clusterer)(void *ud, int *rc), void *u
 		if (have_fp && what == FM_STORE_NEW && cl) {
 			fm_time when = fm_item_time(items[i], now);
 
-			if ((rc = fm_clusterer_add(cl, cf->name, &ref, fp, when, now, &joined)))
+			if ((rc = run__cluster_add(cl, st, cf->name, &ref, fp, when, &joined)))
 				break;
 		}
 		if (what == FM_STORE_NEW) {
 			out->new_items++;
-			out->joined += joined || ref.by_link;
+			out->joined += joined;
 		} else if (what == FM_STORE_CHANGED) {
 			out->changed++;
 		}
 	}
 	/* What was learnt now may change the feed's older items: look again. */
 	if (!rc && cl && clustered && f.crossed)
-		rc = fm_clusterer_refresh(cl, cf->name, ingest_fingerprint, &f, now, &out->reclustered);
+		rc = run__cluster_refresh(cl, st, cf->name, fm_clusterer_window(cl), ingest_fingerprint, &f, now,
+					  &out->reclustered);
 	if (!rc)
 		rc = ingest_save_boiler(st, &f, cf->name);
 out:

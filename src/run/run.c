@@ -211,7 +211,7 @@ run_clusterer(void *ud, int *rc)
 		run->cl_tried = 1;
 		fm_dedup_defaults(&p);
 		p.threshold = d->threshold;
-		*rc = fm_clusterer_open(&run->cl, run->st, &p, d->window, run->now);
+		*rc = run__clusterer_open(&run->cl, run->st, &p, d->window, run->now);
 	}
 	return run->cl;
 }

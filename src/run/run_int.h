@@ -42,4 +42,31 @@ int run__ingest(fm_store *st, fm_clusterer *(*clusterer)(void *ud, int *rc), voi
 		run_prep *prep, run_prep_job **jobs, const fm_config_feed *cf, fm_item **items,
 		size_t n, fm_time now, struct run_ingest *out);
 
+/*
+ * clustering.c: the clusterer's plans applied to the state. Opens a
+ * clusterer with every fingerprinted item first seen within two windows
+ * of now; returns 0, FM_EINVAL, FM_EIO or FM_ENOMEM.
+ */
+int run__clusterer_open(fm_clusterer **out, fm_store *st, const fm_dedup_params *p, int64_t window,
+			fm_time now);
+
+/*
+ * Clusters a new item just saved (inside the same transaction): plans its
+ * join, applies the merges, indexes it. *joined is 1 when it joined an
+ * older story. Returns 0, FM_EIO or FM_ENOMEM.
+ */
+int run__cluster_add(fm_clusterer *cl, fm_store *st, const char *feed, const fm_store_ref *ref,
+		     const fm_fingerprint *fp, fm_time when, int *joined);
+
+/*
+ * Re-fingerprints feed's items of the last two windows with what the feed
+ * has taught since (fingerprint(ud, item, fp)), so results do not depend
+ * on the order items arrived in: an item whose fingerprint changed has its
+ * cluster split where it no longer holds together, then joins what it now
+ * matches. *changed counts them. Returns 0, FM_EIO or FM_ENOMEM.
+ */
+int run__cluster_refresh(fm_clusterer *cl, fm_store *st, const char *feed, int64_t window,
+			 int (*fingerprint)(void *ud, const fm_item *item, fm_fingerprint *fp), void *ud,
+			 fm_time now, long *changed);
+
 #endif

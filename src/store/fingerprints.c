@@ -8,13 +8,15 @@
 /*
  * A fingerprint is a row of table fingerprints: its candidate key (column
  * simhash, for the index), its time and feed, and a blob: title u64, words u32, shingles u32, nsketch u32,
- * flags u32 (bits 16-23: ntitle), then nsketch u32 sketch hashes and ntitle
- * u32 headline word hashes, all little-endian. A blob written before the
- * headline words were kept has none (its flags say ntitle 0).
+ * flags u32 (bits 16-23: ntitle; bit 24: a link hash follows), then nsketch
+ * u32 sketch hashes, ntitle u32 headline word hashes and the u64 link hash,
+ * all little-endian. A blob written before the headline words and link
+ * were kept has neither (its flags say ntitle 0, no link).
  */
 #define FP_HEAD 24
-#define FP_BLOB_MAX (FP_HEAD + 4 * (FM_FP_SKETCH + FM_FP_TITLE_WORDS))
+#define FP_BLOB_MAX (FP_HEAD + 4 * (FM_FP_SKETCH + FM_FP_TITLE_WORDS) + 8)
 #define FP_NTITLE_SHIFT 16
+#define FP_HAS_LINK (1u << 24)
 
 /* Writes v as n little-endian bytes. */
 static void
@@ -49,11 +51,15 @@ fp_bind(sqlite3_stmt *s, int col, const fm_fingerprint *fp, unsigned char blob[F
 	put_le(blob + 8, fp->words, 4);
 	put_le(blob + 12, fp->shingles, 4);
 	put_le(blob + 16, fp->nsketch, 4);
-	put_le(blob + 20, (fp->flags & 0xffff) | fp->ntitle << FP_NTITLE_SHIFT, 4);
+	put_le(blob + 20, (fp->flags & 0xffff) | fp->ntitle << FP_NTITLE_SHIFT | (fp->link ? FP_HAS_LINK : 0), 4);
 	for (i = 0; i < fp->nsketch; i++, p += 4)
 		put_le(p, fp->sketch[i], 4);
 	for (i = 0; i < fp->ntitle; i++, p += 4)
 		put_le(p, fp->title_words[i], 4);
+	if (fp->link) {
+		put_le(p, fp->link, 8);
+		p += 8;
+	}
 	sqlite3_bind_int64(s, col, (sqlite3_int64)fp->simhash);
 	sqlite3_bind_blob(s, col + 1, blob, (int)(p - blob), SQLITE_STATIC);
 }
@@ -63,7 +69,7 @@ static int
 fp_unblob(fm_fingerprint *fp, const unsigned char *b, int len)
 {
 	const unsigned char *p;
-	uint32_t i;
+	uint32_t i, has_link;
 
 	memset(fp, 0, sizeof *fp);
 	if (!b || len < FP_HEAD)
@@ -73,10 +79,11 @@ fp_unblob(fm_fingerprint *fp, const unsigned char *b, int len)
 	fp->shingles = (uint32_t)get_le(b + 12, 4);
 	fp->nsketch = (uint32_t)get_le(b + 16, 4);
 	fp->flags = (uint32_t)get_le(b + 20, 4);
-	fp->ntitle = fp->flags >> FP_NTITLE_SHIFT;
+	fp->ntitle = (fp->flags >> FP_NTITLE_SHIFT) & 0xff;
+	has_link = fp->flags & FP_HAS_LINK;
 	fp->flags &= 0xffff;
 	if (fp->nsketch > FM_FP_SKETCH || fp->ntitle > FM_FP_TITLE_WORDS ||
-	    len != FP_HEAD + 4 * (int)(fp->nsketch + fp->ntitle)) {
+	    len != FP_HEAD + 4 * (int)(fp->nsketch + fp->ntitle) + (has_link ? 8 : 0)) {
 		fp->nsketch = fp->ntitle = 0;
 		return FM_EINVAL;
 	}
@@ -84,6 +91,8 @@ fp_unblob(fm_fingerprint *fp, const unsigned char *b, int len)
 		fp->sketch[i] = (uint32_t)get_le(p, 4);
 	for (i = 0; i < fp->ntitle; i++, p += 4)
 		fp->title_words[i] = (uint32_t)get_le(p, 4);
+	if (has_link)
+		fp->link = get_le(p, 8);
 	return 0;
 }
 

@@ -1,5 +1,5 @@
 /* items.c - items kept across fetches, folded into clusters. */
-#include "store/normlink.h"
+#include "dedup/normlink.h"
 #include "store/store_int.h"
 #include "feedmerge/buf.h"
 
@@ -127,19 +127,6 @@ bind_content(sqlite3_stmt *s, int first, const fm_item *item, const struct item_
 	sqlite3_bind_int64(s, first + 12, item->updated);
 }
 
-/* Moves cluster's story time up to t. */
-static int
-cluster_touch(fm_store *st, int64_t cluster, fm_time t)
-{
-	sqlite3_stmt *s = store__stmt(st, STMT_CLUSTER_TOUCH);
-
-	if (!s)
-		return FM_EIO;
-	sqlite3_bind_int64(s, 1, cluster);
-	sqlite3_bind_int64(s, 2, t);
-	return store__step_done(s);
-}
-
 int
 store__cluster_retime(fm_store *st, int64_t cluster)
 {
@@ -188,27 +175,7 @@ store__cluster_found(fm_store *st, const char *feed, const char *key, size_t key
 	return FM_EIO;
 }
 
-/* Finds the cluster of a stored item with the same normalised link, or 0. */
-static int
-cluster_by_link(fm_store *st, const char *norm_link, int64_t *cluster)
-{
-	sqlite3_stmt *s;
-	int rc;
-
-	*cluster = 0;
-	if (!norm_link)
-		return 0;
-	if (!(s = store__stmt(st, STMT_LINK_CLUSTER)))
-		return FM_EIO;
-	store__bind_str(s, 1, norm_link);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*cluster = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : FM_EIO;
-}
-
-/* Inserts a new item, joining or founding its cluster; fills ref. */
+/* Inserts a new item in a cluster of its own; fills ref. */
 static int
 item_insert(fm_store *st, const char *feed, const fm_item *item, const fm_fingerprint *fp,
 	    const struct item_row *row, fm_time now, fm_store_ref *ref)
@@ -218,13 +185,8 @@ item_insert(fm_store *st, const char *feed, const fm_item *item, const fm_finger
 	int64_t cluster;
 	int rc;
 
-	if ((rc = cluster_by_link(st, row->norm_link, &cluster)))
-		return rc;
-	ref->by_link = cluster != 0;
-	if (cluster)
-		rc = cluster_touch(st, cluster, t);
-	else
-		rc = store__cluster_found(st, feed, row->key.ptr, row->key.size, t, &cluster);
+	/* Every new item founds its story; clustering (dedup) decides what it joins. */
+	rc = store__cluster_found(st, feed, row->key.ptr, row->key.size, t, &cluster);
 	if (rc || !(s = store__stmt(st, STMT_ITEM_INSERT)))
 		return rc ? rc : FM_EIO;
 	store__bind_str(s, 1, feed);
@@ -306,7 +268,7 @@ fm_store_item_save(fm_store *st, const char *feed, fm_config_identity identity,
 		   fm_store_put *what, fm_store_ref *ref)
 {
 	struct item_row row = { FM_BUF_INIT, FM_BUF_INIT, FM_BUF_INIT, NULL };
-	fm_store_ref where = { 0, 0, 0 };
+	fm_store_ref where = { 0, 0 };
 	fm_store_put done = FM_STORE_SAME;
 	sqlite3_stmt *s;
 	int rc;

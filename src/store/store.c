@@ -40,12 +40,8 @@ static const char *const store_sql[STMT_COUNT] = {
 		" published, updated, first_seen, last_seen, cluster)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
 		" ?15, ?16, ?16, ?17)",
-	[STMT_LINK_CLUSTER] =
-		"SELECT cluster FROM items WHERE norm_link = ?1 ORDER BY id LIMIT 1",
 	[STMT_CLUSTER_INSERT] =
 		"INSERT INTO clusters (uid, updated) VALUES (?1, ?2)",
-	[STMT_CLUSTER_TOUCH] =
-		"UPDATE clusters SET updated = max(updated, ?2) WHERE id = ?1",
 	[STMT_CLUSTER_RETIME] =
 		"UPDATE clusters SET updated = coalesce(" STORE_CLUSTER_TIME ", updated) WHERE id = ?1",
 	[STMT_MEMBER_EACH] =

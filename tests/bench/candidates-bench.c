@@ -78,7 +78,7 @@ zipf_word(uint64_t *s, const double *cdf, uint32_t nwords)
 struct keys {
 	uint64_t lead;
 	uint32_t n;
-	uint64_t k[FM_DEDUP_POSTINGS]; /* key << 3 | kind, ascending */
+	uint64_t k[FM_DEDUP_POSTINGS]; /* key << 4 | kind, ascending */
 };
 
 static int
@@ -99,7 +99,7 @@ keys_of(struct keys *k, const fm_fingerprint *fp)
 	k->lead = fp->simhash;
 	k->n = (uint32_t)n;
 	for (i = 0; i < n; i++)
-		k->k[i] = (uint64_t)v[i] << 3 | kinds[i];
+		k->k[i] = (uint64_t)v[i] << 4 | kinds[i];
 	qsort(k->k, n, sizeof *k->k, cmp_u64);
 }
 
@@ -112,12 +112,12 @@ keys_shared(const struct keys *a, const struct keys *b, int k)
 
 	/* As the index does: equal key values, of the kind of a's key (a text key equal to a headline key counts). */
 	while (i < a->n && j < b->n) {
-		if (a->k[i] >> 3 < b->k[j] >> 3) {
+		if (a->k[i] >> 4 < b->k[j] >> 4) {
 			i++;
-		} else if (b->k[j] >> 3 < a->k[i] >> 3) {
+		} else if (b->k[j] >> 4 < a->k[i] >> 4) {
 			j++;
 		} else {
-			bits |= (unsigned)(a->k[i] & 7);
+			bits |= (unsigned)(a->k[i] & 15);
 			i++;
 		}
 	}

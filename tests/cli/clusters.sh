@@ -4,7 +4,8 @@
 # the clusters equal expected.tsv; the same items spread over ten runs in
 # other orders give the same partition; a copy arriving later joins its
 # story's cluster, whose id stays; entries are ordered and dated by their
-# story's time; a `cluster = no` feed's copy stays alone.
+# story's time; a `cluster = no` feed's copy stays alone; copies at one
+# link fold.
 set -u
 bin=$1
 case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
@@ -339,6 +340,46 @@ is "undated: run" "$st" 0
 is "undated: one story with the RDF, Atom-updated and RSS copies" \
 	"$(/usr/bin/python3 -c 'import json; d = json.load(open("all.json")); print(len(d["items"]), sorted(m["feed"] for m in d["items"][0]["_feedmerge"]["members"]))')" \
 	"1 ['atom', 'rdf', 'rss']"
+cd ..
+
+# --- Link folding is clustering's first rule: items at one address (after
+# tracking parameters go) are one story whatever their text; a feed with
+# cluster = no keeps its copy out.
+mkdir -p links && cd links
+now=$(/usr/bin/python3 -c 'import email.utils, time; print(email.utils.formatdate(time.time() - 3600, usegmt=True))')
+for f in one two three; do
+	case $f in
+	one) text="The harbour board met on Monday to discuss the price of berths for the coming summer season." ;;
+	two) text="A short note from the desk: see the full report on the berth prices at the link below." ;;
+	*) text="Archive copy of the board's report." ;;
+	esac
+	cat >$f.xml <<EOF
+<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>$f</title><link>https://$f.example/</link><description>d</description>
+<item><title>Item of $f</title><link>https://Board.example:443/berths?utm_source=$f#top</link>
+<guid>$f-1</guid><pubDate>$now</pubDate><description>$text</description></item></channel></rss>
+EOF
+done
+cat >feeds.ini <<EOF
+[feedmerge]
+state = links.db
+[output all]
+path = all.json
+format = json
+[feed one]
+url = file:one.xml
+[feed two]
+url = file:two.xml
+[feed three]
+url = file:three.xml
+cluster = no
+EOF
+fm run -c feeds.ini
+is "links: run" "$st" 0
+has "links: the second copy joined" "$tmp/out" "1 joined a story"
+is "links: one story for one and two, three alone" \
+	"$(/usr/bin/python3 -c 'import json; d = json.load(open("all.json")); print(sorted(sorted(m["feed"] for m in i["_feedmerge"]["members"]) for i in d["items"]))')" \
+	"[['one', 'two'], ['three']]"
 cd ..
 
 done_tests

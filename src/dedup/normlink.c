@@ -1,5 +1,5 @@
 /* normlink.c - links normalised for exact-duplicate detection. */
-#include "store/normlink.h"
+#include "dedup/normlink.h"
 #include "feedmerge/buf.h"
 #include "feedmerge/error.h"
 

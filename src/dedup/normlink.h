@@ -1,6 +1,6 @@
-/* normlink.h - links normalised for exact-duplicate detection (internal). */
-#ifndef FM_STORE_NORMLINK_H
-#define FM_STORE_NORMLINK_H
+/* normlink.h - links normalised so copies at one address fold: dedup's first rule (internal). */
+#ifndef FM_DEDUP_NORMLINK_H
+#define FM_DEDUP_NORMLINK_H
 
 /*
  * Normalises an http(s) link so two copies of one article compare equal:
