@@ -22,7 +22,6 @@ typedef struct fm_clusterer fm_clusterer;
 typedef struct fm_cluster_member {
 	int64_t row;              /**< the item's row */
 	const char *feed;         /**< [feed NAME] */
-	const char *link;         /**< its normalised link, or NULL */
 	fm_time when;             /**< its story time */
 	const fm_fingerprint *fp; /**< its fingerprint, or NULL when it has none */
 } fm_cluster_member;
@@ -89,8 +88,8 @@ int fm_clusterer_plan_join(fm_clusterer *c, const fm_cluster_source *src, const 
 
 /**
  * Plans how cluster falls apart when its members no longer hold together
- * (a fingerprint changed): its connected parts under the rules (or the
- * same normalised link); the part with the oldest member stays, every
+ * (a fingerprint changed): its connected parts under the rules (the same
+ * link first); the part with the oldest member stays, every
  * other part is a split. Appends the splits to plan.
  * @return 0, FM_ENOMEM or the source's error.
  */

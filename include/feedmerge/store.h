@@ -60,7 +60,6 @@ typedef struct fm_store_item {
 	int64_t rowid;      /**< the item's row, stable while it is kept */
 	fm_item item;       /**< its fields; item.feed is the [feed NAME] */
 	fm_time first_seen; /**< when the store first saw it */
-	const char *norm_link; /**< its normalised link (exact duplicates share it), or NULL */
 } fm_store_item;
 
 /** One cluster as fm_store_clusters() yields it; borrowed for the callback. */

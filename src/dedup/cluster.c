@@ -251,7 +251,7 @@ fm_clusterer_plan_join(fm_clusterer *c, const fm_cluster_source *src, const char
 /* One member of a cluster being checked for falling apart. */
 struct cl_part {
 	int64_t row;
-	char *feed, *link;
+	char *feed;
 	fm_time when;
 	int has_fp;
 	fm_fingerprint fp;
@@ -278,10 +278,8 @@ cl_part_add(void *ud, const fm_cluster_member *m)
 	p->row = m->row;
 	p->when = m->when;
 	p->parent = ps->n;
-	if (!(p->feed = strdup(m->feed)) || (m->link && !(p->link = strdup(m->link)))) {
-		free(p->feed);
+	if (!(p->feed = strdup(m->feed)))
 		return FM_ENOMEM;
-	}
 	if ((p->has_fp = m->fp != NULL))
 		p->fp = *m->fp;
 	ps->n++;
@@ -304,10 +302,12 @@ cl_linked(const fm_clusterer *c, const struct cl_part *a, const struct cl_part *
 	fm_dedup_verdict v;
 	fm_dedup_pair pair;
 
-	if (a->link && b->link && !strcmp(a->link, b->link))
-		return 1;
+	if (!a->has_fp || !b->has_fp)
+		return 0;
+	if (a->fp.link && a->fp.link == b->fp.link)
+		return 1; /* one address, whenever */
 	pair.apart = a->when > b->when ? a->when - b->when : b->when - a->when;
-	if (!a->has_fp || !b->has_fp || pair.apart > c->window)
+	if (pair.apart > c->window)
 		return 0;
 	pair.same_feed = !strcmp(a->feed, b->feed);
 	return fm_dedup_match(&a->fp, &b->fp, &pair, &c->p, &v);
@@ -348,10 +348,8 @@ fm_clusterer_plan_split(fm_clusterer *c, const fm_cluster_source *src, int64_t c
 			      "no longer holds together (a fingerprint changed): a part of its own");
 		ps.v[r].row = 0; /* this part is done */
 	}
-	for (i = 0; i < ps.n; i++) {
+	for (i = 0; i < ps.n; i++)
 		free(ps.v[i].feed);
-		free(ps.v[i].link);
-	}
 	free(ps.v);
 	return rc;
 }

@@ -30,7 +30,6 @@ src_member(void *ud, const fm_store_item *it)
 
 	m.row = it->rowid;
 	m.feed = it->item.feed;
-	m.link = it->norm_link;
 	m.when = fm_item_time(&it->item, it->first_seen);
 	m.fp = fm_store_fingerprint(sm->st, it->rowid, &sm->fp, &cluster) ? NULL : &sm->fp;
 	return sm->cb(sm->cbud, &m);

@@ -138,7 +138,6 @@ member_from_row(sqlite3_stmt *s, fm_store_item *it, struct member_lists *l)
 	it->item.published = sqlite3_column_int64(s, 12);
 	it->item.updated = sqlite3_column_int64(s, 13);
 	it->first_seen = sqlite3_column_int64(s, 14);
-	it->norm_link = store__col_str(s, 15);
 	return 0;
 }
 

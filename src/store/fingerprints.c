@@ -40,6 +40,13 @@ get_le(const unsigned char *p, int n)
 	return v;
 }
 
+/* Reads 4 little-endian bytes (one load on a little-endian machine). */
+static inline uint32_t
+get_le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
 /* Binds fp's simhash at column col and its blob (built in blob) at col + 1. */
 static void
 fp_bind(sqlite3_stmt *s, int col, const fm_fingerprint *fp, unsigned char blob[FP_BLOB_MAX])
@@ -88,9 +95,9 @@ fp_unblob(fm_fingerprint *fp, const unsigned char *b, int len)
 		return FM_EINVAL;
 	}
 	for (i = 0, p = b + FP_HEAD; i < fp->nsketch; i++, p += 4)
-		fp->sketch[i] = (uint32_t)get_le(p, 4);
+		fp->sketch[i] = get_le32(p);
 	for (i = 0; i < fp->ntitle; i++, p += 4)
-		fp->title_words[i] = (uint32_t)get_le(p, 4);
+		fp->title_words[i] = get_le32(p);
 	if (has_link)
 		fp->link = get_le(p, 8);
 	return 0;

@@ -1,5 +1,4 @@
 /* items.c - items kept across fetches, folded into clusters. */
-#include "dedup/normlink.h"
 #include "store/store_int.h"
 #include "feedmerge/buf.h"
 
@@ -14,7 +13,6 @@ struct item_row {
 	fm_buf key;
 	fm_buf categories;
 	fm_buf enclosures;
-	char *norm_link;
 };
 
 /* Appends s with '\t' and '\n' turned into spaces (they separate stored lists). */
@@ -84,8 +82,6 @@ row_build(struct item_row *row, fm_config_identity identity, const fm_item *item
 			break;
 		rc = fm_buf_putc(&row->enclosures, '\n');
 	}
-	if (!rc)
-		rc = fm__link_normalise(item->link, &row->norm_link);
 	return rc;
 }
 
@@ -96,7 +92,6 @@ row_dispose(struct item_row *row)
 	fm_buf_dispose(&row->key);
 	fm_buf_dispose(&row->categories);
 	fm_buf_dispose(&row->enclosures);
-	free(row->norm_link);
 }
 
 /* An item's story time as its cluster counts it (STORE_CLUSTER_TIME): published, else updated, else now; never past now. */
@@ -114,7 +109,7 @@ bind_content(sqlite3_stmt *s, int first, const fm_item *item, const struct item_
 {
 	store__bind_str(s, first, item->id);
 	store__bind_str(s, first + 1, item->link);
-	store__bind_str(s, first + 2, row->norm_link);
+	sqlite3_bind_null(s, first + 2); /* norm_link: no longer kept (link folding is dedup's, by the fingerprint) */
 	store__bind_str(s, first + 3, item->title);
 	store__bind_str(s, first + 4, item->author.name);
 	store__bind_str(s, first + 5, item->author.email);
@@ -227,7 +222,7 @@ int
 fm_store_item_known(fm_store *st, const char *feed, fm_config_identity identity,
 		    const fm_item *item, int *known)
 {
-	struct item_row row = { FM_BUF_INIT, FM_BUF_INIT, FM_BUF_INIT, NULL };
+	struct item_row row = { FM_BUF_INIT, FM_BUF_INIT, FM_BUF_INIT };
 	int64_t id, cluster;
 	int rc;
 
@@ -267,7 +262,7 @@ fm_store_item_save(fm_store *st, const char *feed, fm_config_identity identity,
 		   const fm_item *item, const fm_fingerprint *fp, fm_time now,
 		   fm_store_put *what, fm_store_ref *ref)
 {
-	struct item_row row = { FM_BUF_INIT, FM_BUF_INIT, FM_BUF_INIT, NULL };
+	struct item_row row = { FM_BUF_INIT, FM_BUF_INIT, FM_BUF_INIT };
 	fm_store_ref where = { 0, 0 };
 	fm_store_put done = FM_STORE_SAME;
 	sqlite3_stmt *s;

@@ -106,7 +106,15 @@ static const char *const schema_steps[] = {
 	 */
 	"UPDATE clusters SET updated = coalesce((SELECT max(min("
 	"  CASE WHEN published > 0 THEN published WHEN updated > 0 THEN updated ELSE first_seen END,"
-	"  first_seen)) FROM items WHERE cluster = clusters.id), updated);",
+	"  first_seen)) FROM items WHERE cluster = clusters.id), updated);"
+	/*
+	 * Link folding is clustering's (the fingerprint carries the link's
+	 * hash): the store no longer looks items up by normalised link, and
+	 * the clusterer reads whole fingerprints off the table, not the narrow
+	 * window index. Two indexes fewer to write per item.
+	 */
+	"DROP INDEX IF EXISTS items_norm_link;"
+	"DROP INDEX IF EXISTS fingerprints_window;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(schema_steps) / sizeof(schema_steps[0])))

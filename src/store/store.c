@@ -47,11 +47,11 @@ static const char *const store_sql[STMT_COUNT] = {
 	[STMT_MEMBER_EACH] =
 		"SELECT id, feed, guid, link, title, author_name, author_email,"
 		" author_uri, summary, content, categories, enclosures, published,"
-		" updated, first_seen, norm_link FROM items WHERE cluster = ?1 ORDER BY first_seen, id",
+		" updated, first_seen FROM items WHERE cluster = ?1 ORDER BY first_seen, id",
 	[STMT_ITEM_GET] =
 		"SELECT id, feed, guid, link, title, author_name, author_email,"
 		" author_uri, summary, content, categories, enclosures, published,"
-		" updated, first_seen, norm_link FROM items WHERE id = ?1",
+		" updated, first_seen FROM items WHERE id = ?1",
 	[STMT_CLUSTER_ABSORB] =
 		"UPDATE clusters SET updated = max(updated,"
 		" (SELECT updated FROM clusters WHERE id = ?2)) WHERE id = ?1",

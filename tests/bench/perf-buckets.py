@@ -52,8 +52,10 @@ def bucket(st, raw, learn_site, fp_site):
     def has(f):
         return f in st
     qsort = has("__GI___qsort_r") or has("msort_with_tmp.part.0") or has("fp_shingles")
-    if has("fm_clusterer_open"):
+    if has("run__clusterer_open") or has("fm_clusterer_open"):
         return "clusterer_open: load the window's fingerprints into the index"
+    if has("prep_main"):
+        return "text preparation (worker thread): fm_fp_text_new"
     if has("ingest_learn_all") or (learn_site and learn_site in raw):
         if has("ingest_learn"):
             return "learn pass: boilerplate counts written to SQLite"
@@ -62,14 +64,20 @@ def bucket(st, raw, learn_site, fp_site):
         if has("ingest_is_boiler"):
             return "fp pass: is_boiler SQLite lookups"
         return "fp pass: fm_fingerprint_item: fp_shingles qsort" if qsort else "fp pass: fm_fingerprint_item: the rest"
-    if has("fm_clusterer_add"):
+    if has("run__cluster_add") or has("fm_clusterer_add"):
         if has("fm_store_fingerprint"):
-            return "clusterer_add: candidates' fingerprints from SQLite"
+            return "cluster_add: candidates' fingerprints from SQLite"
         if has("fm_simindex_query"):
-            return "clusterer_add: fm_simindex_query"
-        if has("__strcmp_avx2") or has("strcmp"):
-            return "clusterer_add: feed-name lookup (strcmp)"
-        return "clusterer_add: the rest (index add, merges)"
+            return "cluster_add: lead index query"
+        if has("fm_postings_query"):
+            return "cluster_add: text/headline/link postings query"
+        if has("fm_dedup_match"):
+            return "cluster_add: the rules (fm_dedup_match)"
+        if has("fm_store_cluster_merge"):
+            return "cluster_add: merges applied to the state"
+        return "cluster_add: the rest (index add, plan)"
+    if has("run__cluster_refresh"):
+        return "cluster_refresh: re-fingerprint, split, join"
     if has("fm_store_item_save"):
         return "store: fm_store_item_save"
     if has("fm_store_commit"):
