@@ -279,9 +279,9 @@ cl_explain(const fm_config *cfg, fm_store *st, const char *a_arg, const char *b_
 		fm_dedup_pair pair = { !strcmp(a.feed, b.feed), apart };
 
 		fm_dedup_match(&fa, &fb, &pair, &p, &v);
-		printf("candidates by: %s%s%s%s\n", keys & FM_DEDUP_KEY_LEAD ? "lead " : "",
-		       keys & FM_DEDUP_KEY_TEXT ? "text " : "", keys & FM_DEDUP_KEY_HEADLINE ? "headline " : "",
-		       keys ? "" : "no key (never compared)");
+		printf("candidates by: %s%s%s%s%s\n", keys & FM_DEDUP_KEY_LINK ? "link " : "",
+		       keys & FM_DEDUP_KEY_LEAD ? "lead " : "", keys & FM_DEDUP_KEY_TEXT ? "text " : "",
+		       keys & FM_DEDUP_KEY_HEADLINE ? "headline " : "", keys ? "" : "no key (never compared)");
 		printf("lead SimHash distance: %d (threshold %d)\n", v.distance, p.threshold);
 		printf("headline words in common: %u (%.0f%% of either's)\n", v.title_shared,
 		       v.title_jaccard * 100);
