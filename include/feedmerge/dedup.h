@@ -14,6 +14,8 @@ typedef struct fm_dedup_params {
 	unsigned min_shared;    /**< least shingles two texts share to merge on text */
 	double text_alone;      /**< least containment of two copies whose lead and headline differ */
 	unsigned long_shingles; /**< a text of fewer shingles is short: judged more strictly */
+	double short_text;      /**< least containment of the shorter of two short texts on text alone */
+	double repost_overlap;  /**< least containment of the longer text of a re-post within one feed */
 	double headline;        /**< least headline word Jaccard of a headline match */
 	double headline_agree;  /**< least headline word Jaccard that backs a text match */
 	unsigned headline_words; /**< least headline words shared by a headline match */

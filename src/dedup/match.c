@@ -13,6 +13,8 @@ fm_dedup_defaults(fm_dedup_params *p)
 	p->min_shared = 6;
 	p->text_alone = 0.7;
 	p->long_shingles = 20;
+	p->short_text = 0.85;
+	p->repost_overlap = 0.75;
 	p->headline_agree = 0.3;
 	p->headline = 0.8;
 	p->headline_words = 4;
@@ -72,7 +74,7 @@ fm_dedup_match(const fm_fingerprint *a, const fm_fingerprint *b, const fm_dedup_
 		 * word or two of a short one, so a short text must be identical;
 		 * a standing blurb under another headline is not a re-post.
 		 */
-		if (text && (small >= p->long_shingles ? v->containment >= p->same_feed && v->overlap >= 0.75
+		if (text && (small >= p->long_shingles ? v->containment >= p->same_feed && v->overlap >= p->repost_overlap
 						       : v->overlap >= 1.0) &&
 		    (headline || v->title_jaccard >= p->headline_agree))
 			return verdict(v, 1, "same feed, near-identical text under a like headline");
@@ -89,7 +91,7 @@ fm_dedup_match(const fm_fingerprint *a, const fm_fingerprint *b, const fm_dedup_
 	 */
 	if (text && v->shared >= p->min_shared &&
 	    (small >= p->long_shingles ? v->containment >= p->text_alone && v->overlap >= p->containment
-				       : v->containment >= 0.85 && v->overlap >= p->text_alone))
+				       : v->containment >= p->short_text && v->overlap >= p->text_alone))
 		return verdict(v, 1, "most of the text in common, both ways");
 	if (text && v->containment >= p->containment &&
 	    (v->distance <= p->threshold || (v->title_shared >= 2 && v->title_jaccard >= p->headline_agree)) &&
