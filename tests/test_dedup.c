@@ -280,6 +280,16 @@ Test(dedup, same_feed_needs_a_repost)
 	cr_assert_eq(v.merge, 0, "%s", v.why);
 	cr_assert_eq(judge(&a, &b, 0).merge, 1, "across feeds the same text is a copy");
 	a = fp(LEAD, HEAD, 200, 0, 100);
+	/* The same short text weeks later is a recurring blurb; a whole article is still a re-post. */
+	a = fp(LEAD, HEAD, 31, 0, 29);
+	b = fp(LEAD, HEAD, 31, 0, 29);
+	cr_assert_eq(judge(&a, &b, 1).merge, 1);
+	v = judge_apart(&a, &b, 1, 50 * 86400);
+	cr_assert_eq(v.merge, 0, "%s", v.why);
+	cr_assert_str_eq(v.why, "same feed, a short text days apart: recurring, not a re-post");
+	a = fp(LEAD, HEAD, 200, 0, 100);
+	b = fp(LEAD, HEAD, 200, 0, 100);
+	cr_assert_eq(judge_apart(&a, &b, 1, 50 * 86400).merge, 1);
 	/* A short series text one word apart (race tips at two tracks) stays apart; identical joins. */
 	a = fp(LEAD, HEAD, 16, 0, 14);
 	b = fp(LEAD, 1, 16, 1, 14);

@@ -70,10 +70,13 @@ fm_dedup_match(const fm_fingerprint *a, const fm_fingerprint *b, const fm_dedup_
 	if (pair->same_feed) {
 		/*
 		 * One feed: a re-post (another edition, another section) carries
-		 * the same text; a series (race tips, a standing blurb) changes a
-		 * word or two of a short one, so a short text must be identical;
-		 * a standing blurb under another headline is not a re-post.
+		 * the same text within days; a series (race tips, a standing
+		 * blurb) changes a word or two of a short one, so a short text
+		 * must be identical; a standing blurb under another headline, or
+		 * the same short text days later, is not a re-post.
 		 */
+		if (pair->apart > p->headline_apart && small < 2 * p->long_shingles)
+			return verdict(v, 0, "same feed, a short text days apart: recurring, not a re-post");
 		if (text && (small >= p->long_shingles ? v->containment >= p->same_feed && v->overlap >= p->repost_overlap
 						       : v->overlap >= 1.0) &&
 		    (headline || v->title_jaccard >= p->headline_agree))
