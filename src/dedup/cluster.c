@@ -84,9 +84,8 @@ cl_name(fm_clusterer *c, const char *feed)
 	return c->slots[slot] - 1;
 }
 
-/* Adds an item to the arrays and the index under every key of fp. */
-static int
-cl_index(fm_clusterer *c, int64_t row, fm_time when, const char *feed, const fm_fingerprint *fp)
+int
+fm_clusterer_index(fm_clusterer *c, int64_t row, const char *feed, fm_time when, const fm_fingerprint *fp)
 {
 	unsigned name = cl_name(c, feed);
 
@@ -124,12 +123,6 @@ int64_t
 fm_clusterer_window(const fm_clusterer *c)
 {
 	return c->window;
-}
-
-int
-fm_clusterer_index(fm_clusterer *c, int64_t row, const char *feed, fm_time when, const fm_fingerprint *fp)
-{
-	return cl_index(c, row, when, feed, fp);
 }
 
 void

@@ -107,7 +107,6 @@ run__cluster_add(fm_clusterer *cl, fm_store *st, const char *feed, const fm_stor
 	fm_plan plan = { NULL, 0, 0 };
 	int rc;
 
-	*joined = 0;
 	if (!(rc = fm_clusterer_plan_join(cl, &src, feed, ref->cluster, fp, when, &plan)) &&
 	    !(rc = plan_apply(st, &plan)))
 		rc = fm_clusterer_index(cl, ref->item, feed, when, fp);
@@ -140,13 +139,13 @@ fp_differs(const fm_fingerprint *a, const fm_fingerprint *b)
 {
 	return a->simhash != b->simhash || a->title != b->title || a->words != b->words ||
 	       a->shingles != b->shingles || a->nsketch != b->nsketch || a->flags != b->flags ||
-	       a->ntitle != b->ntitle ||
+	       a->link != b->link || a->ntitle != b->ntitle ||
 	       memcmp(a->title_words, b->title_words, a->ntitle * sizeof a->title_words[0]) ||
 	       memcmp(a->sketch, b->sketch, a->nsketch * sizeof a->sketch[0]);
 }
 
 int
-run__cluster_refresh(fm_clusterer *cl, fm_store *st, const char *feed, int64_t window,
+run__cluster_refresh(fm_clusterer *cl, fm_store *st, const char *feed,
 		     int (*fingerprint)(void *ud, const fm_item *item, fm_fingerprint *fp), void *ud,
 		     fm_time now, long *changed)
 {
@@ -162,7 +161,7 @@ run__cluster_refresh(fm_clusterer *cl, fm_store *st, const char *feed, int64_t w
 		return FM_ENOMEM;
 	r->fingerprint = fingerprint;
 	r->ud = ud;
-	rc = fm_store_feed_fingerprinted(st, feed, now - 2 * window, &rows, &n);
+	rc = fm_store_feed_fingerprinted(st, feed, now - 2 * fm_clusterer_window(cl), &rows, &n);
 	for (i = 0; !rc && i < n; i++) {
 		if ((rc = fm_store_item_get(st, rows[i], refresh_fingerprint, r)) ||
 		    (rc = fm_store_fingerprint(st, rows[i], &r->old, &cluster)))

@@ -175,8 +175,7 @@ run__ingest(fm_store *st, fm_clusterer *(*clusterer)(void *ud, int *rc), void *u
 	}
 	/* What was learnt now may change the feed's older items: look again. */
 	if (!rc && cl && clustered && f.crossed)
-		rc = run__cluster_refresh(cl, st, cf->name, fm_clusterer_window(cl), ingest_fingerprint, &f, now,
-					  &out->reclustered);
+		rc = run__cluster_refresh(cl, st, cf->name, ingest_fingerprint, &f, now, &out->reclustered);
 	if (!rc)
 		rc = ingest_save_boiler(st, &f, cf->name);
 out:

@@ -59,13 +59,13 @@ int run__cluster_add(fm_clusterer *cl, fm_store *st, const char *feed, const fm_
 		     const fm_fingerprint *fp, fm_time when, int *joined);
 
 /*
- * Re-fingerprints feed's items of the last two windows with what the feed
+ * Re-fingerprints feed's items of the clusterer's last two windows with what the feed
  * has taught since (fingerprint(ud, item, fp)), so results do not depend
  * on the order items arrived in: an item whose fingerprint changed has its
  * cluster split where it no longer holds together, then joins what it now
  * matches. *changed counts them. Returns 0, FM_EIO or FM_ENOMEM.
  */
-int run__cluster_refresh(fm_clusterer *cl, fm_store *st, const char *feed, int64_t window,
+int run__cluster_refresh(fm_clusterer *cl, fm_store *st, const char *feed,
 			 int (*fingerprint)(void *ud, const fm_item *item, fm_fingerprint *fp), void *ud,
 			 fm_time now, long *changed);
 
