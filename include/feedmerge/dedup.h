@@ -9,8 +9,7 @@ typedef struct fm_dedup_params {
 	int threshold;          /**< largest lead SimHash distance of two copies ([dedup] threshold) */
 	double containment;     /**< least shingle containment of two copies ([dedup] containment) */
 	double same_feed;       /**< least containment of two copies from one feed (near-identical) */
-	unsigned short_words;   /**< under this many words an item is judged by headline and lead together */
-	int title_distance;     /**< largest headline SimHash distance for short items */
+	unsigned short_words;   /**< under this many words an item has too little text to be judged by it */
 	unsigned min_shared;    /**< least shingles two texts share to merge on text */
 	double text_alone;      /**< least containment of two copies whose lead and headline differ */
 	unsigned long_shingles; /**< a text of fewer shingles is short: judged more strictly */
@@ -59,7 +58,6 @@ typedef struct fm_dedup_pair {
 typedef struct fm_dedup_verdict {
 	int merge;          /**< 1: the same story */
 	int distance;       /**< lead SimHash distance */
-	int title_distance; /**< headline SimHash distance (64 when either has none) */
 	double containment; /**< estimated shingle containment in the shorter text */
 	double overlap;     /**< the same, in the longer text (near-identical when both are high) */
 	double shared;      /**< estimated shingles the two texts share */

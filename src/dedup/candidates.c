@@ -14,6 +14,7 @@ struct fm_candidates {
 	size_t cap;
 	uint64_t *hits;      /* a query's finds: id << 4 | key bit, repeats too (scratch) */
 	size_t nhits, ahits;
+	unsigned kind;       /* the FM_DEDUP_KEY_* of the key being looked up */
 	int rc;
 };
 
@@ -80,23 +81,13 @@ ci_lead_hit(void *ud, uint32_t id, int dist)
 	return ci_note(ud, id, FM_DEDUP_KEY_LEAD);
 }
 
-/* Postings callbacks, one per kind of key. */
+/* Postings callback: a find of the key being looked up. */
 static int
-ci_text_hit(void *ud, uint32_t id)
+ci_key_hit(void *ud, uint32_t id)
 {
-	return ci_note(ud, id, FM_DEDUP_KEY_TEXT);
-}
+	fm_candidates *ci = ud;
 
-static int
-ci_headline_hit(void *ud, uint32_t id)
-{
-	return ci_note(ud, id, FM_DEDUP_KEY_HEADLINE);
-}
-
-static int
-ci_link_hit(void *ud, uint32_t id)
-{
-	return ci_note(ud, id, FM_DEDUP_KEY_LINK);
+	return ci_note(ci, id, ci->kind);
 }
 
 /* qsort order of hits. */
@@ -120,10 +111,10 @@ fm_candidates_query(fm_candidates *ci, const fm_fingerprint *fp,
 	ci->nhits = 0;
 	ci->rc = 0;
 	fm_simindex_query(ci->lead, fp->simhash, ci_lead_hit, ci);
-	for (i = 0; i < n && !ci->rc; i++)
-		fm_postings_query(ci->keys, keys[i], kinds[i] == FM_DEDUP_KEY_LINK ? 0 : ci->cap,
-				  kinds[i] == FM_DEDUP_KEY_TEXT ? ci_text_hit
-				  : kinds[i] == FM_DEDUP_KEY_LINK ? ci_link_hit : ci_headline_hit, ci);
+	for (i = 0; i < n && !ci->rc; i++) {
+		ci->kind = kinds[i];
+		fm_postings_query(ci->keys, keys[i], kinds[i] == FM_DEDUP_KEY_LINK ? 0 : ci->cap, ci_key_hit, ci);
+	}
 	if (ci->rc || !ci->nhits)
 		return ci->rc;
 	qsort(ci->hits, ci->nhits, sizeof *ci->hits, ci_cmp);

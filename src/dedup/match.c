@@ -9,7 +9,6 @@ fm_dedup_defaults(fm_dedup_params *p)
 	p->containment = 0.5;
 	p->same_feed = 0.9;
 	p->short_words = 8;
-	p->title_distance = 6;
 	p->min_shared = 6;
 	p->text_alone = 0.7;
 	p->long_shingles = 20;
@@ -52,7 +51,6 @@ fm_dedup_match(const fm_fingerprint *a, const fm_fingerprint *b, const fm_dedup_
 	int text = both_have_text(a, b, p), headline;
 
 	v->distance = fm_hamming(a->simhash, b->simhash);
-	v->title_distance = a->title && b->title ? fm_hamming(a->title, b->title) : 64;
 	fm_fp_overlap(a, b, &v->containment, &v->overlap);
 	v->shared = v->containment * small;
 	v->title_shared = fm_fp_title_overlap(a, b, &v->title_jaccard);
