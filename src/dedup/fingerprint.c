@@ -63,15 +63,17 @@ words_push(struct fp_words *w, uint64_t h)
 
 /*
  * Hashes every word (run of bytes between spaces) of normalised text s
- * into w. With mark, bit 63 is set on content words and clear on the rest:
- * sorted, a headline's content words come after its short ones.
+ * into w. content, when given, receives bit k set for each content word
+ * among the first 64 words.
  */
 static int
-words_hash(struct fp_words *w, const char *s, size_t len, int mark)
+words_hash(struct fp_words *w, const char *s, size_t len, uint64_t *content)
 {
-	size_t i = 0, start;
+	size_t i = 0, start, k = 0;
 	int rc = 0;
 
+	if (content)
+		*content = 0;
 	while (i < len && !rc) {
 		while (i < len && (s[i] == ' ' || s[i] == '\n'))
 			i++;
@@ -79,11 +81,10 @@ words_hash(struct fp_words *w, const char *s, size_t len, int mark)
 		while (i < len && s[i] != ' ' && s[i] != '\n')
 			i++;
 		if (i > start) {
-			uint64_t h = XXH3_64bits(s + start, i - start);
-
-			if (mark)
-				h = i - start >= FP_CONTENT_BYTES ? h | 1ull << 63 : h & ~(1ull << 63);
-			rc = words_push(w, h);
+			if (content && k < 64 && i - start >= FP_CONTENT_BYTES)
+				*content |= 1ull << k;
+			k++;
+			rc = words_push(w, XXH3_64bits(s + start, i - start));
 		}
 	}
 	return rc;
@@ -444,15 +445,20 @@ fp_shingles(fm_fingerprint *fp, const struct fp_words *w)
 	return 0;
 }
 
-/* Keeps the smallest 32-bit hashes of the headline's distinct words, ascending. */
+/*
+ * Keeps the smallest 32-bit hashes of the headline's distinct words,
+ * ascending, the top bit set on content words (bit i of content), so that
+ * sorted they come after the short ones.
+ */
 static void
-fp_title_words(fm_fingerprint *fp, const struct fp_words *title)
+fp_title_words(fm_fingerprint *fp, const struct fp_words *title, uint64_t content)
 {
 	uint32_t v[64], tmp[64];
 	size_t i, n = title->n < 64 ? title->n : 64;
 
 	for (i = 0; i < n; i++)
-		v[i] = (uint32_t)(title->v[i] >> 32);
+		v[i] = ((uint32_t)(title->v[i] >> 32) & ~FM_FP_CONTENT_WORD) |
+		       (content >> i & 1 ? FM_FP_CONTENT_WORD : 0);
 	n = sort_unique(v, tmp, n);
 	fp->ntitle = (uint32_t)(n < FM_FP_TITLE_WORDS ? n : FM_FP_TITLE_WORDS);
 	memcpy(fp->title_words, v, fp->ntitle * sizeof v[0]);
@@ -511,7 +517,7 @@ struct fm_fp_text {
 	int has_title;
 	uint64_t title_hash;       /* of the normalised headline, salted */
 	struct fp_words title;     /* the headline's word hashes */
-	struct fp_words title_marked; /* the same, bit 63 set on words of FP_CONTENT_BYTES or more */
+	uint64_t title_content;    /* bit i: the headline's word i has FP_CONTENT_BYTES or more */
 	struct fp_words words;     /* every prepared paragraph's word hashes, in order */
 	struct fp_para *p;
 	size_t np, ap;
@@ -537,7 +543,7 @@ fp_prepare_paragraph(fm_fp_text *t, fm_buf *norm, const char *title, size_t tlen
 		return 0;
 	/* Hash the words first: their number decides whether this is page chrome. */
 	first = t->words.n;
-	if ((rc = words_hash(&t->words, s, len, 0)))
+	if ((rc = words_hash(&t->words, s, len, NULL)))
 		return rc;
 	nw = t->words.n - first;
 	if (nw < FP_CHROME_WORDS && !ends_like_sentence(raw, rawlen)) {
@@ -583,9 +589,7 @@ fm_fp_text_new(fm_fp_text **out, const fm_item *item)
 		title_core(item->title, &ts, &te);
 		rc = fm_text_normalise(&title, item->title + ts, te - ts);
 		if (!rc)
-			rc = words_hash(&t->title, title.ptr ? title.ptr : "", title.size, 0);
-		if (!rc)
-			rc = words_hash(&t->title_marked, title.ptr ? title.ptr : "", title.size, 1);
+			rc = words_hash(&t->title, title.ptr ? title.ptr : "", title.size, &t->title_content);
 		if (!rc && title.size) {
 			t->has_title = 1;
 			t->title_hash = XXH3_64bits(title.ptr, title.size) ^ FM_FP_TITLE_SALT;
@@ -616,7 +620,6 @@ fm_fp_text_free(fm_fp_text *t)
 	if (!t)
 		return;
 	free(t->title.v);
-	free(t->title_marked.v);
 	free(t->words.v);
 	free(t->p);
 	free(t);
@@ -694,7 +697,7 @@ fm_fp_compute(fm_fingerprint *fp, const fm_fp_text *t, fm_fp_boiler_cb is_boiler
 		else
 			fp->simhash = simhash(t->title.v, t->title.n < FM_FP_LEAD_WORDS ? t->title.n : FM_FP_LEAD_WORDS);
 		fp->title = t->title.n ? simhash(t->title.v, t->title.n) : 0;
-		fp_title_words(fp, &t->title_marked);
+		fp_title_words(fp, &t->title, t->title_content);
 		fp->link = t->link;
 		fp->words = (uint32_t)body.n;
 		rc = fp_shingles(fp, &body);
