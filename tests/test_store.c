@@ -645,7 +645,7 @@ fp_row(void *ud, const fm_store_fp_row *r)
 
 	cr_assert_lt(w->n, 8);
 	w->item[w->n] = r->item;
-	w->simhash[w->n] = r->simhash;
+	w->simhash[w->n] = r->fp->simhash;
 	w->when[w->n] = r->when;
 	snprintf(w->feed[w->n], sizeof w->feed[0], "%s", r->feed);
 	w->n++;

@@ -177,7 +177,6 @@ typedef struct fm_store_fp_row {
 	int64_t item;     /**< the item's row */
 	const char *feed; /**< [feed NAME] */
 	fm_time when;     /**< published, or first seen when unknown */
-	uint64_t simhash; /**< the fingerprint's candidate key */
 	const fm_fingerprint *fp; /**< the whole fingerprint (owned by the store, valid during the call) */
 } fm_store_fp_row;
 

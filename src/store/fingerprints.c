@@ -184,11 +184,10 @@ fm_store_fingerprints(fm_store *st, fm_time since,
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		r.item = sqlite3_column_int64(s, 0);
 		r.feed = store__col_str(s, 1);
-		r.simhash = (uint64_t)sqlite3_column_int64(s, 2);
 		r.when = sqlite3_column_int64(s, 3);
 		if (fp_unblob(fp, sqlite3_column_blob(s, 4), sqlite3_column_bytes(s, 4)))
 			continue; /* malformed: clustered by nothing */
-		fp->simhash = r.simhash;
+		fp->simhash = (uint64_t)sqlite3_column_int64(s, 2);
 		if ((ret = cb(ud, &r)))
 			break;
 	}

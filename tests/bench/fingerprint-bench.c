@@ -38,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "cputime.h"
 
 struct fb_item {
 	char *title, *summary, *content;
@@ -57,15 +58,6 @@ static const char *const st_name[ST_N] = {
 };
 
 static volatile uint64_t sink;
-
-static double
-cpu_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static double
 wall_now(void)

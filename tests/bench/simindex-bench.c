@@ -12,16 +12,7 @@
 #include <stdlib.h>
 #include <time.h>
 #include "../splitmix.h"
-
-/* CPU seconds of this process. */
-static double
-cpu_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#include "cputime.h"
 
 /* Query callback: counts hits. */
 static int
