@@ -2,8 +2,6 @@
 #include "feedmerge/dedup.h"
 #include "feedmerge/simindex.h"
 
-#include <string.h>
-
 /* Salts that keep headline keys apart from text keys (and from each other). */
 #define SALT_WORD 0x9e3779b9u
 #define SALT_WHOLE 0x85ebca6bu
