@@ -28,6 +28,16 @@ mem_fingerprint(void *ud, int64_t row, fm_fingerprint *fp, int64_t *cluster)
 }
 
 static int
+mem_cluster(void *ud, int64_t row, int64_t *cluster)
+{
+	(void)ud;
+	if (row < 1 || row > nmem)
+		return FM_EINVAL;
+	*cluster = mem[row].cluster;
+	return 0;
+}
+
+static int
 mem_members(void *ud, int64_t cluster, int (*cb)(void *cbud, const fm_cluster_member *m), void *cbud)
 {
 	int i, rc;
@@ -43,7 +53,7 @@ mem_members(void *ud, int64_t cluster, int (*cb)(void *cbud, const fm_cluster_me
 	return 0;
 }
 
-static const fm_cluster_source src = { mem_fingerprint, mem_members, NULL };
+static const fm_cluster_source src = { mem_fingerprint, mem_cluster, mem_members, NULL };
 static int64_t next_cluster;
 
 /* Applies a plan to the tiny store, as src/run does to the state. */
@@ -231,6 +241,24 @@ Test(cluster, copies_at_one_link_fold_first)
 	add(c, "wire", "https://wire.example/a", 1000, a, NULL);
 	cr_assert_eq(add(c, "mirror", "https://wire.example/a", 1100, b, &why), 1);
 	cr_assert_str_eq(why, "the same link");
+	cr_assert_eq(mem[2].cluster, mem[1].cluster);
+	fm_clusterer_free(c);
+}
+
+Test(cluster, a_changed_fingerprint_is_the_one_confirmed)
+{
+	fm_clusterer *c;
+	fm_dedup_params p;
+
+	reset();
+	fm_dedup_defaults(&p);
+	cr_assert_eq(fm_clusterer_new(&c, &p, 30 * 86400), 0);
+	/* Indexed with one text; its feed then corrected the text to the bridge story. */
+	add(c, "wire", NULL, 1000, fp_of("Norvik shuts harbour bridge", Q1 Q2), NULL);
+	mem[1].fp = fp_of("Norvik shuts harbour bridge", P1 P2 P3);
+	cr_assert_eq(fm_clusterer_refingerprint(c, 1, &mem[1].fp), 0);
+	/* A copy found by the headline is confirmed against the new text, not the indexed one. */
+	cr_assert_eq(add(c, "desk", NULL, 1100, fp_of("Norvik shuts harbour bridge", P1 P2 P3), NULL), 1);
 	cr_assert_eq(mem[2].cluster, mem[1].cluster);
 	fm_clusterer_free(c);
 }

@@ -9,7 +9,8 @@
 
 /*
  * The clusterer knows the fingerprints of the window's items (indexed by
- * every candidate key) and the rules; it never touches storage. It reads
+ * every candidate key; the newest tens of thousands kept at hand) and the
+ * rules; it never touches storage. It reads
  * what it needs through an fm_cluster_source and answers with a plan --
  * merges and splits, each with the rule that decided it -- which the
  * caller applies (src/run does, through store.h) before asking again.
@@ -30,10 +31,12 @@ typedef struct fm_cluster_member {
 typedef struct fm_cluster_source {
 	/** Reads the fingerprint and cluster of the item at row; FM_EINVAL when it is gone. */
 	int (*fingerprint)(void *ud, int64_t row, fm_fingerprint *fp, int64_t *cluster);
+	/** Reads the cluster of the item at row; FM_EINVAL when it is gone. */
+	int (*cluster)(void *ud, int64_t row, int64_t *cluster);
 	/** Calls cb for every member of cluster; returns 0, cb's value or an FM_E* code. */
 	int (*members)(void *ud, int64_t cluster,
 		       int (*cb)(void *cbud, const fm_cluster_member *m), void *cbud);
-	void *ud; /**< passed to both */
+	void *ud; /**< passed to each */
 } fm_cluster_source;
 
 /** Kinds of plan steps. */
@@ -74,6 +77,13 @@ int64_t fm_clusterer_window(const fm_clusterer *c);
 /** Adds a stored item (row, feed, story time, fingerprint) to the index; returns 0 or FM_ENOMEM. */
 int fm_clusterer_index(fm_clusterer *c, int64_t row, const char *feed, fm_time when,
 		       const fm_fingerprint *fp);
+
+/**
+ * Tells c that the item at row has a new fingerprint (its text changed; it
+ * keeps its candidate keys and cluster), so confirmations read the new one.
+ * @return 0 or FM_ENOMEM.
+ */
+int fm_clusterer_refingerprint(fm_clusterer *c, int64_t row, const fm_fingerprint *fp);
 
 /**
  * Plans what an item of feed now in cluster joins: every indexed item

@@ -195,6 +195,12 @@ int fm_store_fingerprints(fm_store *st, fm_time since,
 int fm_store_fingerprint(fm_store *st, int64_t item, fm_fingerprint *fp, int64_t *cluster);
 
 /**
+ * Reads the cluster of the item at row item.
+ * @return 0, FM_EINVAL (no such item) or FM_EIO.
+ */
+int fm_store_item_cluster(fm_store *st, int64_t item, int64_t *cluster);
+
+/**
  * Moves every member of cluster from into cluster into (inside a
  * transaction), deletes from; into's story time becomes the newer of the two.
  * @return 0 or FM_EIO.

@@ -1,6 +1,7 @@
 /* cluster.c - near-duplicate clustering: index, confirm, plan merges and splits. */
 #include "feedmerge/candidates.h"
 #include "feedmerge/cluster.h"
+#include "dedup/fpcache.h"
 #include "feedmerge/error.h"
 #include "util/grow.h"
 
@@ -15,6 +16,13 @@
  */
 #define CL_KEY_CAP 256
 
+/*
+ * Bytes of fingerprints the clusterer keeps at hand (about 600 bytes an
+ * item with a long text): the newest 50,000 or so; older candidates are
+ * read from the source.
+ */
+#define CL_FP_CACHE (32u << 20)
+
 /* What the index knows of each item: ids in the index are positions here. */
 struct cl_item {
 	int64_t row;
@@ -26,6 +34,7 @@ struct fm_clusterer {
 	fm_dedup_params p;
 	int64_t window;
 	fm_candidates *ci; /* every item's candidate keys; ids are positions in items */
+	fm_fpcache *fps;   /* the newest fingerprints, by row */
 	struct cl_item *items;
 	size_t n, a;
 	char **names;  /* feed names, interned */
@@ -97,7 +106,15 @@ fm_clusterer_index(fm_clusterer *c, int64_t row, const char *feed, fm_time when,
 	c->items[c->n].when = when;
 	c->items[c->n].feed = name;
 	c->n++;
+	if (fm__fpcache_put(c->fps, row, fp))
+		return FM_ENOMEM;
 	return fm_candidates_add(c->ci, fp, (uint32_t)(c->n - 1));
+}
+
+int
+fm_clusterer_refingerprint(fm_clusterer *c, int64_t row, const fm_fingerprint *fp)
+{
+	return fm__fpcache_put(c->fps, row, fp);
 }
 
 int
@@ -111,6 +128,10 @@ fm_clusterer_new(fm_clusterer **out, const fm_dedup_params *p, int64_t window)
 		return FM_ENOMEM;
 	c->p = *p;
 	c->window = window;
+	if (!(c->fps = fm__fpcache_new(CL_FP_CACHE))) {
+		fm_clusterer_free(c);
+		return FM_ENOMEM;
+	}
 	if ((rc = fm_candidates_new(&c->ci, p->threshold, CL_KEY_CAP))) {
 		fm_clusterer_free(c);
 		return rc;
@@ -170,7 +191,11 @@ struct cl_query {
 	size_t nfound, afound, awhy;
 };
 
-/* Candidates callback: checks one candidate and notes its cluster when confirmed. */
+/*
+ * Candidates callback: checks one candidate and notes its cluster when
+ * confirmed. The rules run first: a fingerprint at hand costs no read, and
+ * the cluster is read only for a copy.
+ */
 static int
 cl_confirm(void *ud, uint32_t id, unsigned keys)
 {
@@ -179,24 +204,30 @@ cl_confirm(void *ud, uint32_t id, unsigned keys)
 	fm_fingerprint other;
 	fm_dedup_verdict v;
 	fm_dedup_pair pair;
-	int64_t cluster;
+	int64_t cluster = 0;
 	size_t i;
-	int rc;
+	int rc, cached;
 
 	(void)keys;
 	pair.apart = it->when > q->when ? it->when - q->when : q->when - it->when;
 	if (pair.apart > q->c->window)
 		return 0;
-	if ((rc = q->src->fingerprint(q->src->ud, it->row, &other, &cluster)))
-		return rc == FM_EINVAL ? 0 : rc; /* pruned meanwhile: skip */
+	if (!(cached = fm__fpcache_get(q->c->fps, it->row, &other))) {
+		if ((rc = q->src->fingerprint(q->src->ud, it->row, &other, &cluster)))
+			return rc == FM_EINVAL ? 0 : rc; /* pruned meanwhile: skip */
+		if ((rc = fm__fpcache_put(q->c->fps, it->row, &other)))
+			return rc;
+	}
+	pair.same_feed = it->feed == q->feed;
+	if (!fm_dedup_match(q->fp, &other, &pair, &q->c->p, &v))
+		return 0;
+	if (cached && (rc = q->src->cluster(q->src->ud, it->row, &cluster)))
+		return rc == FM_EINVAL ? 0 : rc;
 	if (cluster == q->cluster)
 		return 0;
 	for (i = 0; i < q->nfound; i++)
 		if (q->found[i] == cluster)
 			return 0;
-	pair.same_feed = it->feed == q->feed;
-	if (!fm_dedup_match(q->fp, &other, &pair, &q->c->p, &v))
-		return 0;
 	if (fm__grow(&q->found, &q->afound, q->nfound, sizeof *q->found, 8) ||
 	    fm__grow(&q->why, &q->awhy, q->nfound, sizeof *q->why, 8))
 		return FM_ENOMEM;
@@ -355,6 +386,7 @@ fm_clusterer_free(fm_clusterer *c)
 	if (!c)
 		return;
 	fm_candidates_free(c->ci);
+	fm__fpcache_free(c->fps);
 	free(c->items);
 	for (i = 0; i < c->nnames; i++)
 		free(c->names[i]);

@@ -12,6 +12,13 @@ src_fingerprint(void *ud, int64_t row, fm_fingerprint *fp, int64_t *cluster)
 	return fm_store_fingerprint(ud, row, fp, cluster);
 }
 
+/* Source: an item's cluster, from the state. */
+static int
+src_cluster(void *ud, int64_t row, int64_t *cluster)
+{
+	return fm_store_item_cluster(ud, row, cluster);
+}
+
 /* What members() passes through the store's callback. */
 struct src_members {
 	fm_store *st;
@@ -56,7 +63,7 @@ src_members(void *ud, int64_t cluster, int (*cb)(void *cbud, const fm_cluster_me
 static fm_cluster_source
 run_source(fm_store *st)
 {
-	fm_cluster_source src = { src_fingerprint, src_members, st };
+	fm_cluster_source src = { src_fingerprint, src_cluster, src_members, st };
 
 	return src;
 }

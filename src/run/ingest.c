@@ -123,7 +123,7 @@ ingest_save_boiler(fm_store *st, const struct ingest_feed *f, const char *feed)
 }
 
 int
-run__ingest(fm_store *st, fm_clusterer *(*clusterer)(void *ud, int *rc), void *ud,
+run__ingest(fm_store *st, fm_clusterer *(*clusterer)(void *ud, int open, int *rc), void *ud,
 	    run_prep *prep, run_prep_job **jobs, const fm_config_feed *cf, fm_item **items,
 	    size_t n, fm_time now, struct run_ingest *out)
 {
@@ -141,7 +141,7 @@ run__ingest(fm_store *st, fm_clusterer *(*clusterer)(void *ud, int *rc), void *u
 	/* Only a new item needs the clusterer (changed ones keep their cluster). */
 	for (i = 0; clustered && i < n && !cl && !rc; i++)
 		if (f.text[i])
-			cl = clusterer(ud, &rc);
+			cl = clusterer(ud, 1, &rc);
 	if (rc)
 		goto out;
 	for (i = 0; i < n && !rc; i++) {
@@ -156,10 +156,14 @@ run__ingest(fm_store *st, fm_clusterer *(*clusterer)(void *ud, int *rc), void *u
 		if (rc || (rc = fm_store_item_save(st, cf->name, cf->identity, items[i],
 						   have_fp ? fp : NULL, now, &what, &ref)))
 			break;
-		if (clustered && what == FM_STORE_CHANGED &&
-		    ((rc = ingest_fingerprint(&f, items[i], fp)) ||
-		     (rc = fm_store_item_set_fp(st, ref.item, fp))))
-			break;
+		if (clustered && what == FM_STORE_CHANGED) {
+			fm_clusterer *loaded = cl ? cl : clusterer(ud, 0, &rc);
+
+			if ((rc = ingest_fingerprint(&f, items[i], fp)) ||
+			    (rc = fm_store_item_set_fp(st, ref.item, fp)) ||
+			    (loaded && (rc = fm_clusterer_refingerprint(loaded, ref.item, fp))))
+				break;
+		}
 		if (have_fp && what == FM_STORE_NEW && cl) {
 			fm_time when = fm_item_time(items[i], now);
 

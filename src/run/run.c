@@ -197,18 +197,19 @@ run_update_state(struct run_feed *rf, const fm_fetch_result *r, int ok)
 /*
  * Ingest callback: the clusterer, loaded with [dedup]'s knobs the first
  * time a clustered feed brings an item the state has not seen, so a pass
- * of 304s never pays for reading the fingerprints. NULL (and *rc set) when
- * it cannot be loaded.
+ * of 304s never pays for reading the fingerprints (open 1); open 0 only
+ * asks for it when loaded already. NULL (and *rc set) when it cannot be
+ * loaded.
  */
 static fm_clusterer *
-run_clusterer(void *ud, int *rc)
+run_clusterer(void *ud, int open, int *rc)
 {
 	struct run *run = ud;
 	const fm_config_dedup *d = fm_config_get_dedup(run->cfg);
 	fm_dedup_params p;
 
 	*rc = 0;
-	if (!run->cl_tried) {
+	if (open && !run->cl_tried) {
 		run->cl_tried = 1;
 		fm_dedup_defaults(&p);
 		p.threshold = d->threshold;

@@ -31,14 +31,16 @@ struct run_ingest {
 /*
  * Stores a feed's items (inside the caller's transaction): learns the
  * feed's boilerplate from the new ones, fingerprints them and clusters the
- * new ones (not for a feed with cluster = no). clusterer(ud, &rc) gives
- * the clusterer; it is asked only when the feed brings a new item. jobs
+ * new ones (not for a feed with cluster = no). clusterer(ud, open, &rc)
+ * gives the clusterer: loaded when open is 1 (asked so only when the feed
+ * brings a new item), else NULL unless it is loaded already (a changed
+ * item's new fingerprint is passed on to it). jobs
  * (NULL, or one per item, NULL entries too) holds texts queued on prep for
  * items found new when parsed: they are taken without another lookup, and
  * their entries set to NULL.
  * Adds its counts to *out; returns 0, FM_EIO or FM_ENOMEM.
  */
-int run__ingest(fm_store *st, fm_clusterer *(*clusterer)(void *ud, int *rc), void *ud,
+int run__ingest(fm_store *st, fm_clusterer *(*clusterer)(void *ud, int open, int *rc), void *ud,
 		run_prep *prep, run_prep_job **jobs, const fm_config_feed *cf, fm_item **items,
 		size_t n, fm_time now, struct run_ingest *out);
 

@@ -154,6 +154,22 @@ fm_store_fingerprint(fm_store *st, int64_t item, fm_fingerprint *fp, int64_t *cl
 }
 
 int
+fm_store_item_cluster(fm_store *st, int64_t item, int64_t *cluster)
+{
+	sqlite3_stmt *s = store__stmt(st, STMT_ITEM_CLUSTER);
+	int rc;
+
+	if (!s)
+		return FM_EIO;
+	sqlite3_bind_int64(s, 1, item);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*cluster = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? FM_EINVAL : FM_EIO;
+}
+
+int
 fm_store_fingerprints(fm_store *st, fm_time since,
 		      int (*cb)(void *ud, const fm_store_fp_row *row), void *ud)
 {
