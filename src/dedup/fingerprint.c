@@ -326,29 +326,29 @@ simhash(const uint64_t *v, size_t n)
 	return out;
 }
 
-/*
- * Sorts v[0 .. n) ascending: LSD radix on bytes through tmp, the four
- * histograms counted in one pass, a pass skipped when one byte value holds
- * everything (insertion sort when short).
- */
+/* Sorts v[0 .. n) ascending by insertion: for short or nearly sorted arrays. */
 static void
-sort_u32(uint32_t *v, uint32_t *tmp, size_t n)
+insertion_sort_u32(uint32_t *v, size_t n)
+{
+	size_t i, j;
+
+	for (i = 1; i < n; i++) {
+		uint32_t x = v[i];
+
+		for (j = i; j && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
+/* Sorts v[0 .. n) ascending: LSD radix on bytes through tmp, a pass skipped when one byte value holds everything. */
+static void
+radix_sort_u32(uint32_t *v, uint32_t *tmp, size_t n)
 {
 	uint32_t count[4][256], *src = v, *dst = tmp, *swap;
 	size_t i;
 	int pass, b;
 
-	if (n < 48) {
-		for (i = 1; i < n; i++) {
-			uint32_t x = v[i];
-			size_t j = i;
-
-			for (; j && v[j - 1] > x; j--)
-				v[j] = v[j - 1];
-			v[j] = x;
-		}
-		return;
-	}
 	memset(count, 0, sizeof count);
 	for (i = 0; i < n; i++) {
 		count[0][v[i] & 255]++;
@@ -375,6 +375,51 @@ sort_u32(uint32_t *v, uint32_t *tmp, size_t n)
 	}
 	if (src != v)
 		memcpy(v, src, n * sizeof *v);
+}
+
+/* A bucket of the spread sort holding more than this means the values are not spread: radix instead. */
+#define SORT_BUCKET_MAX 12
+
+/*
+ * Sorts v[0 .. n) ascending (tmp: n more). The values are hashes, spread
+ * evenly below their largest: one counting pass on their top 8 bits under
+ * it puts each near its place and an insertion pass finishes -- a quarter
+ * of the four radix passes for the ~160 values a sketch sorts. Short
+ * arrays take insertion alone; long or bunched ones radix.
+ */
+static void
+sort_u32(uint32_t *v, uint32_t *tmp, size_t n)
+{
+	uint32_t count[256], top = 0, sum = 0, c;
+	size_t i;
+	int shift, b;
+
+	if (n < 48) {
+		insertion_sort_u32(v, n);
+		return;
+	}
+	if (n > 1024) {
+		radix_sort_u32(v, tmp, n);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		top |= v[i];
+	shift = top >> 8 ? 24 - __builtin_clz(top) : 0;
+	memset(count, 0, sizeof count);
+	for (i = 0; i < n; i++)
+		count[v[i] >> shift]++;
+	for (b = 0; b < 256; b++) {
+		if ((c = count[b]) > SORT_BUCKET_MAX) {
+			radix_sort_u32(v, tmp, n);
+			return;
+		}
+		count[b] = sum;
+		sum += c;
+	}
+	for (i = 0; i < n; i++)
+		tmp[count[v[i] >> shift]++] = v[i];
+	insertion_sort_u32(tmp, n);
+	memcpy(v, tmp, n * sizeof *v);
 }
 
 /* A 32-bit hash of three word hashes in order (they are XXH3 values: mixing suffices). */
