@@ -35,9 +35,9 @@ Test(postings, empty)
 	fm_postings *px;
 	struct seen s = { NULL, 0 };
 
-	cr_assert_eq(fm_postings_new(&px), 0);
+	cr_assert_eq(fm_postings_new(&px, 0), 0);
 	cr_assert_eq(fm_postings_count(px, 1), 0);
-	cr_assert_eq(fm_postings_query(px, 1, 0, mark, &s), 0);
+	cr_assert_eq(fm_postings_query(px, 1, mark, &s), 0);
 	cr_assert_eq(s.calls, 0);
 	fm_postings_free(px);
 	fm_postings_free(NULL);
@@ -56,7 +56,7 @@ Test(postings, equals_a_scan_on_random_keys)
 	cr_assert_not_null(key);
 	s.v = calloc(N, 1);
 	cr_assert_not_null(s.v);
-	cr_assert_eq(fm_postings_new(&px), 0);
+	cr_assert_eq(fm_postings_new(&px, 0), 0);
 	for (i = 0; i < N; i++) {
 		key[i] = (uint32_t)(rnd(&r) % KEYS) * 2654435761u; /* spread over 32 bits, 0 and ~0 included */
 		cr_assert_eq(fm_postings_add(px, key[i], (uint32_t)i), 0);
@@ -67,31 +67,71 @@ Test(postings, equals_a_scan_on_random_keys)
 
 				memset(s.v, 0, N);
 				s.calls = 0;
-				cr_assert_eq(fm_postings_query(px, k, 0, mark, &s), 0);
+				cr_assert_eq(fm_postings_query(px, k, mark, &s), 0);
 				for (j = 0; j <= i; j++) {
 					cr_assert_eq(s.v[j], key[j] == k, "key %u id %zu after %zu adds", k, j, i + 1);
 					want += key[j] == k;
 				}
 				cr_assert_eq(s.calls, want);
 				cr_assert_eq(fm_postings_count(px, k), want);
-				/* Over the cap: nothing reported; at it: everything. */
-				if (want) {
-					s.calls = 0;
-					cr_assert_eq(fm_postings_query(px, k, want - (want > 1), mark, &s), 0);
-					cr_assert_eq(s.calls, want > 1 ? 0 : want);
-					s.calls = 0;
-					cr_assert_eq(fm_postings_query(px, k, want, mark, &s), 0);
-					cr_assert_eq(s.calls, want);
-				}
 			}
 	}
 	/* A pair, its id run (one per pair here: every id differs) and its share of the table. */
 	cr_assert_lt(fm_postings_memory(px), (size_t)N * 28 + 64 * 1024);
 	/* A callback's non-zero return stops the query and is returned. */
-	cr_assert_eq(fm_postings_query(px, key[0], 0, stop_at_first, NULL), 7);
+	cr_assert_eq(fm_postings_query(px, key[0], stop_at_first, NULL), 7);
 	fm_postings_free(px);
 	free(key);
 	free(s.v);
+}
+
+Test(postings, a_key_over_the_cap_is_stopped)
+{
+	enum { CAP = 5 };
+	fm_postings *px;
+	unsigned char v[64] = { 0 };
+	struct seen s = { v, 0 };
+	uint32_t id, key;
+
+	cr_assert_eq(fm_postings_new(&px, CAP), 0);
+	/* Keys 0 (the set's empty mark) and 7 reach the cap, then pass it; key 9 stays under. */
+	for (key = 0; key <= 7; key += 7)
+		for (id = 0; id < CAP; id++)
+			cr_assert_eq(fm_postings_add(px, key, id), 0);
+	cr_assert_eq(fm_postings_add(px, 9, 40), 0);
+	for (key = 0; key <= 7; key += 7) {
+		s.calls = 0;
+		cr_assert_eq(fm_postings_query(px, key, mark, &s), 0);
+		cr_assert_eq(s.calls, CAP, "key %u: at the cap every id is found", key);
+		cr_assert_eq(fm_postings_add(px, key, 30), 0);
+		s.calls = 0;
+		cr_assert_eq(fm_postings_query(px, key, mark, &s), 0);
+		cr_assert_eq(s.calls, 0, "key %u: past the cap nothing is", key);
+		/* Stopped: later adds are dropped and it stays silent. */
+		cr_assert_eq(fm_postings_add(px, key, 31), 0);
+		cr_assert_eq(fm_postings_count(px, key), CAP + 1);
+		cr_assert_eq(fm_postings_query(px, key, mark, &s), 0);
+		cr_assert_eq(s.calls, 0);
+	}
+	s.calls = 0;
+	cr_assert_eq(fm_postings_query(px, 9, mark, &s), 0);
+	cr_assert_eq(s.calls, 1);
+	cr_assert_eq(v[40], 1);
+	/* Many stopped keys (the set grows) beside keys under the cap. */
+	for (key = 1000; key < 1400; key++)
+		for (id = 0; id < (key % 2 ? CAP + 1 : CAP); id++)
+			cr_assert_eq(fm_postings_add(px, key * 2654435761u, id), 0);
+	for (key = 1000; key < 1400; key++) {
+		s.calls = 0;
+		cr_assert_eq(fm_postings_query(px, key * 2654435761u, mark, &s), 0);
+		cr_assert_eq(s.calls, key % 2 ? 0 : CAP, "key %u", key);
+	}
+	for (key = 1000; key < 1400; key++) {
+		s.calls = 0;
+		cr_assert_eq(fm_postings_query(px, key * 2654435761u, mark, &s), 0);
+		cr_assert_eq(s.calls, key % 2 ? 0 : CAP, "key %u, asked again", key);
+	}
+	fm_postings_free(px);
 }
 
 Test(postings, ids_of_keys_added_together)
@@ -107,7 +147,7 @@ Test(postings, ids_of_keys_added_together)
 	cr_assert(ids && keys);
 	s.v = calloc(ITEMS * 3, 1);
 	cr_assert_not_null(s.v);
-	cr_assert_eq(fm_postings_new(&px), 0);
+	cr_assert_eq(fm_postings_new(&px, 0), 0);
 	for (i = 0; i < ITEMS; i++) {
 		ids[i] = (uint32_t)(rnd(&r) % (ITEMS * 3));
 		for (j = 0; j < PER; j++) {
@@ -121,7 +161,7 @@ Test(postings, ids_of_keys_added_together)
 
 		memset(s.v, 0, ITEMS * 3);
 		s.calls = 0;
-		cr_assert_eq(fm_postings_query(px, k, 0, mark, &s), 0);
+		cr_assert_eq(fm_postings_query(px, k, mark, &s), 0);
 		for (i = 0; i < ITEMS * PER; i++)
 			if (keys[i] == k) {
 				want++;

@@ -20,28 +20,30 @@ typedef struct fm_postings fm_postings;
 /**
  * Makes an empty index.
  * @param out receives it; free it with fm_postings_free()
+ * @param cap a key found under more than cap ids is too common to tell
+ *            anything: its queries find nothing from then on and its adds
+ *            are dropped (0: no limit)
  * @return 0 or FM_ENOMEM.
  */
-int fm_postings_new(fm_postings **out);
+int fm_postings_new(fm_postings **out, size_t cap);
 
 /** Frees the index; NULL is fine. */
 void fm_postings_free(fm_postings *px);
 
-/** Posts id under key (pairs need not be unique); returns 0 or FM_ENOMEM (also past 2^32 - 2 pairs). */
+/** Posts id under key (pairs need not be unique; nothing for a stopped key); returns 0 or FM_ENOMEM (also past 2^32 - 2 pairs). */
 int fm_postings_add(fm_postings *px, uint32_t key, uint32_t id);
 
-/** Returns how many ids are posted under key. */
+/** Returns how many ids are kept under key. */
 size_t fm_postings_count(const fm_postings *px, uint32_t key);
 
 /**
  * Calls cb with every id posted under key, in no particular order, unless
- * more than cap ids are (cap 0: no limit). A non-zero return from cb stops
- * the query and is returned.
+ * more than the index's cap are (the key is then stopped). A non-zero
+ * return from cb stops the query and is returned.
  * The query's own scratch lives in px: one query at a time.
  * @return 0, FM_ENOMEM or cb's value.
  */
-int fm_postings_query(fm_postings *px, uint32_t key, size_t cap,
-		      int (*cb)(void *ud, uint32_t id), void *ud);
+int fm_postings_query(fm_postings *px, uint32_t key, int (*cb)(void *ud, uint32_t id), void *ud);
 
 /** Returns the bytes the index has allocated (for the benchmark). */
 size_t fm_postings_memory(const fm_postings *px);

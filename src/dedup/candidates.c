@@ -10,8 +10,8 @@
 
 struct fm_candidates {
 	fm_simindex *lead;   /* lead SimHashes */
-	fm_postings *keys;   /* text and headline keys */
-	size_t cap;
+	fm_postings *keys;   /* text and headline keys, capped */
+	fm_postings *links;  /* link keys: every copy at one address, however many */
 	uint64_t *hits;      /* a query's finds: id << 4 | key bit, repeats too (scratch) */
 	size_t nhits, ahits;
 	unsigned kind;       /* the FM_DEDUP_KEY_* of the key being looked up */
@@ -27,8 +27,8 @@ fm_candidates_new(fm_candidates **out, int threshold, size_t key_cap)
 	*out = NULL;
 	if (!(ci = calloc(1, sizeof *ci)))
 		return FM_ENOMEM;
-	ci->cap = key_cap;
-	if ((rc = fm_simindex_new(&ci->lead, threshold)) || (rc = fm_postings_new(&ci->keys))) {
+	if ((rc = fm_simindex_new(&ci->lead, threshold)) || (rc = fm_postings_new(&ci->keys, key_cap)) ||
+	    (rc = fm_postings_new(&ci->links, 0))) {
 		fm_candidates_free(ci);
 		return rc;
 	}
@@ -43,6 +43,7 @@ fm_candidates_free(fm_candidates *ci)
 		return;
 	fm_simindex_free(ci->lead);
 	fm_postings_free(ci->keys);
+	fm_postings_free(ci->links);
 	free(ci->hits);
 	free(ci);
 }
@@ -58,7 +59,7 @@ fm_candidates_add(fm_candidates *ci, const fm_fingerprint *fp, uint32_t id)
 	if ((rc = fm_simindex_add(ci->lead, fp->simhash, id)))
 		return rc;
 	for (i = 0; i < n; i++)
-		if ((rc = fm_postings_add(ci->keys, keys[i], id)))
+		if ((rc = fm_postings_add(kinds[i] == FM_DEDUP_KEY_LINK ? ci->links : ci->keys, keys[i], id)))
 			return rc;
 	return 0;
 }
@@ -113,7 +114,9 @@ fm_candidates_query(fm_candidates *ci, const fm_fingerprint *fp,
 	fm_simindex_query(ci->lead, fp->simhash, ci_lead_hit, ci);
 	for (i = 0; i < n && !ci->rc; i++) {
 		ci->kind = kinds[i];
-		fm_postings_query(ci->keys, keys[i], kinds[i] == FM_DEDUP_KEY_LINK ? 0 : ci->cap, ci_key_hit, ci);
+		if ((rc = fm_postings_query(kinds[i] == FM_DEDUP_KEY_LINK ? ci->links : ci->keys, keys[i],
+					    ci_key_hit, ci)) && !ci->rc)
+			ci->rc = rc;
 	}
 	if (ci->rc || !ci->nhits)
 		return ci->rc;
@@ -130,5 +133,6 @@ size_t
 fm_candidates_memory(const fm_candidates *ci)
 {
 	return sizeof *ci + fm_simindex_memory(ci->lead) + fm_postings_memory(ci->keys) +
+	       fm_postings_memory(ci->links) +
 	       ci->ahits * sizeof *ci->hits;
 }

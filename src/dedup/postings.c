@@ -13,6 +13,12 @@
  * pair: callers add an item's keys together, so runs[] records where each
  * run of pairs with one id starts, and a pair's id is found by a binary
  * search over the runs -- only for the pairs a query reports.
+ *
+ * An index made with a cap stops a key once a query finds it under more
+ * than cap ids (common to too many items to tell anything): the key goes
+ * into a small set, its queries end at once and its adds are dropped. Keys
+ * only gain ids while an index lives, so a stopped key would never answer
+ * again anyway; stopping it spares walking its chain on every query.
  */
 /* Pairs per slot at most before the table doubles: chains stay short, the table small. */
 #define PX_LOAD 2
@@ -28,6 +34,10 @@ struct px_idrun {
 };
 
 struct fm_postings {
+	size_t cap;             /* 0: no limit */
+	uint32_t *stopped;      /* open-addressed set of stopped keys (0 empty: key 0 is stop0) */
+	size_t nstopped, astopped;
+	int stop0;
 	uint32_t *head;
 	size_t nhead;           /* a power of two; at least the pairs over PX_LOAD */
 	struct px_pair *v;
@@ -39,10 +49,12 @@ struct fm_postings {
 };
 
 int
-fm_postings_new(fm_postings **out)
+fm_postings_new(fm_postings **out, size_t cap)
 {
-	*out = calloc(1, sizeof **out);
-	return *out ? 0 : FM_ENOMEM;
+	if (!(*out = calloc(1, sizeof **out)))
+		return FM_ENOMEM;
+	(*out)->cap = cap;
+	return 0;
 }
 
 void
@@ -50,6 +62,7 @@ fm_postings_free(fm_postings *px)
 {
 	if (!px)
 		return;
+	free(px->stopped);
 	free(px->head);
 	free(px->v);
 	free(px->runs);
@@ -75,11 +88,68 @@ px_more(void **v, size_t *cap, size_t size)
 	return 0;
 }
 
-/* The slot of key (keys need not be evenly spread: they are mixed here). */
+/* A key mixed (keys need not be evenly spread). */
+static inline size_t
+px_mix(uint32_t key)
+{
+	return (size_t)(((uint64_t)key * 0x9E3779B97F4A7C15u) >> 32);
+}
+
+/* The slot of key in the table. */
 static size_t
 px_slot(const fm_postings *px, uint32_t key)
 {
-	return (size_t)(((uint64_t)key * 0x9E3779B97F4A7C15u) >> 32) & (px->nhead - 1);
+	return px_mix(key) & (px->nhead - 1);
+}
+
+/* The slot of key in the stopped set: it, or the empty slot it would take. */
+static size_t
+px_stop_slot(const fm_postings *px, uint32_t key)
+{
+	size_t i = px_mix(key) & (px->astopped - 1);
+
+	while (px->stopped[i] && px->stopped[i] != key)
+		i = (i + 1) & (px->astopped - 1);
+	return i;
+}
+
+/* Returns 1 when key was stopped. */
+static int
+px_is_stopped(const fm_postings *px, uint32_t key)
+{
+	if (!key)
+		return px->stop0;
+	return px->nstopped && px->stopped[px_stop_slot(px, key)] == key;
+}
+
+/* Stops key; returns 0 or FM_ENOMEM. */
+static int
+px_stop(fm_postings *px, uint32_t key)
+{
+	size_t i;
+
+	if (!key) {
+		px->stop0 = 1;
+		return 0;
+	}
+	if (2 * (px->nstopped + 1) > px->astopped) {
+		uint32_t *old = px->stopped;
+		size_t n = px->astopped, k;
+
+		if (!(px->stopped = calloc(n ? 2 * n : 64, sizeof *px->stopped))) {
+			px->stopped = old;
+			return FM_ENOMEM;
+		}
+		px->astopped = n ? 2 * n : 64;
+		for (k = 0; k < n; k++)
+			if (old[k])
+				px->stopped[px_stop_slot(px, old[k])] = old[k];
+		free(old);
+	}
+	i = px_stop_slot(px, key);
+	px->nstopped += !px->stopped[i];
+	px->stopped[i] = key;
+	return 0;
 }
 
 /* Doubles the table and threads every pair into it again, oldest first. */
@@ -108,6 +178,8 @@ fm_postings_add(fm_postings *px, uint32_t key, uint32_t id)
 {
 	size_t s;
 
+	if (px->cap && px_is_stopped(px, key))
+		return 0;
 	if (px->n >= UINT32_MAX - 1)
 		return FM_ENOMEM;
 	if (px->n == px->a && px_more((void **)&px->v, &px->a, sizeof *px->v))
@@ -160,20 +232,19 @@ fm_postings_count(const fm_postings *px, uint32_t key)
 }
 
 int
-fm_postings_query(fm_postings *px, uint32_t key, size_t cap,
-		  int (*cb)(void *ud, uint32_t id), void *ud)
+fm_postings_query(fm_postings *px, uint32_t key, int (*cb)(void *ud, uint32_t id), void *ud)
 {
 	size_t n = 0, i;
 	uint32_t p;
 	int rc;
 
-	if (!px->nhead)
+	if (!px->nhead || (px->cap && px_is_stopped(px, key)))
 		return 0;
 	for (p = px->head[px_slot(px, key)]; p; p = px->v[p - 1].next) {
 		if (px->v[p - 1].key != key)
 			continue;
-		if (cap && n == cap)
-			return 0; /* more than cap: too common to tell anything */
+		if (px->cap && n == px->cap)
+			return px_stop(px, key); /* more than cap: too common to tell anything */
 		if (fm__grow(&px->scratch, &px->ascratch, n, sizeof *px->scratch, 64))
 			return FM_ENOMEM;
 		px->scratch[n++] = p - 1;
@@ -188,5 +259,6 @@ size_t
 fm_postings_memory(const fm_postings *px)
 {
 	return sizeof *px + px->nhead * sizeof *px->head + px->a * sizeof *px->v +
-	       px->aruns * sizeof *px->runs + px->ascratch * sizeof *px->scratch;
+	       px->aruns * sizeof *px->runs + px->ascratch * sizeof *px->scratch +
+	       px->astopped * sizeof *px->stopped;
 }
