@@ -54,6 +54,8 @@ typedef struct fm_config_main {
 	uint64_t max_feed_size; /**< bytes of one feed after decompression (default 16M) */
 	int64_t keep;           /**< seconds an item is kept after first seen, 0 = for ever (default 30d) */
 	int64_t lock_wait;      /**< seconds a run waits for another run's lock (default 10s) */
+	const char *proxy;      /**< proxy URL every feed uses, or NULL: libcurl reads http_proxy etc. */
+	const char *ca_file;    /**< PEM file of CAs trusted for https, absolute, or NULL: the system's */
 } fm_config_main;
 
 /** [dedup]: near-duplicate clustering. */
@@ -90,6 +92,14 @@ typedef struct fm_config_feed {
 	fm_config_identity identity; /**< guid, link or title+date (default guid) */
 	const char *user_agent;      /**< User-Agent sent (default [feedmerge] user_agent) */
 	const char *encoding;        /**< charset overriding the feed's own, or NULL (default: none) */
+	const char *username;        /**< HTTP basic user name, or NULL (default: none) */
+	const char *password;        /**< HTTP basic password (from password or password_file), or NULL; never print it */
+	const char *password_file;   /**< the file the password was read from, absolute, or NULL */
+	const char *const *headers;  /**< nheaders request lines "Name: value" (header keys, file order) */
+	size_t nheaders;             /**< how many headers */
+	const char *proxy;           /**< proxy URL (default [feedmerge] proxy), or NULL: the environment's */
+	const char *ca_file;         /**< PEM CA file, absolute (default [feedmerge] ca_file), or NULL */
+	int tls_verify;              /**< 0 skips TLS certificate and host checks (default yes) */
 } fm_config_feed;
 
 /** A loaded, immutable configuration; opaque. */

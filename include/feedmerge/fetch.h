@@ -28,6 +28,13 @@ typedef struct fm_fetch_req {
 	const char *etag;          /**< sent verbatim as If-None-Match, or NULL */
 	const char *last_modified; /**< sent verbatim as If-Modified-Since, or NULL */
 	const char *encoding;      /**< charset forced on the parser, or NULL */
+	const char *username;      /**< HTTP basic user name, or NULL (no authentication) */
+	const char *password;      /**< HTTP basic password, or NULL (empty) */
+	const char *const *headers; /**< nheaders extra request lines "Name: value" */
+	size_t nheaders;           /**< how many headers */
+	const char *proxy;         /**< proxy URL; "" for none; NULL: libcurl reads the environment */
+	const char *ca_file;       /**< PEM file of trusted CAs, or NULL: the system's */
+	int insecure;              /**< 1 skips TLS certificate and host name checks */
 	void *ud;                  /**< the caller's, given back in every callback */
 } fm_fetch_req;
 
@@ -85,6 +92,9 @@ int fm_fetch_add(fm_fetch *f, const fm_fetch_req *req);
  *         (each request's done callback has still been called).
  */
 int fm_fetch_run(fm_fetch *f, volatile sig_atomic_t *stop);
+
+/** Returns 1 when URLs a and b name the same host (case-insensitive) and port, else 0. */
+int fm_fetch_same_host(const char *a, const char *b);
 
 /** Frees the fetcher; requests never run are dropped without callbacks. NULL is fine. */
 void fm_fetch_free(fm_fetch *f);

@@ -4,6 +4,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 /* Appends ", \"key\": " then s as a JSON string (or null). */
 static void
@@ -39,7 +40,8 @@ cli_check_json(const fm_config *cfg)
 	const fm_config_main *m = fm_config_get_main(cfg);
 	const fm_config_dedup *d = fm_config_get_dedup(cfg);
 	fm_buf b = FM_BUF_INIT;
-	size_t i;
+	char line[1024];
+	size_t i, k;
 
 	fm_buf_puts(&b, "{\"config\": ");
 	fm__json_str(&b, fm_config_path(cfg));
@@ -53,6 +55,9 @@ cli_check_json(const fm_config *cfg)
 	j_num(&b, "max_feed_size", (int64_t)m->max_feed_size);
 	j_num(&b, "keep", m->keep);
 	j_num(&b, "lock_wait", m->lock_wait);
+	cli_redact_url(line, sizeof line, m->proxy);
+	j_str(&b, "proxy", m->proxy ? line : NULL);
+	j_str(&b, "ca_file", m->ca_file);
 	fm_buf_printf(&b, "},\n  \"dedup\": {\"threshold\": %d", d->threshold);
 	j_num(&b, "window", d->window);
 	fm_buf_puts(&b, "},\n  \"outputs\": [");
@@ -86,6 +91,22 @@ cli_check_json(const fm_config *cfg)
 		j_str(&b, "identity", fm_config_identity_name(f->identity));
 		j_str(&b, "user_agent", f->user_agent);
 		j_str(&b, "encoding", f->encoding);
+		j_str(&b, "username", f->username);
+		/* Never the password or a header's value: whether there is one, and names. */
+		fm_buf_printf(&b, ", \"password\": %s", f->password ? "true" : "false");
+		j_str(&b, "password_file", f->password_file);
+		fm_buf_puts(&b, ", \"headers\": [");
+		for (k = 0; k < f->nheaders; k++) {
+			snprintf(line, sizeof line, "%.*s", (int)strcspn(f->headers[k], ":"), f->headers[k]);
+			if (k)
+				fm_buf_puts(&b, ", ");
+			fm__json_str(&b, line);
+		}
+		fm_buf_putc(&b, ']');
+		cli_redact_url(line, sizeof line, f->proxy);
+		j_str(&b, "proxy", f->proxy ? line : NULL);
+		j_str(&b, "ca_file", f->ca_file);
+		fm_buf_printf(&b, ", \"tls_verify\": %s", f->tls_verify ? "true" : "false");
 		fm_buf_putc(&b, '}');
 	}
 	fm_buf_puts(&b, "],\n  \"advice\": [");

@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 void
 cli_check_help(void)
@@ -53,13 +54,29 @@ check_number(const char *key, long long n, const char *zero)
 	check_line(key, n == 0 && zero ? zero : b);
 }
 
+void
+cli_redact_url(char *out, size_t size, const char *url)
+{
+	const char *scheme = url ? strstr(url, "://") : NULL;
+	const char *at = scheme ? strrchr(scheme, '@') : NULL;
+
+	if (!url)
+		snprintf(out, size, "(none)");
+	else if (!*url)
+		snprintf(out, size, "none");
+	else if (at)
+		snprintf(out, size, "%.*s(hidden)%s", (int)(scheme + 3 - url), url, at);
+	else
+		snprintf(out, size, "%s", url);
+}
+
 /* Prints the [feedmerge] and [dedup] blocks. */
 static void
 check_main(const fm_config *cfg)
 {
 	const fm_config_main *m = fm_config_get_main(cfg);
 	const fm_config_dedup *d = fm_config_get_dedup(cfg);
-	char b[FM_CONFIG_UNIT_BUFSZ];
+	char b[FM_CONFIG_UNIT_BUFSZ], proxy[1024];
 
 	printf("[feedmerge]\n");
 	check_line("state", m->state);
@@ -71,6 +88,9 @@ check_main(const fm_config *cfg)
 	check_line("max_feed_size", fm_config_size_format(b, m->max_feed_size));
 	check_duration("keep", m->keep, "0 (for ever)");
 	check_duration("lock_wait", m->lock_wait, NULL);
+	cli_redact_url(proxy, sizeof proxy, m->proxy);
+	check_line("proxy", m->proxy ? proxy : "(from the environment)");
+	check_line("ca_file", m->ca_file ? m->ca_file : "(the system's)");
 	printf("\n[dedup]\n");
 	check_number("threshold", d->threshold, NULL);
 	check_duration("window", d->window, NULL);
@@ -93,6 +113,9 @@ check_output(const fm_config_output *o)
 static void
 check_feed(const fm_config_feed *f)
 {
+	char line[1024];
+	size_t i;
+
 	printf("\n[feed %s]\n", f->name);
 	check_line("url", f->url);
 	check_duration("interval", f->interval, NULL);
@@ -104,6 +127,22 @@ check_feed(const fm_config_feed *f)
 	check_line("identity", fm_config_identity_name(f->identity));
 	check_line("user_agent", f->user_agent);
 	check_line("encoding", f->encoding ? f->encoding : "(as the feed declares)");
+	check_line("username", f->username);
+	/* Never the password itself, nor a header's value (a token, a cookie). */
+	if (f->password_file)
+		snprintf(line, sizeof line, "(hidden; read from %s)", f->password_file);
+	else
+		snprintf(line, sizeof line, "%s", f->password ? "(hidden)" : "(none)");
+	check_line("password", line);
+	for (i = 0; i < f->nheaders; i++) {
+		snprintf(line, sizeof line, "%.*s: (value hidden)", (int)strcspn(f->headers[i], ":"),
+			 f->headers[i]);
+		check_line("header", line);
+	}
+	cli_redact_url(line, sizeof line, f->proxy);
+	check_line("proxy", f->proxy ? line : "(from the environment)");
+	check_line("ca_file", f->ca_file ? f->ca_file : "(the system's)");
+	check_line("tls_verify", f->tls_verify ? "yes" : "NO (certificates are not checked)");
 }
 
 /* Text output of one advice line. */
@@ -128,6 +167,16 @@ cli_check_advice(const fm_config *cfg, void (*emit)(void *ud, const char *kind, 
 		if (f->enabled && f->interval < FM_SCHED_POLITE_MIN) {
 			snprintf(line, sizeof line, "feed %s: interval %s is under %s, impolite to its publisher",
 				 f->name, fm_config_duration_format(b, f->interval), "5m");
+			emit(ud, "warning", line);
+		}
+		if (f->enabled && !f->tls_verify) {
+			snprintf(line, sizeof line, "feed %s: tls_verify = no: its certificate is not checked, "
+				 "anyone on the way can serve (or read) it; prefer ca_file", f->name);
+			emit(ud, "warning", line);
+		}
+		if (f->enabled && (f->username || f->nheaders) && !strncasecmp(f->url, "http://", 7)) {
+			snprintf(line, sizeof line, "feed %s: %s sent over plain http://, readable on the way",
+				 f->name, f->username ? "password" : "headers");
 			emit(ud, "warning", line);
 		}
 	}

@@ -3,6 +3,7 @@
 #define _XOPEN_SOURCE 700
 #include "feedmerge/config.h"
 #include "feedmerge/version.h"
+#include "config/fields.h"
 #include "config/units.h"
 #include "util/grow.h"
 
@@ -27,7 +28,10 @@ enum { SEC_NONE, SEC_MAIN, SEC_DEDUP, SEC_OUTPUT, SEC_FEED };
 /* What a key's value must look like. */
 enum {
 	T_DURATION, T_SIZE, T_INT, T_BOOL, T_STRING, T_PATH,
-	T_FORMAT, T_IDENTITY, T_URL, T_REGEX, T_CHARSET
+	T_FORMAT, T_IDENTITY, T_URL, T_REGEX, T_CHARSET,
+	T_HEADER,   /* "Name: value", repeatable: appended to the section's headers */
+	T_SECRET,   /* a path read now: its first line is the password */
+	T_PROXY     /* a proxy URL: scheme://host[:port] */
 };
 
 /* One key of a section: its name, its type, where it goes and its bounds. */
@@ -40,6 +44,8 @@ typedef struct config_key {
 } config_key;
 
 #define KEY(s, name, type, min, max) { #name, type, offsetof(s, name), min, max }
+/* A key whose field has another name (header = ... fills headers). */
+#define KEY_AT(s, name, field, type) { #name, type, offsetof(s, field), 0, 0 }
 
 static const config_key config_main_keys[] = {
 	KEY(fm_config_main, state, T_PATH, 0, 0),
@@ -51,6 +57,8 @@ static const config_key config_main_keys[] = {
 	KEY(fm_config_main, max_feed_size, T_SIZE, 1, 0),
 	KEY(fm_config_main, keep, T_DURATION, 0, 0),
 	KEY(fm_config_main, lock_wait, T_DURATION, 0, 0),
+	KEY(fm_config_main, proxy, T_PROXY, 0, 0),
+	KEY(fm_config_main, ca_file, T_PATH, 0, 0),
 	{ NULL, 0, 0, 0, 0 }
 };
 
@@ -81,10 +89,17 @@ static const config_key config_feed_keys[] = {
 	KEY(fm_config_feed, identity, T_IDENTITY, 0, 0),
 	KEY(fm_config_feed, user_agent, T_STRING, 0, 0),
 	KEY(fm_config_feed, encoding, T_CHARSET, 0, 0),
+	KEY(fm_config_feed, username, T_STRING, 0, 0),
+	KEY(fm_config_feed, password, T_STRING, 0, 0),
+	KEY(fm_config_feed, password_file, T_SECRET, 0, 0),
+	KEY_AT(fm_config_feed, header, headers, T_HEADER),
+	KEY(fm_config_feed, proxy, T_PROXY, 0, 0),
+	KEY(fm_config_feed, ca_file, T_PATH, 0, 0),
+	KEY(fm_config_feed, tls_verify, T_BOOL, 0, 0),
 	{ NULL, 0, 0, 0, 0 }
 };
 
-#define CONFIG_MAXKEYS 16
+#define CONFIG_MAXKEYS 32
 
 /* The section kinds: the word in brackets, whether it takes a NAME, its keys. */
 static const struct config_kind {
@@ -244,6 +259,18 @@ config_name_ok(const char *s)
 	return 1;
 }
 
+/* Returns the line key name was set on in the current section, 0 when it was not. */
+static unsigned long
+config_key_line(const config_ctx *ctx, const char *name)
+{
+	size_t i;
+
+	for (i = 0; ctx->kind->keys[i].name; i++)
+		if (!strcmp(ctx->kind->keys[i].name, name))
+			return ctx->keyline[i];
+	return 0;
+}
+
 /* Checks the section being left: required keys. Returns 0 or an error. */
 static int
 config_section_end(config_ctx *ctx)
@@ -266,6 +293,14 @@ config_section_end(config_ctx *ctx)
 			error = config_fail(ctx, FM_EINVAL,
 					    "[%s]: url missing: expected url = an http://, https:// or file: URL",
 					    ctx->section);
+		} else if (config_key_line(ctx, "password") && config_key_line(ctx, "password_file")) {
+			ctx->lineno = config_key_line(ctx, "password_file");
+			error = config_fail(ctx, FM_EINVAL,
+					    "[%s] password_file: given with password; expected one of them", ctx->section);
+		} else if (f->password && !f->username) {
+			ctx->lineno = f->line;
+			error = config_fail(ctx, FM_EINVAL,
+					    "[%s] username: missing: a password needs username = NAME", ctx->section);
 		}
 	}
 	if (!error)
@@ -375,6 +410,7 @@ config_section(config_ctx *ctx, char *text)
 		f->enabled = 1;
 		f->cluster = 1;
 		f->identity = FM_IDENTITY_GUID;
+		f->tls_verify = 1;
 		cfg->nfeeds++;
 		ctx->base = f;
 		break;
@@ -701,6 +737,59 @@ config_set(config_ctx *ctx, const config_key *k, const char *v)
 			return config_fail(ctx, FM_ENOMEM, "out of memory");
 		return 0;
 	}
+	case T_HEADER: {
+		fm_config_feed *f = ctx->base;
+		const char **v2;
+		if (fm__config_header(v) < 0)
+			return BAD("expected Name: value (a header name, a colon, a value), got \"%s\"",
+				   what, k->name, v);
+		/* A new array each time; the old one stays with cfg until it is freed. */
+		if (!(v2 = malloc((f->nheaders + 2) * sizeof(*v2))) || !config_keep(ctx->cfg, (char *)v2))
+			return config_fail(ctx, FM_ENOMEM, "out of memory");
+		if (f->nheaders)
+			memcpy(v2, f->headers, f->nheaders * sizeof(*v2));
+		if (!(v2[f->nheaders] = config_strdup(ctx->cfg, v)))
+			return config_fail(ctx, FM_ENOMEM, "out of memory");
+		v2[++f->nheaders] = NULL;
+		f->headers = v2;
+		return 0;
+	}
+	case T_SECRET: {
+		fm_config_feed *f = ctx->base;
+		char *secret;
+		if (!*v)
+			return BAD("expected a file holding the password, got nothing", what, k->name);
+		if (!(f->password_file = config_join(ctx, v)))
+			return config_fail(ctx, FM_ENOMEM, "out of memory");
+		if ((error = fm__config_read_secret(&secret, f->password_file, err, sizeof(err))) == FM_ENOMEM)
+			return config_fail(ctx, FM_ENOMEM, "out of memory");
+		if (error < 0)
+			return BAD("cannot read the password from %s: %s", what, k->name, f->password_file, err);
+		if (!(f->password = config_keep(ctx->cfg, secret)))
+			return config_fail(ctx, FM_ENOMEM, "out of memory");
+		return 0;
+	}
+	case T_PROXY: {
+		static const char *const schemes[] = {
+			"http://", "https://", "socks4://", "socks4a://", "socks5://", "socks5h://"
+		};
+		size_t i;
+		if (!strcmp(v, "none")) {
+			/* No proxy at all, not even the environment's: libcurl's "". */
+			*(const char **)field = config_strdup(ctx->cfg, "");
+			return *(const char **)field ? 0 : config_fail(ctx, FM_ENOMEM, "out of memory");
+		}
+		for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++)
+			if (!strncasecmp(v, schemes[i], strlen(schemes[i])) && v[strlen(schemes[i])] &&
+			    !config_has_space(v))
+				break;
+		if (i == sizeof(schemes) / sizeof(schemes[0]))
+			return BAD("expected none or a proxy URL like http://proxy.example:3128 "
+				   "(http, https, socks4, socks4a, socks5, socks5h), got \"%s\"", what, k->name, v);
+		if (!(*(const char **)field = config_strdup(ctx->cfg, v)))
+			return config_fail(ctx, FM_ENOMEM, "out of memory");
+		return 0;
+	}
 	case T_CHARSET: {
 		iconv_t cd = iconv_open("UTF-8", v);
 		if (!*v || cd == (iconv_t)-1)
@@ -743,7 +832,7 @@ config_handler(void *user, const char *section, const char *name, const char *va
 		names[i] = keys[i].name;
 		if (strcmp(keys[i].name, name))
 			continue;
-		if (ctx->keyline[i]) {
+		if (ctx->keyline[i] && keys[i].type != T_HEADER) {
 			config_fail(ctx, FM_EINVAL, "[%s] %s: given twice (first at line %lu)",
 				    ctx->section, name, ctx->keyline[i]);
 			return 0;
@@ -774,6 +863,10 @@ config_finish(config_ctx *ctx)
 			cfg->feeds[i].interval = cfg->main.interval;
 		if (!cfg->feeds[i].user_agent)
 			cfg->feeds[i].user_agent = cfg->main.user_agent;
+		if (!cfg->feeds[i].proxy)
+			cfg->feeds[i].proxy = cfg->main.proxy;
+		if (!cfg->feeds[i].ca_file)
+			cfg->feeds[i].ca_file = cfg->main.ca_file;
 	}
 	for (i = 0; i < cfg->noutputs; i++) {
 		fm_config_output *o = &cfg->outputs[i];

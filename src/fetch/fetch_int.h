@@ -17,6 +17,7 @@ struct xfer {
 	const fm_fetch_cbs *cbs;   /* the fetcher's */
 	CURL *easy;
 	struct curl_slist *headers;
+	struct curl_slist *extra;  /* the request's own headers (req.headers is not kept) */
 	fm_parser *parser;         /* made at the first body byte of a 2xx */
 	int status;                /* status line of the response being read */
 	int redirects;             /* 3xx responses seen */
@@ -24,6 +25,7 @@ struct xfer {
 	int discard;               /* the body is not a feed to parse (error page) */
 	int too_big;               /* stopped at max_size */
 	int parse_stopped;         /* the parser refused more bytes */
+	int auth_sent;             /* credentials went with the request */
 	uint64_t bytes;
 	char etag[XFER_HDR_MAX];
 	char last_modified[XFER_HDR_MAX];

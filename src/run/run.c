@@ -382,12 +382,23 @@ run_plan(struct run *run, fm_fetch *f, struct run_feed *feeds, size_t *nfeeds)
 		rf->has_items = -1;
 		rf->url = rf->fs.redirect_url && rf->fs.redirect_seen >= FM_SCHED_REDIRECT_GRACE
 			? rf->fs.redirect_url : cf->url;
+		/* Credentials and headers go only to the host they were configured for. */
+		if ((cf->username || cf->nheaders) && rf->url != cf->url &&
+		    !fm_fetch_same_host(rf->url, cf->url))
+			rf->url = cf->url;
 		memset(&req, 0, sizeof req);
 		req.url = rf->url;
 		req.user_agent = cf->user_agent;
 		req.etag = rf->fs.etag;
 		req.last_modified = rf->fs.last_modified;
 		req.encoding = cf->encoding;
+		req.username = cf->username;
+		req.password = cf->password;
+		req.headers = cf->headers;
+		req.nheaders = cf->nheaders;
+		req.proxy = cf->proxy;
+		req.ca_file = cf->ca_file;
+		req.insecure = !cf->tls_verify;
 		req.ud = rf;
 		(*nfeeds)++;
 		if ((rc = fm_fetch_add(f, &req)))
