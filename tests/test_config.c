@@ -630,3 +630,45 @@ Test(config, proxy_and_ca_file_are_inherited)
 			 "feeds.ini:2: [feedmerge] proxy: expected none or a proxy URL like http://proxy.example:3128 "
 			 "(http, https, socks4, socks4a, socks5, socks5h), got \"ftp://p.example\"");
 }
+
+Test(config, outputs_select_feeds_by_group_and_name)
+{
+	fm_config *cfg = cfg_expect_ok("[output w]\npath = w.atom\ngroups = world\nurl = https://n.example/w.atom\n"
+				       "[output w-html]\npath = w.html\nformat = html\ngroups = world\nlanguage = pt-BR\n"
+				       "[output t]\npath = t.atom\ngroups = tech, world tech\nfeeds = c\n"
+				       "exclude = ^ad\nurl = https://n.example/t.atom\n"
+				       "[output all]\npath = all.atom\n"
+				       "[feed a]\nurl = http://a.example/\ngroups = world\n"
+				       "[feed b]\nurl = http://b.example/\ngroups = tech sport\n"
+				       "[feed c]\nurl = http://c.example/\n");
+	const fm_config_output *w = fm_config_output_at(cfg, 0), *wh = fm_config_output_at(cfg, 1);
+	const fm_config_output *t = fm_config_output_at(cfg, 2), *all = fm_config_output_at(cfg, 3);
+	const fm_config_feed *a = fm_config_feed_find(cfg, "a"), *b = fm_config_feed_find(cfg, "b");
+	const fm_config_feed *c = fm_config_feed_find(cfg, "c");
+
+	cr_assert_eq(t->ngroups, 2, "a name listed twice counts once");
+	cr_assert_str_eq(t->groups[1], "world");
+	cr_assert(fm_config_output_selects(w, a) && !fm_config_output_selects(w, b) &&
+		  !fm_config_output_selects(w, c));
+	cr_assert(fm_config_output_selects(t, a) && fm_config_output_selects(t, b) &&
+		  fm_config_output_selects(t, c));
+	cr_assert(fm_config_output_selects(all, a) && fm_config_output_selects(all, c));
+	cr_assert_eq(fm_config_output_wants(t, "Ad: buy", NULL), 0);
+	cr_assert_eq(fm_config_output_wants(t, "News", NULL), 1);
+	cr_assert_str_eq(wh->language, "pt-BR");
+	cr_assert_eq(wh->nalternates, 1, "the html page's sibling: w, not t");
+	cr_assert_eq(wh->alternates[0], w);
+	cr_assert_eq(w->nalternates, 0, "html is no alternate feed");
+	cr_assert(fm_config_group_used(cfg, "sport") && !fm_config_group_used(cfg, "city"));
+	fm_config_free(cfg);
+}
+
+Test(config, bad_selections_are_errors)
+{
+	cfg_expect_error("[output o]\npath = o.atom\nfeeds = a\n", 1, "feeds.ini:1: [output o] feeds: no [feed a] in the file");
+	cfg_expect_error("[feed a]\nurl = http://a.example/\ngroups = wo/rld\n", 3,
+			 "feeds.ini:3: [feed a] groups: expected names of letters, digits, '.', '_' and '-' "
+			 "separated by spaces, got \"wo/rld\"");
+	cfg_expect_error("[output o]\npath = o.atom\nurl = /o.atom\n", 3,
+			 "feeds.ini:3: [output o] url: expected an http:// or https:// URL, got \"/o.atom\"");
+}

@@ -65,7 +65,8 @@ typedef struct fm_config_dedup {
 } fm_config_dedup;
 
 /** [output NAME]: one merged feed file. Strings are owned by the fm_config. */
-typedef struct fm_config_output {
+typedef struct fm_config_output fm_config_output;
+struct fm_config_output {
 	const char *name;        /**< NAME from the section header */
 	unsigned long line;      /**< line of the section header */
 	const char *path;        /**< file to write, absolute (required) */
@@ -74,7 +75,20 @@ typedef struct fm_config_output {
 	const char *link;        /**< the feed's home link, or NULL (default: none) */
 	size_t max_items;        /**< most entries, 0 = no limit (default 100) */
 	int64_t max_age;         /**< oldest entry in seconds, 0 = no limit (default 0) */
-} fm_config_output;
+	const char *const *groups; /**< ngroups group names it takes feeds from (default: none) */
+	size_t ngroups;          /**< how many groups */
+	const char *const *feeds; /**< nfeeds [feed NAME]s it takes (default: none) */
+	size_t nfeeds;           /**< how many feeds; with no groups and no feeds, it takes every feed */
+	const char *include;     /**< the include pattern as written, or NULL (default: none) */
+	const char *exclude;     /**< the exclude pattern as written, or NULL (default: none) */
+	const regex_t *include_re; /**< include compiled (ERE, case-insensitive), or NULL */
+	const regex_t *exclude_re; /**< exclude compiled (ERE, case-insensitive), or NULL */
+	const char *url;         /**< where the file is published (its self link), or NULL */
+	const char *language;    /**< its language tag (RFC 5646, "en", "pt-BR"), or NULL */
+	const struct fm_config_output *const *alternates; /**< nalternates other outputs with a url,
+					  a feed format and the same selection (the HTML page links them) */
+	size_t nalternates;      /**< how many alternates */
+};
 
 /** [feed NAME]: one source. Strings and regexes are owned by the fm_config. */
 typedef struct fm_config_feed {
@@ -100,6 +114,8 @@ typedef struct fm_config_feed {
 	const char *proxy;           /**< proxy URL (default [feedmerge] proxy), or NULL: the environment's */
 	const char *ca_file;         /**< PEM CA file, absolute (default [feedmerge] ca_file), or NULL */
 	int tls_verify;              /**< 0 skips TLS certificate and host checks (default yes) */
+	const char *const *groups;   /**< ngroups group names (outputs select by them) (default: none) */
+	size_t ngroups;              /**< how many groups */
 } fm_config_feed;
 
 /** A loaded, immutable configuration; opaque. */
@@ -159,6 +175,15 @@ const fm_config_feed *fm_config_feed_find(const fm_config *cfg, const char *name
  *         is no include; and exclude matches neither), else 0.
  */
 int fm_config_feed_wants(const fm_config_feed *feed, const char *title, const char *text);
+
+/** Returns 1 when output o takes feed f (named in its feeds, or in one of its groups, or it names neither), else 0. */
+int fm_config_output_selects(const fm_config_output *o, const fm_config_feed *f);
+
+/** Like fm_config_feed_wants(), with the output's include and exclude: 1 when the item is kept. */
+int fm_config_output_wants(const fm_config_output *o, const char *title, const char *text);
+
+/** Returns 1 when some feed of cfg is in group name, else 0. */
+int fm_config_group_used(const fm_config *cfg, const char *name);
 
 /** Room fm_config_duration_format() and fm_config_size_format() need. */
 #define FM_CONFIG_UNIT_BUFSZ 32

@@ -21,6 +21,21 @@ j_num(fm_buf *b, const char *key, int64_t n)
 	fm_buf_printf(b, ", \"%s\": %" PRId64, key, n);
 }
 
+/* Appends ", \"key\": [names...]". */
+static void
+j_names(fm_buf *b, const char *key, const char *const *names, size_t n)
+{
+	size_t i;
+
+	fm_buf_printf(b, ", \"%s\": [", key);
+	for (i = 0; i < n; i++) {
+		if (i)
+			fm_buf_puts(b, ", ");
+		fm__json_str(b, names[i]);
+	}
+	fm_buf_putc(b, ']');
+}
+
 /* Advice callback: one {"kind", "text"} object in the array being built. */
 static void
 j_advice(void *ud, const char *kind, const char *line)
@@ -72,6 +87,12 @@ cli_check_json(const fm_config *cfg)
 		j_str(&b, "link", o->link);
 		j_num(&b, "max_items", (int64_t)o->max_items);
 		j_num(&b, "max_age", o->max_age);
+		j_names(&b, "groups", o->groups, o->ngroups);
+		j_names(&b, "feeds", o->feeds, o->nfeeds);
+		j_str(&b, "include", o->include);
+		j_str(&b, "exclude", o->exclude);
+		j_str(&b, "url", o->url);
+		j_str(&b, "language", o->language);
 		fm_buf_putc(&b, '}');
 	}
 	fm_buf_puts(&b, "],\n  \"feeds\": [");
@@ -107,6 +128,7 @@ cli_check_json(const fm_config *cfg)
 		j_str(&b, "proxy", f->proxy ? line : NULL);
 		j_str(&b, "ca_file", f->ca_file);
 		fm_buf_printf(&b, ", \"tls_verify\": %s", f->tls_verify ? "true" : "false");
+		j_names(&b, "groups", f->groups, f->ngroups);
 		fm_buf_putc(&b, '}');
 	}
 	fm_buf_puts(&b, "],\n  \"advice\": [");

@@ -70,6 +70,19 @@ cli_redact_url(char *out, size_t size, const char *url)
 		snprintf(out, size, "%s", url);
 }
 
+/* Prints a list of names as one line ("(none)" when empty, zero when given). */
+static void
+check_names(const char *key, const char *const *names, size_t n, const char *zero)
+{
+	char line[1024];
+	size_t i, len = 0;
+
+	line[0] = '\0';
+	for (i = 0; i < n && len < sizeof line; i++)
+		len += (size_t)snprintf(line + len, sizeof line - len, "%s%s", i ? " " : "", names[i]);
+	check_line(key, n ? line : zero ? zero : "(none)");
+}
+
 /* Prints the [feedmerge] and [dedup] blocks. */
 static void
 check_main(const fm_config *cfg)
@@ -107,6 +120,12 @@ check_output(const fm_config_output *o)
 	check_line("link", o->link);
 	check_number("max_items", (long long)o->max_items, "0 (no limit)");
 	check_duration("max_age", o->max_age, "0 (no limit)");
+	check_names("groups", o->groups, o->ngroups, o->nfeeds ? NULL : "(none: every feed)");
+	check_names("feeds", o->feeds, o->nfeeds, NULL);
+	check_line("include", o->include);
+	check_line("exclude", o->exclude);
+	check_line("url", o->url);
+	check_line("language", o->language);
 }
 
 /* Prints one [feed NAME] block. */
@@ -143,6 +162,7 @@ check_feed(const fm_config_feed *f)
 	check_line("proxy", f->proxy ? line : "(from the environment)");
 	check_line("ca_file", f->ca_file ? f->ca_file : "(the system's)");
 	check_line("tls_verify", f->tls_verify ? "yes" : "NO (certificates are not checked)");
+	check_names("groups", f->groups, f->ngroups, NULL);
 }
 
 /* Text output of one advice line. */
@@ -177,6 +197,27 @@ cli_check_advice(const fm_config *cfg, void (*emit)(void *ud, const char *kind, 
 		if (f->enabled && (f->username || f->nheaders) && !strncasecmp(f->url, "http://", 7)) {
 			snprintf(line, sizeof line, "feed %s: %s sent over plain http://, readable on the way",
 				 f->name, f->username ? "password" : "headers");
+			emit(ud, "warning", line);
+		}
+	}
+	/* Outputs: groups no feed is in, and outputs that select no enabled feed. */
+	for (i = 0; i < fm_config_output_count(cfg); i++) {
+		const fm_config_output *o = fm_config_output_at(cfg, i);
+		size_t j, selected = 0;
+
+		for (j = 0; j < o->ngroups; j++)
+			if (!fm_config_group_used(cfg, o->groups[j])) {
+				snprintf(line, sizeof line, "output %s (line %lu): no feed is in group %s",
+					 o->name, o->line, o->groups[j]);
+				emit(ud, "warning", line);
+			}
+		for (j = 0; j < fm_config_feed_count(cfg); j++) {
+			const fm_config_feed *f = fm_config_feed_at(cfg, j);
+			selected += f->enabled && fm_config_output_selects(o, f);
+		}
+		if (!selected) {
+			snprintf(line, sizeof line, "output %s (line %lu): selects no enabled feed; it stays empty",
+				 o->name, o->line);
 			emit(ud, "warning", line);
 		}
 	}
