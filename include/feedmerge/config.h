@@ -16,6 +16,7 @@
  */
 #define FM_CONFIG_STATE "feedmerge.db"              /**< [feedmerge] state, beside the config file */
 #define FM_CONFIG_INTERVAL ((int64_t)30 * 60)       /**< [feedmerge] interval: 30m */
+#define FM_CONFIG_MAX_INTERVAL ((int64_t)86400)   /**< [feedmerge] max_interval: 1d */
 #define FM_CONFIG_TIMEOUT ((int64_t)30)             /**< [feedmerge] timeout: 30s */
 #define FM_CONFIG_CONCURRENCY 8                     /**< [feedmerge] concurrency */
 #define FM_CONFIG_PER_HOST 2                        /**< [feedmerge] per_host */
@@ -46,7 +47,9 @@ typedef enum fm_config_identity {
 /** [feedmerge]: settings of the whole run. Strings are owned by the fm_config. */
 typedef struct fm_config_main {
 	const char *state;      /**< SQLite state file, absolute (default FM_CONFIG_STATE) */
-	int64_t interval;       /**< seconds between fetches of a feed (default 30m) */
+	int64_t interval;       /**< seconds between fetches of a feed (default 30m; the start of auto) */
+	int interval_auto;      /**< interval = auto: each feed's from its posting rhythm (default no) */
+	int64_t max_interval;   /**< the most a publisher's floor (or auto) may hold a feed back (default 1d) */
 	int64_t timeout;        /**< seconds one transfer may take, start to end (default 30s) */
 	int concurrency;        /**< transfers at once, 1-1024 (default 8) */
 	int per_host;           /**< transfers at once to one host name, 1-1024 (default 2) */
@@ -96,6 +99,8 @@ typedef struct fm_config_feed {
 	unsigned long line;          /**< line of the section header */
 	const char *url;             /**< http://, https:// or file:/// (file: paths made absolute) (required) */
 	int64_t interval;            /**< seconds between fetches (default [feedmerge] interval) */
+	int interval_auto;           /**< interval = auto: the median gap of its newest items (default [feedmerge]'s) */
+	int64_t max_interval;        /**< caps the publisher's floors and auto (default [feedmerge] max_interval) */
 	int priority;                /**< higher wins as a cluster's representative (default 0) */
 	const char *include;         /**< the include pattern as written, or NULL (default: none) */
 	const char *exclude;         /**< the exclude pattern as written, or NULL (default: none) */

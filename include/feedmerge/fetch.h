@@ -48,6 +48,14 @@ typedef enum fm_fetch_outcome {
 	FM_FETCH_STOPPED       /**< fm_fetch_run was asked to stop first */
 } fm_fetch_outcome;
 
+/** What a feed body says about how often to poll it (channel level, outside items). */
+typedef struct fm_fetch_hints {
+	int ttl;             /**< RSS <ttl> in minutes, -1 when absent */
+	int64_t sy_seconds;  /**< sy:updatePeriod / sy:updateFrequency in seconds, 0 when absent */
+	uint32_t skip_hours; /**< RSS <skipHours>: bit h set for hour h (0-23, UTC) */
+	uint8_t skip_days;   /**< RSS <skipDays>: bit d set for day d (0 = Sunday, UTC) */
+} fm_fetch_hints;
+
 /** The end of one transfer; borrowed for the done callback. */
 typedef struct fm_fetch_result {
 	fm_fetch_outcome outcome;
@@ -56,6 +64,10 @@ typedef struct fm_fetch_result {
 	const char *etag;          /**< the final response's ETag, verbatim, or NULL */
 	const char *last_modified; /**< the final response's Last-Modified, verbatim, or NULL */
 	const char *retry_after;   /**< the final response's Retry-After, verbatim, or NULL */
+	const char *cache_control; /**< the final response's Cache-Control (all of them, joined by ", "), or NULL */
+	const char *expires;       /**< the final response's Expires, verbatim, or NULL */
+	const char *date;          /**< the final response's Date, verbatim, or NULL */
+	const fm_fetch_hints *hints; /**< the body's polling hints when a body was parsed, else NULL */
 	const char *permanent_url; /**< where the redirects led when every one was 301/308, else NULL */
 	const fm_parse_result *parse; /**< the parser's result when a body was parsed, else NULL */
 	uint64_t bytes;            /**< body bytes received, after decompression */

@@ -63,6 +63,8 @@ cli_check_json(const fm_config *cfg)
 	fm_buf_puts(&b, ",\n  \"feedmerge\": {\"state\": ");
 	fm__json_str(&b, m->state);
 	j_num(&b, "interval", m->interval);
+	fm_buf_printf(&b, ", \"interval_auto\": %s", m->interval_auto ? "true" : "false");
+	j_num(&b, "max_interval", m->max_interval);
 	j_num(&b, "timeout", m->timeout);
 	j_num(&b, "concurrency", m->concurrency);
 	j_num(&b, "per_host", m->per_host);
@@ -104,6 +106,8 @@ cli_check_json(const fm_config *cfg)
 		j_num(&b, "line", (int64_t)f->line);
 		j_str(&b, "url", f->url);
 		j_num(&b, "interval", f->interval);
+		fm_buf_printf(&b, ", \"interval_auto\": %s", f->interval_auto ? "true" : "false");
+		j_num(&b, "max_interval", f->max_interval);
 		j_num(&b, "priority", f->priority);
 		j_str(&b, "include", f->include);
 		j_str(&b, "exclude", f->exclude);

@@ -93,7 +93,11 @@ check_main(const fm_config *cfg)
 
 	printf("[feedmerge]\n");
 	check_line("state", m->state);
-	check_duration("interval", m->interval, NULL);
+	if (m->interval_auto)
+		check_line("interval", "auto");
+	else
+		check_duration("interval", m->interval, NULL);
+	check_duration("max_interval", m->max_interval, NULL);
 	check_duration("timeout", m->timeout, NULL);
 	check_number("concurrency", m->concurrency, NULL);
 	check_number("per_host", m->per_host, NULL);
@@ -137,7 +141,11 @@ check_feed(const fm_config_feed *f)
 
 	printf("\n[feed %s]\n", f->name);
 	check_line("url", f->url);
-	check_duration("interval", f->interval, NULL);
+	if (f->interval_auto)
+		check_line("interval", "auto (from its posting rhythm, 15m to max_interval)");
+	else
+		check_duration("interval", f->interval, NULL);
+	check_duration("max_interval", f->max_interval, NULL);
 	check_number("priority", f->priority, NULL);
 	check_line("include", f->include);
 	check_line("exclude", f->exclude);
@@ -184,7 +192,7 @@ cli_check_advice(const fm_config *cfg, void (*emit)(void *ud, const char *kind, 
 	for (i = 0; i < fm_config_feed_count(cfg); i++) {
 		const fm_config_feed *f = fm_config_feed_at(cfg, i);
 
-		if (f->enabled && f->interval < FM_SCHED_POLITE_MIN) {
+		if (f->enabled && !f->interval_auto && f->interval < FM_SCHED_POLITE_MIN) {
 			snprintf(line, sizeof line, "feed %s: interval %s is under %s, impolite to its publisher",
 				 f->name, fm_config_duration_format(b, f->interval), "5m");
 			emit(ud, "warning", line);

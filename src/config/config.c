@@ -34,7 +34,8 @@ enum {
 	T_PROXY,    /* a proxy URL: scheme://host[:port] */
 	T_NAMES,    /* names (as of sections) separated by spaces: a list, its count at aux */
 	T_LANG,     /* a language tag (RFC 5646) */
-	T_WEBURL    /* an http:// or https:// URL */
+	T_WEBURL,   /* an http:// or https:// URL */
+	T_INTERVAL  /* a duration, or auto (sets the int at aux) */
 };
 
 /* One key of a section: its name, its type, where it goes and its bounds. */
@@ -55,7 +56,8 @@ typedef struct config_key {
 
 static const config_key config_main_keys[] = {
 	KEY(fm_config_main, state, T_PATH, 0, 0),
-	KEY(fm_config_main, interval, T_DURATION, 1, 0),
+	KEY_AT(fm_config_main, interval, interval, T_INTERVAL, interval_auto),
+	KEY(fm_config_main, max_interval, T_DURATION, 60, 0),
 	KEY(fm_config_main, timeout, T_DURATION, 1, 0),
 	KEY(fm_config_main, concurrency, T_INT, 1, 1024),
 	KEY(fm_config_main, per_host, T_INT, 1, 1024),
@@ -92,7 +94,8 @@ static const config_key config_output_keys[] = {
 
 static const config_key config_feed_keys[] = {
 	KEY(fm_config_feed, url, T_URL, 0, 0),
-	KEY(fm_config_feed, interval, T_DURATION, 1, 0),
+	KEY_AT(fm_config_feed, interval, interval, T_INTERVAL, interval_auto),
+	KEY(fm_config_feed, max_interval, T_DURATION, 60, 0),
 	KEY(fm_config_feed, priority, T_INT, -1000000, 1000000),
 	KEY_RE(fm_config_feed, include),
 	KEY_RE(fm_config_feed, exclude),
@@ -691,12 +694,22 @@ config_set(config_ctx *ctx, const config_key *k, const char *v)
 
 #define BAD(...) config_fail(ctx, FM_EINVAL, "[%s] %s: " __VA_ARGS__)
 	switch (k->type) {
+	case T_INTERVAL:
+		if (!strcmp(v, "auto")) {
+			*(int *)(void *)((char *)ctx->base + k->aux) = 1;
+			return 0;
+		}
+		/* A feed's own duration says "not auto" (-1), whatever [feedmerge] says. */
+		*(int *)(void *)((char *)ctx->base + k->aux) = ctx->kind->kind == SEC_FEED ? -1 : 0;
+		__attribute__((fallthrough)); /* to a duration above 0 */
 	case T_DURATION:
 		error = fm__config_duration(&d, v);
 		if (error == FM_ELIMIT)
 			return BAD("expected a duration of at most 100 years, got \"%s\"", what, k->name, v);
 		if (error < 0)
 			return BAD("expected a duration like 15m or 2h, got \"%s\"", what, k->name, v);
+		if (d < k->min && k->min > 1)
+			return BAD("expected a duration of at least %llds, got \"%s\"", what, k->name, k->min, v);
 		if (d < k->min)
 			return BAD("expected a duration above 0 like 15m or 2h, got \"%s\"", what, k->name, v);
 		*(int64_t *)field = d;
@@ -983,8 +996,16 @@ config_finish(config_ctx *ctx)
 	if (!cfg->main.user_agent && !(cfg->main.user_agent = config_strdup(cfg, CONFIG_USER_AGENT)))
 		return config_fail(ctx, FM_ENOMEM, "out of memory");
 	for (i = 0; i < cfg->nfeeds; i++) {
-		if (!cfg->feeds[i].interval)
-			cfg->feeds[i].interval = cfg->main.interval;
+		fm_config_feed *f = &cfg->feeds[i];
+		/* interval_auto: 1 auto, -1 a duration of its own, 0 unset (inherit). */
+		if (f->interval_auto == 0)
+			f->interval_auto = cfg->main.interval_auto;
+		else if (f->interval_auto < 0)
+			f->interval_auto = 0;
+		if (!f->interval)
+			f->interval = cfg->main.interval;
+		if (!f->max_interval)
+			f->max_interval = cfg->main.max_interval;
 		if (!cfg->feeds[i].user_agent)
 			cfg->feeds[i].user_agent = cfg->main.user_agent;
 		if (!cfg->feeds[i].proxy)
@@ -1039,6 +1060,7 @@ config_new(const char *path)
 		return NULL;
 	}
 	cfg->main.interval = FM_CONFIG_INTERVAL;
+	cfg->main.max_interval = FM_CONFIG_MAX_INTERVAL;
 	cfg->main.timeout = FM_CONFIG_TIMEOUT;
 	cfg->main.concurrency = FM_CONFIG_CONCURRENCY;
 	cfg->main.per_host = FM_CONFIG_PER_HOST;

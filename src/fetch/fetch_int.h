@@ -3,6 +3,7 @@
 #define FM_FETCH_INT_H
 
 #include "feedmerge/fetch.h"
+#include "fetch/hints.h"
 
 #include <curl/curl.h>
 
@@ -30,6 +31,10 @@ struct xfer {
 	char etag[XFER_HDR_MAX];
 	char last_modified[XFER_HDR_MAX];
 	char retry_after[XFER_HDR_MAX];
+	char cache_control[XFER_HDR_MAX];
+	char expires[XFER_HDR_MAX];
+	char date[XFER_HDR_MAX];
+	fm__hints_scan hints;      /* the body's polling hints, read beside the parser */
 	char errbuf[CURL_ERROR_SIZE];
 	char msg[768];             /* the result's error line */
 };

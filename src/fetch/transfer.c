@@ -52,8 +52,25 @@ xfer_header(char *line, size_t size, size_t n, void *ud)
 		}
 		x->status = sp ? atoi(sp + 1) : 0;
 		x->etag[0] = x->last_modified[0] = x->retry_after[0] = '\0';
+		x->cache_control[0] = x->expires[0] = x->date[0] = '\0';
 		return len;
 	}
+	if ((v = hdr_value(line, len, "Cache-Control", &vlen))) {
+		/* Several Cache-Control lines make one list (RFC 9110 5.3). */
+		char one[XFER_HDR_MAX];
+		size_t have = strlen(x->cache_control);
+		hdr_copy(one, v, vlen);
+		if (have && *one && have + 2 + strlen(one) < XFER_HDR_MAX) {
+			memcpy(x->cache_control + have, ", ", 2);
+			memcpy(x->cache_control + have + 2, one, strlen(one) + 1);
+		} else if (!have)
+			memcpy(x->cache_control, one, strlen(one) + 1);
+		return len;
+	}
+	if ((v = hdr_value(line, len, "Expires", &vlen)))
+		hdr_copy(x->expires, v, vlen);
+	else if ((v = hdr_value(line, len, "Date", &vlen)))
+		hdr_copy(x->date, v, vlen);
 	if ((v = hdr_value(line, len, "ETag", &vlen)))
 		hdr_copy(x->etag, v, vlen);
 	else if ((v = hdr_value(line, len, "Last-Modified", &vlen)))
@@ -102,6 +119,7 @@ xfer_write(char *data, size_t size, size_t n, void *ud)
 		return CURL_WRITEFUNC_ERROR;
 	if (x->discard)
 		return len;
+	fm__hints_push(&x->hints, data, len);
 	if (fm_parser_push(x->parser, data, len)) {
 		x->parse_stopped = 1;
 		return CURL_WRITEFUNC_ERROR;
@@ -172,6 +190,7 @@ xfer__start(struct xfer *x)
 	if (!(e = x->easy = curl_easy_init()))
 		return FM_ENOMEM;
 	x->all_permanent = 1;
+	fm__hints_init(&x->hints);
 	/* The server's validators go back verbatim, never re-formatted. */
 	if (xfer_add_header(x, "If-None-Match", x->req.etag) ||
 	    xfer_add_header(x, "If-Modified-Since", x->req.last_modified) ||
@@ -292,6 +311,13 @@ xfer__finish(struct xfer *x, CURLcode code, int stopped)
 	r.etag = x->etag[0] ? x->etag : NULL;
 	r.last_modified = x->last_modified[0] ? x->last_modified : NULL;
 	r.retry_after = x->retry_after[0] ? x->retry_after : NULL;
+	r.cache_control = x->cache_control[0] ? x->cache_control : NULL;
+	r.expires = x->expires[0] ? x->expires : NULL;
+	r.date = x->date[0] ? x->date : NULL;
+	if (r.outcome == FM_FETCH_OK) {
+		fm__hints_finish(&x->hints);
+		r.hints = &x->hints.out;
+	}
 	if (x->redirects && x->all_permanent && url && strcmp(url, x->req.url))
 		r.permanent_url = url;
 	x->cbs->done(x->req.ud, &r);

@@ -645,22 +645,27 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def r_headers(self, segs, rest):
         # /headers/NAME?h=Name:%20value&h=...: the file (with validators),
-        # plus each h= as a response header, verbatim (also on a 304).
+        # plus each h= as a response header, verbatim (on the 200 and on a
+        # 304); h200= only on a 200, h304= only on a 304.
         e = self.entry_or_404(rest)
         if not e:
             return
-        extra = []
-        for h in self.query.get("h", []):
-            k, sep, v = header_safe(h).partition(":")
-            if not sep or not k.strip():
-                raise BadRequest("h= must be Name: value")
-            extra.append((k.strip(), v.strip()))
+
+        def parse(key):
+            out = []
+            for h in self.query.get(key, []):
+                k, sep, v = header_safe(h).partition(":")
+                if not sep or not k.strip():
+                    raise BadRequest("%s= must be Name: value" % key)
+                out.append((k.strip(), v.strip()))
+            return out
+        extra, only200, only304 = parse("h"), parse("h200"), parse("h304")
         etag = e.etag
         headers = [("Content-Type", e.ctype), ("ETag", etag), ("Last-Modified", e.last_modified)] + extra
         if self.not_modified(etag, e.mtime):
-            self.send(304, headers)
+            self.send(304, headers + only304)
             return
-        self.send(200, headers, e.content)
+        self.send(200, headers + only200, e.content)
 
     def redirect(self, code, location):
         if not 300 <= code <= 399:
