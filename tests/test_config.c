@@ -551,3 +551,124 @@ Test(config, lines_longer_than_inih_reads_still_count)
 	snprintf(text, sizeof(text), "[feed a]\nurl = http://a/\nintervall = %0300d\n", 0);
 	cfg_expect_error(text, 3, "feeds.ini:3: [feed a] intervall: unknown key (did you mean interval?)");
 }
+
+Test(config, header_repeats_and_keeps_file_order)
+{
+	fm_config *cfg = cfg_expect_ok("[feed a]\nurl = http://x.example/\n"
+				       "header = X-Token: abc\nheader = Cookie: s=1; t=2\n"
+				       "[feed b]\nurl = http://y.example/\n");
+	const fm_config_feed *a = fm_config_feed_find(cfg, "a"), *b = fm_config_feed_find(cfg, "b");
+
+	cr_assert_eq(a->nheaders, 2);
+	cr_assert_str_eq(a->headers[0], "X-Token: abc");
+	cr_assert_str_eq(a->headers[1], "Cookie: s=1; t=2");
+	cr_assert_null(a->headers[2]);
+	cr_assert_eq(b->nheaders, 0);
+	cr_assert_eq(a->tls_verify, 1, "verified by default");
+	fm_config_free(cfg);
+}
+
+Test(config, bad_header_is_an_error)
+{
+	cfg_expect_error("[feed a]\nurl = http://x.example/\nheader = X Token: abc\n", 3,
+			 "feeds.ini:3: [feed a] header: expected Name: value (a header name, a colon, a value), got \"X Token: abc\"");
+	cfg_expect_error("[feed a]\nurl = http://x.example/\nheader = X-Token:\n", 3,
+			 "feeds.ini:3: [feed a] header: expected Name: value (a header name, a colon, a value), got \"X-Token:\"");
+}
+
+Test(config, password_file_is_read_and_its_path_kept)
+{
+	FILE *f = fopen("pw", "w");
+	fm_config *cfg;
+	const fm_config_feed *a;
+	char want[PATH_MAX + 8];
+
+	cr_assert_not_null(f);
+	fputs("top secret\nsecond line\n", f);
+	fclose(f);
+	cfg = cfg_expect_ok("[feed a]\nurl = http://x.example/\nusername = u\npassword_file = pw\n");
+	a = fm_config_feed_find(cfg, "a");
+	cr_assert_str_eq(a->username, "u");
+	cr_assert_str_eq(a->password, "top secret");
+	snprintf(want, sizeof want, "%s/pw", cfg_dir);
+	cr_assert_str_eq(a->password_file, want);
+	fm_config_free(cfg);
+	unlink("pw");
+}
+
+Test(config, password_rules)
+{
+	char want[PATH_MAX + 128];
+
+	cfg_expect_error("[feed a]\nurl = http://x.example/\npassword = p\n", 1,
+			 "feeds.ini:1: [feed a] username: missing: a password needs username = NAME");
+	cfg_expect_error("[feed a]\nurl = http://x.example/\nusername = u\npassword = p\npassword_file = /dev/null\n",
+			 5, "feeds.ini:5: [feed a] password_file: cannot read the password from /dev/null: its first line is empty");
+	snprintf(want, sizeof want,
+		 "feeds.ini:3: [feed a] password_file: cannot read the password from %s/nope: No such file or directory",
+		 cfg_dir);
+	cfg_expect_error("[feed a]\nurl = http://x.example/\npassword_file = nope\n", 3, want);
+}
+
+Test(config, proxy_and_ca_file_are_inherited)
+{
+	fm_config *cfg = cfg_expect_ok("[feedmerge]\nproxy = http://proxy.example:3128\nca_file = ca.pem\n"
+				       "[feed a]\nurl = http://x.example/\n"
+				       "[feed b]\nurl = http://y.example/\nproxy = none\nca_file = /etc/b.pem\n"
+				       "tls_verify = no\n");
+	const fm_config_feed *a = fm_config_feed_find(cfg, "a"), *b = fm_config_feed_find(cfg, "b");
+	char want[PATH_MAX + 16];
+
+	snprintf(want, sizeof want, "%s/ca.pem", cfg_dir);
+	cr_assert_str_eq(a->proxy, "http://proxy.example:3128");
+	cr_assert_str_eq(a->ca_file, want);
+	cr_assert_str_eq(b->proxy, "", "none: no proxy, not even the environment's");
+	cr_assert_str_eq(b->ca_file, "/etc/b.pem");
+	cr_assert_eq(b->tls_verify, 0);
+	fm_config_free(cfg);
+	cfg_expect_error("[feedmerge]\nproxy = ftp://p.example\n", 2,
+			 "feeds.ini:2: [feedmerge] proxy: expected none or a proxy URL like http://proxy.example:3128 "
+			 "(http, https, socks4, socks4a, socks5, socks5h), got \"ftp://p.example\"");
+}
+
+Test(config, outputs_select_feeds_by_group_and_name)
+{
+	fm_config *cfg = cfg_expect_ok("[output w]\npath = w.atom\ngroups = world\nurl = https://n.example/w.atom\n"
+				       "[output w-html]\npath = w.html\nformat = html\ngroups = world\nlanguage = pt-BR\n"
+				       "[output t]\npath = t.atom\ngroups = tech, world tech\nfeeds = c\n"
+				       "exclude = ^ad\nurl = https://n.example/t.atom\n"
+				       "[output all]\npath = all.atom\n"
+				       "[feed a]\nurl = http://a.example/\ngroups = world\n"
+				       "[feed b]\nurl = http://b.example/\ngroups = tech sport\n"
+				       "[feed c]\nurl = http://c.example/\n");
+	const fm_config_output *w = fm_config_output_at(cfg, 0), *wh = fm_config_output_at(cfg, 1);
+	const fm_config_output *t = fm_config_output_at(cfg, 2), *all = fm_config_output_at(cfg, 3);
+	const fm_config_feed *a = fm_config_feed_find(cfg, "a"), *b = fm_config_feed_find(cfg, "b");
+	const fm_config_feed *c = fm_config_feed_find(cfg, "c");
+
+	cr_assert_eq(t->ngroups, 2, "a name listed twice counts once");
+	cr_assert_str_eq(t->groups[1], "world");
+	cr_assert(fm_config_output_selects(w, a) && !fm_config_output_selects(w, b) &&
+		  !fm_config_output_selects(w, c));
+	cr_assert(fm_config_output_selects(t, a) && fm_config_output_selects(t, b) &&
+		  fm_config_output_selects(t, c));
+	cr_assert(fm_config_output_selects(all, a) && fm_config_output_selects(all, c));
+	cr_assert_eq(fm_config_output_wants(t, "Ad: buy", NULL), 0);
+	cr_assert_eq(fm_config_output_wants(t, "News", NULL), 1);
+	cr_assert_str_eq(wh->language, "pt-BR");
+	cr_assert_eq(wh->nalternates, 1, "the html page's sibling: w, not t");
+	cr_assert_eq(wh->alternates[0], w);
+	cr_assert_eq(w->nalternates, 0, "html is no alternate feed");
+	cr_assert(fm_config_group_used(cfg, "sport") && !fm_config_group_used(cfg, "city"));
+	fm_config_free(cfg);
+}
+
+Test(config, bad_selections_are_errors)
+{
+	cfg_expect_error("[output o]\npath = o.atom\nfeeds = a\n", 1, "feeds.ini:1: [output o] feeds: no [feed a] in the file");
+	cfg_expect_error("[feed a]\nurl = http://a.example/\ngroups = wo/rld\n", 3,
+			 "feeds.ini:3: [feed a] groups: expected names of letters, digits, '.', '_' and '-' "
+			 "separated by spaces, got \"wo/rld\"");
+	cfg_expect_error("[output o]\npath = o.atom\nurl = /o.atom\n", 3,
+			 "feeds.ini:3: [output o] url: expected an http:// or https:// URL, got \"/o.atom\"");
+}

@@ -123,10 +123,10 @@ Test(store, creates_schema_and_reopens)
 {
 	fm_store *st = st_open();
 
-	cr_expect_eq(fm_store_schema_version(st), 7);
+	cr_expect_eq(fm_store_schema_version(st), 8);
 	fm_store_close(st);
 	st = st_open();
-	cr_expect_eq(fm_store_schema_version(st), 7);
+	cr_expect_eq(fm_store_schema_version(st), 8);
 	fm_store_close(st);
 }
 
@@ -765,7 +765,7 @@ Test(store, migrates_fingerprints_out_of_items)
 	cr_assert_eq(sqlite3_exec(db, v4, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
 	sqlite3_close(db);
 	st = st_open();
-	cr_expect_eq(fm_store_schema_version(st), 7);
+	cr_expect_eq(fm_store_schema_version(st), 8);
 	cr_assert_eq(fm_store_fingerprint(st, 1, &got, &cluster), 0);
 	cr_expect_eq(got.simhash, (uint64_t)-2);
 	cr_expect_eq(got.title, 2);
@@ -797,5 +797,57 @@ Test(store, feed_has_items)
 	cr_expect_eq(has, 1);
 	cr_assert_eq(fm_store_feed_has_items(st, "two", &has), 0);
 	cr_expect_eq(has, 0);
+	fm_store_close(st);
+}
+
+Test(store, polling_floors_migrate_and_round_trip)
+{
+	static const char *const drop =
+		"ALTER TABLE feeds DROP COLUMN poll_http; ALTER TABLE feeds DROP COLUMN poll_http_why;"
+		"ALTER TABLE feeds DROP COLUMN poll_feed; ALTER TABLE feeds DROP COLUMN poll_feed_why;"
+		"ALTER TABLE feeds DROP COLUMN skip_hours; ALTER TABLE feeds DROP COLUMN skip_days;"
+		"ALTER TABLE feeds DROP COLUMN next_why; PRAGMA user_version = 7;";
+	fm_store *st = st_open();
+	fm_feed_state fs = { 0 }, got;
+	fm_time times[4];
+	size_t n;
+	sqlite3 *db;
+
+	fs.name = "one";
+	fs.url = "http://x.example/";
+	fs.next_due = 1234;
+	cr_assert_eq(fm_store_feed_put(st, &fs), 0);
+	fm_store_close(st);
+	/* Back to a version 7 state: the columns were not there. */
+	cr_assert_eq(sqlite3_open(st_path, &db), SQLITE_OK);
+	cr_assert_eq(sqlite3_exec(db, drop, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
+	sqlite3_close(db);
+	st = st_open();
+	cr_expect_eq(fm_store_schema_version(st), 8);
+	cr_assert_eq(fm_store_feed_get(st, "one", &got), 0);
+	cr_expect_eq(got.next_due, 1234, "the old row kept");
+	cr_expect_eq(got.poll_http, 0);
+	cr_expect_null(got.poll_feed_why);
+	cr_expect_null(got.next_why);
+	fm_feed_state_clear(&got);
+	fs.poll_http = 3600;
+	fs.poll_http_why = "Cache-Control max-age=3600";
+	fs.poll_feed = 600;
+	fs.poll_feed_why = "ttl 10m";
+	fs.skip_hours = 1u << 23 | 1u;
+	fs.skip_days = 1u << 6;
+	fs.next_why = "skipHours";
+	cr_assert_eq(fm_store_feed_put(st, &fs), 0);
+	cr_assert_eq(fm_store_feed_get(st, "one", &got), 0);
+	cr_expect_eq(got.poll_http, 3600);
+	cr_expect_str_eq(got.poll_http_why, "Cache-Control max-age=3600");
+	cr_expect_eq(got.poll_feed, 600);
+	cr_expect_str_eq(got.poll_feed_why, "ttl 10m");
+	cr_expect_eq(got.skip_hours, 1u << 23 | 1u);
+	cr_expect_eq(got.skip_days, 1u << 6);
+	cr_expect_str_eq(got.next_why, "skipHours");
+	fm_feed_state_clear(&got);
+	cr_assert_eq(fm_store_feed_item_times(st, "one", times, 4, &n), 0);
+	cr_expect_eq(n, 0);
 	fm_store_close(st);
 }

@@ -16,6 +16,7 @@
  */
 #define FM_CONFIG_STATE "feedmerge.db"              /**< [feedmerge] state, beside the config file */
 #define FM_CONFIG_INTERVAL ((int64_t)30 * 60)       /**< [feedmerge] interval: 30m */
+#define FM_CONFIG_MAX_INTERVAL ((int64_t)86400)   /**< [feedmerge] max_interval: 1d */
 #define FM_CONFIG_TIMEOUT ((int64_t)30)             /**< [feedmerge] timeout: 30s */
 #define FM_CONFIG_CONCURRENCY 8                     /**< [feedmerge] concurrency */
 #define FM_CONFIG_PER_HOST 2                        /**< [feedmerge] per_host */
@@ -46,7 +47,9 @@ typedef enum fm_config_identity {
 /** [feedmerge]: settings of the whole run. Strings are owned by the fm_config. */
 typedef struct fm_config_main {
 	const char *state;      /**< SQLite state file, absolute (default FM_CONFIG_STATE) */
-	int64_t interval;       /**< seconds between fetches of a feed (default 30m) */
+	int64_t interval;       /**< seconds between fetches of a feed (default 30m; the start of auto) */
+	int interval_auto;      /**< interval = auto: each feed's from its posting rhythm (default no) */
+	int64_t max_interval;   /**< the most a publisher's floor (or auto) may hold a feed back (default 1d) */
 	int64_t timeout;        /**< seconds one transfer may take, start to end (default 30s) */
 	int concurrency;        /**< transfers at once, 1-1024 (default 8) */
 	int per_host;           /**< transfers at once to one host name, 1-1024 (default 2) */
@@ -54,6 +57,8 @@ typedef struct fm_config_main {
 	uint64_t max_feed_size; /**< bytes of one feed after decompression (default 16M) */
 	int64_t keep;           /**< seconds an item is kept after first seen, 0 = for ever (default 30d) */
 	int64_t lock_wait;      /**< seconds a run waits for another run's lock (default 10s) */
+	const char *proxy;      /**< proxy URL every feed uses, or NULL: libcurl reads http_proxy etc. */
+	const char *ca_file;    /**< PEM file of CAs trusted for https, absolute, or NULL: the system's */
 } fm_config_main;
 
 /** [dedup]: near-duplicate clustering. */
@@ -63,7 +68,8 @@ typedef struct fm_config_dedup {
 } fm_config_dedup;
 
 /** [output NAME]: one merged feed file. Strings are owned by the fm_config. */
-typedef struct fm_config_output {
+typedef struct fm_config_output fm_config_output;
+struct fm_config_output {
 	const char *name;        /**< NAME from the section header */
 	unsigned long line;      /**< line of the section header */
 	const char *path;        /**< file to write, absolute (required) */
@@ -72,7 +78,20 @@ typedef struct fm_config_output {
 	const char *link;        /**< the feed's home link, or NULL (default: none) */
 	size_t max_items;        /**< most entries, 0 = no limit (default 100) */
 	int64_t max_age;         /**< oldest entry in seconds, 0 = no limit (default 0) */
-} fm_config_output;
+	const char *const *groups; /**< ngroups group names it takes feeds from (default: none) */
+	size_t ngroups;          /**< how many groups */
+	const char *const *feeds; /**< nfeeds [feed NAME]s it takes (default: none) */
+	size_t nfeeds;           /**< how many feeds; with no groups and no feeds, it takes every feed */
+	const char *include;     /**< the include pattern as written, or NULL (default: none) */
+	const char *exclude;     /**< the exclude pattern as written, or NULL (default: none) */
+	const regex_t *include_re; /**< include compiled (ERE, case-insensitive), or NULL */
+	const regex_t *exclude_re; /**< exclude compiled (ERE, case-insensitive), or NULL */
+	const char *url;         /**< where the file is published (its self link), or NULL */
+	const char *language;    /**< its language tag (RFC 5646, "en", "pt-BR"), or NULL */
+	const struct fm_config_output *const *alternates; /**< nalternates other outputs with a url,
+					  a feed format and the same selection (the HTML page links them) */
+	size_t nalternates;      /**< how many alternates */
+};
 
 /** [feed NAME]: one source. Strings and regexes are owned by the fm_config. */
 typedef struct fm_config_feed {
@@ -80,6 +99,8 @@ typedef struct fm_config_feed {
 	unsigned long line;          /**< line of the section header */
 	const char *url;             /**< http://, https:// or file:/// (file: paths made absolute) (required) */
 	int64_t interval;            /**< seconds between fetches (default [feedmerge] interval) */
+	int interval_auto;           /**< interval = auto: the median gap of its newest items (default [feedmerge]'s) */
+	int64_t max_interval;        /**< caps the publisher's floors and auto (default [feedmerge] max_interval) */
 	int priority;                /**< higher wins as a cluster's representative (default 0) */
 	const char *include;         /**< the include pattern as written, or NULL (default: none) */
 	const char *exclude;         /**< the exclude pattern as written, or NULL (default: none) */
@@ -90,6 +111,16 @@ typedef struct fm_config_feed {
 	fm_config_identity identity; /**< guid, link or title+date (default guid) */
 	const char *user_agent;      /**< User-Agent sent (default [feedmerge] user_agent) */
 	const char *encoding;        /**< charset overriding the feed's own, or NULL (default: none) */
+	const char *username;        /**< HTTP basic user name, or NULL (default: none) */
+	const char *password;        /**< HTTP basic password (from password or password_file), or NULL; never print it */
+	const char *password_file;   /**< the file the password was read from, absolute, or NULL */
+	const char *const *headers;  /**< nheaders request lines "Name: value" (header keys, file order) */
+	size_t nheaders;             /**< how many headers */
+	const char *proxy;           /**< proxy URL (default [feedmerge] proxy), or NULL: the environment's */
+	const char *ca_file;         /**< PEM CA file, absolute (default [feedmerge] ca_file), or NULL */
+	int tls_verify;              /**< 0 skips TLS certificate and host checks (default yes) */
+	const char *const *groups;   /**< ngroups group names (outputs select by them) (default: none) */
+	size_t ngroups;              /**< how many groups */
 } fm_config_feed;
 
 /** A loaded, immutable configuration; opaque. */
@@ -149,6 +180,15 @@ const fm_config_feed *fm_config_feed_find(const fm_config *cfg, const char *name
  *         is no include; and exclude matches neither), else 0.
  */
 int fm_config_feed_wants(const fm_config_feed *feed, const char *title, const char *text);
+
+/** Returns 1 when output o takes feed f (named in its feeds, or in one of its groups, or it names neither), else 0. */
+int fm_config_output_selects(const fm_config_output *o, const fm_config_feed *f);
+
+/** Like fm_config_feed_wants(), with the output's include and exclude: 1 when the item is kept. */
+int fm_config_output_wants(const fm_config_output *o, const char *title, const char *text);
+
+/** Returns 1 when some feed of cfg is in group name, else 0. */
+int fm_config_group_used(const fm_config *cfg, const char *name);
 
 /** Room fm_config_duration_format() and fm_config_size_format() need. */
 #define FM_CONFIG_UNIT_BUFSZ 32

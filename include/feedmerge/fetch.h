@@ -28,6 +28,13 @@ typedef struct fm_fetch_req {
 	const char *etag;          /**< sent verbatim as If-None-Match, or NULL */
 	const char *last_modified; /**< sent verbatim as If-Modified-Since, or NULL */
 	const char *encoding;      /**< charset forced on the parser, or NULL */
+	const char *username;      /**< HTTP basic user name, or NULL (no authentication) */
+	const char *password;      /**< HTTP basic password, or NULL (empty) */
+	const char *const *headers; /**< nheaders extra request lines "Name: value" */
+	size_t nheaders;           /**< how many headers */
+	const char *proxy;         /**< proxy URL; "" for none; NULL: libcurl reads the environment */
+	const char *ca_file;       /**< PEM file of trusted CAs, or NULL: the system's */
+	int insecure;              /**< 1 skips TLS certificate and host name checks */
 	void *ud;                  /**< the caller's, given back in every callback */
 } fm_fetch_req;
 
@@ -41,6 +48,14 @@ typedef enum fm_fetch_outcome {
 	FM_FETCH_STOPPED       /**< fm_fetch_run was asked to stop first */
 } fm_fetch_outcome;
 
+/** What a feed body says about how often to poll it (channel level, outside items). */
+typedef struct fm_fetch_hints {
+	int ttl;             /**< RSS <ttl> in minutes, -1 when absent */
+	int64_t sy_seconds;  /**< sy:updatePeriod / sy:updateFrequency in seconds, 0 when absent */
+	uint32_t skip_hours; /**< RSS <skipHours>: bit h set for hour h (0-23, UTC) */
+	uint8_t skip_days;   /**< RSS <skipDays>: bit d set for day d (0 = Sunday, UTC) */
+} fm_fetch_hints;
+
 /** The end of one transfer; borrowed for the done callback. */
 typedef struct fm_fetch_result {
 	fm_fetch_outcome outcome;
@@ -49,6 +64,10 @@ typedef struct fm_fetch_result {
 	const char *etag;          /**< the final response's ETag, verbatim, or NULL */
 	const char *last_modified; /**< the final response's Last-Modified, verbatim, or NULL */
 	const char *retry_after;   /**< the final response's Retry-After, verbatim, or NULL */
+	const char *cache_control; /**< the final response's Cache-Control (all of them, joined by ", "), or NULL */
+	const char *expires;       /**< the final response's Expires, verbatim, or NULL */
+	const char *date;          /**< the final response's Date, verbatim, or NULL */
+	const fm_fetch_hints *hints; /**< the body's polling hints when a body was parsed, else NULL */
 	const char *permanent_url; /**< where the redirects led when every one was 301/308, else NULL */
 	const fm_parse_result *parse; /**< the parser's result when a body was parsed, else NULL */
 	uint64_t bytes;            /**< body bytes received, after decompression */
@@ -85,6 +104,9 @@ int fm_fetch_add(fm_fetch *f, const fm_fetch_req *req);
  *         (each request's done callback has still been called).
  */
 int fm_fetch_run(fm_fetch *f, volatile sig_atomic_t *stop);
+
+/** Returns 1 when URLs a and b name the same host (case-insensitive) and port, else 0. */
+int fm_fetch_same_host(const char *a, const char *b);
 
 /** Frees the fetcher; requests never run are dropped without callbacks. NULL is fine. */
 void fm_fetch_free(fm_fetch *f);

@@ -46,6 +46,13 @@ typedef struct fm_feed_state {
 	int redirect_seen;    /**< consecutive fetches that saw redirect_url */
 	int gone;             /**< 1 after a 410: never polled again */
 	long items;           /**< items in the last successful parse */
+	int64_t poll_http;    /**< the HTTP floor (Cache-Control, Expires) of the last 200 or 304 that set one, seconds; 0 none */
+	char *poll_http_why;  /**< its reason ("Cache-Control max-age=3600"), or NULL */
+	int64_t poll_feed;    /**< the feed's floor (ttl, sy:updatePeriod) of the last 200, seconds; 0 none */
+	char *poll_feed_why;  /**< its reason ("ttl 60m"), or NULL */
+	uint32_t skip_hours;  /**< the feed's skipHours, bit h for hour h (UTC) */
+	uint8_t skip_days;    /**< the feed's skipDays, bit d for day d (0 = Sunday) */
+	char *next_why;       /**< why next_due is what it is ("interval 30m", "ttl 60m", "skipHours"), or NULL */
 } fm_feed_state;
 
 /** What fm_store_item_put() did with an item. */
@@ -115,6 +122,14 @@ int fm_store_commit(fm_store *st);
 
 /** Rolls the open transaction back; harmless when none is open. */
 void fm_store_rollback(fm_store *st);
+
+/**
+ * Reads the times of feed name's n newest items (published, else first
+ * seen, never after first seen), newest first, into times.
+ * @param got receives how many there were (at most n)
+ * @return 0 or FM_EIO.
+ */
+int fm_store_feed_item_times(fm_store *st, const char *name, fm_time *times, size_t n, size_t *got);
 
 /**
  * Reads the state of feed name into *fs (zeroed first; a feed never seen

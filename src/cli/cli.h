@@ -32,6 +32,16 @@ void cli_check_advice(const fm_config *cfg,
 		      void (*emit)(void *ud, const char *kind, const char *line), void *ud);
 
 /* Prints the effective settings of cfg as one JSON object; returns an exit status. */
+/*
+ * Returns the clock tests set in $FEEDMERGE_TEST_NOW (Unix seconds), or 0
+ * (the real clock): run and status read it, so a test can move time
+ * forward without waiting. Not for production use.
+ */
+fm_time cli_test_now(void);
+
+/* Writes url into out (size bytes) with any user:password@ replaced by (hidden); "none" for "", "(none)" for NULL. */
+void cli_redact_url(char *out, size_t size, const char *url);
+
 int cli_check_json(const fm_config *cfg);
 
 /* `feedmerge run`: returns an exit status. */

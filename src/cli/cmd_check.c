@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 void
 cli_check_help(void)
@@ -53,17 +54,50 @@ check_number(const char *key, long long n, const char *zero)
 	check_line(key, n == 0 && zero ? zero : b);
 }
 
+void
+cli_redact_url(char *out, size_t size, const char *url)
+{
+	const char *scheme = url ? strstr(url, "://") : NULL;
+	const char *at = scheme ? strrchr(scheme, '@') : NULL;
+
+	if (!url)
+		snprintf(out, size, "(none)");
+	else if (!*url)
+		snprintf(out, size, "none");
+	else if (at)
+		snprintf(out, size, "%.*s(hidden)%s", (int)(scheme + 3 - url), url, at);
+	else
+		snprintf(out, size, "%s", url);
+}
+
+/* Prints a list of names as one line ("(none)" when empty, zero when given). */
+static void
+check_names(const char *key, const char *const *names, size_t n, const char *zero)
+{
+	char line[1024];
+	size_t i, len = 0;
+
+	line[0] = '\0';
+	for (i = 0; i < n && len < sizeof line; i++)
+		len += (size_t)snprintf(line + len, sizeof line - len, "%s%s", i ? " " : "", names[i]);
+	check_line(key, n ? line : zero ? zero : "(none)");
+}
+
 /* Prints the [feedmerge] and [dedup] blocks. */
 static void
 check_main(const fm_config *cfg)
 {
 	const fm_config_main *m = fm_config_get_main(cfg);
 	const fm_config_dedup *d = fm_config_get_dedup(cfg);
-	char b[FM_CONFIG_UNIT_BUFSZ];
+	char b[FM_CONFIG_UNIT_BUFSZ], proxy[1024];
 
 	printf("[feedmerge]\n");
 	check_line("state", m->state);
-	check_duration("interval", m->interval, NULL);
+	if (m->interval_auto)
+		check_line("interval", "auto");
+	else
+		check_duration("interval", m->interval, NULL);
+	check_duration("max_interval", m->max_interval, NULL);
 	check_duration("timeout", m->timeout, NULL);
 	check_number("concurrency", m->concurrency, NULL);
 	check_number("per_host", m->per_host, NULL);
@@ -71,6 +105,9 @@ check_main(const fm_config *cfg)
 	check_line("max_feed_size", fm_config_size_format(b, m->max_feed_size));
 	check_duration("keep", m->keep, "0 (for ever)");
 	check_duration("lock_wait", m->lock_wait, NULL);
+	cli_redact_url(proxy, sizeof proxy, m->proxy);
+	check_line("proxy", m->proxy ? proxy : "(from the environment)");
+	check_line("ca_file", m->ca_file ? m->ca_file : "(the system's)");
 	printf("\n[dedup]\n");
 	check_number("threshold", d->threshold, NULL);
 	check_duration("window", d->window, NULL);
@@ -87,15 +124,28 @@ check_output(const fm_config_output *o)
 	check_line("link", o->link);
 	check_number("max_items", (long long)o->max_items, "0 (no limit)");
 	check_duration("max_age", o->max_age, "0 (no limit)");
+	check_names("groups", o->groups, o->ngroups, o->nfeeds ? NULL : "(none: every feed)");
+	check_names("feeds", o->feeds, o->nfeeds, NULL);
+	check_line("include", o->include);
+	check_line("exclude", o->exclude);
+	check_line("url", o->url);
+	check_line("language", o->language);
 }
 
 /* Prints one [feed NAME] block. */
 static void
 check_feed(const fm_config_feed *f)
 {
+	char line[1024];
+	size_t i;
+
 	printf("\n[feed %s]\n", f->name);
 	check_line("url", f->url);
-	check_duration("interval", f->interval, NULL);
+	if (f->interval_auto)
+		check_line("interval", "auto (from its posting rhythm, 15m to max_interval)");
+	else
+		check_duration("interval", f->interval, NULL);
+	check_duration("max_interval", f->max_interval, NULL);
 	check_number("priority", f->priority, NULL);
 	check_line("include", f->include);
 	check_line("exclude", f->exclude);
@@ -104,6 +154,23 @@ check_feed(const fm_config_feed *f)
 	check_line("identity", fm_config_identity_name(f->identity));
 	check_line("user_agent", f->user_agent);
 	check_line("encoding", f->encoding ? f->encoding : "(as the feed declares)");
+	check_line("username", f->username);
+	/* Never the password itself, nor a header's value (a token, a cookie). */
+	if (f->password_file)
+		snprintf(line, sizeof line, "(hidden; read from %s)", f->password_file);
+	else
+		snprintf(line, sizeof line, "%s", f->password ? "(hidden)" : "(none)");
+	check_line("password", line);
+	for (i = 0; i < f->nheaders; i++) {
+		snprintf(line, sizeof line, "%.*s: (value hidden)", (int)strcspn(f->headers[i], ":"),
+			 f->headers[i]);
+		check_line("header", line);
+	}
+	cli_redact_url(line, sizeof line, f->proxy);
+	check_line("proxy", f->proxy ? line : "(from the environment)");
+	check_line("ca_file", f->ca_file ? f->ca_file : "(the system's)");
+	check_line("tls_verify", f->tls_verify ? "yes" : "NO (certificates are not checked)");
+	check_names("groups", f->groups, f->ngroups, NULL);
 }
 
 /* Text output of one advice line. */
@@ -125,9 +192,40 @@ cli_check_advice(const fm_config *cfg, void (*emit)(void *ud, const char *kind, 
 	for (i = 0; i < fm_config_feed_count(cfg); i++) {
 		const fm_config_feed *f = fm_config_feed_at(cfg, i);
 
-		if (f->enabled && f->interval < FM_SCHED_POLITE_MIN) {
+		if (f->enabled && !f->interval_auto && f->interval < FM_SCHED_POLITE_MIN) {
 			snprintf(line, sizeof line, "feed %s: interval %s is under %s, impolite to its publisher",
 				 f->name, fm_config_duration_format(b, f->interval), "5m");
+			emit(ud, "warning", line);
+		}
+		if (f->enabled && !f->tls_verify) {
+			snprintf(line, sizeof line, "feed %s: tls_verify = no: its certificate is not checked, "
+				 "anyone on the way can serve (or read) it; prefer ca_file", f->name);
+			emit(ud, "warning", line);
+		}
+		if (f->enabled && (f->username || f->nheaders) && !strncasecmp(f->url, "http://", 7)) {
+			snprintf(line, sizeof line, "feed %s: %s sent over plain http://, readable on the way",
+				 f->name, f->username ? "password" : "headers");
+			emit(ud, "warning", line);
+		}
+	}
+	/* Outputs: groups no feed is in, and outputs that select no enabled feed. */
+	for (i = 0; i < fm_config_output_count(cfg); i++) {
+		const fm_config_output *o = fm_config_output_at(cfg, i);
+		size_t j, selected = 0;
+
+		for (j = 0; j < o->ngroups; j++)
+			if (!fm_config_group_used(cfg, o->groups[j])) {
+				snprintf(line, sizeof line, "output %s (line %lu): no feed is in group %s",
+					 o->name, o->line, o->groups[j]);
+				emit(ud, "warning", line);
+			}
+		for (j = 0; j < fm_config_feed_count(cfg); j++) {
+			const fm_config_feed *f = fm_config_feed_at(cfg, j);
+			selected += f->enabled && fm_config_output_selects(o, f);
+		}
+		if (!selected) {
+			snprintf(line, sizeof line, "output %s (line %lu): selects no enabled feed; it stays empty",
+				 o->name, o->line);
 			emit(ud, "warning", line);
 		}
 	}

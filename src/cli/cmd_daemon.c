@@ -121,7 +121,7 @@ cli_daemon(int argc, char **argv)
 	if ((status = cli_config_load(path, &cfg)))
 		return status;
 	for (i = 0; i < fm_config_feed_count(cfg); i++)
-		if (fm_config_feed_at(cfg, i)->interval < FM_SCHED_POLITE_MIN)
+		if (!fm_config_feed_at(cfg, i)->interval_auto && fm_config_feed_at(cfg, i)->interval < FM_SCHED_POLITE_MIN)
 			fprintf(stderr, "feedmerge: warning: feed %s: an interval under 5m is impolite to its publisher\n",
 				fm_config_feed_at(cfg, i)->name);
 	memset(&sa, 0, sizeof sa);

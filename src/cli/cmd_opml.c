@@ -20,7 +20,8 @@ cli_import_opml_help(void)
 	       "Read an OPML subscription list (as feed readers export it: nested\n"
 	       "folders, any charset) and print one [feed NAME] section per feed, to\n"
 	       "paste into the config file. Names come from the feeds' titles (else\n"
-	       "their host), made unique; the title, site and folder follow as comments.\n"
+	       "their host), made unique; each folder the feed sits in becomes one of\n"
+	       "its groups (groups = ...); the title, site and folder follow as comments.\n"
 	       "Feeds listed twice, and URLs that are not http, https or file, are\n"
 	       "skipped with a comment.\n"
 	       "\n"
@@ -74,6 +75,35 @@ comment(const char *key, const char *text)
 	putchar('\n');
 }
 
+/* Prints "groups = ..." made from an OPML folder path ("News / World": news world), if any. */
+static void
+import_groups(const char *category)
+{
+	char group[48], seen[512];
+	const char *p = category, *sep;
+	size_t len, used = 0;
+	char part[256];
+
+	if (!category || !*category)
+		return;
+	seen[0] = '\0';
+	while (p && *p) {
+		sep = strstr(p, " / ");
+		len = sep ? (size_t)(sep - p) : strlen(p);
+		snprintf(part, sizeof part, "%.*s", (int)(len < sizeof part ? len : sizeof part - 1), p);
+		p = sep ? sep + 3 : NULL;
+		fm_opml_name(group, sizeof group, part, "http://group/");
+		/* Each folder once, however deep the nesting repeats it. */
+		snprintf(part, sizeof part, " %s ", group);
+		if (strstr(seen, part) || used + strlen(group) + 2 >= sizeof seen)
+			continue;
+		printf("%s%s", used ? " " : "groups = ", group);
+		used += (size_t)snprintf(seen + used, sizeof seen - used, " %s ", group) - 1;
+	}
+	if (used)
+		putchar('\n');
+}
+
 /* OPML callback: prints one [feed NAME] section. */
 static int
 import_feed(void *ud, const fm_opml_feed *f)
@@ -117,6 +147,7 @@ import_feed(void *ud, const fm_opml_feed *f)
 	}
 	im->n++;
 	printf("[feed %s]\nurl = %s\n", name, f->url);
+	import_groups(f->category);
 	comment("title", f->title);
 	comment("site", f->site);
 	comment("folder", f->category);

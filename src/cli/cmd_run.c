@@ -187,6 +187,7 @@ cli_run(int argc, char **argv)
 	sa.sa_handler = run_on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	opts.now = cli_test_now();
 	opts.stop = &run_stop;
 	opts.problem = ui_problem;
 	opts.feed_done = ui_feed_done;

@@ -17,7 +17,9 @@ cli_status_help(void)
 	       "\n"
 	       "One line per configured feed, from the state: last attempt, HTTP status\n"
 	       "of that attempt, items in the last fetch, consecutive failures, when it\n"
-	       "is next due, and notes: gone (answered 410, no longer polled), a\n"
+	       "is next due, and notes: why it is due then (\"next: interval 30m\",\n"
+	       "\"next: ttl 60m\", \"next: Cache-Control max-age=3600\", \"next: skipHours\",\n"
+	       "\"next: auto: 2h\"), gone (answered 410, no longer polled), a\n"
 	       "Retry-After in force, a permanent redirect (pending, or in use: then\n"
 	       "edit the feed's url), the last error. Then one line on the last pass\n"
 	       "(a cron run's or a daemon's): when it ended, its exit status, its summary.\n"
@@ -46,6 +48,8 @@ status_notes(fm_buf *b, const fm_config_feed *cf, const fm_feed_state *fs, fm_ti
 
 	if (!cf->enabled)
 		fm_buf_puts(b, "disabled; ");
+	if (fs->next_why && cf->enabled && !fs->gone)
+		fm_buf_printf(b, "next: %s; ", fs->next_why);
 	if (fs->gone)
 		fm_buf_puts(b, "gone (410): no longer polled; ");
 	if (fs->retry_after > now)
@@ -82,6 +86,8 @@ status_json(const fm_config_feed *cf, const fm_feed_state *fs, const char *notes
 	fm_buf_printf(&b, ", \"http_status\": %d, \"items\": %ld, \"failures\": %d, \"next_due\": ",
 		      fs->http_status, fs->items, fs->failures);
 	fm__json_str(&b, fs->next_due ? fm_date_format(t, fs->next_due) : NULL);
+	fm_buf_puts(&b, ", \"next_why\": ");
+	fm__json_str(&b, fs->next_why);
 	fm_buf_printf(&b, ", \"enabled\": %s, \"gone\": %s, \"retry_after\": ",
 		      cf->enabled ? "true" : "false", fs->gone ? "true" : "false");
 	fm__json_str(&b, fs->retry_after ? fm_date_format(t, fs->retry_after) : NULL);
@@ -140,7 +146,7 @@ cli_status(int argc, char **argv)
 	const char *path = NULL;
 	fm_config *cfg;
 	fm_store *st = NULL;
-	fm_time now = (fm_time)time(NULL);
+	fm_time now = cli_test_now() ? cli_test_now() : (fm_time)time(NULL);
 	int ch, json = 0, status;
 	size_t i;
 

@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 
 int
@@ -33,4 +34,17 @@ cli_state_open(const fm_config *cfg, fm_store **st, int quiet)
 		return CLI_NOWRITE;
 	}
 	return CLI_OK;
+}
+
+fm_time
+cli_test_now(void)
+{
+	const char *v = getenv("FEEDMERGE_TEST_NOW");
+	char *end;
+	long long t;
+
+	if (!v || !*v)
+		return 0;
+	t = strtoll(v, &end, 10);
+	return *end || t <= 0 ? 0 : (fm_time)t;
 }

@@ -3,6 +3,7 @@
 #define _XOPEN_SOURCE 700
 #include "feedmerge/config.h"
 #include "feedmerge/version.h"
+#include "config/fields.h"
 #include "config/units.h"
 #include "util/grow.h"
 
@@ -27,7 +28,14 @@ enum { SEC_NONE, SEC_MAIN, SEC_DEDUP, SEC_OUTPUT, SEC_FEED };
 /* What a key's value must look like. */
 enum {
 	T_DURATION, T_SIZE, T_INT, T_BOOL, T_STRING, T_PATH,
-	T_FORMAT, T_IDENTITY, T_URL, T_REGEX, T_CHARSET
+	T_FORMAT, T_IDENTITY, T_URL, T_REGEX, T_CHARSET,
+	T_HEADER,   /* "Name: value", repeatable: appended to the section's headers */
+	T_SECRET,   /* a path read now: its first line is the password */
+	T_PROXY,    /* a proxy URL: scheme://host[:port] */
+	T_NAMES,    /* names (as of sections) separated by spaces: a list, its count at aux */
+	T_LANG,     /* a language tag (RFC 5646) */
+	T_WEBURL,   /* an http:// or https:// URL */
+	T_INTERVAL  /* a duration, or auto (sets the int at aux) */
 };
 
 /* One key of a section: its name, its type, where it goes and its bounds. */
@@ -37,13 +45,19 @@ typedef struct config_key {
 	size_t off;     /* offset in the section's struct */
 	long long min;  /* T_INT, T_DURATION: smallest value */
 	long long max;  /* T_INT: largest value */
+	size_t aux;     /* T_REGEX: offset of the compiled pattern; lists: of their count */
 } config_key;
 
-#define KEY(s, name, type, min, max) { #name, type, offsetof(s, name), min, max }
+#define KEY(s, name, type, min, max) { #name, type, offsetof(s, name), min, max, 0 }
+/* A key whose field has another name (header = ... fills headers); aux: its count. */
+#define KEY_AT(s, name, field, type, count) { #name, type, offsetof(s, field), 0, 0, offsetof(s, count) }
+/* A pattern: the text in name, the compiled form in name_re. */
+#define KEY_RE(s, name) { #name, T_REGEX, offsetof(s, name), 0, 0, offsetof(s, name##_re) }
 
 static const config_key config_main_keys[] = {
 	KEY(fm_config_main, state, T_PATH, 0, 0),
-	KEY(fm_config_main, interval, T_DURATION, 1, 0),
+	KEY_AT(fm_config_main, interval, interval, T_INTERVAL, interval_auto),
+	KEY(fm_config_main, max_interval, T_DURATION, 60, 0),
 	KEY(fm_config_main, timeout, T_DURATION, 1, 0),
 	KEY(fm_config_main, concurrency, T_INT, 1, 1024),
 	KEY(fm_config_main, per_host, T_INT, 1, 1024),
@@ -51,13 +65,15 @@ static const config_key config_main_keys[] = {
 	KEY(fm_config_main, max_feed_size, T_SIZE, 1, 0),
 	KEY(fm_config_main, keep, T_DURATION, 0, 0),
 	KEY(fm_config_main, lock_wait, T_DURATION, 0, 0),
-	{ NULL, 0, 0, 0, 0 }
+	KEY(fm_config_main, proxy, T_PROXY, 0, 0),
+	KEY(fm_config_main, ca_file, T_PATH, 0, 0),
+	{ NULL, 0, 0, 0, 0, 0 }
 };
 
 static const config_key config_dedup_keys[] = {
 	KEY(fm_config_dedup, threshold, T_INT, 0, 10),
 	KEY(fm_config_dedup, window, T_DURATION, 1, 0),
-	{ NULL, 0, 0, 0, 0 }
+	{ NULL, 0, 0, 0, 0, 0 }
 };
 
 static const config_key config_output_keys[] = {
@@ -67,24 +83,39 @@ static const config_key config_output_keys[] = {
 	KEY(fm_config_output, link, T_STRING, 0, 0),
 	KEY(fm_config_output, max_items, T_INT, 0, 1000000),
 	KEY(fm_config_output, max_age, T_DURATION, 0, 0),
-	{ NULL, 0, 0, 0, 0 }
+	KEY_AT(fm_config_output, groups, groups, T_NAMES, ngroups),
+	KEY_AT(fm_config_output, feeds, feeds, T_NAMES, nfeeds),
+	KEY_RE(fm_config_output, include),
+	KEY_RE(fm_config_output, exclude),
+	KEY(fm_config_output, url, T_WEBURL, 0, 0),
+	KEY(fm_config_output, language, T_LANG, 0, 0),
+	{ NULL, 0, 0, 0, 0, 0 }
 };
 
 static const config_key config_feed_keys[] = {
 	KEY(fm_config_feed, url, T_URL, 0, 0),
-	KEY(fm_config_feed, interval, T_DURATION, 1, 0),
+	KEY_AT(fm_config_feed, interval, interval, T_INTERVAL, interval_auto),
+	KEY(fm_config_feed, max_interval, T_DURATION, 60, 0),
 	KEY(fm_config_feed, priority, T_INT, -1000000, 1000000),
-	KEY(fm_config_feed, include, T_REGEX, 0, 0),
-	KEY(fm_config_feed, exclude, T_REGEX, 0, 0),
+	KEY_RE(fm_config_feed, include),
+	KEY_RE(fm_config_feed, exclude),
 	KEY(fm_config_feed, enabled, T_BOOL, 0, 0),
 	KEY(fm_config_feed, cluster, T_BOOL, 0, 0),
 	KEY(fm_config_feed, identity, T_IDENTITY, 0, 0),
 	KEY(fm_config_feed, user_agent, T_STRING, 0, 0),
 	KEY(fm_config_feed, encoding, T_CHARSET, 0, 0),
-	{ NULL, 0, 0, 0, 0 }
+	KEY(fm_config_feed, username, T_STRING, 0, 0),
+	KEY(fm_config_feed, password, T_STRING, 0, 0),
+	KEY(fm_config_feed, password_file, T_SECRET, 0, 0),
+	KEY_AT(fm_config_feed, header, headers, T_HEADER, nheaders),
+	KEY(fm_config_feed, proxy, T_PROXY, 0, 0),
+	KEY(fm_config_feed, ca_file, T_PATH, 0, 0),
+	KEY(fm_config_feed, tls_verify, T_BOOL, 0, 0),
+	KEY_AT(fm_config_feed, groups, groups, T_NAMES, ngroups),
+	{ NULL, 0, 0, 0, 0, 0 }
 };
 
-#define CONFIG_MAXKEYS 16
+#define CONFIG_MAXKEYS 32
 
 /* The section kinds: the word in brackets, whether it takes a NAME, its keys. */
 static const struct config_kind {
@@ -244,6 +275,18 @@ config_name_ok(const char *s)
 	return 1;
 }
 
+/* Returns the line key name was set on in the current section, 0 when it was not. */
+static unsigned long
+config_key_line(const config_ctx *ctx, const char *name)
+{
+	size_t i;
+
+	for (i = 0; ctx->kind->keys[i].name; i++)
+		if (!strcmp(ctx->kind->keys[i].name, name))
+			return ctx->keyline[i];
+	return 0;
+}
+
 /* Checks the section being left: required keys. Returns 0 or an error. */
 static int
 config_section_end(config_ctx *ctx)
@@ -266,6 +309,14 @@ config_section_end(config_ctx *ctx)
 			error = config_fail(ctx, FM_EINVAL,
 					    "[%s]: url missing: expected url = an http://, https:// or file: URL",
 					    ctx->section);
+		} else if (config_key_line(ctx, "password") && config_key_line(ctx, "password_file")) {
+			ctx->lineno = config_key_line(ctx, "password_file");
+			error = config_fail(ctx, FM_EINVAL,
+					    "[%s] password_file: given with password; expected one of them", ctx->section);
+		} else if (f->password && !f->username) {
+			ctx->lineno = f->line;
+			error = config_fail(ctx, FM_EINVAL,
+					    "[%s] username: missing: a password needs username = NAME", ctx->section);
 		}
 	}
 	if (!error)
@@ -375,6 +426,7 @@ config_section(config_ctx *ctx, char *text)
 		f->enabled = 1;
 		f->cluster = 1;
 		f->identity = FM_IDENTITY_GUID;
+		f->tls_verify = 1;
 		cfg->nfeeds++;
 		ctx->base = f;
 		break;
@@ -584,6 +636,28 @@ config_url(config_ctx *ctx, const char **out, const char *v)
 	return (*out = config_keep(ctx->cfg, s)) ? 0 : FM_ENOMEM;
 }
 
+/*
+ * Appends the first n bytes of s to the NULL-terminated list *list of
+ * *count strings, all kept by cfg: a new array each time, the old one
+ * staying with cfg until it is freed. Returns 0 or FM_ENOMEM.
+ */
+static int
+config_list_add(fm_config *cfg, const char ***list, size_t *count, const char *s, size_t n)
+{
+	const char **v;
+	char *copy;
+
+	if (!(v = malloc((*count + 2) * sizeof(*v))) || !config_keep(cfg, (char *)v))
+		return FM_ENOMEM;
+	if (*count)
+		memcpy(v, *list, *count * sizeof(*v));
+	if (!(copy = strndup(s, n)) || !(v[*count] = config_keep(cfg, copy)))
+		return FM_ENOMEM;
+	v[++*count] = NULL;
+	*list = v;
+	return 0;
+}
+
 /* Compiles a pattern kept by cfg into *out; returns 0, FM_EINVAL (message in err) or FM_ENOMEM. */
 static int
 config_regex(fm_config *cfg, const regex_t **out, const char *v, char *err, size_t errsz)
@@ -620,12 +694,22 @@ config_set(config_ctx *ctx, const config_key *k, const char *v)
 
 #define BAD(...) config_fail(ctx, FM_EINVAL, "[%s] %s: " __VA_ARGS__)
 	switch (k->type) {
+	case T_INTERVAL:
+		if (!strcmp(v, "auto")) {
+			*(int *)(void *)((char *)ctx->base + k->aux) = 1;
+			return 0;
+		}
+		/* A feed's own duration says "not auto" (-1), whatever [feedmerge] says. */
+		*(int *)(void *)((char *)ctx->base + k->aux) = ctx->kind->kind == SEC_FEED ? -1 : 0;
+		__attribute__((fallthrough)); /* to a duration above 0 */
 	case T_DURATION:
 		error = fm__config_duration(&d, v);
 		if (error == FM_ELIMIT)
 			return BAD("expected a duration of at most 100 years, got \"%s\"", what, k->name, v);
 		if (error < 0)
 			return BAD("expected a duration like 15m or 2h, got \"%s\"", what, k->name, v);
+		if (d < k->min && k->min > 1)
+			return BAD("expected a duration of at least %llds, got \"%s\"", what, k->name, k->min, v);
 		if (d < k->min)
 			return BAD("expected a duration above 0 like 15m or 2h, got \"%s\"", what, k->name, v);
 		*(int64_t *)field = d;
@@ -688,8 +772,7 @@ config_set(config_ctx *ctx, const config_key *k, const char *v)
 				   what, k->name, v);
 		return 0;
 	case T_REGEX: {
-		fm_config_feed *f = ctx->base;
-		const regex_t **re = field == (char *)&f->include ? &f->include_re : &f->exclude_re;
+		const regex_t **re = (const regex_t **)(void *)((char *)ctx->base + k->aux);
 		if (!*v)
 			return BAD("expected a POSIX extended regular expression, got nothing", what, k->name);
 		if ((error = config_regex(ctx->cfg, re, v, err, sizeof(err))) == FM_ENOMEM)
@@ -697,6 +780,99 @@ config_set(config_ctx *ctx, const config_key *k, const char *v)
 		if (error < 0)
 			return BAD("expected a POSIX extended regular expression, got \"%s\" (%s)",
 				   what, k->name, v, err);
+		if (!(*(const char **)field = config_strdup(ctx->cfg, v)))
+			return config_fail(ctx, FM_ENOMEM, "out of memory");
+		return 0;
+	}
+	case T_HEADER:
+		if (fm__config_header(v) < 0)
+			return BAD("expected Name: value (a header name, a colon, a value), got \"%s\"",
+				   what, k->name, v);
+		if ((error = config_list_add(ctx->cfg, (const char ***)(void *)field,
+					     (size_t *)(void *)((char *)ctx->base + k->aux), v, strlen(v))) < 0)
+			return config_fail(ctx, FM_ENOMEM, "out of memory");
+		return 0;
+	case T_NAMES: {
+		const char ***list = (const char ***)(void *)field;
+		size_t *count = (size_t *)(void *)((char *)ctx->base + k->aux), n, i;
+		const char *all = v;
+		char name[65];
+		while (*v) {
+			n = strcspn(v, " \t,");
+			if (n == 0 || n > 64)
+				goto names_bad;
+			memcpy(name, v, n);
+			name[n] = '\0';
+			if (!config_name_ok(name))
+				goto names_bad;
+			for (i = 0; i < *count && strcmp((*list)[i], name); i++)
+				;
+			if (i == *count && config_list_add(ctx->cfg, list, count, name, n) < 0)
+				return config_fail(ctx, FM_ENOMEM, "out of memory");
+			v += n;
+			v += strspn(v, " \t,");
+		}
+		if (*count)
+			return 0;
+names_bad:
+		return BAD("expected names of letters, digits, '.', '_' and '-' separated by spaces, got \"%s\"",
+			   what, k->name, all);
+	}
+	case T_LANG: {
+		/* RFC 5646's shape, loosely: a primary subtag of letters, then -subtags. */
+		size_t n = strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"), part;
+		const char *p = v + n;
+		int ok = n >= 2 && n <= 8;
+		while (ok && *p == '-') {
+			part = strspn(p + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+			ok = part >= 1 && part <= 8;
+			p += 1 + part;
+		}
+		if (!ok || *p)
+			return BAD("expected a language tag like en, fr or pt-BR, got \"%s\"", what, k->name, v);
+		if (!(*(const char **)field = config_strdup(ctx->cfg, v)))
+			return config_fail(ctx, FM_ENOMEM, "out of memory");
+		return 0;
+	}
+	case T_WEBURL:
+		if (config_has_space(v) || (strncasecmp(v, "http://", 7) && strncasecmp(v, "https://", 8)) ||
+		    !v[strncasecmp(v, "http://", 7) ? 8 : 7])
+			return BAD("expected an http:// or https:// URL, got \"%s\"", what, k->name, v);
+		if (!(*(const char **)field = config_strdup(ctx->cfg, v)))
+			return config_fail(ctx, FM_ENOMEM, "out of memory");
+		return 0;
+	case T_SECRET: {
+		fm_config_feed *f = ctx->base;
+		char *secret;
+		if (!*v)
+			return BAD("expected a file holding the password, got nothing", what, k->name);
+		if (!(f->password_file = config_join(ctx, v)))
+			return config_fail(ctx, FM_ENOMEM, "out of memory");
+		if ((error = fm__config_read_secret(&secret, f->password_file, err, sizeof(err))) == FM_ENOMEM)
+			return config_fail(ctx, FM_ENOMEM, "out of memory");
+		if (error < 0)
+			return BAD("cannot read the password from %s: %s", what, k->name, f->password_file, err);
+		if (!(f->password = config_keep(ctx->cfg, secret)))
+			return config_fail(ctx, FM_ENOMEM, "out of memory");
+		return 0;
+	}
+	case T_PROXY: {
+		static const char *const schemes[] = {
+			"http://", "https://", "socks4://", "socks4a://", "socks5://", "socks5h://"
+		};
+		size_t i;
+		if (!strcmp(v, "none")) {
+			/* No proxy at all, not even the environment's: libcurl's "". */
+			*(const char **)field = config_strdup(ctx->cfg, "");
+			return *(const char **)field ? 0 : config_fail(ctx, FM_ENOMEM, "out of memory");
+		}
+		for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++)
+			if (!strncasecmp(v, schemes[i], strlen(schemes[i])) && v[strlen(schemes[i])] &&
+			    !config_has_space(v))
+				break;
+		if (i == sizeof(schemes) / sizeof(schemes[0]))
+			return BAD("expected none or a proxy URL like http://proxy.example:3128 "
+				   "(http, https, socks4, socks4a, socks5, socks5h), got \"%s\"", what, k->name, v);
 		if (!(*(const char **)field = config_strdup(ctx->cfg, v)))
 			return config_fail(ctx, FM_ENOMEM, "out of memory");
 		return 0;
@@ -743,7 +919,7 @@ config_handler(void *user, const char *section, const char *name, const char *va
 		names[i] = keys[i].name;
 		if (strcmp(keys[i].name, name))
 			continue;
-		if (ctx->keyline[i]) {
+		if (ctx->keyline[i] && keys[i].type != T_HEADER) {
 			config_fail(ctx, FM_EINVAL, "[%s] %s: given twice (first at line %lu)",
 				    ctx->section, name, ctx->keyline[i]);
 			return 0;
@@ -755,6 +931,56 @@ config_handler(void *user, const char *section, const char *name, const char *va
 		config_fail(ctx, FM_EINVAL, "[%s] %s: unknown key (did you mean %s?)", ctx->section, name, hint);
 	else
 		config_fail(ctx, FM_EINVAL, "[%s] %s: unknown key", ctx->section, name);
+	return 0;
+}
+
+/* Returns 1 when lists a and b (na, nb names) hold the same names in the same order. */
+static int
+config_same_names(const char *const *a, size_t na, const char *const *b, size_t nb)
+{
+	size_t i;
+
+	if (na != nb)
+		return 0;
+	for (i = 0; i < na; i++)
+		if (strcmp(a[i], b[i]))
+			return 0;
+	return 1;
+}
+
+/* Returns 1 when a and b are both NULL or equal strings. */
+static int
+config_same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/*
+ * Sets o's alternates: the other outputs with a url, a feed format (not
+ * html) and the same selection (groups, feeds, include, exclude), in file
+ * order. Call once every output is read (the array no longer moves).
+ * Returns 0 or FM_ENOMEM.
+ */
+static int
+config_alternates(fm_config *cfg, fm_config_output *o)
+{
+	const fm_config_output **v;
+	size_t i, n = 0;
+
+	if (!(v = malloc((cfg->noutputs + 1) * sizeof(*v))) || !config_keep(cfg, (char *)v))
+		return FM_ENOMEM;
+	for (i = 0; i < cfg->noutputs; i++) {
+		const fm_config_output *p = &cfg->outputs[i];
+		if (p == o || !p->url || p->format == FM_OUTPUT_HTML ||
+		    !config_same_names(p->groups, p->ngroups, o->groups, o->ngroups) ||
+		    !config_same_names(p->feeds, p->nfeeds, o->feeds, o->nfeeds) ||
+		    !config_same_str(p->include, o->include) || !config_same_str(p->exclude, o->exclude))
+			continue;
+		v[n++] = p;
+	}
+	v[n] = NULL;
+	o->alternates = v;
+	o->nalternates = n;
 	return 0;
 }
 
@@ -770,15 +996,35 @@ config_finish(config_ctx *ctx)
 	if (!cfg->main.user_agent && !(cfg->main.user_agent = config_strdup(cfg, CONFIG_USER_AGENT)))
 		return config_fail(ctx, FM_ENOMEM, "out of memory");
 	for (i = 0; i < cfg->nfeeds; i++) {
-		if (!cfg->feeds[i].interval)
-			cfg->feeds[i].interval = cfg->main.interval;
+		fm_config_feed *f = &cfg->feeds[i];
+		/* interval_auto: 1 auto, -1 a duration of its own, 0 unset (inherit). */
+		if (f->interval_auto == 0)
+			f->interval_auto = cfg->main.interval_auto;
+		else if (f->interval_auto < 0)
+			f->interval_auto = 0;
+		if (!f->interval)
+			f->interval = cfg->main.interval;
+		if (!f->max_interval)
+			f->max_interval = cfg->main.max_interval;
 		if (!cfg->feeds[i].user_agent)
 			cfg->feeds[i].user_agent = cfg->main.user_agent;
+		if (!cfg->feeds[i].proxy)
+			cfg->feeds[i].proxy = cfg->main.proxy;
+		if (!cfg->feeds[i].ca_file)
+			cfg->feeds[i].ca_file = cfg->main.ca_file;
 	}
 	for (i = 0; i < cfg->noutputs; i++) {
 		fm_config_output *o = &cfg->outputs[i];
 		if (!o->title)
 			o->title = o->name;
+		for (j = 0; j < o->nfeeds; j++)
+			if (!fm_config_feed_find(cfg, o->feeds[j])) {
+				ctx->lineno = o->line;
+				return config_fail(ctx, FM_EINVAL, "[output %s] feeds: no [feed %s] in the file",
+						   o->name, o->feeds[j]);
+			}
+		if (config_alternates(cfg, o) < 0)
+			return config_fail(ctx, FM_ENOMEM, "out of memory");
 		for (j = 0; j < i; j++)
 			if (!strcmp(cfg->outputs[j].path, o->path)) {
 				ctx->lineno = o->line;
@@ -814,6 +1060,7 @@ config_new(const char *path)
 		return NULL;
 	}
 	cfg->main.interval = FM_CONFIG_INTERVAL;
+	cfg->main.max_interval = FM_CONFIG_MAX_INTERVAL;
 	cfg->main.timeout = FM_CONFIG_TIMEOUT;
 	cfg->main.concurrency = FM_CONFIG_CONCURRENCY;
 	cfg->main.per_host = FM_CONFIG_PER_HOST;
@@ -962,6 +1209,45 @@ config_matches(const regex_t *re, const char *title, const char *text)
 {
 	return (title && regexec(re, title, 0, NULL, 0) == 0) ||
 	       (text && regexec(re, text, 0, NULL, 0) == 0);
+}
+
+int
+fm_config_output_selects(const fm_config_output *o, const fm_config_feed *f)
+{
+	size_t i, j;
+
+	if (!o->ngroups && !o->nfeeds)
+		return 1;
+	for (i = 0; i < o->nfeeds; i++)
+		if (!strcmp(o->feeds[i], f->name))
+			return 1;
+	for (i = 0; i < o->ngroups; i++)
+		for (j = 0; j < f->ngroups; j++)
+			if (!strcmp(o->groups[i], f->groups[j]))
+				return 1;
+	return 0;
+}
+
+int
+fm_config_output_wants(const fm_config_output *o, const char *title, const char *text)
+{
+	if (o->include_re && !config_matches(o->include_re, title, text))
+		return 0;
+	if (o->exclude_re && config_matches(o->exclude_re, title, text))
+		return 0;
+	return 1;
+}
+
+int
+fm_config_group_used(const fm_config *cfg, const char *name)
+{
+	size_t i, j;
+
+	for (i = 0; i < cfg->nfeeds; i++)
+		for (j = 0; j < cfg->feeds[i].ngroups; j++)
+			if (!strcmp(cfg->feeds[i].groups[j], name))
+				return 1;
+	return 0;
 }
 
 int

@@ -2,6 +2,7 @@
 #include "fetch/fetch_int.h"
 #include "util/grow.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,6 +56,41 @@ fetch_host_of(const char *url)
 	return copy;
 }
 
+/* Returns a malloc'd "host:port" of url (NULL when it has none or on ENOMEM). */
+static char *
+fetch_origin_of(const char *url)
+{
+	CURLU *u = curl_url();
+	char *host = NULL, *port = NULL, *out = NULL, *p;
+	size_t n;
+
+	if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
+		n = strlen(host) + strlen(port) + 2;
+		if ((out = malloc(n)))
+			snprintf(out, n, "%s:%s", host, port);
+	}
+	for (p = out; p && *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+	return out;
+}
+
+int
+fm_fetch_same_host(const char *a, const char *b)
+{
+	char *oa = fetch_origin_of(a), *ob = fetch_origin_of(b);
+	int same = oa && ob && !strcmp(oa, ob);
+
+	free(oa);
+	free(ob);
+	return same;
+}
+
 int
 fm_fetch_new(fm_fetch **out, const fm_fetch_opts *opts, const fm_fetch_cbs *cbs)
 {
@@ -96,6 +132,7 @@ int
 fm_fetch_add(fm_fetch *f, const fm_fetch_req *req)
 {
 	struct xfer *x;
+	size_t i;
 	int err = 0;
 
 	if (!req->url || !*req->url)
@@ -109,7 +146,19 @@ fm_fetch_add(fm_fetch *f, const fm_fetch_req *req)
 	x->req.etag = fetch_dup(req->etag, &err);
 	x->req.last_modified = fetch_dup(req->last_modified, &err);
 	x->req.encoding = fetch_dup(req->encoding, &err);
+	x->req.username = fetch_dup(req->username, &err);
+	x->req.password = fetch_dup(req->password, &err);
+	x->req.proxy = fetch_dup(req->proxy, &err);
+	x->req.ca_file = fetch_dup(req->ca_file, &err);
+	x->req.insecure = req->insecure;
 	x->req.ud = req->ud;
+	for (i = 0; i < req->nheaders && !err; i++) {
+		struct curl_slist *l = curl_slist_append(x->extra, req->headers[i]);
+		if (!l)
+			err = 1;
+		else
+			x->extra = l;
+	}
 	x->host = fetch_host_of(req->url);
 	x->opts = &f->opts;
 	x->cbs = &f->cbs;

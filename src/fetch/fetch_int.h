@@ -3,6 +3,7 @@
 #define FM_FETCH_INT_H
 
 #include "feedmerge/fetch.h"
+#include "fetch/hints.h"
 
 #include <curl/curl.h>
 
@@ -17,6 +18,7 @@ struct xfer {
 	const fm_fetch_cbs *cbs;   /* the fetcher's */
 	CURL *easy;
 	struct curl_slist *headers;
+	struct curl_slist *extra;  /* the request's own headers (req.headers is not kept) */
 	fm_parser *parser;         /* made at the first body byte of a 2xx */
 	int status;                /* status line of the response being read */
 	int redirects;             /* 3xx responses seen */
@@ -24,10 +26,15 @@ struct xfer {
 	int discard;               /* the body is not a feed to parse (error page) */
 	int too_big;               /* stopped at max_size */
 	int parse_stopped;         /* the parser refused more bytes */
+	int auth_sent;             /* credentials went with the request */
 	uint64_t bytes;
 	char etag[XFER_HDR_MAX];
 	char last_modified[XFER_HDR_MAX];
 	char retry_after[XFER_HDR_MAX];
+	char cache_control[XFER_HDR_MAX];
+	char expires[XFER_HDR_MAX];
+	char date[XFER_HDR_MAX];
+	fm__hints_scan hints;      /* the body's polling hints, read beside the parser */
 	char errbuf[CURL_ERROR_SIZE];
 	char msg[768];             /* the result's error line */
 };

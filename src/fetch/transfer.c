@@ -52,8 +52,25 @@ xfer_header(char *line, size_t size, size_t n, void *ud)
 		}
 		x->status = sp ? atoi(sp + 1) : 0;
 		x->etag[0] = x->last_modified[0] = x->retry_after[0] = '\0';
+		x->cache_control[0] = x->expires[0] = x->date[0] = '\0';
 		return len;
 	}
+	if ((v = hdr_value(line, len, "Cache-Control", &vlen))) {
+		/* Several Cache-Control lines make one list (RFC 9110 5.3). */
+		char one[XFER_HDR_MAX];
+		size_t have = strlen(x->cache_control);
+		hdr_copy(one, v, vlen);
+		if (have && *one && have + 2 + strlen(one) < XFER_HDR_MAX) {
+			memcpy(x->cache_control + have, ", ", 2);
+			memcpy(x->cache_control + have + 2, one, strlen(one) + 1);
+		} else if (!have)
+			memcpy(x->cache_control, one, strlen(one) + 1);
+		return len;
+	}
+	if ((v = hdr_value(line, len, "Expires", &vlen)))
+		hdr_copy(x->expires, v, vlen);
+	else if ((v = hdr_value(line, len, "Date", &vlen)))
+		hdr_copy(x->date, v, vlen);
 	if ((v = hdr_value(line, len, "ETag", &vlen)))
 		hdr_copy(x->etag, v, vlen);
 	else if ((v = hdr_value(line, len, "Last-Modified", &vlen)))
@@ -102,6 +119,7 @@ xfer_write(char *data, size_t size, size_t n, void *ud)
 		return CURL_WRITEFUNC_ERROR;
 	if (x->discard)
 		return len;
+	fm__hints_push(&x->hints, data, len);
 	if (fm_parser_push(x->parser, data, len)) {
 		x->parse_stopped = 1;
 		return CURL_WRITEFUNC_ERROR;
@@ -131,6 +149,38 @@ xfer_add_header(struct xfer *x, const char *name, const char *value)
 	return 0;
 }
 
+/* Appends the request's own headers to x->headers; returns 0 or FM_ENOMEM. */
+static int
+xfer_add_extra(struct xfer *x)
+{
+	struct curl_slist *h, *l;
+
+	for (h = x->extra; h; h = h->next) {
+		if (!(l = curl_slist_append(x->headers, h->data)))
+			return FM_ENOMEM;
+		x->headers = l;
+	}
+	return 0;
+}
+
+/* Writes the line of an HTTP error status into x->msg; 401 and 403 say what to check. */
+static void
+xfer_http_error(struct xfer *x, long status)
+{
+	if (status == 401 && x->auth_sent)
+		snprintf(x->msg, sizeof x->msg,
+			 "HTTP 401: authentication failed (check username and password)");
+	else if (status == 401)
+		snprintf(x->msg, sizeof x->msg,
+			 "HTTP 401: authentication required (set username and password)");
+	else if (status == 403)
+		snprintf(x->msg, sizeof x->msg, "HTTP 403: forbidden (a header or credentials refused?)");
+	else if (status == 407)
+		snprintf(x->msg, sizeof x->msg, "HTTP 407: the proxy wants authentication");
+	else
+		snprintf(x->msg, sizeof x->msg, "HTTP %ld", status);
+}
+
 int
 xfer__start(struct xfer *x)
 {
@@ -140,9 +190,11 @@ xfer__start(struct xfer *x)
 	if (!(e = x->easy = curl_easy_init()))
 		return FM_ENOMEM;
 	x->all_permanent = 1;
+	fm__hints_init(&x->hints);
 	/* The server's validators go back verbatim, never re-formatted. */
 	if (xfer_add_header(x, "If-None-Match", x->req.etag) ||
-	    xfer_add_header(x, "If-Modified-Since", x->req.last_modified))
+	    xfer_add_header(x, "If-Modified-Since", x->req.last_modified) ||
+	    xfer_add_extra(x))
 		return FM_ENOMEM;
 	curl_easy_setopt(e, CURLOPT_URL, x->req.url);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, x);
@@ -160,8 +212,21 @@ xfer__start(struct xfer *x)
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 16L);
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, t / 3 > 2 ? t / 3 : 2L);
 	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)x->opts->max_size);
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+	/* Verified unless the feed says tls_verify = no (check warns about it). */
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, x->req.insecure ? 0L : 1L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, x->req.insecure ? 0L : 2L);
+	if (x->req.ca_file)
+		curl_easy_setopt(e, CURLOPT_CAINFO, x->req.ca_file);
+	/* NULL leaves libcurl's default: http_proxy, https_proxy, no_proxy, ... */
+	if (x->req.proxy)
+		curl_easy_setopt(e, CURLOPT_PROXY, x->req.proxy);
+	if (x->req.username) {
+		/* Basic, sent at once; libcurl keeps it from other hosts a redirect leads to. */
+		curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+		curl_easy_setopt(e, CURLOPT_USERNAME, x->req.username);
+		curl_easy_setopt(e, CURLOPT_PASSWORD, x->req.password ? x->req.password : "");
+		x->auth_sent = 1;
+	}
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, xfer_header);
@@ -236,7 +301,7 @@ xfer__finish(struct xfer *x, CURLcode code, int stopped)
 		r.outcome = FM_FETCH_NOT_MODIFIED;
 	} else if (status != 0 && (status < 200 || status > 299)) {
 		r.outcome = FM_FETCH_HTTP_ERROR;
-		snprintf(x->msg, sizeof x->msg, "HTTP %ld", status);
+		xfer_http_error(x, status);
 	} else {
 		r.outcome = xfer_parsed(x, &r.parse);
 		if (r.outcome == FM_FETCH_FAILED)
@@ -246,6 +311,13 @@ xfer__finish(struct xfer *x, CURLcode code, int stopped)
 	r.etag = x->etag[0] ? x->etag : NULL;
 	r.last_modified = x->last_modified[0] ? x->last_modified : NULL;
 	r.retry_after = x->retry_after[0] ? x->retry_after : NULL;
+	r.cache_control = x->cache_control[0] ? x->cache_control : NULL;
+	r.expires = x->expires[0] ? x->expires : NULL;
+	r.date = x->date[0] ? x->date : NULL;
+	if (r.outcome == FM_FETCH_OK) {
+		fm__hints_finish(&x->hints);
+		r.hints = &x->hints.out;
+	}
 	if (x->redirects && x->all_permanent && url && strcmp(url, x->req.url))
 		r.permanent_url = url;
 	x->cbs->done(x->req.ud, &r);
@@ -263,6 +335,13 @@ xfer__free(struct xfer *x)
 	free((char *)x->req.etag);
 	free((char *)x->req.last_modified);
 	free((char *)x->req.encoding);
+	free((char *)x->req.username);
+	if (x->req.password)
+		memset((char *)x->req.password, 0, strlen(x->req.password));
+	free((char *)x->req.password);
+	free((char *)x->req.proxy);
+	free((char *)x->req.ca_file);
+	curl_slist_free_all(x->extra);
 	free(x->host);
 	free(x);
 }

@@ -137,7 +137,9 @@ fm__output_atom(fm__outw *w, const fm_config_output *cfg,
 	size_t i;
 
 	fm__outw_puts(w, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-		      "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+		      "<feed xmlns=\"http://www.w3.org/2005/Atom\"");
+	fm__outw_xml_attr(w, "xml:lang", cfg->language);
+	fm__outw_puts(w, ">\n");
 	fm__outw_puts(w, "  <id>");
 	fm__outw_output_id(w, cfg->name);
 	fm__outw_puts(w, "</id>\n");
@@ -146,6 +148,9 @@ fm__output_atom(fm__outw *w, const fm_config_output *cfg,
 	fm__outw_puts(w, "</title>\n");
 	if (fm__output_has(cfg->link))
 		fm__outw_xml_link(w, 2, "link", "alternate", cfg->link, NULL, NULL, NULL);
+	/* RFC 4287 section 4.2.7.2: where this document is published. */
+	if (fm__output_has(cfg->url))
+		fm__outw_xml_link(w, 2, "link", "self", cfg->url, NULL, "application/atom+xml", NULL);
 	atom_date(w, 2, "updated", fm__output_updated(entries, n));
 	fm__outw_puts(w, "  <generator uri=\"" FEEDMERGE_URL "\" version=\""
 		      FEEDMERGE_VERSION "\">feedmerge</generator>\n");

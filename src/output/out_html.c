@@ -119,13 +119,31 @@ html_link_open(fm__outw *w, const char *url, const char *fallback)
 	return 1;
 }
 
-/* Appends the page's head: charset, CSP, viewport, title and stylesheet. */
+/* Returns the media type of a feed format, for a link to it. */
+static const char *
+html_feed_type(fm_config_format format)
+{
+	switch (format) {
+	case FM_OUTPUT_RSS: return "application/rss+xml";
+	case FM_OUTPUT_JSON: return "application/feed+json";
+	default: return "application/atom+xml";
+	}
+}
+
+/*
+ * Appends the page's head: charset, CSP, viewport, title, stylesheet, and
+ * a rel="alternate" link to each sibling feed (same stories, published at a
+ * url), so browsers and readers find them.
+ */
 static void
-html_head(fm__outw *w, const char *title)
+html_head(fm__outw *w, const fm_config_output *cfg, const char *title)
 {
 	char css[HTML_B64_SHA256_BUFSZ], js[HTML_B64_SHA256_BUFSZ];
+	size_t i;
 
-	fm__outw_puts(w, "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n");
+	fm__outw_puts(w, "<!DOCTYPE html>\n<html");
+	fm__outw_xml_attr(w, "lang", cfg->language);
+	fm__outw_puts(w, ">\n<head>\n<meta charset=\"utf-8\">\n");
 	fm__outw_printf(w, "<meta http-equiv=\"Content-Security-Policy\" content=\""
 			"default-src 'none'; style-src 'sha256-%s'; script-src 'sha256-%s'; "
 			"base-uri 'none'; form-action 'none'\">\n",
@@ -135,7 +153,16 @@ html_head(fm__outw *w, const char *title)
 		      "<meta name=\"generator\" content=\"feedmerge " FEEDMERGE_VERSION "\">\n"
 		      "<title>");
 	fm__outw_text(w, title);
-	fm__outw_puts(w, "</title>\n<style>" FM_RIVER_CSS "</style>\n</head>\n");
+	fm__outw_puts(w, "</title>\n");
+	for (i = 0; i < cfg->nalternates; i++) {
+		const fm_config_output *a = cfg->alternates[i];
+		fm__outw_puts(w, "<link rel=\"alternate\"");
+		fm__outw_xml_attr(w, "type", html_feed_type(a->format));
+		fm__outw_xml_attr(w, "title", a->title);
+		fm__outw_xml_attr(w, "href", fm__outw_iri(w, a->url));
+		fm__outw_puts(w, ">\n");
+	}
+	fm__outw_puts(w, "<style>" FM_RIVER_CSS "</style>\n</head>\n");
 }
 
 /* Appends the masthead: the title (linking to the output's home page when set), how many stories and the newest entry's time. */
@@ -248,7 +275,7 @@ fm__output_html(fm__outw *w, const fm_config_output *cfg,
 	const char *title = fm__output_has(cfg->title) ? cfg->title : cfg->name;
 	size_t i;
 
-	html_head(w, title);
+	html_head(w, cfg, title);
 	fm__outw_puts(w, "<body>\n<div class=\"page\">\n");
 	html_masthead(w, cfg, title, entries, n);
 	fm__outw_puts(w, "<main>\n");

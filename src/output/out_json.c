@@ -214,6 +214,8 @@ fm__output_json(fm__outw *w, const fm_config_output *cfg,
 	json_key(w, &f, 2, "title");
 	fm__outw_json(w, cfg->title ? cfg->title : "");
 	json_field(w, &f, 2, "home_page_url", fm__outw_iri(w, cfg->link));
+	json_field(w, &f, 2, "feed_url", fm__outw_iri(w, cfg->url));
+	json_field(w, &f, 2, "language", cfg->language);
 	json_key(w, &f, 2, "items");
 	fm__outw_puts(w, "[");
 	for (i = 0; i < n; i++) {

@@ -107,6 +107,10 @@ fm__output_rss(fm__outw *w, const fm_config_output *cfg,
 	fm__outw_puts(w, "    <description>");
 	fm__outw_text(w, cfg->title);
 	fm__outw_puts(w, "</description>\n");
+	/* The RSS advisory board's self link: where this document is published. */
+	if (fm__output_has(cfg->url))
+		fm__outw_xml_link(w, 4, "atom:link", "self", cfg->url, NULL, "application/rss+xml", NULL);
+	fm__outw_xml_elem(w, 4, "language", cfg->language);
 	rss_date(w, 4, "lastBuildDate", fm__output_updated(entries, n));
 	fm__outw_puts(w, "    <generator>feedmerge/" FEEDMERGE_VERSION
 		      " (+" FEEDMERGE_URL ")</generator>\n");

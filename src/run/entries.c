@@ -27,7 +27,12 @@ struct entries {
 	struct entry_build *cur; /* the entry whose members are being read */
 };
 
-/* Store callback: adds one member to the current entry, when its feed is configured and enabled. */
+/*
+ * Store callback: adds one member to the current entry, when its feed is
+ * configured, enabled and selected by the output, and the output's
+ * include/exclude keep it. Clustering is global; each output lists its own
+ * feeds' members only.
+ */
 static int
 entries_member(void *ud, const fm_store_item *it)
 {
@@ -36,7 +41,9 @@ entries_member(void *ud, const fm_store_item *it)
 	const fm_config_feed *cf = fm_config_feed_find(es->cfg, it->item.feed);
 	fm_item tmp = it->item;
 
-	if (!cf || !cf->enabled)
+	if (!cf || !cf->enabled || !fm_config_output_selects(es->out, cf) ||
+	    !fm_config_output_wants(es->out, it->item.title,
+				    it->item.content ? it->item.content : it->item.summary))
 		return 0;
 	if (b->n == b->a) {
 		size_t n = b->a ? b->a * 2 : 4;

@@ -141,6 +141,65 @@ run_set(char **dst, const char *src)
 	*dst = src ? strdup(src) : NULL;
 }
 
+/*
+ * Learns the publisher's floors from a success: the HTTP one from any 200
+ * or a 304 that carries its own Cache-Control/Expires (else the last one
+ * stays), the feed's (ttl, sy:, skipHours/Days) from a parsed body. Then
+ * plans the next fetch (fm_sched_plan), with interval = auto worked out
+ * from the feed's newest items (inside the pass's transaction, so this
+ * fetch's new items count).
+ */
+static void
+run_plan_next(struct run_feed *rf, const fm_fetch_result *r, int ok)
+{
+	const fm_config_feed *cf = rf->cfg;
+	fm_feed_state *fs = &rf->fs;
+	fm_sched_input in;
+	fm_time times[FM_SCHED_AUTO_ITEMS];
+	char why[FM_SCHED_WHY_BUFSZ], iwhy[FM_SCHED_WHY_BUFSZ], b[FM_CONFIG_UNIT_BUFSZ];
+	int64_t floor;
+	size_t n = 0;
+	int said;
+
+	if (ok) {
+		said = fm_sched_http_floor(&floor, why, r->cache_control, r->expires, r->date, rf->run->now);
+		if (said || r->outcome == FM_FETCH_OK) {
+			fs->poll_http = floor;
+			run_set(&fs->poll_http_why, said ? why : NULL);
+		}
+		if (r->outcome == FM_FETCH_OK && r->hints) {
+			fs->poll_feed = fm_sched_feed_floor(why, r->hints->ttl, r->hints->sy_seconds);
+			run_set(&fs->poll_feed_why, fs->poll_feed ? why : NULL);
+			fs->skip_hours = r->hints->skip_hours;
+			fs->skip_days = r->hints->skip_days;
+		}
+	}
+	memset(&in, 0, sizeof in);
+	in.now = rf->run->now;
+	in.interval = cf->interval;
+	snprintf(iwhy, sizeof iwhy, "interval %s", fm_config_duration_format(b, cf->interval));
+	if (cf->interval_auto) {
+		if (fm_store_feed_item_times(rf->run->st, cf->name, times, FM_SCHED_AUTO_ITEMS, &n))
+			n = 0;
+		in.interval = fm_sched_auto_interval(times, n, cf->max_interval, cf->interval);
+		snprintf(iwhy, sizeof iwhy, "auto: %s%s", fm_config_duration_format(b, in.interval),
+			 n < 2 ? " (too few items yet)" : "");
+	}
+	in.interval_why = iwhy;
+	in.failures = fs->failures;
+	in.http_floor = fs->poll_http;
+	in.http_why = fs->poll_http_why;
+	in.feed_floor = fs->poll_feed;
+	in.feed_why = fs->poll_feed_why;
+	in.skip_hours = fs->skip_hours;
+	in.skip_days = fs->skip_days;
+	in.max_interval = cf->max_interval;
+	in.retry_after = fs->retry_after;
+	in.rnd = fm_sched_random();
+	fs->next_due = fm_sched_plan(&in, why);
+	run_set(&fs->next_why, why);
+}
+
 /* Folds a transfer's result into the feed's state (fetch times, validators, backoff, redirects). */
 static void
 run_update_state(struct run_feed *rf, const fm_fetch_result *r, int ok)
@@ -176,9 +235,7 @@ run_update_state(struct run_feed *rf, const fm_fetch_result *r, int ok)
 		fs->gone = 1;
 	if (r->http_status == 429 || r->http_status == 503)
 		fs->retry_after = fm_sched_retry_after(r->retry_after, now);
-	fs->next_due = fm_sched_next(rf->cfg->interval, fs->failures, now, fm_sched_random());
-	if (fs->retry_after > fs->next_due)
-		fs->next_due = fs->retry_after;
+	run_plan_next(rf, r, ok);
 	/* A permanent redirect is used once FM_SCHED_REDIRECT_GRACE fetches in a row saw it. */
 	if (r->permanent_url && ok) {
 		if (fs->redirect_url && !strcmp(fs->redirect_url, r->permanent_url)) {
@@ -383,12 +440,23 @@ run_plan(struct run *run, fm_fetch *f, struct run_feed *feeds, size_t *nfeeds)
 		rf->has_items = -1;
 		rf->url = rf->fs.redirect_url && rf->fs.redirect_seen >= FM_SCHED_REDIRECT_GRACE
 			? rf->fs.redirect_url : cf->url;
+		/* Credentials and headers go only to the host they were configured for. */
+		if ((cf->username || cf->nheaders) && rf->url != cf->url &&
+		    !fm_fetch_same_host(rf->url, cf->url))
+			rf->url = cf->url;
 		memset(&req, 0, sizeof req);
 		req.url = rf->url;
 		req.user_agent = cf->user_agent;
 		req.etag = rf->fs.etag;
 		req.last_modified = rf->fs.last_modified;
 		req.encoding = cf->encoding;
+		req.username = cf->username;
+		req.password = cf->password;
+		req.headers = cf->headers;
+		req.nheaders = cf->nheaders;
+		req.proxy = cf->proxy;
+		req.ca_file = cf->ca_file;
+		req.insecure = !cf->tls_verify;
 		req.ud = rf;
 		(*nfeeds)++;
 		if ((rc = fm_fetch_add(f, &req)))

@@ -13,7 +13,8 @@ void run__problem(const fm_run_opts *opts, const char *fmt, ...)
 
 /*
  * Writes every output of cfg from the state: entries newest first, members
- * from configured, enabled feeds only, representative by priority then age.
+ * from configured, enabled feeds the output selects (groups, feeds, its
+ * include/exclude) only, representative among those by priority then age.
  * Counts into rep; returns 0, or FM_EIO / FM_ENOMEM when any output failed
  * (each failure reported as a problem).
  */

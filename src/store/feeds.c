@@ -28,6 +28,13 @@ feed_from_row(sqlite3_stmt *s, fm_feed_state *fs)
 	fs->items = (long)sqlite3_column_int64(s, 14);
 	fs->name = store__col_dup(s, 15, &err);
 	fs->url = store__col_dup(s, 16, &err);
+	fs->poll_http = sqlite3_column_int64(s, 17);
+	fs->poll_http_why = store__col_dup(s, 18, &err);
+	fs->poll_feed = sqlite3_column_int64(s, 19);
+	fs->poll_feed_why = store__col_dup(s, 20, &err);
+	fs->skip_hours = (uint32_t)sqlite3_column_int64(s, 21);
+	fs->skip_days = (uint8_t)sqlite3_column_int(s, 22);
+	fs->next_why = store__col_dup(s, 23, &err);
 	if (err)
 		fm_feed_state_clear(fs);
 	return err;
@@ -79,6 +86,13 @@ fm_store_feed_put(fm_store *st, const fm_feed_state *fs)
 	sqlite3_bind_int64(s, 15, fs->items);
 	store__bind_str(s, 16, fs->name);
 	store__bind_str(s, 17, fs->url);
+	sqlite3_bind_int64(s, 18, fs->poll_http);
+	store__bind_str(s, 19, fs->poll_http_why);
+	sqlite3_bind_int64(s, 20, fs->poll_feed);
+	store__bind_str(s, 21, fs->poll_feed_why);
+	sqlite3_bind_int64(s, 22, fs->skip_hours);
+	sqlite3_bind_int(s, 23, fs->skip_days);
+	store__bind_str(s, 24, fs->next_why);
 	return store__step_done(s);
 }
 
@@ -118,5 +132,25 @@ fm_feed_state_clear(fm_feed_state *fs)
 	free(fs->link);
 	free(fs->redirect_url);
 	free(fs->last_error);
+	free(fs->poll_http_why);
+	free(fs->poll_feed_why);
+	free(fs->next_why);
 	memset(fs, 0, sizeof *fs);
+}
+
+int
+fm_store_feed_item_times(fm_store *st, const char *name, fm_time *times, size_t n, size_t *got)
+{
+	sqlite3_stmt *s = store__stmt(st, STMT_FEED_ITEM_TIMES);
+	int rc;
+
+	*got = 0;
+	if (!s)
+		return FM_EIO;
+	store__bind_str(s, 1, name);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)n);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *got < n)
+		times[(*got)++] = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : FM_EIO;
 }

@@ -115,6 +115,19 @@ static const char *const schema_steps[] = {
 	 */
 	"DROP INDEX IF EXISTS items_norm_link;"
 	"DROP INDEX IF EXISTS fingerprints_window;",
+	/*
+	 * 7 -> 8: the publisher's polling floors. The HTTP one (Cache-Control,
+	 * Expires) and the feed's (ttl, sy:updatePeriod) apart, because a 304
+	 * may replace the first and never the second; the feed's skipHours and
+	 * skipDays as bit masks; and why next_due is what it is, for status.
+	 */
+	"ALTER TABLE feeds ADD COLUMN poll_http INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE feeds ADD COLUMN poll_http_why TEXT;"
+	"ALTER TABLE feeds ADD COLUMN poll_feed INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE feeds ADD COLUMN poll_feed_why TEXT;"
+	"ALTER TABLE feeds ADD COLUMN skip_hours INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE feeds ADD COLUMN skip_days INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE feeds ADD COLUMN next_why TEXT;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(schema_steps) / sizeof(schema_steps[0])))

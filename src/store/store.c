@@ -9,16 +9,23 @@ static const char *const store_sql[STMT_COUNT] = {
 	[STMT_FEED_GET] =
 		"SELECT etag, last_modified, title, link, redirect_url, last_error,"
 		" last_attempt, last_success, next_due, retry_after, http_status,"
-		" failures, redirect_seen, gone, items, name, url FROM feeds WHERE name = ?1",
+		" failures, redirect_seen, gone, items, name, url, poll_http, poll_http_why,"
+		" poll_feed, poll_feed_why, skip_hours, skip_days, next_why FROM feeds WHERE name = ?1",
 	[STMT_FEED_PUT] =
 		"INSERT OR REPLACE INTO feeds (etag, last_modified, title, link,"
 		" redirect_url, last_error, last_attempt, last_success, next_due,"
-		" retry_after, http_status, failures, redirect_seen, gone, items, name, url)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+		" retry_after, http_status, failures, redirect_seen, gone, items, name, url,"
+		" poll_http, poll_http_why, poll_feed, poll_feed_why, skip_hours, skip_days, next_why)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
+		" ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
 	[STMT_FEED_EACH] =
 		"SELECT etag, last_modified, title, link, redirect_url, last_error,"
 		" last_attempt, last_success, next_due, retry_after, http_status,"
-		" failures, redirect_seen, gone, items, name, url FROM feeds ORDER BY name",
+		" failures, redirect_seen, gone, items, name, url, poll_http, poll_http_why,"
+		" poll_feed, poll_feed_why, skip_hours, skip_days, next_why FROM feeds ORDER BY name",
+	[STMT_FEED_ITEM_TIMES] =
+		"SELECT t FROM (SELECT min(CASE WHEN published > 0 THEN published ELSE first_seen END,"
+		" first_seen) AS t FROM items WHERE feed = ?1) ORDER BY t DESC LIMIT ?2",
 	[STMT_ITEM_FIND] =
 		"SELECT id, cluster FROM items WHERE feed = ?1 AND key = ?2",
 	[STMT_FEED_HAS_ITEMS] =

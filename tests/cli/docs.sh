@@ -34,7 +34,7 @@ def read(path):
 config_c = read("src/config/config.c")
 tables = {}
 for name, body in re.findall(r"static const config_key (\w+)\[\] = \{(.*?)\n\};", config_c, re.S):
-    tables[name] = re.findall(r"KEY\(\w+, (\w+),", body)
+    tables[name] = re.findall(r"KEY(?:_AT|_RE)?\(\w+, (\w+)[,)]", body)
 kinds = dict(re.findall(r'\{ "(\w+)", SEC_\w+, [01], (\w+) \}', config_c))
 if set(kinds) != {"feedmerge", "dedup", "output", "feed"} or not all(tables.get(t) for t in kinds.values()):
     sys.exit(f"FAIL cannot read the key tables of src/config/config.c: {kinds} {tables}")

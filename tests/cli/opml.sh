@@ -39,6 +39,12 @@ is "import" "$st" 0
 has "name from a title" out "[feed harbour-times]"
 has "its url" out "url = https://harbour.example/world.rss"
 has "folders as a comment" out "; folder: News / World"
+is "folders as groups" "$(grep -A1 -F 'url = https://harbour.example/world.rss' out | sed -n 2p)" \
+	"groups = news world"
+is "one folder, one group" "$(grep -A1 -F 'url = https://www.untitled.example/rss' out | sed -n 2p)" \
+	"groups = news"
+is "no folder, no groups" "$(grep -A1 -F 'url = https://shouty.example/rss' out | sed -n 2p)" \
+	"; title: Shouty"
 has "site as a comment" out "; site: https://harbour.example/"
 has "name from text when no title, entity decoded" out "[feed ledger-co]"
 has "name from the host when nothing else" out "[feed untitled.example]"

@@ -8,6 +8,7 @@ Binds 127.0.0.1 only. See README.md beside this file for the routes.
 """
 
 import argparse
+import base64
 import datetime
 import email.utils
 import gzip
@@ -21,6 +22,7 @@ import select
 import signal
 import socket
 import socketserver
+import ssl
 import stat
 import struct
 import sys
@@ -377,6 +379,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.logged = False
         self.t0 = time.time()
         split = urllib.parse.urlsplit(self.path)
+        # A request in absolute form came through us as a proxy: serve its path.
+        self.proxied = bool(split.scheme)
         self.req_path = split.path
         self.query = urllib.parse.parse_qs(split.query, keep_blank_values=True)
         # one pass over the headers (Message.get is a linear scan each time)
@@ -423,6 +427,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             "user_agent": h.get("user-agent"),
             "if_none_match": h.get("if-none-match"),
             "if_modified_since": h.get("if-modified-since"),
+            "authorization": h.get("authorization") is not None,
+            "proxied": self.proxied,
             "accept_encoding": h.get("accept-encoding"),
             "status": self.status_sent,
             "bytes": self.bytes_sent,
@@ -605,6 +611,62 @@ class Handler(http.server.BaseHTTPRequestHandler):
             raise BadRequest("to= must start with /")
         self.redirect(int(segs[2]), to)
 
+    def r_auth(self, segs, rest):
+        # /auth/USER/PASS/NAME: HTTP basic authentication (RFC 7617) first.
+        if len(segs) < 5:
+            raise BadRequest("use /auth/USER/PASS/NAME")
+        want = "%s:%s" % (urllib.parse.unquote(segs[2]), urllib.parse.unquote(segs[3]))
+        got = self.hdr.get("authorization", "")
+        ok = False
+        if got[:6].lower() == "basic ":
+            try:
+                ok = base64.b64decode(got[6:].strip(), validate=True).decode("utf-8") == want
+            except (ValueError, UnicodeDecodeError):
+                ok = False
+        if not ok:
+            self.simple(401, "authentication required",
+                        headers=[("WWW-Authenticate", 'Basic realm="feedserver"')])
+            return
+        e = self.entry_or_404("/".join(segs[4:]))
+        if e:
+            self.serve_entry(e)
+
+    def r_header(self, segs, rest):
+        # /header/NAME/VALUE/FILE: 403 unless the request carries NAME: VALUE.
+        if len(segs) < 5:
+            raise BadRequest("use /header/NAME/VALUE/FILE")
+        name, value = urllib.parse.unquote(segs[2]).lower(), urllib.parse.unquote(segs[3])
+        if self.hdr.get(name) != value:
+            self.simple(403, "missing or wrong %s header" % name)
+            return
+        e = self.entry_or_404("/".join(segs[4:]))
+        if e:
+            self.serve_entry(e)
+
+    def r_headers(self, segs, rest):
+        # /headers/NAME?h=Name:%20value&h=...: the file (with validators),
+        # plus each h= as a response header, verbatim (on the 200 and on a
+        # 304); h200= only on a 200, h304= only on a 304.
+        e = self.entry_or_404(rest)
+        if not e:
+            return
+
+        def parse(key):
+            out = []
+            for h in self.query.get(key, []):
+                k, sep, v = header_safe(h).partition(":")
+                if not sep or not k.strip():
+                    raise BadRequest("%s= must be Name: value" % key)
+                out.append((k.strip(), v.strip()))
+            return out
+        extra, only200, only304 = parse("h"), parse("h200"), parse("h304")
+        etag = e.etag
+        headers = [("Content-Type", e.ctype), ("ETag", etag), ("Last-Modified", e.last_modified)] + extra
+        if self.not_modified(etag, e.mtime):
+            self.send(304, headers + only304)
+            return
+        self.send(200, headers + only200, e.content)
+
     def redirect(self, code, location):
         if not 300 <= code <= 399:
             raise BadRequest("redirect CODE must be 3xx")
@@ -750,6 +812,9 @@ ROUTES = {
     "loop": Handler.r_loop,
     "redirect-to": Handler.r_redirect_to,
     "status": Handler.r_status,
+    "auth": Handler.r_auth,
+    "header": Handler.r_header,
+    "headers": Handler.r_headers,
     "hang": Handler.r_hang,
     "trickle": Handler.r_trickle,
     "truncated": Handler.r_truncated,
@@ -795,6 +860,8 @@ def main(argv=None):
     ap.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0 = ephemeral, the default)")
     ap.add_argument("--portfile", help="write the chosen port here (atomically)")
     ap.add_argument("--log", help="append one JSON line per request here")
+    ap.add_argument("--tls-cert", help="serve HTTPS with this PEM certificate (chain)")
+    ap.add_argument("--tls-key", help="the private key of --tls-cert (PEM)")
     args = ap.parse_args(argv)
 
     root = os.path.realpath(args.root)
@@ -812,6 +879,10 @@ def main(argv=None):
 
     server = Server((BIND_ADDRESS, args.port), Handler)
     port = server.server_address[1]
+    if args.tls_cert:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(args.tls_cert, args.tls_key)
+        server.socket = ctx.wrap_socket(server.socket, server_side=True)
 
     def on_signal(signum, frame):
         if not STOP.is_set():

@@ -33,7 +33,32 @@ srv_stop() {
 	[ -n "$srv_pid" ] && kill "$srv_pid" 2>/dev/null && wait "$srv_pid" 2>/dev/null
 	srv_pid=""
 }
-trap 'srv_stop; rm -rf "$tmp"' EXIT
+
+# tls_start ROOT CERT KEY: a second server speaking HTTPS with CERT; sets $tls_base.
+tls_pid=""
+tls_start() {
+	rm -f "$tmp/tlsport"
+	"$py" "$httpd_dir/feedserver.py" --root "$1" --port 0 --portfile "$tmp/tlsport" \
+		--tls-cert "$2" --tls-key "$3" --log "$tmp/requests.log" >/dev/null 2>"$tmp/tlsserver.err" &
+	tls_pid=$!
+	i=0
+	while [ ! -s "$tmp/tlsport" ]; do
+		i=$((i + 1))
+		if [ $i -gt 200 ] || ! kill -0 "$tls_pid" 2>/dev/null; then
+			echo "FAIL: the TLS test server did not start"; cat "$tmp/tlsserver.err"
+			exit 1
+		fi
+		sleep 0.05
+	done
+	tls_base="https://127.0.0.1:$(cat "$tmp/tlsport")"
+}
+
+# tls_stop: stops the HTTPS server (also on exit).
+tls_stop() {
+	[ -n "$tls_pid" ] && kill "$tls_pid" 2>/dev/null && wait "$tls_pid" 2>/dev/null
+	tls_pid=""
+}
+trap 'srv_stop; tls_stop; rm -rf "$tmp"' EXIT
 
 # requests PATH_PREFIX: how many logged requests had a path starting with PATH_PREFIX.
 requests() {
