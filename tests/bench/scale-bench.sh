@@ -33,7 +33,9 @@
 # Environment: NS ("1000 10000"), BUILD (<repo>/build-runbench: a Release
 # build, made if missing), CONC (32), PER_HOST (4), SKIP_BUILD=1, KEEP=DIR
 # (keep the configs, states and logs of the last N there), PERF=HZ (the cold
-# pass under `perf record -F HZ`, flat: $BUILD/scale/cold-N.perf).
+# pass under `perf record -F HZ`, flat: $BUILD/scale/cold-N.perf), COLD_WRAP
+# (a command the cold pass runs under, e.g. "heaptrack -o /tmp/cold": its
+# figures are then not feedmerge's own).
 set -eu
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -198,7 +200,7 @@ for N in $NS; do
 	} >"$TMP/fm.ini"
 	rm -rf "$TMP/state" "$TMP/out"
 	mkdir -p "$TMP/state" "$TMP/out"
-	measure fm_cold ${PERF:+perf record -F "$PERF" -o "$BUILD/scale/cold-$N.perf"} "$FM" run -c "$TMP/fm.ini"
+	measure fm_cold ${PERF:+perf record -F "$PERF" -o "$BUILD/scale/cold-$N.perf"} ${COLD_WRAP:-} "$FM" run -c "$TMP/fm.ini"
 	STATE=$(du -cb "$TMP"/state/feedmerge.db* | tail -1 | cut -f1)
 	measure fm_warm "$FM" run --force -c "$TMP/fm.ini"
 	etags "$WORK" <"$TMP/paths" | curl_cfg x >"$TMP/304.cfg"
