@@ -6,6 +6,7 @@
 #include "config/fields.h"
 #include "config/units.h"
 #include "util/grow.h"
+#include "util/strindex.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -139,11 +140,19 @@ struct fm_config {
 	size_t noutputs, outputs_cap;
 	fm_config_feed *feeds;
 	size_t nfeeds, feeds_cap;
+	fm_strindex feed_names; /* feeds by name */
 	char **strs;          /* every string the structs point at */
 	size_t nstrs, strs_cap;
 	regex_t **res;        /* every compiled pattern */
 	size_t nres, res_cap;
 };
+
+/* Index callback: the name of feed pos. */
+static const char *
+config_feed_name(const void *ud, size_t pos)
+{
+	return ((const fm_config *)ud)->feeds[pos].name;
+}
 
 /* The state of one load. */
 typedef struct config_ctx {
@@ -411,15 +420,15 @@ config_section(config_ctx *ctx, char *text)
 	case SEC_FEED: {
 		fm_config *cfg = ctx->cfg;
 		fm_config_feed *f;
-		for (i = 0; i < cfg->nfeeds; i++)
-			if (!strcmp(cfg->feeds[i].name, name))
-				return config_fail(ctx, FM_EINVAL, "[feed %s] given twice (first at line %lu)",
-						   name, cfg->feeds[i].line);
+		if ((i = fm__strindex_find(&cfg->feed_names, name, config_feed_name, cfg)) != SIZE_MAX)
+			return config_fail(ctx, FM_EINVAL, "[feed %s] given twice (first at line %lu)",
+					   name, cfg->feeds[i].line);
 		if (fm__grow(&cfg->feeds, &cfg->feeds_cap, cfg->nfeeds, sizeof(*f), 8) < 0)
 			return config_fail(ctx, FM_ENOMEM, "out of memory");
 		f = &cfg->feeds[cfg->nfeeds];
 		memset(f, 0, sizeof(*f));
-		if (!(f->name = config_strdup(cfg, name)))
+		if (!(f->name = config_strdup(cfg, name)) ||
+		    fm__strindex_add(&cfg->feed_names, name, cfg->nfeeds, config_feed_name, cfg))
 			return config_fail(ctx, FM_ENOMEM, "out of memory");
 		f->line = ctx->lineno;
 		f->priority = FM_CONFIG_PRIORITY;
@@ -1144,6 +1153,7 @@ fm_config_free(fm_config *cfg)
 	free(cfg->res);
 	free(cfg->outputs);
 	free(cfg->feeds);
+	fm__strindex_dispose(&cfg->feed_names);
 	free(cfg->path);
 	free(cfg);
 }
@@ -1197,10 +1207,8 @@ fm_config_feed_find(const fm_config *cfg, const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < cfg->nfeeds; i++)
-		if (!strcmp(cfg->feeds[i].name, name))
-			return &cfg->feeds[i];
-	return NULL;
+	i = fm__strindex_find(&cfg->feed_names, name, config_feed_name, cfg);
+	return i == SIZE_MAX ? NULL : &cfg->feeds[i];
 }
 
 /* Returns 1 when re matches title or text. */
