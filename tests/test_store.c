@@ -507,6 +507,51 @@ Test(store, rollback_leaves_nothing)
 	fm_store_close(st);
 }
 
+Test(store, a_batch_commits_its_feeds_together_each_whole_or_absent)
+{
+	fm_store *st = st_open(), *other;
+	fm_item it = { 0 };
+	long n;
+
+	cr_assert_eq(fm_store_batch_begin(st), 0);
+	cr_assert_eq(fm_store_batch_begin(st), FM_EIO, "one batch at a time");
+	/* Feed a is stored; feed b fails halfway and is undone; feed c is stored. */
+	it.id = "1";
+	cr_assert_eq(fm_store_begin(st), 0);
+	cr_assert_eq(fm_store_item_put(st, "a", FM_IDENTITY_GUID, &it, 10, NULL), 0);
+	cr_assert_eq(fm_store_commit(st), 0);
+	cr_assert_eq(fm_store_begin(st), 0);
+	cr_assert_eq(fm_store_item_put(st, "b", FM_IDENTITY_GUID, &it, 10, NULL), 0);
+	it.id = "2";
+	cr_assert_eq(fm_store_item_put(st, "b", FM_IDENTITY_GUID, &it, 10, NULL), 0);
+	fm_store_rollback(st);
+	cr_assert_eq(fm_store_begin(st), 0);
+	cr_assert_eq(fm_store_item_put(st, "c", FM_IDENTITY_GUID, &it, 10, NULL), 0);
+	cr_assert_eq(fm_store_commit(st), 0);
+	/* Nothing is on disk for another reader until the batch ends. */
+	other = st_open();
+	cr_assert_eq(fm_store_item_count(other, &n), 0);
+	cr_assert_eq(n, 0);
+	cr_assert_eq(fm_store_batch_end(st), 0);
+	cr_assert_eq(fm_store_item_count(other, &n), 0);
+	cr_assert_eq(n, 2, "a and c, not b");
+	cr_assert_eq(fm_store_batch_end(st), 0, "none open: nothing to do");
+	/* A feed left open when the batch ends is undone; the rest is kept. */
+	cr_assert_eq(fm_store_batch_begin(st), 0);
+	it.id = "3";
+	cr_assert_eq(fm_store_begin(st), 0);
+	cr_assert_eq(fm_store_item_put(st, "a", FM_IDENTITY_GUID, &it, 10, NULL), 0);
+	cr_assert_eq(fm_store_commit(st), 0);
+	it.id = "4";
+	cr_assert_eq(fm_store_begin(st), 0);
+	cr_assert_eq(fm_store_item_put(st, "a", FM_IDENTITY_GUID, &it, 10, NULL), 0);
+	cr_assert_eq(fm_store_batch_end(st), FM_EIO);
+	cr_assert_eq(fm_store_item_count(other, &n), 0);
+	cr_assert_eq(n, 3);
+	fm_store_close(other);
+	fm_store_close(st);
+}
+
 Test(store, prune_drops_old_items_and_empty_clusters)
 {
 	fm_store *st = st_open();

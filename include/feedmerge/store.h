@@ -13,8 +13,9 @@
 /*
  * Every other module reaches the state through this header only
  * (DESIGN.md, "store"). Writes happen inside fm_store_begin() ...
- * fm_store_commit(): one transaction per feed's results, so a crash leaves
- * each feed either fully updated or untouched.
+ * fm_store_commit(): one transaction per feed's results (a savepoint when
+ * several feeds are batched into one commit), so a crash leaves each feed
+ * either fully updated or untouched.
  */
 
 /** An open state database; opaque. */
@@ -114,14 +115,30 @@ int fm_store_lock_take(fm_store_lock **out, const char *path, int64_t wait_ms,
 /** Releases and frees the run lock; NULL is fine. */
 void fm_store_unlock(fm_store_lock *lock);
 
-/** Starts a write transaction; returns 0 or FM_EIO. */
+/** Starts a write transaction (a savepoint inside an open batch); returns 0 or FM_EIO. */
 int fm_store_begin(fm_store *st);
 
-/** Commits the open transaction; returns 0 or FM_EIO (then it is rolled back). */
+/** Commits the open transaction (releases it into the batch); returns 0 or FM_EIO (then it is rolled back). */
 int fm_store_commit(fm_store *st);
 
-/** Rolls the open transaction back; harmless when none is open. */
+/** Rolls the open transaction back (to where it began in the batch); harmless when none is open. */
 void fm_store_rollback(fm_store *st);
+
+/**
+ * Opens a batch: the fm_store_begin() ... fm_store_commit() transactions
+ * until fm_store_batch_end() are savepoints in one transaction, each still
+ * all-or-nothing, written to disk together (one commit for many feeds). A
+ * crash before the batch ends loses the whole batch, never part of a feed.
+ * @return 0 or FM_EIO (a transaction or batch is already open).
+ */
+int fm_store_batch_begin(fm_store *st);
+
+/**
+ * Commits the batch; nothing when none is open. A feed's transaction left
+ * open is rolled back first (and FM_EIO returned, the rest committed).
+ * @return 0 or FM_EIO (the commit failed: the whole batch is undone).
+ */
+int fm_store_batch_end(fm_store *st);
 
 /**
  * Reads the times of feed name's n newest items (published, else first

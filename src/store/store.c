@@ -226,6 +226,8 @@ fm_store_close(fm_store *st)
 		return;
 	if (st->in_tx)
 		fm_store_rollback(st);
+	if (st->in_batch)
+		fm_store_batch_end(st);
 	for (i = 0; i < STMT_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
 	sqlite3_close(st->db);
@@ -236,7 +238,7 @@ fm_store_close(fm_store *st)
 int
 fm_store_begin(fm_store *st)
 {
-	if (st->in_tx || store__exec(st, "BEGIN IMMEDIATE"))
+	if (st->in_tx || store__exec(st, st->in_batch ? "SAVEPOINT feed" : "BEGIN IMMEDIATE"))
 		return FM_EIO;
 	st->in_tx = 1;
 	return 0;
@@ -247,7 +249,7 @@ fm_store_commit(fm_store *st)
 {
 	if (!st->in_tx)
 		return FM_EIO;
-	if (store__exec(st, "COMMIT")) {
+	if (store__exec(st, st->in_batch ? "RELEASE feed" : "COMMIT")) {
 		fm_store_rollback(st);
 		return FM_EIO;
 	}
@@ -255,11 +257,42 @@ fm_store_commit(fm_store *st)
 	return 0;
 }
 
+int
+fm_store_batch_begin(fm_store *st)
+{
+	if (st->in_tx || st->in_batch || store__exec(st, "BEGIN IMMEDIATE"))
+		return FM_EIO;
+	st->in_batch = 1;
+	return 0;
+}
+
+int
+fm_store_batch_end(fm_store *st)
+{
+	int rc = 0;
+
+	if (!st->in_batch)
+		return 0;
+	if (st->in_tx) {
+		fm_store_rollback(st); /* a feed left open: it is undone, the rest kept */
+		rc = FM_EIO;
+	}
+	st->in_batch = 0;
+	if (store__exec(st, "COMMIT")) {
+		store__exec(st, "ROLLBACK");
+		return FM_EIO;
+	}
+	return rc;
+}
+
 void
 fm_store_rollback(fm_store *st)
 {
 	if (!st->in_tx)
 		return;
-	store__exec(st, "ROLLBACK");
+	if (st->in_batch)
+		store__exec(st, "ROLLBACK TO feed; RELEASE feed");
+	else
+		store__exec(st, "ROLLBACK");
 	st->in_tx = 0;
 }

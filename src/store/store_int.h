@@ -39,7 +39,8 @@ enum store_stmt {
 struct fm_store {
 	sqlite3 *db;
 	char *path;
-	int in_tx;                        /* a transaction is open */
+	int in_tx;                        /* a feed's transaction (or savepoint) is open */
+	int in_batch;                     /* a batch's transaction is open: feeds are savepoints in it */
 	sqlite3_stmt *stmt[STMT_COUNT];   /* prepared on first use */
 };
 
