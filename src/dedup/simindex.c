@@ -14,6 +14,7 @@
  */
 #define IX_PENDING 2048
 #define IX_MAX_RUNS 40
+#define IX_MAX_TABLES ((FM_SIMINDEX_MAX_K + 2) * (FM_SIMINDEX_MAX_K + 1) / 2)
 
 /* One table of a run: its fingerprints ordered by the bits of two blocks. */
 struct ix_table {
@@ -243,13 +244,28 @@ fm_simindex_query(fm_simindex *ix, uint64_t fp, int (*cb)(void *ud, uint32_t id,
 
 	for (r = 0; r < ix->nruns; r++) {
 		const struct ix_run *run = &ix->runs[r];
+		uint32_t bucket[IX_MAX_TABLES], from[IX_MAX_TABLES], to[IX_MAX_TABLES];
 
+		/*
+		 * Three steps over the run's tables, each starting the next
+		 * step's loads: the tables' buckets lie far apart in memory,
+		 * and looked up one after another each waited for its own.
+		 */
+		for (t = 0; t < ix->ntables; t++) {
+			bucket[t] = ix_bucket(ix, t, run->dbits, fp);
+			__builtin_prefetch(&run->tables[t].dir[bucket[t]]);
+		}
+		for (t = 0; t < ix->ntables; t++) {
+			from[t] = run->tables[t].dir[bucket[t]];
+			to[t] = run->tables[t].dir[bucket[t] + 1];
+			if (from[t] < to[t])
+				__builtin_prefetch(&ix->fps[run->tables[t].pos[from[t]]]);
+		}
 		for (t = 0; t < ix->ntables; t++) {
 			const struct ix_table *tb = &run->tables[t];
-			uint32_t b = ix_bucket(ix, t, run->dbits, fp);
-			uint32_t j, end = tb->dir[b + 1];
+			uint32_t j, end = to[t];
 
-			for (j = tb->dir[b]; j < end; j++) {
+			for (j = from[t]; j < end; j++) {
 				uint64_t x = ix->fps[tb->pos[j]] ^ fp;
 				int d = __builtin_popcountll(x);
 
