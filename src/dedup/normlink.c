@@ -92,6 +92,72 @@ link_lower_host(CURLU *h)
 	return rc;
 }
 
+/* Returns 1 for a byte a canonical path may hold as it is (RFC 3986 unreserved, sub-delims, ':', '@', '/'). */
+static int
+link_path_byte(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       (c && strchr("-._~!$&'()*+,;=:@/", c));
+}
+
+/* Returns the end of the host label starting at l (its '.', or end). */
+static const char *
+link_label_end(const char *l, const char *end)
+{
+	const char *dot = memchr(l, '.', (size_t)(end - l));
+
+	return dot ? dot : end;
+}
+
+/* Returns 1 when the host label [l, e) reads as a number (decimal, or 0x hex), as in an IPv4 address. */
+static int
+link_label_is_number(const char *l, const char *e)
+{
+	int hex = e - l >= 2 && l[0] == '0' && l[1] == 'x';
+
+	for (l += hex ? 2 : 0; l < e; l++)
+		if (!((*l >= '0' && *l <= '9') || (hex && *l >= 'a' && *l <= 'f')))
+			return 0;
+	return 1;
+}
+
+/*
+ * Returns 1 when link is already what the URL API would make of it:
+ * lower-case http(s), a lower-case name as host (not numbers alone, which
+ * it may rewrite), no port, user, query or fragment, a path with no dot
+ * segments and nothing to encode. Most feed links are: they skip parsing
+ * (a sixth of fingerprinting an item with a link went to it).
+ */
+static int
+link_is_canonical(const char *link)
+{
+	const char *p = link, *host, *l, *e;
+
+	if (!strncmp(p, "http://", 7))
+		p += 7;
+	else if (!strncmp(p, "https://", 8))
+		p += 8;
+	else
+		return 0;
+	for (host = p; (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '.'; p++)
+		if (*p == '.' && (p == host || p[1] == '.' || p[1] == '/'))
+			return 0; /* empty labels: leave them to the parser */
+	if (p == host || *p != '/')
+		return 0;
+	/* A host whose every label reads as a number (12, 0x7f) is an IPv4 address the parser rewrites. */
+	for (l = host; l < p && link_label_is_number(l, e = link_label_end(l, p)); l = e + 1)
+		;
+	if (l >= p)
+		return 0;
+	for (; *p; p++) {
+		if (!link_path_byte((unsigned char)*p))
+			return 0;
+		if (*p == '/' && p[1] == '.' && (!p[2] || p[2] == '/' || (p[2] == '.' && (!p[3] || p[3] == '/'))))
+			return 0; /* "/." or "/.." segment */
+	}
+	return 1;
+}
+
 int
 fm__link_normalise(const char *link, char **out)
 {
@@ -102,6 +168,8 @@ fm__link_normalise(const char *link, char **out)
 	*out = NULL;
 	if (!link || !*link)
 		return 0;
+	if (link_is_canonical(link))
+		return (*out = strdup(link)) ? 0 : FM_ENOMEM;
 	if (!(h = curl_url()))
 		return FM_ENOMEM;
 	if (curl_url_set(h, CURLUPART_URL, link, 0) != CURLUE_OK ||
