@@ -35,7 +35,7 @@
 # (keep the configs, states and logs of the last N there), PERF=HZ (each
 # pass under `perf record -F HZ`, flat: $BUILD/scale/{cold,warm,changed}-N.perf), COLD_WRAP
 # (a command the cold pass runs under, e.g. "heaptrack -o /tmp/cold": its
-# figures are then not feedmerge's own).
+# figures are then not feedmerge's own), WARM_WRAP (the same for the warm pass).
 set -eu
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -202,7 +202,7 @@ for N in $NS; do
 	mkdir -p "$TMP/state" "$TMP/out"
 	measure fm_cold ${PERF:+perf record -F "$PERF" -o "$BUILD/scale/cold-$N.perf"} ${COLD_WRAP:-} "$FM" run -c "$TMP/fm.ini"
 	STATE=$(du -cb "$TMP"/state/feedmerge.db* | tail -1 | cut -f1)
-	measure fm_warm ${PERF:+perf record -F "$PERF" -o "$BUILD/scale/warm-$N.perf"} "$FM" run --force -c "$TMP/fm.ini"
+	measure fm_warm ${PERF:+perf record -F "$PERF" -o "$BUILD/scale/warm-$N.perf"} ${WARM_WRAP:-} "$FM" run --force -c "$TMP/fm.ini"
 	etags "$WORK" <"$TMP/paths" | curl_cfg x >"$TMP/304.cfg"
 	measure curl_304 "${CURL[@]}" "$TMP/304.cfg"
 	[ "$(grep -c '^304$' "$TMP/curl_304.out")" = "$N" ] || { echo "scale-bench: curl's 304 pass: $(grep -c '^304$' "$TMP/curl_304.out") of $N were 304" >&2; exit 1; }
