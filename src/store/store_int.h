@@ -41,6 +41,7 @@ struct fm_store {
 	char *path;
 	int in_tx;                        /* a transaction is open */
 	sqlite3_stmt *stmt[STMT_COUNT];   /* prepared on first use */
+	struct store_pack *pack;          /* compression of items' text (pack.c) */
 };
 
 /* An item row's story time in SQL: fm_item_time's rule (published, else updated, else first seen). */
