@@ -133,8 +133,8 @@ static const char *const schema_steps[] = {
 	 * 8 -> 9: items' summary and content packed (pack.c): zstd with a
 	 * dictionary trained from the state's own items, kept here and named
 	 * by id in every packed value, so a later one can be trained without
-	 * repacking what is stored. schema_after[8] trains the first and
-	 * packs the stored text.
+	 * repacking what is stored. schema_after[8] trains the first, packs
+	 * the stored text and rewrites the fingerprints compactly (fpcode.h).
 	 */
 	"CREATE TABLE IF NOT EXISTS pack_dicts ("
 	"  id INTEGER PRIMARY KEY,"
@@ -143,9 +143,18 @@ static const char *const schema_steps[] = {
 	");",
 };
 
+/* 8 -> 9 beyond its SQL: items' text packed, fingerprints in the compact form. */
+static int
+schema_after_8(fm_store *st)
+{
+	int rc = store__pack_migrate(st);
+
+	return rc ? rc : store__fp_migrate(st);
+}
+
 /* Work a step needs beyond its SQL, run in the same transaction after it (NULL: none). */
 static int (*const schema_after[])(fm_store *st) = {
-	[8] = store__pack_migrate,
+	[8] = schema_after_8,
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(schema_steps) / sizeof(schema_steps[0])))
