@@ -339,9 +339,11 @@ Test(pack, a_version_8_state_migrates_and_its_items_stay_the_same)
 {
 	fm_store *st;
 	unsigned i, n = 300;
+	long long before;
 
 	pk_make_v8(n);
 	cr_expect_eq(pk_sql_int("SELECT count(*) FROM items WHERE typeof(content) = 'text'"), n);
+	before = pk_sql_int("SELECT page_count * page_size FROM pragma_page_count, pragma_page_size");
 	st = pk_open();
 	cr_expect_eq(fm_store_schema_version(st), 9);
 	cr_expect_eq(pk_sql_int("SELECT count(*) FROM pack_dicts"), 1);
@@ -356,6 +358,9 @@ Test(pack, a_version_8_state_migrates_and_its_items_stay_the_same)
 	cr_expect_eq(pk_put(st, 2, 1), FM_STORE_CHANGED);
 	pk_check(st, 2, 2, 1);
 	fm_store_close(st);
+	/* Vacuumed after packing: the file gave back the pages the text freed. */
+	cr_expect_lt(pk_sql_int("SELECT page_count * page_size FROM pragma_page_count, pragma_page_size"),
+		     before / 2, "before %lld", before);
 }
 
 Test(pack, a_small_version_8_state_migrates_without_a_dictionary)

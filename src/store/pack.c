@@ -224,6 +224,7 @@ pack_sql_pack(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	fm_store *st = sqlite3_user_data(ctx);
 	fm_buf b = FM_BUF_INIT;
+	size_t n;
 	int rc;
 
 	if (sqlite3_value_type(argv[0]) != SQLITE_TEXT) {
@@ -232,8 +233,9 @@ pack_sql_pack(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	}
 	rc = store__pack(st, (const char *)sqlite3_value_text(argv[0]),
 			 (size_t)sqlite3_value_bytes(argv[0]), &b);
+	n = b.size; /* before the detach empties b */
 	if (rc == 1)
-		sqlite3_result_blob64(ctx, fm_buf_detach(&b), b.size, free);
+		sqlite3_result_blob64(ctx, fm_buf_detach(&b), n, free);
 	else if (rc == 0)
 		sqlite3_result_value(ctx, argv[0]);
 	else if (rc == FM_ENOMEM)
