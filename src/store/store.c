@@ -173,6 +173,12 @@ fm_store_open(fm_store **out, const char *path, fm_diag *diag)
 	sqlite3_busy_timeout(st->db, 10000);
 	if (store__exec(st, "PRAGMA journal_mode = WAL") ||
 	    store__exec(st, "PRAGMA synchronous = NORMAL") ||
+	    /*
+	     * Checkpoint every 32 MB of WAL (at 4 KB pages), not 4 MB: a page
+	     * many feeds' commits touch is copied into the file once per
+	     * checkpoint (cold pass over 1,000 feeds: 308 -> 276 MB written).
+	     */
+	    store__exec(st, "PRAGMA wal_autocheckpoint = 8000") ||
 	    /* Clustering reads back fingerprints of the window's items: room for them. */
 	    store__exec(st, "PRAGMA cache_size = -8192") ||
 	    store__exec(st, "PRAGMA foreign_keys = ON")) {
