@@ -123,10 +123,10 @@ Test(store, creates_schema_and_reopens)
 {
 	fm_store *st = st_open();
 
-	cr_expect_eq(fm_store_schema_version(st), 8);
+	cr_expect_eq(fm_store_schema_version(st), 9);
 	fm_store_close(st);
 	st = st_open();
-	cr_expect_eq(fm_store_schema_version(st), 8);
+	cr_expect_eq(fm_store_schema_version(st), 9);
 	fm_store_close(st);
 }
 
@@ -848,7 +848,7 @@ Test(store, migrates_fingerprints_out_of_items)
 	cr_assert_eq(sqlite3_exec(db, v4, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
 	sqlite3_close(db);
 	st = st_open();
-	cr_expect_eq(fm_store_schema_version(st), 8);
+	cr_expect_eq(fm_store_schema_version(st), 9);
 	cr_assert_eq(fm_store_fingerprint(st, 1, &got, &cluster), 0);
 	cr_expect_eq(got.simhash, (uint64_t)-2);
 	cr_expect_eq(got.title, 2);
@@ -906,7 +906,7 @@ Test(store, polling_floors_migrate_and_round_trip)
 	cr_assert_eq(sqlite3_exec(db, drop, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
 	sqlite3_close(db);
 	st = st_open();
-	cr_expect_eq(fm_store_schema_version(st), 8);
+	cr_expect_eq(fm_store_schema_version(st), 9);
 	cr_assert_eq(fm_store_feed_get(st, "one", &got), 0);
 	cr_expect_eq(got.next_due, 1234, "the old row kept");
 	cr_expect_eq(got.poll_http, 0);

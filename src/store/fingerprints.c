@@ -1,5 +1,6 @@
 /* fingerprints.c - fingerprints, cluster merges and learned boilerplate in the state. */
 #include "store/store_int.h"
+#include "store/fpcode.h"
 #include "util/grow.h"
 
 #include <stdlib.h>
@@ -7,26 +8,17 @@
 
 /*
  * A fingerprint is a row of table fingerprints: its candidate key (column
- * simhash, for the index), its time and feed, and a blob: title u64, words u32, shingles u32, nsketch u32,
- * flags u32 (bits 16-23: ntitle; bit 24: a link hash follows), then nsketch
- * u32 sketch hashes, ntitle u32 headline word hashes and the u64 link hash,
- * all little-endian. A blob written before the headline words and link
- * were kept has neither (its flags say ntitle 0, no link).
+ * simhash, for the index), its time and feed, and a blob (fpcode.h).
+ *
+ * Before schema 9 the blob was: title u64, words u32, shingles u32,
+ * nsketch u32, flags u32 (bits 16-23: ntitle; bit 24: a link hash
+ * follows), then nsketch u32 sketch hashes, ntitle u32 headline word
+ * hashes and the u64 link hash, all little-endian; only the migration
+ * reads it now (fp_unblob_v8).
  */
 #define FP_HEAD 24
-#define FP_BLOB_MAX (FP_HEAD + 4 * (FM_FP_SKETCH + FM_FP_TITLE_WORDS) + 8)
 #define FP_NTITLE_SHIFT 16
 #define FP_HAS_LINK (1u << 24)
-
-/* Writes v as n little-endian bytes. */
-static void
-put_le(unsigned char *p, uint64_t v, int n)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
 
 /* Reads n little-endian bytes. */
 static uint64_t
@@ -40,40 +32,26 @@ get_le(const unsigned char *p, int n)
 	return v;
 }
 
-/* Reads 4 little-endian bytes (one load on a little-endian machine). */
-static inline uint32_t
-get_le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 /* Binds fp's simhash at column col and its blob (built in blob) at col + 1. */
 static void
-fp_bind(sqlite3_stmt *s, int col, const fm_fingerprint *fp, unsigned char blob[FP_BLOB_MAX])
+fp_bind(sqlite3_stmt *s, int col, const fm_fingerprint *fp, unsigned char blob[STORE_FP_CODE_MAX])
 {
-	unsigned char *p = blob + FP_HEAD;
-	uint32_t i;
+	size_t n = store__fp_encode(blob, fp);
 
-	put_le(blob, fp->title, 8);
-	put_le(blob + 8, fp->words, 4);
-	put_le(blob + 12, fp->shingles, 4);
-	put_le(blob + 16, fp->nsketch, 4);
-	put_le(blob + 20, (fp->flags & 0xffff) | fp->ntitle << FP_NTITLE_SHIFT | (fp->link ? FP_HAS_LINK : 0), 4);
-	for (i = 0; i < fp->nsketch; i++, p += 4)
-		put_le(p, fp->sketch[i], 4);
-	for (i = 0; i < fp->ntitle; i++, p += 4)
-		put_le(p, fp->title_words[i], 4);
-	if (fp->link) {
-		put_le(p, fp->link, 8);
-		p += 8;
-	}
 	sqlite3_bind_int64(s, col, (sqlite3_int64)fp->simhash);
-	sqlite3_bind_blob(s, col + 1, blob, (int)(p - blob), SQLITE_STATIC);
+	sqlite3_bind_blob(s, col + 1, blob, (int)n, SQLITE_STATIC);
 }
 
 /* Reads a blob written by fp_bind into fp (simhash aside); returns 0 or FM_EINVAL when malformed. */
 static int
 fp_unblob(fm_fingerprint *fp, const unsigned char *b, int len)
+{
+	return len < 0 ? FM_EINVAL : store__fp_decode(fp, b, (size_t)len);
+}
+
+/* Reads a blob of schema 8 or before into fp (simhash aside); returns 0 or FM_EINVAL when malformed. */
+static int
+fp_unblob_v8(fm_fingerprint *fp, const unsigned char *b, int len)
 {
 	const unsigned char *p;
 	uint32_t i, has_link;
@@ -95,18 +73,50 @@ fp_unblob(fm_fingerprint *fp, const unsigned char *b, int len)
 		return FM_EINVAL;
 	}
 	for (i = 0, p = b + FP_HEAD; i < fp->nsketch; i++, p += 4)
-		fp->sketch[i] = get_le32(p);
+		fp->sketch[i] = (uint32_t)get_le(p, 4);
 	for (i = 0; i < fp->ntitle; i++, p += 4)
-		fp->title_words[i] = get_le32(p);
+		fp->title_words[i] = (uint32_t)get_le(p, 4);
 	if (has_link)
 		fp->link = get_le(p, 8);
 	return 0;
 }
 
 int
+store__fp_migrate(fm_store *st)
+{
+	unsigned char blob[STORE_FP_CODE_MAX];
+	sqlite3_stmt *r, *w = NULL;
+	fm_fingerprint *fp = malloc(sizeof *fp);
+	int rc = 0, step;
+
+	if (!fp)
+		return FM_ENOMEM;
+	if (sqlite3_prepare_v2(st->db, "SELECT item, fp FROM fingerprints", -1, &r, NULL) != SQLITE_OK) {
+		free(fp);
+		return FM_EIO;
+	}
+	if (sqlite3_prepare_v2(st->db, "UPDATE fingerprints SET fp = ?2 WHERE item = ?1", -1, &w, NULL) != SQLITE_OK)
+		rc = FM_EIO;
+	while (!rc && (step = sqlite3_step(r)) == SQLITE_ROW) {
+		/* A malformed one stays as it was: clustered by nothing, as before. */
+		if (fp_unblob_v8(fp, sqlite3_column_blob(r, 1), sqlite3_column_bytes(r, 1)))
+			continue;
+		sqlite3_bind_int64(w, 1, sqlite3_column_int64(r, 0));
+		sqlite3_bind_blob(w, 2, blob, (int)store__fp_encode(blob, fp), SQLITE_STATIC);
+		rc = store__step_done(w);
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = FM_EIO;
+	sqlite3_finalize(w);
+	sqlite3_finalize(r);
+	free(fp);
+	return rc;
+}
+
+int
 store__fp_set(fm_store *st, int64_t id, const fm_fingerprint *fp)
 {
-	unsigned char blob[FP_BLOB_MAX];
+	unsigned char blob[STORE_FP_CODE_MAX];
 	sqlite3_stmt *s = store__stmt(st, fp ? STMT_FP_PUT : STMT_FP_DELETE);
 
 	if (!s)
@@ -120,7 +130,7 @@ store__fp_set(fm_store *st, int64_t id, const fm_fingerprint *fp)
 int
 store__fp_insert(fm_store *st, int64_t id, const char *feed, fm_time at, const fm_fingerprint *fp)
 {
-	unsigned char blob[FP_BLOB_MAX];
+	unsigned char blob[STORE_FP_CODE_MAX];
 	sqlite3_stmt *s = store__stmt(st, STMT_FP_INSERT);
 
 	if (!s)

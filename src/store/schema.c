@@ -1,5 +1,6 @@
 /* schema.c - the state's schema and its versioned migrations. */
 #include "store/store_int.h"
+#include "store/pack.h"
 
 #include <stdio.h>
 
@@ -128,6 +129,32 @@ static const char *const schema_steps[] = {
 	"ALTER TABLE feeds ADD COLUMN skip_hours INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE feeds ADD COLUMN skip_days INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE feeds ADD COLUMN next_why TEXT;",
+	/*
+	 * 8 -> 9: items' summary and content packed (pack.c): zstd with a
+	 * dictionary trained from the state's own items, kept here and named
+	 * by id in every packed value, so a later one can be trained without
+	 * repacking what is stored. schema_after[8] trains the first, packs
+	 * the stored text and rewrites the fingerprints compactly (fpcode.h).
+	 */
+	"CREATE TABLE IF NOT EXISTS pack_dicts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  made INTEGER NOT NULL,"
+	"  dict BLOB NOT NULL"
+	");",
+};
+
+/* 8 -> 9 beyond its SQL: items' text packed, fingerprints in the compact form. */
+static int
+schema_after_8(fm_store *st)
+{
+	int rc = store__pack_migrate(st);
+
+	return rc ? rc : store__fp_migrate(st);
+}
+
+/* Work a step needs beyond its SQL, run in the same transaction after it (NULL: none). */
+static int (*const schema_after[])(fm_store *st) = {
+	[8] = schema_after_8,
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(schema_steps) / sizeof(schema_steps[0])))
@@ -163,15 +190,25 @@ store__migrate(fm_store *st, fm_diag *diag)
 		return FM_EIO;
 	}
 	for (; v < SCHEMA_VERSION; v++) {
+		int (*after)(fm_store *) = v < (int)(sizeof schema_after / sizeof schema_after[0]) ?
+			schema_after[v] : NULL;
+
 		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v + 1);
 		if (store__exec(st, "BEGIN IMMEDIATE") ||
-		    store__exec(st, schema_steps[v]) || store__exec(st, sql) ||
-		    store__exec(st, "COMMIT")) {
+		    store__exec(st, schema_steps[v]) || (after && after(st)) ||
+		    store__exec(st, sql) || store__exec(st, "COMMIT")) {
 			fm_diag_set(diag, 0, 0, "%s: migrating the schema to version %d: %s",
 				    st->path, v + 1, sqlite3_errmsg(st->db));
 			store__exec(st, "ROLLBACK");
 			return FM_EIO;
 		}
+		/*
+		 * Packing the stored text freed pages: give them back once.
+		 * VACUUM is atomic; when it cannot run (a reader holds the file
+		 * busy) the freed pages are reused by the items to come.
+		 */
+		if (v == 8 && sqlite3_total_changes(st->db) > 0)
+			(void)store__exec(st, "VACUUM");
 	}
 	return 0;
 }

@@ -1,5 +1,6 @@
 /* store.c - opening the state, transactions, prepared statements. */
 #include "store/store_int.h"
+#include "store/pack.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -32,12 +33,13 @@ static const char *const store_sql[STMT_COUNT] = {
 		"SELECT 1 FROM items WHERE feed = ?1 LIMIT 1",
 	[STMT_ITEM_UPDATE] =
 		"UPDATE items SET guid = ?2, link = ?3, norm_link = ?4, title = ?5,"
-		" author_name = ?6, author_email = ?7, author_uri = ?8, summary = ?9,"
-		" content = ?10, categories = ?11, enclosures = ?12, published = ?13,"
+		" author_name = ?6, author_email = ?7, author_uri = ?8, summary = fm_pack(?9),"
+		" content = fm_pack(?10), categories = ?11, enclosures = ?12, published = ?13,"
 		" updated = ?14, last_seen = ?15 WHERE id = ?1 AND ("
 		" guid IS NOT ?2 OR link IS NOT ?3 OR title IS NOT ?5 OR"
 		" author_name IS NOT ?6 OR author_email IS NOT ?7 OR author_uri IS NOT ?8 OR"
-		" summary IS NOT ?9 OR content IS NOT ?10 OR categories IS NOT ?11 OR"
+		/* the text compared as text: however it was packed, and only packed again when it changed */
+		" fm_unpack(summary) IS NOT ?9 OR fm_unpack(content) IS NOT ?10 OR categories IS NOT ?11 OR"
 		" enclosures IS NOT ?12 OR published IS NOT ?13 OR updated IS NOT ?14)",
 	[STMT_ITEM_SEEN] =
 		"UPDATE items SET last_seen = ?2 WHERE id = ?1",
@@ -45,7 +47,7 @@ static const char *const store_sql[STMT_COUNT] = {
 		"INSERT INTO items (feed, key, guid, link, norm_link, title, author_name,"
 		" author_email, author_uri, summary, content, categories, enclosures,"
 		" published, updated, first_seen, last_seen, cluster)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, fm_pack(?10), fm_pack(?11), ?12, ?13, ?14,"
 		" ?15, ?16, ?16, ?17)",
 	[STMT_CLUSTER_INSERT] =
 		"INSERT INTO clusters (uid, updated) VALUES (?1, ?2)",
@@ -53,11 +55,11 @@ static const char *const store_sql[STMT_COUNT] = {
 		"UPDATE clusters SET updated = coalesce(" STORE_CLUSTER_TIME ", updated) WHERE id = ?1",
 	[STMT_MEMBER_EACH] =
 		"SELECT id, feed, guid, link, title, author_name, author_email,"
-		" author_uri, summary, content, categories, enclosures, published,"
+		" author_uri, fm_unpack(summary), fm_unpack(content), categories, enclosures, published,"
 		" updated, first_seen FROM items WHERE cluster = ?1 ORDER BY first_seen, id",
 	[STMT_ITEM_GET] =
 		"SELECT id, feed, guid, link, title, author_name, author_email,"
-		" author_uri, summary, content, categories, enclosures, published,"
+		" author_uri, fm_unpack(summary), fm_unpack(content), categories, enclosures, published,"
 		" updated, first_seen FROM items WHERE id = ?1",
 	[STMT_CLUSTER_ABSORB] =
 		"UPDATE clusters SET updated = max(updated,"
@@ -171,6 +173,12 @@ fm_store_open(fm_store **out, const char *path, fm_diag *diag)
 	sqlite3_busy_timeout(st->db, 10000);
 	if (store__exec(st, "PRAGMA journal_mode = WAL") ||
 	    store__exec(st, "PRAGMA synchronous = NORMAL") ||
+	    /*
+	     * Checkpoint every 32 MB of WAL (at 4 KB pages), not 4 MB: a page
+	     * many feeds' commits touch is copied into the file once per
+	     * checkpoint (cold pass over 1,000 feeds: 308 -> 276 MB written).
+	     */
+	    store__exec(st, "PRAGMA wal_autocheckpoint = 8000") ||
 	    /* Clustering reads back fingerprints of the window's items: room for them. */
 	    store__exec(st, "PRAGMA cache_size = -8192") ||
 	    store__exec(st, "PRAGMA foreign_keys = ON")) {
@@ -179,7 +187,15 @@ fm_store_open(fm_store **out, const char *path, fm_diag *diag)
 		fm_store_close(st);
 		return FM_EIO;
 	}
-	if ((rc = store__migrate(st, diag))) {
+	if ((rc = store__pack_open(st))) {
+		fm_diag_set(diag, 0, 0, "%s: cannot set up compression of the state's text: %s",
+			    path, rc == FM_ENOMEM ? "out of memory" : sqlite3_errmsg(st->db));
+		fm_store_close(st);
+		return rc;
+	}
+	if ((rc = store__migrate(st, diag)) || (rc = store__pack_count_nodict(st))) {
+		if (rc != FM_EIO || !diag || !diag->msg[0])
+			fm_diag_set(diag, 0, 0, "%s: cannot read the state: %s", path, sqlite3_errmsg(st->db));
 		fm_store_close(st);
 		return rc;
 	}
@@ -207,7 +223,7 @@ fm_store_open_readonly(fm_store **out, const char *path, fm_diag *diag)
 	}
 	/* A reader beside a pass: WAL lets it read at once; wait briefly on a checkpoint. */
 	sqlite3_busy_timeout(st->db, 2000);
-	if (fm_store_schema_version(st) < 0) {
+	if (fm_store_schema_version(st) < 0 || store__pack_open(st)) {
 		fm_diag_set(diag, 0, 0, "%s: not a usable SQLite state: %s", path,
 			    sqlite3_errmsg(st->db));
 		fm_store_close(st);
@@ -231,6 +247,7 @@ fm_store_close(fm_store *st)
 	for (i = 0; i < STMT_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
 	sqlite3_close(st->db);
+	store__pack_close(st);
 	free(st->path);
 	free(st);
 }
@@ -238,7 +255,11 @@ fm_store_close(fm_store *st)
 int
 fm_store_begin(fm_store *st)
 {
-	if (st->in_tx || store__exec(st, st->in_batch ? "SAVEPOINT feed" : "BEGIN IMMEDIATE"))
+	if (st->in_tx)
+		return FM_EIO;
+	/* Once enough text went without a dictionary, one is trained (committed on its own, or in the batch). */
+	store__pack_maybe_train(st);
+	if (store__exec(st, st->in_batch ? "SAVEPOINT feed" : "BEGIN IMMEDIATE"))
 		return FM_EIO;
 	st->in_tx = 1;
 	return 0;

@@ -42,6 +42,7 @@ struct fm_store {
 	int in_tx;                        /* a feed's transaction (or savepoint) is open */
 	int in_batch;                     /* a batch's transaction is open: feeds are savepoints in it */
 	sqlite3_stmt *stmt[STMT_COUNT];   /* prepared on first use */
+	struct store_pack *pack;          /* compression of items' text (pack.c) */
 };
 
 /* An item row's story time in SQL: fm_item_time's rule (published, else updated, else first seen). */
@@ -73,6 +74,9 @@ int store__fp_insert(fm_store *st, int64_t id, const char *feed, fm_time at, con
 
 /* Writes fp as the fingerprint of item row id (NULL: deletes it); returns 0 or FM_EIO. */
 int store__fp_set(fm_store *st, int64_t id, const fm_fingerprint *fp);
+
+/* Migration 8 -> 9: rewrites every fingerprint blob in the compact form (fpcode.h); returns 0, FM_EIO or FM_ENOMEM. */
+int store__fp_migrate(fm_store *st);
 
 /* Founds a cluster for feed's item with key (public id hashed from both); returns 0 or FM_EIO / FM_ENOMEM. */
 int store__cluster_found(fm_store *st, const char *feed, const char *key, size_t keylen,

@@ -38,5 +38,5 @@ get() { sed -n "s/^$1 = //p" "$FLAGS"; }
 # shellcheck disable=SC2046
 cc $(get C_DEFINES) $(get C_INCLUDES) $(get C_FLAGS) -o "$BUILD/$NAME" "$HERE/$NAME.c" \
 	"$BUILD/libfeedmerge.a" \
-	$(pkg-config --libs libxxhash libutf8proc json-c inih sqlite3 expat libcurl) -lm
+	$(pkg-config --libs libxxhash libutf8proc json-c inih sqlite3 expat libcurl libzstd) -lm
 echo "$BUILD/$NAME: cc $(get C_DEFINES) $(get C_FLAGS)" >&2

@@ -1,0 +1,440 @@
+/* pack.c - items' text kept compressed: zstd with a dictionary trained from the state's own items. */
+#include "store/store_int.h"
+#include "store/pack.h"
+#include "util/grow.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+/* ZDICT_trainFromBuffer_fastCover with fixed parameters: ZDICT_trainFromBuffer tries several (0.19 s against 0.03 s on 1 MB of samples, for the same ratio). */
+#define ZDICT_STATIC_LINKING_ONLY
+#include <zdict.h>
+#include <zstd.h>
+
+/*
+ * Level 2 with a dictionary: on the generated feeds of tests/bench 2.15x
+ * for summaries and contents (level 1 1.9x, 3 2.2x at 1.3x the time; no
+ * dictionary 1.7x). Items are small (a few KB): without a dictionary
+ * zstd has little to refer back to.
+ */
+#define PACK_LEVEL 2
+#define PACK_DICT_MAX (112 * 1024)
+/* Text the newest items give the trainer: values (summary, content) read. */
+#define PACK_TRAIN_VALUES 4000
+#define PACK_STR(x) #x
+#define PACK_XSTR(x) PACK_STR(x)
+#define PACK_MIN_SQL PACK_XSTR(STORE_PACK_MIN)
+
+/* One dictionary a packed value may name. */
+struct pack_dict {
+	int64_t id;
+	ZSTD_DDict *ddict;
+};
+
+struct store_pack {
+	ZSTD_CCtx *cctx;
+	ZSTD_DCtx *dctx;
+	ZSTD_CDict *cdict;        /* the dictionary new text is packed with, or NULL */
+	int64_t cur;              /* its id (0: none) */
+	struct pack_dict *dicts;  /* every dictionary read so far */
+	size_t ndicts, adicts;
+	long nodict;              /* values packed without a dictionary (items when opened without one) */
+	long train_at;            /* train once nodict reaches this */
+};
+
+/* Writes v as LEB128 at p; returns the bytes written (at most 10). */
+static size_t
+pack_put_varint(unsigned char *p, uint64_t v)
+{
+	size_t n = 0;
+
+	while (v >= 0x80) {
+		p[n++] = (unsigned char)(v | 0x80);
+		v >>= 7;
+	}
+	p[n++] = (unsigned char)v;
+	return n;
+}
+
+/* Reads a LEB128 of at most 5 bytes (ids stay below 2^35); returns the bytes read, 0 when malformed. */
+static size_t
+pack_get_varint(const unsigned char *p, size_t n, uint64_t *v)
+{
+	size_t i;
+
+	*v = 0;
+	for (i = 0; i < n && i < 5; i++) {
+		*v |= (uint64_t)(p[i] & 0x7f) << (7 * i);
+		if (!(p[i] & 0x80))
+			return i + 1;
+	}
+	return 0;
+}
+
+/* Returns dictionary id's decompression form, reading it from pack_dicts when not yet known; NULL when the state lacks it. */
+static ZSTD_DDict *
+pack_ddict(fm_store *st, int64_t id)
+{
+	struct store_pack *pk = st->pack;
+	sqlite3_stmt *s;
+	ZSTD_DDict *dd = NULL;
+	size_t i;
+
+	for (i = 0; i < pk->ndicts; i++)
+		if (pk->dicts[i].id == id)
+			return pk->dicts[i].ddict;
+	/* Packed by another process (a pass beside `clusters`) or not read yet. */
+	if (sqlite3_prepare_v2(st->db, "SELECT dict FROM pack_dicts WHERE id = ?1", -1, &s, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_bytes(s, 0) > 0)
+		dd = ZSTD_createDDict(sqlite3_column_blob(s, 0), (size_t)sqlite3_column_bytes(s, 0));
+	sqlite3_finalize(s);
+	if (dd && fm__grow(&pk->dicts, &pk->adicts, pk->ndicts, sizeof *pk->dicts, 4)) {
+		ZSTD_freeDDict(dd);
+		return NULL;
+	}
+	if (dd) {
+		pk->dicts[pk->ndicts].id = id;
+		pk->dicts[pk->ndicts++].ddict = dd;
+	}
+	return dd;
+}
+
+/* Makes dict (len bytes, row id) the one new text is packed with; returns 0 or FM_ENOMEM. */
+static int
+pack_use(fm_store *st, int64_t id, const void *dict, size_t len)
+{
+	struct store_pack *pk = st->pack;
+	ZSTD_CDict *cd = ZSTD_createCDict(dict, len, PACK_LEVEL);
+
+	if (!cd)
+		return FM_ENOMEM;
+	ZSTD_freeCDict(pk->cdict);
+	pk->cdict = cd;
+	pk->cur = id;
+	return 0;
+}
+
+/* Reads the newest dictionary of the state (if any) as the current one; returns 0 or FM_ENOMEM. */
+static int
+pack_load_current(fm_store *st)
+{
+	sqlite3_stmt *s;
+	int rc = 0;
+
+	/* A state before schema 9 (read-only opens do not migrate) has no table: nothing to read. */
+	if (sqlite3_prepare_v2(st->db, "SELECT id, dict FROM pack_dicts ORDER BY id DESC LIMIT 1",
+			       -1, &s, NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_bytes(s, 1) > 0)
+		rc = pack_use(st, sqlite3_column_int64(s, 0), sqlite3_column_blob(s, 1),
+			      (size_t)sqlite3_column_bytes(s, 1));
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int
+store__pack(fm_store *st, const char *text, size_t n, fm_buf *out)
+{
+	struct store_pack *pk = st->pack;
+	size_t head, bound, z;
+	int rc;
+
+	fm_buf_clear(out);
+	if (n < STORE_PACK_MIN || n > STORE_PACK_MAX)
+		return 0;
+	bound = ZSTD_compressBound(n);
+	if ((rc = fm_buf_grow(out, 16 + bound)))
+		return rc;
+	out->ptr[0] = STORE_PACK_V1;
+	head = 1 + pack_put_varint((unsigned char *)out->ptr + 1, (uint64_t)pk->cur);
+	if (ZSTD_isError(ZSTD_CCtx_refCDict(pk->cctx, pk->cdict)))
+		return FM_EIO;
+	z = ZSTD_compress2(pk->cctx, out->ptr + head, bound, text, n);
+	if (ZSTD_isError(z))
+		return FM_EIO;
+	if (!pk->cur)
+		pk->nodict++;
+	if (head + z >= n)
+		return 0; /* nothing gained: the text stays plain */
+	out->size = head + z;
+	out->ptr[out->size] = '\0';
+	return 1;
+}
+
+/* Fills why with a message (printf-style); returns FM_EINVAL. */
+static int __attribute__((format(printf, 3, 4)))
+pack_bad(char *why, size_t why_len, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (why && why_len) {
+		va_start(ap, fmt);
+		vsnprintf(why, why_len, fmt, ap);
+		va_end(ap);
+	}
+	return FM_EINVAL;
+}
+
+int
+store__unpack(fm_store *st, const void *v, size_t n, fm_buf *out, char *why, size_t why_len)
+{
+	const unsigned char *p = v;
+	unsigned long long size;
+	ZSTD_DDict *dd = NULL;
+	uint64_t id;
+	size_t head, got;
+	int rc;
+
+	fm_buf_clear(out);
+	if (n < 2 || !p)
+		return pack_bad(why, why_len, "packed text of %zu bytes: too short", n);
+	if (p[0] != STORE_PACK_V1)
+		return pack_bad(why, why_len, "packed text in unknown format %u", (unsigned)p[0]);
+	if (!(head = pack_get_varint(p + 1, n - 1, &id)))
+		return pack_bad(why, why_len, "packed text of %zu bytes: malformed dictionary id", n);
+	head++;
+	if (id && !(dd = pack_ddict(st, (int64_t)id)))
+		return pack_bad(why, why_len, "packed text names dictionary %llu, which the state lacks", (unsigned long long)id);
+	size = ZSTD_getFrameContentSize(p + head, n - head);
+	if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN)
+		return pack_bad(why, why_len, "packed text of %zu bytes: not a zstd frame with its size", n);
+	if (size > STORE_PACK_MAX)
+		return pack_bad(why, why_len, "packed text claims %llu bytes, more than a value may hold", size);
+	if ((rc = fm_buf_grow(out, (size_t)size)))
+		return rc;
+	got = ZSTD_decompress_usingDDict(st->pack->dctx, out->ptr, (size_t)size, p + head, n - head, dd);
+	if (ZSTD_isError(got)) {
+		if (why && why_len)
+			snprintf(why, why_len, "packed text of %zu bytes is corrupt: %s", n, ZSTD_getErrorName(got));
+		return FM_EINVAL;
+	}
+	if (got != size)
+		return pack_bad(why, why_len, "packed text holds fewer bytes than its %llu claimed", size);
+	out->size = got;
+	out->ptr[got] = '\0';
+	return 0;
+}
+
+/* SQL fm_pack(text): a packed BLOB, or the value itself (NULL, short text, a value already packed). */
+static void
+pack_sql_pack(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	fm_store *st = sqlite3_user_data(ctx);
+	fm_buf b = FM_BUF_INIT;
+	size_t n;
+	int rc;
+
+	if (sqlite3_value_type(argv[0]) != SQLITE_TEXT) {
+		sqlite3_result_value(ctx, argv[0]);
+		return;
+	}
+	rc = store__pack(st, (const char *)sqlite3_value_text(argv[0]),
+			 (size_t)sqlite3_value_bytes(argv[0]), &b);
+	n = b.size; /* before the detach empties b */
+	if (rc == 1)
+		sqlite3_result_blob64(ctx, fm_buf_detach(&b), n, free);
+	else if (rc == 0)
+		sqlite3_result_value(ctx, argv[0]);
+	else if (rc == FM_ENOMEM)
+		sqlite3_result_error_nomem(ctx);
+	else
+		sqlite3_result_error(ctx, "fm_pack: zstd could not compress a text", -1);
+	fm_buf_dispose(&b);
+}
+
+/* SQL fm_unpack(value): the text a packed BLOB holds; any other value as it is; an error naming what is wrong when corrupt. */
+static void
+pack_sql_unpack(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	fm_store *st = sqlite3_user_data(ctx);
+	fm_buf b = FM_BUF_INIT;
+	char why[160], msg[200];
+	size_t n;
+	int rc;
+
+	if (sqlite3_value_type(argv[0]) != SQLITE_BLOB) {
+		sqlite3_result_value(ctx, argv[0]);
+		return;
+	}
+	rc = store__unpack(st, sqlite3_value_blob(argv[0]), (size_t)sqlite3_value_bytes(argv[0]),
+			   &b, why, sizeof why);
+	if (rc == FM_ENOMEM) {
+		sqlite3_result_error_nomem(ctx);
+	} else if (rc) {
+		snprintf(msg, sizeof msg, "%s: %s", st->path, why);
+		sqlite3_result_error(ctx, msg, -1);
+	} else {
+		n = b.size;
+		if (!b.ptr)
+			sqlite3_result_text(ctx, "", 0, SQLITE_STATIC);
+		else
+			sqlite3_result_text64(ctx, fm_buf_detach(&b), n, free, SQLITE_UTF8);
+	}
+	fm_buf_dispose(&b);
+}
+
+int
+store__pack_open(fm_store *st)
+{
+	struct store_pack *pk;
+
+	if (!(pk = st->pack = calloc(1, sizeof *pk)) ||
+	    !(pk->cctx = ZSTD_createCCtx()) || !(pk->dctx = ZSTD_createDCtx()))
+		return FM_ENOMEM;
+	/* The frame keeps its size (for the reader's bound), neither checksum nor dictionary id (ours precedes it). */
+	if (ZSTD_isError(ZSTD_CCtx_setParameter(pk->cctx, ZSTD_c_compressionLevel, PACK_LEVEL)) ||
+	    ZSTD_isError(ZSTD_CCtx_setParameter(pk->cctx, ZSTD_c_contentSizeFlag, 1)) ||
+	    ZSTD_isError(ZSTD_CCtx_setParameter(pk->cctx, ZSTD_c_checksumFlag, 0)) ||
+	    ZSTD_isError(ZSTD_CCtx_setParameter(pk->cctx, ZSTD_c_dictIDFlag, 0)))
+		return FM_EIO;
+	pk->train_at = STORE_PACK_TRAIN;
+	if (sqlite3_create_function(st->db, "fm_pack", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY, st,
+				    pack_sql_pack, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_create_function(st->db, "fm_unpack", 1,
+				    SQLITE_UTF8 | SQLITE_DIRECTONLY | SQLITE_DETERMINISTIC, st,
+				    pack_sql_unpack, NULL, NULL) != SQLITE_OK)
+		return FM_EIO;
+	return pack_load_current(st);
+}
+
+void
+store__pack_close(fm_store *st)
+{
+	struct store_pack *pk = st->pack;
+	size_t i;
+
+	if (!pk)
+		return;
+	for (i = 0; i < pk->ndicts; i++)
+		ZSTD_freeDDict(pk->dicts[i].ddict);
+	free(pk->dicts);
+	ZSTD_freeCDict(pk->cdict);
+	ZSTD_freeCCtx(pk->cctx);
+	ZSTD_freeDCtx(pk->dctx);
+	free(pk);
+	st->pack = NULL;
+}
+
+int
+store__pack_train(fm_store *st)
+{
+	fm_buf samples = FM_BUF_INIT;
+	size_t *sizes = NULL, nsizes = 0, asizes = 0, cap, len;
+	ZDICT_fastCover_params_t params;
+	void *dict = NULL;
+	sqlite3_stmt *s;
+	int64_t id;
+	int c, rc = 0, step;
+
+	/* The newest items: what the feeds write now, from as many feeds as the window holds. */
+	if (sqlite3_prepare_v2(st->db, "SELECT fm_unpack(summary), fm_unpack(content) FROM items"
+			       " ORDER BY id DESC LIMIT ?1", -1, &s, NULL) != SQLITE_OK)
+		return FM_EIO;
+	sqlite3_bind_int(s, 1, PACK_TRAIN_VALUES / 2);
+	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
+		for (c = 0; c < 2 && !rc; c++) {
+			int n = sqlite3_column_bytes(s, c);
+
+			if (n < STORE_PACK_MIN)
+				continue;
+			if (!(rc = fm__grow(&sizes, &asizes, nsizes, sizeof *sizes, 256)) &&
+			    !(rc = fm_buf_append(&samples, sqlite3_column_text(s, c), (size_t)n)))
+				sizes[nsizes++] = (size_t)n;
+		}
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = FM_EIO;
+	sqlite3_finalize(s);
+	if (rc)
+		goto out;
+	/* Less than about 8 bytes of samples per byte of dictionary trains poorly, or not at all. */
+	cap = samples.size / 8 < PACK_DICT_MAX ? samples.size / 8 : PACK_DICT_MAX;
+	if (nsizes < 16 || cap < 4096)
+		goto out;
+	if (!(dict = malloc(cap))) {
+		rc = FM_ENOMEM;
+		goto out;
+	}
+	memset(&params, 0, sizeof params);
+	params.k = 200;
+	params.d = 8;
+	params.f = 20;
+	params.accel = 1;
+	params.zParams.compressionLevel = PACK_LEVEL;
+	len = ZDICT_trainFromBuffer_fastCover(dict, cap, samples.ptr, sizes, (unsigned)nsizes, params);
+	if (ZDICT_isError(len))
+		goto out; /* too little or too uniform text: try again later */
+	if (sqlite3_prepare_v2(st->db, "INSERT INTO pack_dicts (made, dict) VALUES (strftime('%s', 'now'), ?1)",
+			       -1, &s, NULL) != SQLITE_OK) {
+		rc = FM_EIO;
+		goto out;
+	}
+	sqlite3_bind_blob(s, 1, dict, (int)len, SQLITE_STATIC);
+	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : FM_EIO;
+	sqlite3_finalize(s);
+	id = sqlite3_last_insert_rowid(st->db);
+	if (!rc && !(rc = pack_use(st, id, dict, len)))
+		rc = 1;
+out:
+	free(dict);
+	free(sizes);
+	fm_buf_dispose(&samples);
+	return rc;
+}
+
+void
+store__pack_maybe_train(fm_store *st)
+{
+	struct store_pack *pk = st->pack;
+	int64_t before = pk->cur;
+	int rc;
+
+	if (pk->cur || pk->nodict < pk->train_at)
+		return;
+	/* Not trained yet (too little text, or it failed): wait for twice as much. */
+	pk->train_at = pk->nodict * 2;
+	/* In a batch the dictionary is a savepoint of it: the items packed with it commit with it. */
+	if (store__exec(st, st->in_batch ? "SAVEPOINT train" : "BEGIN IMMEDIATE"))
+		return;
+	rc = store__pack_train(st);
+	if (rc == 1 && !store__exec(st, st->in_batch ? "RELEASE train" : "COMMIT"))
+		return;
+	store__exec(st, st->in_batch ? "ROLLBACK TO train; RELEASE train" : "ROLLBACK");
+	/* Nothing saved: new text must not name a dictionary the state lacks. */
+	if (pk->cur != before) {
+		ZSTD_freeCDict(pk->cdict);
+		pk->cdict = NULL;
+		pk->cur = 0;
+	}
+}
+
+int
+store__pack_migrate(fm_store *st)
+{
+	int rc;
+
+	if ((rc = store__pack_train(st)) < 0)
+		return rc;
+	return store__exec(st, "UPDATE items SET summary = fm_pack(summary), content = fm_pack(content)"
+			       " WHERE length(summary) >= " PACK_MIN_SQL " OR length(content) >= " PACK_MIN_SQL);
+}
+
+int
+store__pack_count_nodict(fm_store *st)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (st->pack->cur)
+		return 0;
+	if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM items", -1, &s, NULL) != SQLITE_OK)
+		return FM_EIO;
+	rc = sqlite3_step(s) == SQLITE_ROW ? 0 : FM_EIO;
+	if (!rc)
+		st->pack->nodict = (long)sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return rc;
+}
