@@ -15,6 +15,7 @@ unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy no_proxy
 
 mkdir -p "$tmp/root"
 rss "Alpha" 3 >"$tmp/root/a.rss"
+rss "Gamma" 1 >"$tmp/root/c.rss" # the feed sent without credentials: its own path, so a.rss's last request is the good one's
 rss "Beta" 2 >"$tmp/root/b.rss"
 srv_start "$tmp/root"
 cd "$tmp"
@@ -23,7 +24,7 @@ printf '%s\n' "$secret" >pw.txt
 chmod 600 pw.txt
 
 # --- Basic authentication: 401 without, 200 with, a wrong password named as such.
-config "$(feed none "$base/auth/reader/$secret/a.rss")" \
+config "$(feed none "$base/auth/reader/$secret/c.rss")" \
 	"$(feed good "$base/auth/reader/$secret/a.rss" "username = reader
 password = $secret
 ")" \
@@ -36,7 +37,7 @@ password = not-it
 fm run -c feeds.ini
 is "auth: some failed" "$st" 1
 has "auth: two fetched, two failed" out "2 fetched, 0 not modified, 2 failed"
-has "auth: no credentials" err "feed none: $base/auth/reader/$secret/a.rss: HTTP 401: authentication required"
+has "auth: no credentials" err "feed none: $base/auth/reader/$secret/c.rss: HTTP 401: authentication required"
 has "auth: wrong password" err "feed wrong: $base/auth/reader/$secret/b.rss: HTTP 401: authentication failed"
 hasnt "auth: a 401 is not 'not a feed'" err "not a feed"
 is "auth: the good one sent credentials" "$(last_request /auth/reader/$secret/a.rss authorization)" True
