@@ -15,11 +15,16 @@ struct fm_fetch {
 	struct host_count {
 		char *host;
 		int running;
+		size_t queued;     /* requests added for this host */
 	} *hosts;
 	size_t nhosts, ahosts;
 	struct xfer **active;  /* running transfers (concurrency slots) */
 	int running;
+	fm_fetch_counts counts;
 };
+
+/* Idle connections kept for hosts with transfers still to come, at most. */
+#define FETCH_IDLE_MAX 256
 
 /* Returns the counter of host, adding it; NULL on ENOMEM. */
 static struct host_count *
@@ -35,6 +40,7 @@ fetch_host(fm_fetch *f, const char *host)
 	if (!(f->hosts[f->nhosts].host = strdup(host)))
 		return NULL;
 	f->hosts[f->nhosts].running = 0;
+	f->hosts[f->nhosts].queued = 0;
 	return &f->hosts[f->nhosts++];
 }
 
@@ -97,7 +103,8 @@ fm_fetch_new(fm_fetch **out, const fm_fetch_opts *opts, const fm_fetch_cbs *cbs)
 	fm_fetch *f;
 
 	*out = NULL;
-	if (opts->concurrency < 1 || opts->per_host < 1 || !opts->max_size || !cbs->done)
+	if (opts->concurrency < 1 || opts->per_host < 1 || !opts->max_size || !cbs->done ||
+	    opts->connections < FM_FETCH_CONN_SHARE || opts->connections > FM_FETCH_CONN_FRESH)
 		return FM_EINVAL;
 	if (!(f = calloc(1, sizeof *f)))
 		return FM_ENOMEM;
@@ -109,7 +116,14 @@ fm_fetch_new(fm_fetch **out, const fm_fetch_opts *opts, const fm_fetch_cbs *cbs)
 		free(f);
 		return FM_ENOMEM;
 	}
-	/* Reuse connections per host; our own counters enforce the limits. */
+	/*
+	 * HTTP/2 streams share one connection per host (libcurl's default since
+	 * 7.62, said here); our own counters enforce concurrency and per_host,
+	 * counting transfers, so a host never gets more than per_host
+	 * connections either. The cache is sized when the run starts.
+	 */
+	curl_multi_setopt(f->multi, CURLMOPT_PIPELINING, opts->connections == FM_FETCH_CONN_SHARE
+			  ? (long)CURLPIPE_MULTIPLEX : (long)CURLPIPE_NOTHING);
 	curl_multi_setopt(f->multi, CURLMOPT_MAXCONNECTS, (long)opts->concurrency);
 	*out = f;
 	return 0;
@@ -132,6 +146,7 @@ int
 fm_fetch_add(fm_fetch *f, const fm_fetch_req *req)
 {
 	struct xfer *x;
+	struct host_count *h;
 	size_t i;
 	int err = 0;
 
@@ -162,10 +177,11 @@ fm_fetch_add(fm_fetch *f, const fm_fetch_req *req)
 	x->host = fetch_host_of(req->url);
 	x->opts = &f->opts;
 	x->cbs = &f->cbs;
-	if (err || !x->host) {
+	if (err || !x->host || !(h = fetch_host(f, x->host))) {
 		xfer__free(x);
 		return FM_ENOMEM;
 	}
+	h->queued++;
 	f->queue[f->nqueue++] = x;
 	return 0;
 }
@@ -202,17 +218,44 @@ fetch_start_more(fm_fetch *f)
 	return 0;
 }
 
+/*
+ * Sizes libcurl's connection cache for the run: every transfer running, and
+ * an idle connection kept for each slot of a host with more than one
+ * request, so the next of them reuses it instead of connecting again (with
+ * too small a cache, connections to hosts further down the queue are closed
+ * as soon as they idle).
+ */
+static void
+fetch_size_cache(fm_fetch *f)
+{
+	size_t i, idle = 0;
+
+	for (i = 0; i < f->nhosts; i++) {
+		size_t n = f->hosts[i].queued;
+		if (n > 1 && *f->hosts[i].host)
+			idle += n < (size_t)f->opts.per_host ? n : (size_t)f->opts.per_host;
+	}
+	if (idle > FETCH_IDLE_MAX)
+		idle = FETCH_IDLE_MAX;
+	curl_multi_setopt(f->multi, CURLMOPT_MAXCONNECTS, (long)f->opts.concurrency + (long)idle);
+}
+
 /* Ends one transfer: callbacks, counters, memory. */
 static void
 fetch_end(fm_fetch *f, struct xfer *x, CURLcode code, int stopped)
 {
 	struct host_count *h = fetch_host(f, x->host);
+	long conns = 0;
 	int i;
 
 	for (i = 0; i < f->running; i++)
 		if (f->active[i] == x)
 			f->active[i] = f->active[f->running - 1];
 	curl_multi_remove_handle(f->multi, x->easy);
+	if (*x->host && curl_easy_getinfo(x->easy, CURLINFO_NUM_CONNECTS, &conns) == CURLE_OK) {
+		f->counts.transfers++;
+		f->counts.connections += conns > 0 ? (size_t)conns : 0;
+	}
 	xfer__finish(x, code, stopped);
 	if (h)
 		h->running--;
@@ -260,6 +303,7 @@ fm_fetch_run(fm_fetch *f, volatile sig_atomic_t *stop)
 {
 	int still = 0, rc = 0;
 
+	fetch_size_cache(f);
 	for (;;) {
 		if (stop && *stop) {
 			fetch_stop_all(f);
@@ -283,6 +327,12 @@ fm_fetch_run(fm_fetch *f, volatile sig_atomic_t *stop)
 	if (rc)
 		fetch_stop_all(f);
 	return rc;
+}
+
+void
+fm_fetch_counts_get(fm_fetch_counts *out, const fm_fetch *f)
+{
+	*out = f->counts;
 }
 
 void

@@ -227,6 +227,18 @@ xfer__start(struct xfer *x)
 		curl_easy_setopt(e, CURLOPT_PASSWORD, x->req.password ? x->req.password : "");
 		x->auth_sent = 1;
 	}
+	/*
+	 * HTTP/2 where TLS's ALPN offers it (libcurl's default, said here), and
+	 * a transfer to a host whose first connection is still being made waits
+	 * to learn whether it can be a stream on it instead of opening its own.
+	 */
+	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+	if (x->opts->connections == FM_FETCH_CONN_SHARE)
+		curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+	if (x->opts->connections == FM_FETCH_CONN_FRESH) {
+		curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
+		curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
+	}
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, xfer_header);
