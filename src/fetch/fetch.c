@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 struct fm_fetch {
 	fm_fetch_opts opts;
@@ -16,6 +17,8 @@ struct fm_fetch {
 		char *host;
 		int running;
 		size_t queued;     /* requests added for this host */
+		int http_major;    /* 2: multiplexes; 1: does not (or unknown: no gate); 0: not known yet */
+		struct xfer *probe; /* the https transfer whose answer says which, while it runs */
 	} *hosts;
 	size_t nhosts, ahosts;
 	struct xfer **active;  /* running transfers (concurrency slots) */
@@ -41,6 +44,8 @@ fetch_host(fm_fetch *f, const char *host)
 		return NULL;
 	f->hosts[f->nhosts].running = 0;
 	f->hosts[f->nhosts].queued = 0;
+	f->hosts[f->nhosts].http_major = 0;
+	f->hosts[f->nhosts].probe = NULL;
 	return &f->hosts[f->nhosts++];
 }
 
@@ -186,6 +191,30 @@ fm_fetch_add(fm_fetch *f, const fm_fetch_req *req)
 	return 0;
 }
 
+/*
+ * Returns 1 when x must wait for its host's first answer. Over https a host
+ * may speak HTTP/2, and then every transfer to it should be a stream on one
+ * connection: the first transfer goes alone (the probe) and the others wait
+ * until its status line says which protocol the host speaks. libcurl's own
+ * wait (CURLOPT_PIPEWAIT) is not enough: when the server does not name its
+ * protocol in the TLS handshake (ALPN), libcurl 7.88 holds the host's other
+ * transfers until the first one ends, and then again for each, one at a time.
+ */
+static int
+fetch_gate(fm_fetch *f, struct host_count *h, struct xfer *x)
+{
+	if (f->opts.connections != FM_FETCH_CONN_SHARE || !*x->host ||
+	    strncasecmp(x->req.url, "https:", 6))
+		return 0;
+	if (h->probe && h->probe->http_major) {
+		h->http_major = h->probe->http_major;
+		h->probe = NULL;
+	}
+	if (h->http_major)
+		return 0;
+	return h->probe != NULL;
+}
+
 /* Starts queued transfers, in order, while the limits allow. */
 static int
 fetch_start_more(fm_fetch *f)
@@ -202,6 +231,9 @@ fetch_start_more(fm_fetch *f)
 			return FM_ENOMEM;
 		if (*x->host && h->running >= f->opts.per_host)
 			continue;
+		if (fetch_gate(f, h, x))
+			continue;
+		x->pipewait = h->http_major == 2;
 		f->queue[i] = NULL;
 		if (xfer__start(x) || curl_multi_add_handle(f->multi, x->easy) != CURLM_OK) {
 			snprintf(x->msg, sizeof x->msg, "out of memory starting the transfer");
@@ -210,6 +242,9 @@ fetch_start_more(fm_fetch *f)
 			continue;
 		}
 		h->running++;
+		if (!h->http_major && f->opts.connections == FM_FETCH_CONN_SHARE &&
+		    !strncasecmp(x->req.url, "https:", 6))
+			h->probe = x;
 		f->active[f->running] = x;
 		f->running++;
 	}
@@ -257,6 +292,11 @@ fetch_end(fm_fetch *f, struct xfer *x, CURLcode code, int stopped)
 		f->counts.connections += conns > 0 ? (size_t)conns : 0;
 	}
 	xfer__finish(x, code, stopped);
+	if (h && h->probe == x) {
+		/* No answer (a failed connect): the others go on their own. */
+		h->http_major = x->http_major ? x->http_major : 1;
+		h->probe = NULL;
+	}
 	if (h)
 		h->running--;
 	f->running--;
