@@ -15,7 +15,8 @@
 #   fresh         a new connection per transfer, closed after it (no reuse);
 #   no-multiplex  connections reused, one transfer at a time on each;
 #   share         the default: reused, HTTP/2 transfers multiplexed as streams.
-# Each cell is a cold pass (fresh state) REPS times: connections as
+# Each cell is a cold pass (fresh state) REPS times, the cells taking turns
+# (load drifts on shared machines): connections as
 # feedmerge counts them (`run -v`: CURLINFO_NUM_CONNECTS summed) and as the
 # server counts them (distinct connections in its log), median wall time.
 #
@@ -144,41 +145,41 @@ server_conns() {
 	esac
 }
 
-# cell SERVER BASE MODE: REPS cold passes; one line of the table.
-cell() {
-	local server=$1 base=$2 mode=$3 r t0 t1 walls="" client="" srv="" proto=""
+# once ID SERVER BASE MODE: one cold pass; appends wall, connections
+# (feedmerge's, the server's) and the protocol to $TMP/ID.
+once() {
+	local id=$1 server=$2 base=$3 mode=$4 t0 t1 said
 	config "$base"
-	for r in $(seq "$REPS"); do
-		rm -rf "$TMP/state" "$TMP/out"
-		mkdir -p "$TMP/state" "$TMP/out"
-		: >"$TMP/nginx/access.log"
-		curl -s -o /dev/null --cacert "$TMP/cert.pem" "https://127.0.0.1:$FSPORT/_reset"
-		t0=$(date +%s.%N)
-		FEEDMERGE_BENCH_CONNECTIONS=$mode "$FM" run -v -c "$TMP/fm.ini" >"$TMP/run.out" 2>"$TMP/run.err" ||
-			{ echo "conn-bench: $server $mode: feedmerge run failed:" >&2; tail -5 "$TMP/run.err" "$TMP/run.out" >&2; exit 1; }
-		t1=$(date +%s.%N)
-		grep -q "^$N fetched, 0 not modified, 0 failed" "$TMP/run.out" ||
-			{ echo "conn-bench: $server $mode: not all $N fetched:" >&2; cat "$TMP/run.out" >&2; exit 1; }
-		walls="$walls $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')"
-		r=$(sed -n 's/^feedmerge: [0-9]* transfers over \([0-9]*\) connections*$/\1/p' "$TMP/run.err")
-		client="$client ${r:-?}"
-		set -- $(server_conns "$server")
-		srv="$srv $1"
-		proto=$2
-		set -- "$server" "$base" "$mode"
-	done
-	echo "$walls" | tr ' ' '\n' | sed '/^$/d' | sort -n | awk -v s="$server" -v m="$mode" -v p="$proto" \
-		-v c="$client" -v sv="$srv" '{ w[NR] = $1 } END {
-		printf "%-10s %-9s %-12s | connections: feedmerge %-16s server %-16s | wall median %.3f s (min %.3f, max %.3f)\n",
-			s, p, m, c, sv, w[int((NR + 1) / 2)], w[1], w[NR] }'
+	rm -rf "$TMP/state" "$TMP/out"
+	mkdir -p "$TMP/state" "$TMP/out"
+	: >"$TMP/nginx/access.log"
+	curl -s -o /dev/null --cacert "$TMP/cert.pem" "https://127.0.0.1:$FSPORT/_reset"
+	t0=$(date +%s.%N)
+	FEEDMERGE_BENCH_CONNECTIONS=$mode "$FM" run -v -c "$TMP/fm.ini" >"$TMP/run.out" 2>"$TMP/run.err" ||
+		{ echo "conn-bench: $server $mode: feedmerge run failed:" >&2; tail -5 "$TMP/run.err" "$TMP/run.out" >&2; exit 1; }
+	t1=$(date +%s.%N)
+	grep -q "^$N fetched, 0 not modified, 0 failed" "$TMP/run.out" ||
+		{ echo "conn-bench: $server $mode: not all $N fetched:" >&2; cat "$TMP/run.out" >&2; exit 1; }
+	said=$(sed -n 's/^feedmerge: [0-9]* transfers over \([0-9]*\) connections*$/\1/p' "$TMP/run.err")
+	echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }') ${said:-?} $(server_conns "$server")" >>"$TMP/$id"
 }
 
+# CELLS: id server base mode, one a line; every repetition runs each once, in turn.
+CELLS="fs-fresh feedserver https://127.0.0.1:$FSPORT/feed fresh
+fs-share feedserver https://127.0.0.1:$FSPORT/feed share
+h1-fresh nginx-h1 https://127.0.0.1:$H1PORT fresh
+h1-share nginx-h1 https://127.0.0.1:$H1PORT share
+h2-fresh nginx-h2 https://127.0.0.1:$H2PORT fresh
+h2-nomux nginx-h2 https://127.0.0.1:$H2PORT no-multiplex
+h2-share nginx-h2 https://127.0.0.1:$H2PORT share"
+
 echo "machine: $(nproc) cpus, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), load $(cut -d' ' -f1-3 /proc/loadavg); $(curl -V | head -1 | cut -d' ' -f2-4)" >&2
-echo "cold feedmerge run, $N feeds ($(du -sh "$TMP/feeds" | cut -f1)) on one HTTPS host, concurrency $CONC, per_host $PER_HOST, $REPS runs each"
-cell feedserver "https://127.0.0.1:$FSPORT/feed" fresh
-cell feedserver "https://127.0.0.1:$FSPORT/feed" share
-cell nginx-h1 "https://127.0.0.1:$H1PORT" fresh
-cell nginx-h1 "https://127.0.0.1:$H1PORT" share
-cell nginx-h2 "https://127.0.0.1:$H2PORT" fresh
-cell nginx-h2 "https://127.0.0.1:$H2PORT" no-multiplex
-cell nginx-h2 "https://127.0.0.1:$H2PORT" share
+for r in $(seq "$REPS"); do
+	echo "$CELLS" | while read -r id server base mode; do once "$id" "$server" "$base" "$mode"; done
+done
+echo "cold feedmerge run, $N feeds ($(du -sh "$TMP/feeds" | cut -f1)) on one HTTPS host, concurrency $CONC, per_host $PER_HOST, $REPS runs each (interleaved)"
+echo "$CELLS" | while read -r id server base mode; do
+	sort -n "$TMP/$id" | awk -v s="$server" -v m="$mode" '{ w[NR] = $1; c = c " " $2; sv = sv " " $3; p = $4 } END {
+		printf "%-10s %-9s %-12s | connections: feedmerge%-12s server%-12s | wall median %.3f s (min %.3f, max %.3f)\n",
+			s, p, m, c, sv, w[int((NR + 1) / 2)], w[1], w[NR] }'
+done
