@@ -1,7 +1,8 @@
 #!/bin/bash
 # conn-bench.sh - connections opened and wall time of a cold `feedmerge run`
 # over N feeds on one HTTPS host (loopback), with and without connection
-# reuse and HTTP/2 multiplexing (issue 13).
+# reuse and HTTP/2 multiplexing (issue 13); and the same feeds spread over
+# HOSTS host names taking turns (127.0.0.1 ... 127.0.0.HOSTS, all loopback).
 #
 #     tests/bench/conn-bench.sh          # ~1 min: N = 200, concurrency 16, per_host 4
 #
@@ -20,7 +21,7 @@
 # feedmerge counts them (`run -v`: CURLINFO_NUM_CONNECTS summed) and as the
 # server counts them (distinct connections in its log), median wall time.
 #
-# Environment: N (200), CONC (16), PER_HOST (4), REPS (5), BUILD
+# Environment: N (200), CONC (16), PER_HOST (4), REPS (5), HOSTS (40), BUILD
 # (<repo>/build-connbench: a Release build, made if missing), SKIP_BUILD=1,
 # NGINX (/usr/sbin/nginx), FM (another feedmerge binary: one from before
 # issue 13 ignores the modes and prints no count; its column shows "?"). Runs where it is started: pin it yourself
@@ -35,6 +36,7 @@ N=${N:-200}
 CONC=${CONC:-16}
 PER_HOST=${PER_HOST:-4}
 REPS=${REPS:-5}
+HOSTS=${HOSTS:-40}
 PY=/usr/bin/python3
 FM=${FM:-$BUILD/feedmerge}
 NGINX=${NGINX:-/usr/sbin/nginx}
@@ -72,8 +74,9 @@ fi
 "$PY" "$HERE/gen-feeds.py" --seed 7 --feeds "$N" "$TMP/feeds" >/dev/null 2>&1
 (cd "$TMP/feeds" && ls | grep -E '\.(rss|atom|json)$' | sort) >"$TMP/names"
 [ "$(wc -l <"$TMP/names")" = "$N" ] || { echo "conn-bench: gen-feeds.py made $(wc -l <"$TMP/names") feeds, not $N" >&2; exit 1; }
+SANS=$(seq 1 "$HOSTS" | sed 's/^/IP:127.0.0./' | paste -sd,)
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
-	-addext subjectAltName=IP:127.0.0.1 -keyout "$TMP/key.pem" -out "$TMP/cert.pem" 2>/dev/null
+	-addext "subjectAltName=$SANS" -keyout "$TMP/key.pem" -out "$TMP/cert.pem" 2>/dev/null
 freeport() { "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # feedserver.py over TLS: HTTP/1.1 only (Python's ssl offers no ALPN h2).
@@ -108,7 +111,7 @@ http {
   ssl_certificate $TMP/cert.pem;
   ssl_certificate_key $TMP/key.pem;
   server {
-    listen 127.0.0.1:$H1PORT ssl;
+$(seq 1 "$HOSTS" | sed "s/.*/    listen 127.0.0.&:$H1PORT ssl;/")
     listen 127.0.0.1:$H2PORT ssl http2;
     root $TMP/feeds;
   }
@@ -123,13 +126,14 @@ done
 curl -s -o /dev/null --cacert "$TMP/cert.pem" "https://127.0.0.1:$FSPORT/_stats" ||
 	{ echo "conn-bench: a server did not start" >&2; cat "$TMP/feedserver.err" "$TMP/nginx/error.log" >&2; exit 1; }
 
-# config BASE: N feeds on BASE, concurrency CONC, per_host PER_HOST.
+# config BASE: N feeds on BASE (an @ in it: feed i on host 127.0.0.(i % HOSTS + 1)), concurrency CONC, per_host PER_HOST.
 config() {
 	{
 		printf '[feedmerge]\nstate = %s/state/feedmerge.db\ninterval = 1h\ntimeout = 60s\n' "$TMP"
 		printf 'concurrency = %d\nper_host = %d\n\n' "$CONC" "$PER_HOST"
 		printf '[output all]\npath = %s/out/all.atom\nformat = atom\n\n' "$TMP"
-		awk -v base="$1" -v ca="$TMP/cert.pem" '{ printf "[feed f%04d]\nurl = %s/%s\nca_file = %s\n\n", NR, base, $1, ca }' "$TMP/names"
+		awk -v base="$1" -v ca="$TMP/cert.pem" -v hosts="$HOSTS" '{ b = base; sub(/@/, (NR - 1) % hosts + 1, b)
+			printf "[feed f%04d]\nurl = %s/%s\nca_file = %s\n\n", NR, b, $1, ca }' "$TMP/names"
 	} >"$TMP/fm.ini"
 }
 
@@ -169,6 +173,8 @@ CELLS="fs-fresh feedserver https://127.0.0.1:$FSPORT/feed fresh
 fs-share feedserver https://127.0.0.1:$FSPORT/feed share
 h1-fresh nginx-h1 https://127.0.0.1:$H1PORT fresh
 h1-share nginx-h1 https://127.0.0.1:$H1PORT share
+hosts-fresh nginx-h1 https://127.0.0.@:$H1PORT fresh
+hosts-share nginx-h1 https://127.0.0.@:$H1PORT share
 h2-fresh nginx-h2 https://127.0.0.1:$H2PORT fresh
 h2-nomux nginx-h2 https://127.0.0.1:$H2PORT no-multiplex
 h2-share nginx-h2 https://127.0.0.1:$H2PORT share"
@@ -179,6 +185,7 @@ for r in $(seq "$REPS"); do
 done
 echo "cold feedmerge run, $N feeds ($(du -sh "$TMP/feeds" | cut -f1)) on one HTTPS host, concurrency $CONC, per_host $PER_HOST, $REPS runs each (interleaved)"
 echo "$CELLS" | while read -r id server base mode; do
+	case $base in *@*) server="$HOSTS hosts" ;; esac
 	sort -n "$TMP/$id" | awk -v s="$server" -v m="$mode" '{ w[NR] = $1; c = c " " $2; sv = sv " " $3; p = $4 } END {
 		printf "%-10s %-9s %-12s | connections: feedmerge%-12s server%-12s | wall median %.3f s (min %.3f, max %.3f)\n",
 			s, p, m, c, sv, w[int((NR + 1) / 2)], w[1], w[NR] }'
