@@ -2,7 +2,8 @@
 # connections.sh BIN TESTS_DIR - a pass reuses its connections: 20 feeds on
 # one host at per_host 2 cost 2 connections, not 20, over http and https
 # (the test server's own count, and feedmerge's under -v), also when every
-# answer is a 304; FEEDMERGE_BENCH_CONNECTIONS=fresh (the benchmark's "no
+# answer is a 304, and two hosts taking turns at concurrency 1 keep one
+# each; FEEDMERGE_BENCH_CONNECTIONS=fresh (the benchmark's "no
 # reuse") does cost 20, so the count is real.
 set -u
 bin=$1
@@ -72,6 +73,25 @@ pass http "$base" --force
 has "http: 20 not modified" out "0 fetched, 20 not modified, 0 failed"
 n=$(conns "$base")
 is "http 304s: at most per_host connections" "$([ "$n" -ge 1 ] && [ "$n" -le 2 ] && echo yes || echo "$n connections")" yes
+
+# --- Two hosts taking turns at concurrency 1: each keeps its connection while
+# the other has its turn (a connection cache of concurrency's size closed it).
+rm -f state.db*
+k=1
+sections=""
+while [ $k -le 20 ]; do
+	host=127.0.0.1
+	[ $((k % 2)) = 0 ] && host=localhost
+	sections="$sections$(feed "t$k" "http://$host:$port/feed/a.rss?k=$k")
+
+"
+	k=$((k + 1))
+done
+per_host=1 concurrency=1 config "$sections"
+pass turns "$base"
+has "turns: 20 fetched" out "20 fetched, 0 not modified, 0 failed"
+is "turns: one connection per host" "$(conns "$base")" 2
+is "turns: -v says so" "$(said)" 2
 
 # --- https: the same, and the TLS handshakes with it.
 rm -f state.db*
