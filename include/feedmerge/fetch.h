@@ -9,14 +9,28 @@
 #include <signal.h>
 #include <stdint.h>
 
+/** How a fetcher uses connections; anything but the default is for benchmarks. */
+typedef enum fm_fetch_conn {
+	FM_FETCH_CONN_SHARE = 0,   /**< reuse connections per host; multiplex HTTP/2 streams over one */
+	FM_FETCH_CONN_NO_MULTIPLEX, /**< reuse connections, but one transfer at a time on each */
+	FM_FETCH_CONN_FRESH        /**< a new connection for every transfer, closed after it */
+} fm_fetch_conn;
+
 /** Limits of a fetcher; see fm_config_main for the matching config keys. */
 typedef struct fm_fetch_opts {
 	int concurrency;      /**< transfers at once (>= 1) */
-	int per_host;         /**< transfers at once to one host name (>= 1) */
+	int per_host;         /**< transfers (HTTP/2 streams count one each) at once to one host name (>= 1) */
 	int64_t timeout;      /**< seconds one transfer may take, start to end */
 	uint64_t max_size;    /**< body bytes after decompression; past it the transfer stops */
 	int max_redirects;    /**< redirects followed per transfer */
+	fm_fetch_conn connections; /**< connection use; 0 (FM_FETCH_CONN_SHARE) is right for everyone */
 } fm_fetch_opts;
+
+/** What a fetcher's transfers cost in connections so far. */
+typedef struct fm_fetch_counts {
+	size_t transfers;     /**< http(s) transfers that ended (started ones only) */
+	size_t connections;   /**< connections they opened (libcurl's CURLINFO_NUM_CONNECTS, summed) */
+} fm_fetch_counts;
 
 /** Redirects followed when fm_fetch_opts.max_redirects is 0. */
 #define FM_FETCH_MAX_REDIRECTS 5
@@ -96,14 +110,19 @@ int fm_fetch_add(fm_fetch *f, const fm_fetch_req *req);
 
 /**
  * Runs every queued transfer to its end, at most concurrency at once and
- * per_host per host name, in queue order where the limits allow; calls the
- * callbacks as bytes arrive and transfers end. When *stop becomes non-zero
- * (a signal handler may set it), transfers still running end as
- * FM_FETCH_STOPPED and queued ones too.
+ * per_host per host name, in queue order where the limits allow; connections
+ * stay open for the whole run and are reused per host, and where a server
+ * speaks HTTP/2 (over TLS) one connection carries all of a host's transfers
+ * as streams. Calls the callbacks as bytes arrive and transfers end.
+ * When *stop becomes non-zero (a signal handler may set it), transfers still
+ * running end as FM_FETCH_STOPPED and queued ones too.
  * @return 0, or FM_ENOMEM / FM_EIO when the multi handle itself failed
  *         (each request's done callback has still been called).
  */
 int fm_fetch_run(fm_fetch *f, volatile sig_atomic_t *stop);
+
+/** Fills out with what f's transfers have cost in connections so far. */
+void fm_fetch_counts_get(fm_fetch_counts *out, const fm_fetch *f);
 
 /** Returns 1 when URLs a and b name the same host (case-insensitive) and port, else 0. */
 int fm_fetch_same_host(const char *a, const char *b);

@@ -31,6 +31,7 @@ typedef struct fm_run_opts {
 	void (*feed_done)(void *ud, const fm_run_feed *f, size_t done, size_t total); /**< after each fetch, or NULL */
 	void (*problem)(void *ud, const char *line); /**< one line per problem (feed or output named), or NULL */
 	void *ud;               /**< given to the callbacks */
+	int connections;        /**< an fm_fetch_conn; 0 (reuse and multiplex) but for benchmarks */
 } fm_run_opts;
 
 /** What a pass did; filled by fm_run_pass(). */
@@ -47,6 +48,8 @@ typedef struct fm_run_report {
 	size_t outputs_written; /**< outputs whose file was replaced */
 	size_t outputs_failed;  /**< outputs that could not be written */
 	fm_time next_due;     /**< earliest next-due time of any feed (0 when none) */
+	size_t transfers;     /**< http(s) transfers made */
+	size_t connections;   /**< connections they opened (reused ones count once) */
 } fm_run_report;
 
 /**

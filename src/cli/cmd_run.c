@@ -1,11 +1,13 @@
 /* cmd_run.c - `feedmerge run`: one cron pass. */
 #include "cli/cli.h"
+#include "feedmerge/fetch.h"
 #include "feedmerge/run.h"
 
 #include <curl/curl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -124,6 +126,29 @@ elapsed(const struct timespec *t0)
 	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+/*
+ * Reads FEEDMERGE_BENCH_CONNECTIONS (share, no-multiplex, fresh: how the
+ * fetcher uses connections, for tests/bench/conn-bench.sh) into *out;
+ * returns -1 for any other value.
+ */
+static int
+run_bench_connections(int *out)
+{
+	static const char *const names[] = { "share", "no-multiplex", "fresh" };
+	const char *v = getenv("FEEDMERGE_BENCH_CONNECTIONS");
+	int i;
+
+	*out = FM_FETCH_CONN_SHARE;
+	if (!v || !*v)
+		return 0;
+	for (i = 0; i < 3; i++)
+		if (!strcmp(v, names[i])) {
+			*out = i;
+			return 0;
+		}
+	return -1;
+}
+
 /* Set by SIGINT/SIGTERM: the pass stops, keeping what is complete. */
 static volatile sig_atomic_t run_stop;
 
@@ -179,6 +204,11 @@ cli_run(int argc, char **argv)
 			argv[optind]);
 		return CLI_USAGE;
 	}
+	if (run_bench_connections(&opts.connections)) {
+		fputs("feedmerge run: FEEDMERGE_BENCH_CONNECTIONS must be share, no-multiplex or fresh\n",
+		      stderr);
+		return CLI_USAGE;
+	}
 	if ((status = cli_config_load(path, &cfg)))
 		return status;
 	if (!quiet && isatty(STDERR_FILENO))
@@ -200,6 +230,9 @@ cli_run(int argc, char **argv)
 		fprintf(stderr, "feedmerge: %s\n", diag.msg[0] ? diag.msg : fm_strerror(rc));
 	else if (!quiet)
 		cli_run_summary(&rep, elapsed(&t0), opts.dry_run);
+	if (!rc && ui.verbose && rep.transfers)
+		fprintf(stderr, "feedmerge: %zu transfer%s over %zu connection%s\n", rep.transfers,
+			rep.transfers == 1 ? "" : "s", rep.connections, rep.connections == 1 ? "" : "s");
 	status = fm_run_exit_status(rc, &rep);
 	curl_global_cleanup();
 	fm_config_free(cfg);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 struct fm_fetch {
 	fm_fetch_opts opts;
@@ -15,11 +16,18 @@ struct fm_fetch {
 	struct host_count {
 		char *host;
 		int running;
+		size_t queued;     /* requests added for this host */
+		int http_major;    /* 2: multiplexes; 1: does not (or unknown: no gate); 0: not known yet */
+		struct xfer *probe; /* the https transfer whose answer says which, while it runs */
 	} *hosts;
 	size_t nhosts, ahosts;
 	struct xfer **active;  /* running transfers (concurrency slots) */
 	int running;
+	fm_fetch_counts counts;
 };
+
+/* Idle connections kept for hosts with transfers still to come, at most. */
+#define FETCH_IDLE_MAX 256
 
 /* Returns the counter of host, adding it; NULL on ENOMEM. */
 static struct host_count *
@@ -35,6 +43,9 @@ fetch_host(fm_fetch *f, const char *host)
 	if (!(f->hosts[f->nhosts].host = strdup(host)))
 		return NULL;
 	f->hosts[f->nhosts].running = 0;
+	f->hosts[f->nhosts].queued = 0;
+	f->hosts[f->nhosts].http_major = 0;
+	f->hosts[f->nhosts].probe = NULL;
 	return &f->hosts[f->nhosts++];
 }
 
@@ -97,7 +108,8 @@ fm_fetch_new(fm_fetch **out, const fm_fetch_opts *opts, const fm_fetch_cbs *cbs)
 	fm_fetch *f;
 
 	*out = NULL;
-	if (opts->concurrency < 1 || opts->per_host < 1 || !opts->max_size || !cbs->done)
+	if (opts->concurrency < 1 || opts->per_host < 1 || !opts->max_size || !cbs->done ||
+	    opts->connections < FM_FETCH_CONN_SHARE || opts->connections > FM_FETCH_CONN_FRESH)
 		return FM_EINVAL;
 	if (!(f = calloc(1, sizeof *f)))
 		return FM_ENOMEM;
@@ -109,7 +121,14 @@ fm_fetch_new(fm_fetch **out, const fm_fetch_opts *opts, const fm_fetch_cbs *cbs)
 		free(f);
 		return FM_ENOMEM;
 	}
-	/* Reuse connections per host; our own counters enforce the limits. */
+	/*
+	 * HTTP/2 streams share one connection per host (libcurl's default since
+	 * 7.62, said here); our own counters enforce concurrency and per_host,
+	 * counting transfers, so a host never gets more than per_host
+	 * connections either. The cache is sized when the run starts.
+	 */
+	curl_multi_setopt(f->multi, CURLMOPT_PIPELINING, opts->connections == FM_FETCH_CONN_SHARE
+			  ? (long)CURLPIPE_MULTIPLEX : (long)CURLPIPE_NOTHING);
 	curl_multi_setopt(f->multi, CURLMOPT_MAXCONNECTS, (long)opts->concurrency);
 	*out = f;
 	return 0;
@@ -132,6 +151,7 @@ int
 fm_fetch_add(fm_fetch *f, const fm_fetch_req *req)
 {
 	struct xfer *x;
+	struct host_count *h;
 	size_t i;
 	int err = 0;
 
@@ -162,12 +182,37 @@ fm_fetch_add(fm_fetch *f, const fm_fetch_req *req)
 	x->host = fetch_host_of(req->url);
 	x->opts = &f->opts;
 	x->cbs = &f->cbs;
-	if (err || !x->host) {
+	if (err || !x->host || !(h = fetch_host(f, x->host))) {
 		xfer__free(x);
 		return FM_ENOMEM;
 	}
+	h->queued++;
 	f->queue[f->nqueue++] = x;
 	return 0;
+}
+
+/*
+ * Returns 1 when x must wait for its host's first answer. Over https a host
+ * may speak HTTP/2, and then every transfer to it should be a stream on one
+ * connection: the first transfer goes alone (the probe) and the others wait
+ * until its status line says which protocol the host speaks. libcurl's own
+ * wait (CURLOPT_PIPEWAIT) is not enough: when the server does not name its
+ * protocol in the TLS handshake (ALPN), libcurl 7.88 holds the host's other
+ * transfers until the first one ends, and then again for each, one at a time.
+ */
+static int
+fetch_gate(fm_fetch *f, struct host_count *h, struct xfer *x)
+{
+	if (f->opts.connections != FM_FETCH_CONN_SHARE || !*x->host ||
+	    strncasecmp(x->req.url, "https:", 6))
+		return 0;
+	if (h->probe && h->probe->http_major) {
+		h->http_major = h->probe->http_major;
+		h->probe = NULL;
+	}
+	if (h->http_major)
+		return 0;
+	return h->probe != NULL;
 }
 
 /* Starts queued transfers, in order, while the limits allow. */
@@ -186,6 +231,9 @@ fetch_start_more(fm_fetch *f)
 			return FM_ENOMEM;
 		if (*x->host && h->running >= f->opts.per_host)
 			continue;
+		if (fetch_gate(f, h, x))
+			continue;
+		x->pipewait = h->http_major == 2;
 		f->queue[i] = NULL;
 		if (xfer__start(x) || curl_multi_add_handle(f->multi, x->easy) != CURLM_OK) {
 			snprintf(x->msg, sizeof x->msg, "out of memory starting the transfer");
@@ -194,6 +242,9 @@ fetch_start_more(fm_fetch *f)
 			continue;
 		}
 		h->running++;
+		if (!h->http_major && f->opts.connections == FM_FETCH_CONN_SHARE &&
+		    !strncasecmp(x->req.url, "https:", 6))
+			h->probe = x;
 		f->active[f->running] = x;
 		f->running++;
 	}
@@ -202,18 +253,50 @@ fetch_start_more(fm_fetch *f)
 	return 0;
 }
 
+/*
+ * Sizes libcurl's connection cache for the run: every transfer running, and
+ * an idle connection kept for each slot of a host with more than one
+ * request, so the next of them reuses it instead of connecting again (with
+ * too small a cache, connections to hosts further down the queue are closed
+ * as soon as they idle).
+ */
+static void
+fetch_size_cache(fm_fetch *f)
+{
+	size_t i, idle = 0;
+
+	for (i = 0; i < f->nhosts; i++) {
+		size_t n = f->hosts[i].queued;
+		if (n > 1 && *f->hosts[i].host)
+			idle += n < (size_t)f->opts.per_host ? n : (size_t)f->opts.per_host;
+	}
+	if (idle > FETCH_IDLE_MAX)
+		idle = FETCH_IDLE_MAX;
+	curl_multi_setopt(f->multi, CURLMOPT_MAXCONNECTS, (long)f->opts.concurrency + (long)idle);
+}
+
 /* Ends one transfer: callbacks, counters, memory. */
 static void
 fetch_end(fm_fetch *f, struct xfer *x, CURLcode code, int stopped)
 {
 	struct host_count *h = fetch_host(f, x->host);
+	long conns = 0;
 	int i;
 
 	for (i = 0; i < f->running; i++)
 		if (f->active[i] == x)
 			f->active[i] = f->active[f->running - 1];
 	curl_multi_remove_handle(f->multi, x->easy);
+	if (*x->host && curl_easy_getinfo(x->easy, CURLINFO_NUM_CONNECTS, &conns) == CURLE_OK) {
+		f->counts.transfers++;
+		f->counts.connections += conns > 0 ? (size_t)conns : 0;
+	}
 	xfer__finish(x, code, stopped);
+	if (h && h->probe == x) {
+		/* No answer (a failed connect): the others go on their own. */
+		h->http_major = x->http_major ? x->http_major : 1;
+		h->probe = NULL;
+	}
 	if (h)
 		h->running--;
 	f->running--;
@@ -260,6 +343,7 @@ fm_fetch_run(fm_fetch *f, volatile sig_atomic_t *stop)
 {
 	int still = 0, rc = 0;
 
+	fetch_size_cache(f);
 	for (;;) {
 		if (stop && *stop) {
 			fetch_stop_all(f);
@@ -283,6 +367,12 @@ fm_fetch_run(fm_fetch *f, volatile sig_atomic_t *stop)
 	if (rc)
 		fetch_stop_all(f);
 	return rc;
+}
+
+void
+fm_fetch_counts_get(fm_fetch_counts *out, const fm_fetch *f)
+{
+	*out = f->counts;
 }
 
 void

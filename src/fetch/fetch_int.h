@@ -27,6 +27,8 @@ struct xfer {
 	int too_big;               /* stopped at max_size */
 	int parse_stopped;         /* the parser refused more bytes */
 	int auth_sent;             /* credentials went with the request */
+	int pipewait;              /* wait for the host's connection to multiplex on (set before start) */
+	int http_major;            /* 1 or 2 from the first response's status line; 0 until then */
 	uint64_t bytes;
 	char etag[XFER_HDR_MAX];
 	char last_modified[XFER_HDR_MAX];

@@ -51,6 +51,8 @@ xfer_header(char *line, size_t size, size_t n, void *ud)
 				x->all_permanent = 0;
 		}
 		x->status = sp ? atoi(sp + 1) : 0;
+		if (!x->http_major)
+			x->http_major = len > 6 && line[5] == '2' ? 2 : 1;
 		x->etag[0] = x->last_modified[0] = x->retry_after[0] = '\0';
 		x->cache_control[0] = x->expires[0] = x->date[0] = '\0';
 		return len;
@@ -226,6 +228,19 @@ xfer__start(struct xfer *x)
 		curl_easy_setopt(e, CURLOPT_USERNAME, x->req.username);
 		curl_easy_setopt(e, CURLOPT_PASSWORD, x->req.password ? x->req.password : "");
 		x->auth_sent = 1;
+	}
+	/*
+	 * HTTP/2 where TLS's ALPN offers it (libcurl's default, said here). To
+	 * a host known to speak it, a transfer started while the host's
+	 * connection is still being made waits to be a stream on it instead of
+	 * opening its own (fetch.c decides; see fetch_gate).
+	 */
+	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+	if (x->pipewait)
+		curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+	if (x->opts->connections == FM_FETCH_CONN_FRESH) {
+		curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
+		curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
 	}
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);

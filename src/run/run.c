@@ -513,7 +513,9 @@ run_fetch(struct run *run)
 	const fm_config_main *m = fm_config_get_main(run->cfg);
 	size_t nfeeds = 0, i;
 	struct run_feed *feeds;
-	fm_fetch_opts fo = { m->concurrency, m->per_host, m->timeout, m->max_feed_size, 0 };
+	fm_fetch_opts fo = { m->concurrency, m->per_host, m->timeout, m->max_feed_size, 0,
+			     (fm_fetch_conn)run->opts->connections };
+	fm_fetch_counts fc;
 	fm_fetch_cbs cbs = { run_item, run_feed_meta, run_done };
 	fm_fetch *f = NULL;
 	int rc;
@@ -522,6 +524,11 @@ run_fetch(struct run *run)
 		return FM_ENOMEM;
 	if (!(rc = fm_fetch_new(&f, &fo, &cbs)) && !(rc = run_plan(run, f, feeds, &nfeeds)))
 		rc = fm_fetch_run(f, run->opts->stop);
+	if (f) {
+		fm_fetch_counts_get(&fc, f);
+		run->rep->transfers = fc.transfers;
+		run->rep->connections = fc.connections;
+	}
 	fm_fetch_free(f);
 	for (i = 0; i < nfeeds; i++) {
 		if (feeds[i].fs.last_attempt == run->now && !feeds[i].fs.gone &&
