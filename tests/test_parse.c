@@ -23,6 +23,8 @@
 /* A private copy of one delivered item. */
 typedef struct pt_item {
 	char *id, *title, *link, *name, *email, *uri, *summary, *content;
+	char *title_value, *title_base;
+	fm_text_type title_type, summary_type;
 	char *cats[PT_MAX];
 	size_t ncats;
 	char *eurl[PT_MAX], *etype[PT_MAX], *elen[PT_MAX];
@@ -40,6 +42,8 @@ typedef struct pt_run {
 	int has_feed;
 	fm_format format;
 	char *title, *link, *subtitle, *id, *name, *email, *uri;
+	char *title_value, *subtitle_value;
+	fm_text_type title_type, subtitle_type;
 	fm_time updated, published;
 	fm_buf dump;         /* all of the above as text, for comparing chunkings */
 } pt_run;
@@ -55,6 +59,10 @@ pt_on_item(const fm_item *it, void *payload)
 	fm_buf_puts(&r->dump, "item:");
 	test_dump_str(&r->dump, "id", it->id);
 	test_dump_str(&r->dump, "title", it->title);
+	test_dump_str(&r->dump, "title_value", it->title_detail.value);
+	test_dump_str(&r->dump, "title_base", it->title_detail.base);
+	fm_buf_printf(&r->dump, "types=%d,%d,%d|", it->title_detail.type, it->summary_detail.type,
+		      it->content_detail.type);
 	test_dump_str(&r->dump, "link", it->link);
 	test_dump_str(&r->dump, "name", it->author.name);
 	test_dump_str(&r->dump, "email", it->author.email);
@@ -76,6 +84,10 @@ pt_on_item(const fm_item *it, void *payload)
 	c = &r->items[r->n++];
 	c->id = test_dup(it->id);
 	c->title = test_dup(it->title);
+	c->title_value = test_dup(it->title_detail.value);
+	c->title_base = test_dup(it->title_detail.base);
+	c->title_type = it->title_detail.type;
+	c->summary_type = it->summary_detail.type;
 	c->link = test_dup(it->link);
 	c->name = test_dup(it->author.name);
 	c->email = test_dup(it->author.email);
@@ -107,6 +119,10 @@ pt_on_feed(const fm_feed *f, void *payload)
 	r->title = test_dup(f->title);
 	r->link = test_dup(f->link);
 	r->subtitle = test_dup(f->subtitle);
+	r->title_value = test_dup(f->title_detail.value);
+	r->subtitle_value = test_dup(f->subtitle_detail.value);
+	r->title_type = f->title_detail.type;
+	r->subtitle_type = f->subtitle_detail.type;
 	r->id = test_dup(f->id);
 	r->name = test_dup(f->author.name);
 	r->email = test_dup(f->author.email);
@@ -117,6 +133,9 @@ pt_on_feed(const fm_feed *f, void *payload)
 	test_dump_str(&r->dump, "title", f->title);
 	test_dump_str(&r->dump, "link", f->link);
 	test_dump_str(&r->dump, "subtitle", f->subtitle);
+	test_dump_str(&r->dump, "title_value", f->title_detail.value);
+	test_dump_str(&r->dump, "subtitle_value", f->subtitle_detail.value);
+	fm_buf_printf(&r->dump, "types=%d,%d|", f->title_detail.type, f->subtitle_detail.type);
 	test_dump_str(&r->dump, "id", f->id);
 	test_dump_str(&r->dump, "name", f->author.name);
 	test_dump_str(&r->dump, "email", f->author.email);
@@ -138,6 +157,7 @@ pt_free(pt_run *r)
 		pt_item *c = &r->items[i];
 		free(c->id); free(c->title); free(c->link); free(c->name);
 		free(c->email); free(c->uri); free(c->summary); free(c->content);
+		free(c->title_value); free(c->title_base);
 		for (j = 0; j < c->ncats; j++)
 			free(c->cats[j]);
 		for (j = 0; j < c->nencs; j++) {
@@ -146,6 +166,7 @@ pt_free(pt_run *r)
 	}
 	free(r->title); free(r->link); free(r->subtitle); free(r->id);
 	free(r->name); free(r->email); free(r->uri);
+	free(r->title_value); free(r->subtitle_value);
 	fm_buf_dispose(&r->dump);
 	free(r);
 }
@@ -902,7 +923,52 @@ Test(parse, atom03_mode_xml)
 	pt_run *r = pt_parse("atom03-mode-xml.xml");
 
 	pt_clean(r, 1, "atom0.3");
-	PT_STR(r->items[0].content, "<p>Inline <i>xml</i></p>");
+	/* Atom 0.3 has no wrapper-div rule (RFC 4287 4.1.3.3 is Atom 1.0's): the div is content. */
+	PT_STR(r->items[0].content, "<div><p>Inline <i>xml</i></p></div>");
+	pt_free(r);
+}
+
+Test(parse, atom_title_types)
+{
+	pt_run *r = pt_parse("title-types.xml");
+
+	pt_clean(r, 3, "atom1.0");
+	/* The feed's values are what the feed meant; title stays plain text for everyone else. */
+	PT_STR(r->title, "The Daily Wren");
+	PT_STR(r->title_value, "The <b>Daily</b> Wren");
+	cr_assert_eq(r->title_type, FM_TEXT_XHTML);
+	PT_STR(r->subtitle, "Birds & more");
+	PT_STR(r->subtitle_value, "Birds &amp; <i>more</i>");
+	cr_assert_eq(r->subtitle_type, FM_TEXT_HTML);
+	PT_STR(r->items[0].title, "Wrens sing & dance");
+	PT_STR(r->items[0].title_value, "Wrens <b>sing</b> &amp; dance");
+	cr_assert_eq(r->items[0].title_type, FM_TEXT_HTML);
+	/* type="text": brackets are text, not markup. */
+	PT_STR(r->items[1].title, "Why <blink> died");
+	PT_STR(r->items[1].title_value, "Why <blink> died");
+	cr_assert_eq(r->items[1].title_type, FM_TEXT_PLAIN);
+	cr_assert_eq(r->items[1].summary_type, FM_TEXT_PLAIN);
+	PT_STR(r->items[1].summary, "A &lt;plain&gt; summary");
+	/* Links inside a title are resolved against the xml:base in force, which is kept. */
+	PT_STR(r->items[2].title_value, "See <a href=\"http://example.org/archive/wren.html\">the wren</a>");
+	PT_STR(r->items[2].title_base, "http://example.org/archive/");
+	PT_STR(r->items[2].title, "See the wren");
+	pt_free(r);
+}
+
+Test(parse, rss_title_markup)
+{
+	pt_run *r = pt_parse("rss-title-markup.xml");
+
+	pt_clean(r, 2, "rss2.0");
+	PT_STR(r->title, "Plain < title");
+	cr_assert_eq(r->title_type, FM_TEXT_PLAIN);
+	/* RSS says nothing of a title's type: markup makes it HTML. */
+	PT_STR(r->items[0].title_value, "Wrens <em>sing</em>");
+	PT_STR(r->items[0].title, "Wrens sing");
+	cr_assert_eq(r->items[0].title_type, FM_TEXT_HTML);
+	PT_STR(r->items[1].title_value, "Two > one");
+	cr_assert_eq(r->items[1].title_type, FM_TEXT_PLAIN);
 	pt_free(r);
 }
 

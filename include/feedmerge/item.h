@@ -22,6 +22,23 @@ typedef struct fm_enclosure {
 	const char *length; /**< byte length as the feed wrote it, or NULL */
 } fm_enclosure;
 
+/** What a text value holds (RFC 4287 3.1 text constructs; RSS text that looks like HTML is HTML). */
+typedef enum fm_text_type {
+	FM_TEXT_PLAIN = 0, /**< plain text */
+	FM_TEXT_HTML,      /**< an HTML fragment */
+	FM_TEXT_XHTML      /**< XHTML: the children of Atom's wrapper div, serialised */
+} fm_text_type;
+
+/** Returns the MIME type feed readers name a text type by ("text/plain", "text/html", "application/xhtml+xml"): a static string. */
+const char *fm_text_type_name(fm_text_type type);
+
+/** A text value with what the feed said about it (feedparser's *_detail). */
+typedef struct fm_text {
+	const char *value;  /**< the text as the feed meant it, read as type; NULL when absent */
+	fm_text_type type;
+	const char *base;   /**< the base URL in force where it was written (xml:base), or NULL */
+} fm_text;
+
 /**
  * One item (RSS item, Atom entry, JSON Feed item).
  * Every pointer is borrowed from the parser and valid only during the item
@@ -32,10 +49,13 @@ typedef struct fm_enclosure {
 typedef struct fm_item {
 	const char *id;        /**< guid, Atom id, rdf:about or JSON id */
 	const char *title;     /**< plain text */
+	fm_text title_detail;  /**< the title as the feed meant it: text, or HTML with links made absolute */
 	const char *link;      /**< alternate link, absolute when a base URL was known */
 	fm_person author;
 	const char *summary;   /**< HTML */
 	const char *content;   /**< HTML */
+	fm_text summary_detail; /**< value is summary (HTML either way); type says what the feed wrote */
+	fm_text content_detail; /**< value is content; type says what the feed wrote */
 	const char *const *categories; /**< ncategories terms */
 	size_t ncategories;
 	const fm_enclosure *enclosures; /**< nenclosures entries */
@@ -85,8 +105,10 @@ const char *fm_format_name(fm_format format);
 typedef struct fm_feed {
 	fm_format format;
 	const char *title;     /**< plain text */
+	fm_text title_detail;  /**< as the feed meant it (see fm_item) */
 	const char *link;      /**< the site's home page */
 	const char *subtitle;  /**< plain text */
+	fm_text subtitle_detail;
 	const char *id;
 	fm_person author;
 	fm_time updated;

@@ -82,6 +82,52 @@ parse_json_field(fm_buf *b, const char *key, const char *value, int first)
 	fm__json_str(b, value);
 }
 
+/*
+ * Appends "key": the text an HTML field holds when the feed wrote it as
+ * plain text: the parser escaped it (&, <, >, "), this undoes that.
+ */
+static void
+parse_json_unescaped(fm_buf *b, const char *key, const char *html)
+{
+	static const struct { const char *ref; char c; } refs[] = {
+		{ "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' }, { "&quot;", '"' }, { "&#39;", '\'' },
+	};
+	fm_buf text = FM_BUF_INIT;
+	size_t i, k;
+
+	for (i = 0; html[i]; i++) {
+		for (k = 0; html[i] == '&' && k < sizeof(refs) / sizeof(refs[0]); k++)
+			if (!strncmp(html + i, refs[k].ref, strlen(refs[k].ref)))
+				break;
+		if (html[i] == '&' && k < sizeof(refs) / sizeof(refs[0])) {
+			fm_buf_putc(&text, refs[k].c);
+			i += strlen(refs[k].ref) - 1;
+		} else {
+			fm_buf_putc(&text, html[i]);
+		}
+	}
+	parse_json_field(b, key, fm_buf_cstr(&text), 0);
+	fm_buf_dispose(&text);
+}
+
+/* Appends "key": value and "key_detail": {"type": ..., "base": ...} for a text value that has a type. */
+static void
+parse_json_text(fm_buf *b, const char *key, const fm_text *t)
+{
+	const char *value = t->value;
+	fm_text_type type = t->type;
+
+	if (value && type == FM_TEXT_PLAIN && (!strcmp(key, "summary") || !strcmp(key, "content")))
+		parse_json_unescaped(b, key, value);
+	else
+		parse_json_field(b, key, value, 0);
+	if (!value)
+		return;
+	fm_buf_printf(b, ", \"%s_detail\": {\"type\": \"%s\", ", key, fm_text_type_name(type));
+	parse_json_field(b, "base", t->base, 1);
+	fm_buf_putc(b, '}');
+}
+
 /* Appends "author": {...}. */
 static void
 parse_json_person(fm_buf *b, const fm_person *p)
@@ -114,13 +160,13 @@ parse_item_json(parse_ctx *c, const fm_item *it)
 
 	fm_buf_puts(b, c->nitem ? ",\n  {" : "\n  {");
 	parse_json_field(b, "id", it->id, 1);
-	parse_json_field(b, "title", it->title, 0);
+	parse_json_text(b, "title", &it->title_detail);
 	parse_json_field(b, "link", it->link, 0);
 	parse_json_date(b, "published", it->published);
 	parse_json_date(b, "updated", it->updated);
 	parse_json_person(b, &it->author);
-	parse_json_field(b, "summary", it->summary, 0);
-	parse_json_field(b, "content", it->content, 0);
+	parse_json_text(b, "summary", &it->summary_detail);
+	parse_json_text(b, "content", &it->content_detail);
 	fm_buf_puts(b, ", \"categories\": [");
 	for (i = 0; i < it->ncategories; i++) {
 		if (i)
@@ -207,9 +253,9 @@ parse_on_feed(const fm_feed *f, void *payload)
 	char d[FM_DATE_BUFSZ];
 
 	if (c->out == OUT_JSON) {
-		parse_json_field(b, "title", f->title, 0);
+		parse_json_text(b, "title", &f->title_detail);
 		parse_json_field(b, "link", f->link, 0);
-		parse_json_field(b, "subtitle", f->subtitle, 0);
+		parse_json_text(b, "subtitle", &f->subtitle_detail);
 		parse_json_field(b, "id", f->id, 0);
 		parse_json_date(b, "updated", f->updated);
 		parse_json_date(b, "published", f->published);

@@ -145,15 +145,30 @@ model_cap_keep(fm__model *m, const char *s, size_t len)
 	fm__text_rollback(&m->tmp, len, 0);
 }
 
-/* Turns the captured text into the field's value (in m->tmp); returns 0 or FM_ENOMEM. */
+/* Drops white space at both ends of s[0..*len); returns the new start. */
+static const char *
+model_trim(const char *s, size_t *len)
+{
+	while (*len && strchr(" \t\r\n", s[0]))
+		s++, (*len)--;
+	while (*len && strchr(" \t\r\n", s[*len - 1]))
+		(*len)--;
+	return s;
+}
+
+/*
+ * Turns the captured text into the field's value (in m->tmp) and sets
+ * m->cap_type to what it holds; returns 0 or FM_ENOMEM.
+ */
 static int
 model_cap_convert(fm__model *m, int field)
 {
 	const char *s = fm_buf_cstr(&m->cap);
 	size_t len = m->cap.size;
-	int kind = m->cap_kind, plain, error;
+	int kind = m->cap_kind, error;
 
 	fm_buf_clear(&m->tmp);
+	m->cap_type = FM_TEXT_PLAIN;
 	if (kind == TK_B64HTML || kind == TK_B64TEXT) {
 		/* Decoded bytes are any bytes: they go through the UTF-8 repair too. */
 		fm_buf raw = FM_BUF_INIT;
@@ -169,27 +184,32 @@ model_cap_convert(fm__model *m, int field)
 		fm_buf_dispose(&raw);
 		kind = kind == TK_B64HTML ? TK_HTML : TK_TEXT;
 	}
-	plain = field == MF_TITLE || field == MF_SUBTITLE;
+	if (field == MF_SUMMARY || field == MF_CONTENT || field == MF_TITLE || field == MF_SUBTITLE) {
+		s = model_trim(s, &len);
+		/* RSS has no type: text that looks like HTML is HTML (as feed readers guess). */
+		if (kind == TK_PLAIN && (field == MF_TITLE || field == MF_SUBTITLE))
+			kind = fm__looks_like_html(s, len) ? TK_HTML : TK_TEXT;
+		m->cap_type = kind == TK_XHTML ? FM_TEXT_XHTML : kind == TK_TEXT ? FM_TEXT_PLAIN : FM_TEXT_HTML;
+	}
 	if (field == MF_SUMMARY || field == MF_CONTENT) {
 		/*
 		 * HTML fields: text becomes HTML; HTML stays as written, but
 		 * for its links, made absolute so it reads the same wherever
 		 * it is republished.
 		 */
-		while (len && strchr(" \t\r\n", s[0]))
-			s++, len--;
-		while (len && strchr(" \t\r\n", s[len - 1]))
-			len--;
 		if (kind == TK_TEXT)
 			return fm__html_escape(&m->tmp, s, len);
+	} else if (field == MF_TITLE || field == MF_SUBTITLE) {
+		/* Titles keep what the feed meant: the text, or the HTML with absolute links. */
+		if (kind == TK_TEXT)
+			return fm__collapse_space(&m->tmp, s, len);
+	}
+	if (field == MF_SUMMARY || field == MF_CONTENT || field == MF_TITLE || field == MF_SUBTITLE) {
 		if ((error = fm__html_resolve_urls_changed(&m->tmp, s, len, fm__model_base(m))) != 1)
 			return error;
 		model_cap_keep(m, s, len);
 		return 0;
 	}
-	if (plain && (kind == TK_HTML || kind == TK_XHTML ||
-		      (kind == TK_PLAIN && fm__looks_like_html(s, len))))
-		return fm__html_to_text(&m->tmp, s, len);
 	if ((error = fm__collapse_space(&m->tmp, s, len)) < 0)
 		return error;
 	if (field == MF_LINK || field == MF_AUTHOR_URI) {
@@ -199,6 +219,36 @@ model_cap_convert(fm__model *m, int field)
 		return fm__model_resolve(m, fm_buf_cstr(&m->cap));
 	}
 	return 0;
+}
+
+/*
+ * Stores a text field (in m->tmp) when its source outranks the field's,
+ * with its type, the xml:base in force when there is one, and for a title
+ * or subtitle that is HTML, its plain text beside it.
+ */
+static void
+model_set_text(fm__model *m, model_record *r, int field)
+{
+	fm_buf *base = &r->str[fm__model_base_field(field)];
+	fm_buf *text;
+	int error = 0;
+
+	if (!m->tmp.size || r->prio[field] >= m->cap_prio)
+		return;
+	fm__model_set(m, r, field, m->cap_prio);
+	r->type[field] = (uint8_t)m->cap_type;
+	fm_buf_clear(base);
+	/* bases[0] is the document's URL, which the record need not copy. */
+	if (m->nbases > 1 && fm__model_base(m))
+		error = fm_buf_puts(base, fm__model_base(m));
+	if (field == MF_TITLE || field == MF_SUBTITLE) {
+		text = &r->str[field == MF_TITLE ? MF_TITLE_TEXT : MF_SUBTITLE_TEXT];
+		fm_buf_clear(text);
+		if (error == 0 && m->cap_type != FM_TEXT_PLAIN)
+			error = fm__html_to_text(text, r->str[field].ptr, r->str[field].size);
+	}
+	if (error < 0)
+		fm__model_fail(m, FM_ENOMEM, "out of memory");
 }
 
 /* Returns 1 when s looks like an absolute http(s) URL. */
@@ -251,6 +301,10 @@ fm__model_capture_end(fm__model *m)
 		fm_buf_clear(&m->tmp);
 		if (fm_buf_append(&m->tmp, m->cap.ptr, m->cap.size) == 0)
 			fm__model_set(m, r, MF_LINK, 1);
+		return;
+	}
+	if (field == MF_TITLE || field == MF_SUBTITLE || field == MF_SUMMARY || field == MF_CONTENT) {
+		model_set_text(m, r, field);
 		return;
 	}
 	fm__model_set(m, r, field, m->cap_prio);

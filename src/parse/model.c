@@ -476,9 +476,13 @@ model_start_el(fm__model *m, int ctx, const char *name, const char **atts)
 		if (fm__model_push(m, el, CTX_CAPTURE) < 0 || m->cap_field < 0)
 			return;
 		if (m->cap_kind == TK_XHTML && el == EL_XHTML_DIV && !m->cap_skipdiv &&
-		    m->depth == m->cap_depth + 1 && m->cap_el != EL_XHTML_BODY &&
+		    m->depth == m->cap_depth + 1 && m->cap_el != EL_XHTML_BODY && m->format != FM_FORMAT_ATOM03 &&
 		    strspn(fm_buf_cstr(&m->cap), " \t\r\n") == m->cap.size) {
-			/* RFC 4287 4.1.3.3: the div, and the white space around it, is not content. */
+			/*
+			 * RFC 4287 4.1.3.3: the div, and the white space around
+			 * it, is not content. Atom 0.3 had no such rule: there
+			 * the div is part of the XHTML.
+			 */
 			m->cap_skipdiv = m->depth;
 			fm_buf_clear(&m->cap);
 		} else if (m->cap_kind == TK_HTML || m->cap_kind == TK_XHTML) {

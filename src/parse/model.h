@@ -14,6 +14,8 @@ enum model_field {
 	MF_ID, MF_TITLE, MF_LINK, MF_SUMMARY, MF_CONTENT, MF_SUBTITLE,
 	MF_AUTHOR,       /* an RSS-style "me@example.com (Name)" string, split at the end */
 	MF_AUTHOR_NAME, MF_AUTHOR_EMAIL, MF_AUTHOR_URI,
+	MF_TITLE_TEXT, MF_SUBTITLE_TEXT, /* the plain text of a title or subtitle that is HTML; empty otherwise */
+	MF_TITLE_BASE, MF_SUBTITLE_BASE, MF_SUMMARY_BASE, MF_CONTENT_BASE, /* an xml:base in force there */
 	MF_NSTR,
 	MF_PUBLISHED = MF_NSTR, MF_UPDATED,
 	MF_NFIELDS
@@ -28,6 +30,7 @@ typedef struct model_enclosure {
 typedef struct model_record {
 	fm_buf str[MF_NSTR];
 	uint8_t prio[MF_NFIELDS];  /* rank of the source each field came from; 0: unset */
+	uint8_t type[MF_NSTR];     /* fm_text_type of a text field as the feed wrote it */
 	fm_time published, updated;
 	fm_buf pool;               /* NUL-separated strings for categories and enclosures */
 	size_t *cats;              /* offsets into pool */
@@ -109,6 +112,7 @@ typedef struct fm__model {
 	fm_buf tmp;
 
 	int cap_el;          /* element code of the captured element */
+	int cap_type;        /* fm_text_type of the converted value */
 	int cap_permalink;   /* an RSS guid that is also the link */
 	int lenient;         /* events come from the recovery tokenizer: end tags may not match */
 

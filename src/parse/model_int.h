@@ -95,6 +95,9 @@ void fm__model_add_category(fm__model *m, const char *term, size_t len);
 /* Sets a string field from m->tmp when rank beats the field's current source. */
 void fm__model_set(fm__model *m, model_record *r, int field, int rank);
 
+/* Returns the field that keeps the xml:base in force where text field field (title, subtitle, summary, content) was written. */
+int fm__model_base_field(int field);
+
 /* Hands the finished item to the callback and clears it. */
 void fm__model_item_emit(fm__model *m);
 

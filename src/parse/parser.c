@@ -90,6 +90,16 @@ fm_format_name(fm_format format)
 	return names[format];
 }
 
+const char *
+fm_text_type_name(fm_text_type type)
+{
+	switch (type) {
+	case FM_TEXT_HTML: return "text/html";
+	case FM_TEXT_XHTML: return "application/xhtml+xml";
+	default: return "text/plain";
+	}
+}
+
 /* Ends the parse with status and a message, unless it has ended already. */
 static void
 parser_end(fm_parser *p, int status, const fm_diag *diag)

@@ -26,6 +26,7 @@ fm__model_record_clear(model_record *r)
 	for (i = 0; i < MF_NSTR; i++)
 		fm_buf_clear(&r->str[i]);
 	memset(r->prio, 0, sizeof(r->prio));
+	memset(r->type, 0, sizeof(r->type));
 	r->published = r->updated = 0;
 	fm_buf_clear(&r->pool);
 	r->ncats = r->nencs = 0;
@@ -141,6 +142,32 @@ fm__model_set(fm__model *m, model_record *r, int field, int rank)
 	r->prio[field] = (uint8_t)rank;
 }
 
+/* Returns the field that keeps the xml:base in force where text field field was written. */
+int
+fm__model_base_field(int field)
+{
+	switch (field) {
+	case MF_TITLE: return MF_TITLE_BASE;
+	case MF_SUBTITLE: return MF_SUBTITLE_BASE;
+	case MF_SUMMARY: return MF_SUMMARY_BASE;
+	default: return MF_CONTENT_BASE;
+	}
+}
+
+/*
+ * Fills out with text field field of r: its value, type, and base (the
+ * xml:base kept with it, else the document's URL).
+ */
+static void
+model_text(const fm__model *m, const model_record *r, int field, fm_text *out)
+{
+	const fm_buf *base = &r->str[fm__model_base_field(field)];
+
+	out->value = r->str[field].size ? r->str[field].ptr : NULL;
+	out->type = (fm_text_type)r->type[field];
+	out->base = !out->value ? NULL : base->size ? base->ptr : m->bases[0];
+}
+
 /* Hands the finished item to the callback and clears it. */
 void
 fm__model_item_emit(fm__model *m)
@@ -168,7 +195,8 @@ fm__model_item_emit(fm__model *m)
 #define S(f) (r->str[f].size ? r->str[f].ptr : NULL)
 	memset(&it, 0, sizeof(it));
 	it.id = S(MF_ID);
-	it.title = S(MF_TITLE);
+	model_text(m, r, MF_TITLE, &it.title_detail);
+	it.title = it.title_detail.type == FM_TEXT_PLAIN ? it.title_detail.value : S(MF_TITLE_TEXT);
 	it.link = S(MF_LINK);
 	it.author.name = S(MF_AUTHOR_NAME);
 	it.author.email = S(MF_AUTHOR_EMAIL);
@@ -183,6 +211,8 @@ fm__model_item_emit(fm__model *m)
 	}
 	it.summary = S(MF_SUMMARY);
 	it.content = S(MF_CONTENT);
+	model_text(m, r, MF_SUMMARY, &it.summary_detail);
+	model_text(m, r, MF_CONTENT, &it.content_detail);
 	it.categories = m->catv;
 	it.ncategories = r->ncats;
 	it.enclosures = m->encv;
@@ -204,9 +234,12 @@ fm__model_feed(fm__model *m, fm_feed *feed)
 		fm__person_split(r->str[MF_AUTHOR].ptr, &r->str[MF_AUTHOR_NAME], &r->str[MF_AUTHOR_EMAIL]);
 	memset(feed, 0, sizeof(*feed));
 	feed->format = m->format;
-	feed->title = S(MF_TITLE);
+	model_text(m, r, MF_TITLE, &feed->title_detail);
+	feed->title = feed->title_detail.type == FM_TEXT_PLAIN ? feed->title_detail.value : S(MF_TITLE_TEXT);
 	feed->link = S(MF_LINK);
-	feed->subtitle = S(MF_SUBTITLE);
+	model_text(m, r, MF_SUBTITLE, &feed->subtitle_detail);
+	feed->subtitle = feed->subtitle_detail.type == FM_TEXT_PLAIN ? feed->subtitle_detail.value :
+			 S(MF_SUBTITLE_TEXT);
 	feed->id = S(MF_ID);
 	feed->author.name = S(MF_AUTHOR_NAME);
 	feed->author.email = S(MF_AUTHOR_EMAIL);

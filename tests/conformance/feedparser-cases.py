@@ -154,7 +154,8 @@ def detail(value, det, default_type="text/plain"):
     """Builds a *_detail dict from feedmerge's detail object (or the bare value)."""
     d = Result(type=default_type, value=value, base="", language=None)
     for k, v in (det or {}).items():
-        d[k] = v
+        if v is not None:
+            d[k] = v
     d["value"] = value
     return d
 
