@@ -956,6 +956,31 @@ Test(parse, atom_title_types)
 	pt_free(r);
 }
 
+Test(parse, atom10_base64_by_type)
+{
+	pt_run *r = pt_parse("atom10-base64-type.xml");
+
+	pt_clean(r, 1, "atom1.0");
+	/* RFC 4287 4.1.3.3: a type neither text nor XML means base64. */
+	PT_STR(r->items[0].title_value, "Wrens <b>sing</b>");
+	cr_assert_eq(r->items[0].title_type, FM_TEXT_HTML);
+	PT_STR(r->items[0].summary, "Plain words");
+	cr_assert_eq(r->items[0].summary_type, FM_TEXT_PLAIN);
+	pt_free(r);
+}
+
+Test(parse, atom03_naked_markup)
+{
+	pt_run *r = pt_parse("atom03-naked-markup.xml");
+
+	pt_clean(r, 1, "atom0.3");
+	/* Markup in a construct that named no type is kept as HTML, not dropped. */
+	PT_STR(r->items[0].title_value, "Naked <b>markup</b>");
+	PT_STR(r->items[0].title, "Naked markup");
+	cr_assert_eq(r->items[0].title_type, FM_TEXT_HTML);
+	pt_free(r);
+}
+
 Test(parse, rss_title_markup)
 {
 	pt_run *r = pt_parse("rss-title-markup.xml");

@@ -13,6 +13,18 @@
 #include <string.h>
 #include <strings.h>
 
+/* Returns 1 when a MIME type is an XML one (RFC 3023: .../xml or ...+xml). */
+static int
+model_is_xml_type(const char *type)
+{
+	size_t n = strlen(type);
+
+	while (n && (type[n - 1] == ' ' || type[n - 1] == '\t'))
+		n--;
+	return (n >= 4 && !strncasecmp(type + n - 4, "/xml", 4)) ||
+	       (n >= 4 && !strncasecmp(type + n - 4, "+xml", 4));
+}
+
 /* Decides how an Atom text construct reads (RFC 4287 3.1; Atom 0.3 "mode"). */
 static int
 model_atom_kind(fm__model *m, const char **atts)
@@ -21,12 +33,15 @@ model_atom_kind(fm__model *m, const char **atts)
 	const char *mode = fm__model_attr(m, atts, "mode");
 	int html;
 
-	if (!type || !strcasecmp(type, "text") || !strcasecmp(type, "text/plain"))
+	if (!type || !*type || !strcasecmp(type, "text") || !strcasecmp(type, "text/plain"))
 		html = 0;
 	else if (!strcasecmp(type, "html") || !strcasecmp(type, "text/html"))
 		html = 1;
 	else if (!strcasecmp(type, "xhtml") || !strcasecmp(type, "application/xhtml+xml"))
 		return mode && !strcasecmp(mode, "escaped") ? TK_HTML : TK_XHTML;
+	else if (!mode && m->format == FM_FORMAT_ATOM10 && strncasecmp(type, "text/", 5) &&
+		 !model_is_xml_type(type))
+		return TK_B64ANY; /* RFC 4287 4.1.3.3: any other type is base64 */
 	else
 		html = 0;
 	if (mode && !strcasecmp(mode, "base64"))
@@ -58,6 +73,7 @@ fm__model_capture(fm__model *m, int el, int field, int rank, int kind, const cha
 	m->cap_field = field;
 	m->cap_prio = rank;
 	m->cap_kind = kind == TK_ATOM ? model_atom_kind(m, atts) : kind;
+	m->cap_untyped = kind == TK_ATOM && !fm__model_attr(m, atts, "type") && !fm__model_attr(m, atts, "mode");
 	if (el == EL_GUID) {
 		const char *pl = fm__model_attr(m, atts, "isPermaLink");
 		m->cap_permalink = !pl || strcasecmp(pl, "false");
@@ -169,7 +185,7 @@ model_cap_convert(fm__model *m, int field)
 
 	fm_buf_clear(&m->tmp);
 	m->cap_type = FM_TEXT_PLAIN;
-	if (kind == TK_B64HTML || kind == TK_B64TEXT) {
+	if (kind == TK_B64HTML || kind == TK_B64TEXT || kind == TK_B64ANY) {
 		/* Decoded bytes are any bytes: they go through the UTF-8 repair too. */
 		fm_buf raw = FM_BUF_INIT;
 		if (fm__base64_decode(&raw, s, len) == 0 &&
@@ -182,12 +198,12 @@ model_cap_convert(fm__model *m, int field)
 			len = m->cap.size;
 		}
 		fm_buf_dispose(&raw);
-		kind = kind == TK_B64HTML ? TK_HTML : TK_TEXT;
+		kind = kind == TK_B64HTML ? TK_HTML : kind == TK_B64ANY ? TK_PLAIN : TK_TEXT;
 	}
 	if (field == MF_SUMMARY || field == MF_CONTENT || field == MF_TITLE || field == MF_SUBTITLE) {
 		s = model_trim(s, &len);
 		/* RSS has no type: text that looks like HTML is HTML (as feed readers guess). */
-		if (kind == TK_PLAIN && (field == MF_TITLE || field == MF_SUBTITLE))
+		if (kind == TK_PLAIN)
 			kind = fm__looks_like_html(s, len) ? TK_HTML : TK_TEXT;
 		m->cap_type = kind == TK_XHTML ? FM_TEXT_XHTML : kind == TK_TEXT ? FM_TEXT_PLAIN : FM_TEXT_HTML;
 	}

@@ -487,6 +487,10 @@ model_start_el(fm__model *m, int ctx, const char *name, const char **atts)
 			fm_buf_clear(&m->cap);
 		} else if (m->cap_kind == TK_HTML || m->cap_kind == TK_XHTML) {
 			fm__model_cap_start_tag(m, local, atts);
+		} else if (m->cap_kind == TK_TEXT && m->cap_untyped) {
+			/* Markup in a text construct that named no type: read it as HTML, as written. */
+			m->cap_kind = TK_HTML;
+			fm__model_cap_start_tag(m, local, atts);
 		}
 		return;
 	}

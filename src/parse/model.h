@@ -113,6 +113,7 @@ typedef struct fm__model {
 
 	int cap_el;          /* element code of the captured element */
 	int cap_type;        /* fm_text_type of the converted value */
+	int cap_untyped;     /* an Atom text construct without a type attribute */
 	int cap_permalink;   /* an RSS guid that is also the link */
 	int lenient;         /* events come from the recovery tokenizer: end tags may not match */
 

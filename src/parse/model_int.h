@@ -30,6 +30,7 @@ enum {
 	TK_TEXT,    /* Atom type="text": text to be escaped for HTML fields */
 	TK_B64HTML, /* Atom 0.3 mode="base64" */
 	TK_B64TEXT,
+	TK_B64ANY,  /* Atom 1.0 content of a non-text, non-XML type: base64 of what is guessed */
 	TK_ATOM     /* an Atom text construct: decided by its attributes */
 };
 
