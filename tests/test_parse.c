@@ -23,7 +23,7 @@
 /* A private copy of one delivered item. */
 typedef struct pt_item {
 	char *id, *title, *link, *name, *email, *uri, *summary, *content;
-	char *title_value, *title_base;
+	char *title_value, *title_base, *title_lang, *summary_lang;
 	fm_text_type title_type, summary_type;
 	char *cats[PT_MAX];
 	size_t ncats;
@@ -42,7 +42,7 @@ typedef struct pt_run {
 	int has_feed;
 	fm_format format;
 	char *title, *link, *subtitle, *id, *name, *email, *uri;
-	char *title_value, *subtitle_value;
+	char *title_value, *subtitle_value, *language;
 	fm_text_type title_type, subtitle_type;
 	fm_time updated, published;
 	fm_buf dump;         /* all of the above as text, for comparing chunkings */
@@ -61,6 +61,8 @@ pt_on_item(const fm_item *it, void *payload)
 	test_dump_str(&r->dump, "title", it->title);
 	test_dump_str(&r->dump, "title_value", it->title_detail.value);
 	test_dump_str(&r->dump, "title_base", it->title_detail.base);
+	test_dump_str(&r->dump, "title_lang", it->title_detail.language);
+	test_dump_str(&r->dump, "summary_lang", it->summary_detail.language);
 	fm_buf_printf(&r->dump, "types=%d,%d,%d|", it->title_detail.type, it->summary_detail.type,
 		      it->content_detail.type);
 	test_dump_str(&r->dump, "link", it->link);
@@ -86,6 +88,8 @@ pt_on_item(const fm_item *it, void *payload)
 	c->title = test_dup(it->title);
 	c->title_value = test_dup(it->title_detail.value);
 	c->title_base = test_dup(it->title_detail.base);
+	c->title_lang = test_dup(it->title_detail.language);
+	c->summary_lang = test_dup(it->summary_detail.language);
 	c->title_type = it->title_detail.type;
 	c->summary_type = it->summary_detail.type;
 	c->link = test_dup(it->link);
@@ -121,6 +125,7 @@ pt_on_feed(const fm_feed *f, void *payload)
 	r->subtitle = test_dup(f->subtitle);
 	r->title_value = test_dup(f->title_detail.value);
 	r->subtitle_value = test_dup(f->subtitle_detail.value);
+	r->language = test_dup(f->language);
 	r->title_type = f->title_detail.type;
 	r->subtitle_type = f->subtitle_detail.type;
 	r->id = test_dup(f->id);
@@ -157,7 +162,7 @@ pt_free(pt_run *r)
 		pt_item *c = &r->items[i];
 		free(c->id); free(c->title); free(c->link); free(c->name);
 		free(c->email); free(c->uri); free(c->summary); free(c->content);
-		free(c->title_value); free(c->title_base);
+		free(c->title_value); free(c->title_base); free(c->title_lang); free(c->summary_lang);
 		for (j = 0; j < c->ncats; j++)
 			free(c->cats[j]);
 		for (j = 0; j < c->nencs; j++) {
@@ -166,7 +171,7 @@ pt_free(pt_run *r)
 	}
 	free(r->title); free(r->link); free(r->subtitle); free(r->id);
 	free(r->name); free(r->email); free(r->uri);
-	free(r->title_value); free(r->subtitle_value);
+	free(r->title_value); free(r->subtitle_value); free(r->language);
 	fm_buf_dispose(&r->dump);
 	free(r);
 }
@@ -978,6 +983,20 @@ Test(parse, atom03_naked_markup)
 	PT_STR(r->items[0].title_value, "Naked <b>markup</b>");
 	PT_STR(r->items[0].title, "Naked markup");
 	cr_assert_eq(r->items[0].title_type, FM_TEXT_HTML);
+	pt_free(r);
+}
+
+Test(parse, xml_lang)
+{
+	pt_run *r = pt_parse("xml-lang.xml");
+
+	pt_clean(r, 2, "atom1.0");
+	/* The root's xml:lang is the feed's language; "_" is read as "-". */
+	PT_STR(r->language, "en-US");
+	PT_STR(r->items[0].title_lang, "fr");
+	PT_STR(r->items[0].summary_lang, "de");
+	/* xml:lang="" unsets the language (XML 1.0 2.12). */
+	cr_assert_null(r->items[1].title_lang);
 	pt_free(r);
 }
 

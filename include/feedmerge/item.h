@@ -37,6 +37,7 @@ typedef struct fm_text {
 	const char *value;  /**< the text as the feed meant it, read as type; NULL when absent */
 	fm_text_type type;
 	const char *base;   /**< the base URL in force where it was written (xml:base), or NULL */
+	const char *language; /**< the xml:lang in force where it was written, or NULL */
 } fm_text;
 
 /**
@@ -62,6 +63,7 @@ typedef struct fm_item {
 	size_t nenclosures;
 	fm_time published;
 	fm_time updated;
+	const char *language;  /**< dc:language, or NULL */
 	const char *feed;      /**< name of the configured source feed; NULL from the parser */
 } fm_item;
 
@@ -113,6 +115,7 @@ typedef struct fm_feed {
 	fm_person author;
 	fm_time updated;
 	fm_time published;
+	const char *language;  /**< RSS language, dc:language, else the root's xml:lang; or NULL */
 } fm_feed;
 
 #endif

@@ -125,6 +125,7 @@ parse_json_text(fm_buf *b, const char *key, const fm_text *t)
 		return;
 	fm_buf_printf(b, ", \"%s_detail\": {\"type\": \"%s\", ", key, fm_text_type_name(type));
 	parse_json_field(b, "base", t->base, 1);
+	parse_json_field(b, "language", t->language, 0);
 	fm_buf_putc(b, '}');
 }
 
@@ -164,6 +165,7 @@ parse_item_json(parse_ctx *c, const fm_item *it)
 	parse_json_field(b, "link", it->link, 0);
 	parse_json_date(b, "published", it->published);
 	parse_json_date(b, "updated", it->updated);
+	parse_json_field(b, "language", it->language, 0);
 	parse_json_person(b, &it->author);
 	parse_json_text(b, "summary", &it->summary_detail);
 	parse_json_text(b, "content", &it->content_detail);
@@ -259,6 +261,7 @@ parse_on_feed(const fm_feed *f, void *payload)
 		parse_json_field(b, "id", f->id, 0);
 		parse_json_date(b, "updated", f->updated);
 		parse_json_date(b, "published", f->published);
+		parse_json_field(b, "language", f->language, 0);
 		parse_json_person(b, &f->author);
 	} else if (c->out == OUT_TEXT) {
 		fm_buf_printf(b, "feed: %s\n", f->title ? f->title : "(no title)");
@@ -320,7 +323,7 @@ parse_print_json(parse_ctx *c, const fm_parse_result *r, const char *message)
 		fm_buf_append(&head, c->feed.ptr, c->feed.size);
 	} else {
 		fm_buf_puts(&head, ", \"title\": null, \"link\": null, \"subtitle\": null, \"id\": null, "
-			    "\"updated\": null, \"published\": null, "
+			    "\"updated\": null, \"published\": null, \"language\": null, "
 			    "\"author\": {\"name\": null, \"email\": null, \"uri\": null}");
 	}
 	fm_buf_puts(&head, ", \"error\": ");

@@ -257,6 +257,9 @@ model_set_text(fm__model *m, model_record *r, int field)
 	/* bases[0] is the document's URL, which the record need not copy. */
 	if (m->nbases > 1 && fm__model_base(m))
 		error = fm_buf_puts(base, fm__model_base(m));
+	fm_buf_clear(&r->str[fm__model_lang_field(field)]);
+	if (error == 0 && fm__model_lang(m))
+		error = fm_buf_puts(&r->str[fm__model_lang_field(field)], fm__model_lang(m));
 	if (field == MF_TITLE || field == MF_SUBTITLE) {
 		text = &r->str[field == MF_TITLE ? MF_TITLE_TEXT : MF_SUBTITLE_TEXT];
 		fm_buf_clear(text);

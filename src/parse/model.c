@@ -64,6 +64,8 @@ static const model_map model_maps[EL_COUNT] = {
 	[EL_XHTML_BODY] = { MF_CONTENT, 3, 0, 0, TK_XHTML },
 	[EL_MEDIA_TITLE] = { MF_TITLE, 1, 0, 0, TK_PLAIN },
 	[EL_MEDIA_DESCRIPTION] = { MF_SUMMARY, 1, 0, 0, TK_TEXT },
+	[EL_LANGUAGE] = { MF_LANGUAGE, 2, MF_LANGUAGE, 3, TK_PLAIN },
+	[EL_DC_LANGUAGE] = { MF_LANGUAGE, 2, MF_LANGUAGE, 2, TK_PLAIN },
 	[EL_ITUNES_AUTHOR] = { MF_AUTHOR, 1, MF_AUTHOR, 1, TK_PLAIN },
 	[EL_ITUNES_SUMMARY] = { MF_SUMMARY, 1, MF_SUBTITLE, 1, TK_TEXT },
 	/* inside <atom:author> */
@@ -73,6 +75,7 @@ static const model_map model_maps[EL_COUNT] = {
 };
 
 static const char model_xml_ns[] = "http://www.w3.org/XML/1998/namespace\nbase";
+static const char model_xml_lang[] = "http://www.w3.org/XML/1998/namespace\nlang";
 
 /* Sets the status that ends the parse, with a message; the first one wins. */
 void __attribute__((format(printf, 3, 4)))
@@ -273,6 +276,7 @@ fm__model_push(fm__model *m, int el, int ctx)
 	f->el = (uint16_t)el;
 	f->ctx = (uint8_t)ctx;
 	f->base_pushed = 0;
+	f->lang_pushed = 0;
 	return 0;
 }
 
@@ -305,6 +309,36 @@ model_base_begin(fm__model *m, const char **atts)
 	return 1;
 }
 
+/* Returns the xml:lang in force, NULL when none (or it was unset with xml:lang=""). */
+const char *
+fm__model_lang(const fm__model *m)
+{
+	return m->nlangs && m->langs[m->nlangs - 1][0] ? m->langs[m->nlangs - 1] : NULL;
+}
+
+/* Handles xml:lang on an element about to be pushed; returns 1 when a language was pushed. */
+static int
+model_lang_begin(fm__model *m, const char **atts)
+{
+	const char *lang = NULL;
+	char *copy;
+
+	for (; atts && atts[0]; atts += 2)
+		if (atts[0][0] == 'h' && !strcmp(atts[0], model_xml_lang))
+			lang = atts[1];
+	if (!lang || strlen(lang) > 64)
+		return 0;
+	if (fm__model_reserve((void **)&m->langs, &m->alangs, m->nlangs, sizeof(*m->langs)) < 0 ||
+	    !(copy = strdup(lang)))
+		return 0;
+	/* "en_US" is a common misspelling of the BCP 47 tag "en-US". */
+	for (char *c = copy; *c; c++)
+		if (*c == '_')
+			*c = '-';
+	m->langs[m->nlangs++] = copy;
+	return 1;
+}
+
 /* Handles an Atom <link>: the alternate link, an enclosure, or nothing (RFC 4287 4.2.7). */
 static void
 model_atom_link(fm__model *m, const char **atts, int in_item)
@@ -323,6 +357,17 @@ model_atom_link(fm__model *m, const char **atts, int in_item)
 	} else if (in_item && !strcasecmp(rel, "enclosure")) {
 		fm__model_add_enclosure(m, href, fm__model_attr(m, atts, "type"), fm__model_attr(m, atts, "length"));
 	}
+}
+
+/* The feed's language defaults to the xml:lang in force at its root or channel. */
+static void
+model_feed_lang(fm__model *m)
+{
+	const char *lang = fm__model_lang(m);
+
+	fm_buf_clear(&m->tmp);
+	if (lang && fm_buf_puts(&m->tmp, lang) == 0)
+		fm__model_set(m, &m->feed, MF_LANGUAGE, 1);
 }
 
 /* Handles the root element: what kind of document this is (or is not). */
@@ -362,6 +407,7 @@ model_root(fm__model *m, int ns, int el, const char *local, const char **atts)
 		return;
 	}
 	m->root_done = 1;
+	model_feed_lang(m);
 }
 
 /*
@@ -504,6 +550,7 @@ model_start_el(fm__model *m, int ctx, const char *name, const char **atts)
 			if (m->format == FM_FORMAT_RSS10 && ns == NS_RSS090)
 				m->format = FM_FORMAT_RSS090;
 			fm__model_push(m, el, CTX_CHANNEL);
+			model_feed_lang(m);
 		} else if (el == EL_ITEM) {
 			model_item_start(m, el, atts);
 		} else {
@@ -543,7 +590,7 @@ void
 fm__model_start(fm__model *m, const char *name, const char **atts)
 {
 	size_t depth;
-	int ctx, based;
+	int ctx, based, langed;
 
 	if (m->status)
 		return;
@@ -552,13 +599,20 @@ fm__model_start(fm__model *m, const char *name, const char **atts)
 	depth = m->depth;
 	ctx = depth ? m->stack[depth - 1].ctx : CTX_DOC;
 	based = atts && atts[0] && ctx != CTX_CAPTURE && model_base_begin(m, atts);
+	langed = atts && atts[0] && ctx != CTX_CAPTURE && model_lang_begin(m, atts);
 	model_start_el(m, ctx, name, atts);
-	if (!based)
-		return;
-	if (m->depth > depth)
-		m->stack[depth].base_pushed = 1;
-	else
-		free(m->bases[--m->nbases]);
+	if (based) {
+		if (m->depth > depth)
+			m->stack[depth].base_pushed = 1;
+		else
+			free(m->bases[--m->nbases]);
+	}
+	if (langed) {
+		if (m->depth > depth)
+			m->stack[depth].lang_pushed = 1;
+		else
+			free(m->langs[--m->nlangs]);
+	}
 }
 
 /* Pops the top frame, finishing whatever it held. name is NULL when the input was cut short. */
@@ -586,6 +640,8 @@ model_pop(fm__model *m, const char *name)
 	}
 	if (f->base_pushed)
 		free(m->bases[--m->nbases]);
+	if (f->lang_pushed)
+		free(m->langs[--m->nlangs]);
 	m->depth--;
 }
 
@@ -677,6 +733,8 @@ fm__model_rollback(fm__model *m, size_t depth)
 		}
 		if (f->base_pushed)
 			free(m->bases[--m->nbases]);
+		if (f->lang_pushed)
+			free(m->langs[--m->nlangs]);
 		m->depth--;
 	}
 	if (m->cap_depth > depth)
@@ -720,6 +778,9 @@ fm__model_dispose(fm__model *m)
 	for (i = 0; i < m->nbases; i++)
 		free(m->bases[i]);
 	free(m->bases);
+	for (i = 0; i < m->nlangs; i++)
+		free(m->langs[i]);
+	free(m->langs);
 	while (m->nbind)
 		fm__model_ns_end(m, NULL);
 	free(m->bind);

@@ -16,6 +16,8 @@ enum model_field {
 	MF_AUTHOR_NAME, MF_AUTHOR_EMAIL, MF_AUTHOR_URI,
 	MF_TITLE_TEXT, MF_SUBTITLE_TEXT, /* the plain text of a title or subtitle that is HTML; empty otherwise */
 	MF_TITLE_BASE, MF_SUBTITLE_BASE, MF_SUMMARY_BASE, MF_CONTENT_BASE, /* an xml:base in force there */
+	MF_TITLE_LANG, MF_SUBTITLE_LANG, MF_SUMMARY_LANG, MF_CONTENT_LANG, /* the xml:lang in force there */
+	MF_LANGUAGE,
 	MF_NSTR,
 	MF_PUBLISHED = MF_NSTR, MF_UPDATED,
 	MF_NFIELDS
@@ -44,6 +46,7 @@ typedef struct model_frame {
 	uint16_t el;      /* element code (model.c) */
 	uint8_t ctx;      /* context its children are read in */
 	uint8_t base_pushed; /* 1 when this element set xml:base */
+	uint8_t lang_pushed; /* 1 when this element set xml:lang */
 } model_frame;
 
 /* A namespace binding and the depth of the element that declared it. */
@@ -101,6 +104,8 @@ typedef struct fm__model {
 	size_t nbind, abind;
 	char **bases;        /* xml:base stack; bases[0] is the document URL (may be NULL) */
 	size_t nbases, abases;
+	char **langs;        /* xml:lang stack ("" where a language was unset) */
+	size_t nlangs, alangs;
 
 	/* The field being captured. */
 	int cap_field;       /* enum model_field or a list (categories), -1: none */

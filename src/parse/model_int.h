@@ -56,6 +56,9 @@ model_record *fm__model_rec(fm__model *m);
 /* Returns the base URL in force (borrowed, valid until the element that set it ends). */
 const char *fm__model_base(const fm__model *m);
 
+/* Returns the xml:lang in force (borrowed), or NULL. */
+const char *fm__model_lang(const fm__model *m);
+
 /* Resolves ref against the base in force into m->tmp; returns 0 or FM_ENOMEM. */
 int fm__model_resolve(fm__model *m, const char *ref);
 
@@ -98,6 +101,9 @@ void fm__model_set(fm__model *m, model_record *r, int field, int rank);
 
 /* Returns the field that keeps the xml:base in force where text field field (title, subtitle, summary, content) was written. */
 int fm__model_base_field(int field);
+
+/* Returns the field that keeps the xml:lang in force where text field field was written. */
+int fm__model_lang_field(int field);
 
 /* Hands the finished item to the callback and clears it. */
 void fm__model_item_emit(fm__model *m);

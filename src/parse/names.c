@@ -74,7 +74,7 @@ static const names_el names_rss[] = {
 	{ "email", EL_EMAIL }, { "enclosure", EL_ENCLOSURE }, { "entry", EL_ENTRY },
 	{ "feed", EL_FEED }, { "guid", EL_GUID }, { "html", EL_HTML },
 	{ "id", EL_ATOM_ID }, { "image", EL_IMAGE }, { "issued", EL_ATOM_ISSUED },
-	{ "item", EL_ITEM }, { "lastBuildDate", EL_LASTBUILDDATE },
+	{ "item", EL_ITEM }, { "language", EL_LANGUAGE }, { "lastBuildDate", EL_LASTBUILDDATE },
 	{ "link", EL_LINK }, { "managingEditor", EL_MANAGING_EDITOR },
 	{ "modified", EL_ATOM_MODIFIED }, { "name", EL_NAME }, { "opml", EL_OPML },
 	{ "pubDate", EL_PUBDATE }, { "published", EL_ATOM_PUBLISHED },
@@ -100,7 +100,7 @@ static const names_el names_atom[] = {
 static const names_el names_dc[] = {
 	{ "creator", EL_DC_CREATOR }, { "date", EL_DC_DATE },
 	{ "description", EL_DC_DESCRIPTION }, { "identifier", EL_DC_IDENTIFIER },
-	{ "subject", EL_DC_SUBJECT }, { "title", EL_DC_TITLE },
+	{ "language", EL_DC_LANGUAGE }, { "subject", EL_DC_SUBJECT }, { "title", EL_DC_TITLE },
 };
 
 static const names_el names_dcterms[] = {

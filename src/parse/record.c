@@ -154,6 +154,13 @@ fm__model_base_field(int field)
 	}
 }
 
+/* Returns the field that keeps the xml:lang in force where text field field was written. */
+int
+fm__model_lang_field(int field)
+{
+	return fm__model_base_field(field) - MF_TITLE_BASE + MF_TITLE_LANG;
+}
+
 /*
  * Fills out with text field field of r: its value, type, and base (the
  * xml:base kept with it, else the document's URL).
@@ -166,6 +173,8 @@ model_text(const fm__model *m, const model_record *r, int field, fm_text *out)
 	out->value = r->str[field].size ? r->str[field].ptr : NULL;
 	out->type = (fm_text_type)r->type[field];
 	out->base = !out->value ? NULL : base->size ? base->ptr : m->bases[0];
+	out->language = out->value && r->str[fm__model_lang_field(field)].size ?
+			r->str[fm__model_lang_field(field)].ptr : NULL;
 }
 
 /* Hands the finished item to the callback and clears it. */
@@ -219,6 +228,7 @@ fm__model_item_emit(fm__model *m)
 	it.nenclosures = r->nencs;
 	it.published = r->published;
 	it.updated = r->updated;
+	it.language = S(MF_LANGUAGE);
 	m->items++;
 	if (m->on_item && m->on_item(&it, m->payload))
 		fm__model_fail(m, FM_ESTOPPED, "stopped after %zu items", m->items);
@@ -246,5 +256,6 @@ fm__model_feed(fm__model *m, fm_feed *feed)
 	feed->author.uri = S(MF_AUTHOR_URI);
 	feed->updated = r->updated;
 	feed->published = r->published;
+	feed->language = S(MF_LANGUAGE);
 }
 #undef S
