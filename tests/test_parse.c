@@ -1000,6 +1000,105 @@ Test(parse, xml_lang)
 	pt_free(r);
 }
 
+/* Parses a fixture once, whole, with these callbacks; it must parse cleanly. */
+static void
+pt_parse_lists(const char *name, fm_item_cb on_item, fm_feed_cb on_feed, void *payload)
+{
+	fm_buf data = FM_BUF_INIT;
+	fm_parser *p = NULL;
+
+	pt_read(&data, name);
+	cr_assert_eq(fm_parser_new(&p, NULL, on_item, on_feed, payload), 0);
+	cr_assert_eq(fm_parser_push(p, data.ptr, data.size), 0);
+	cr_assert_eq(fm_parser_finish(p), 0);
+	fm_parser_free(p);
+	fm_buf_dispose(&data);
+}
+
+static int
+pt_atom_lists_item(const fm_item *it, void *payload)
+{
+	(*(int *)payload)++;
+	cr_assert_eq(it->nauthors, 2);
+	PT_STR(it->authors[0].name, "One");
+	PT_STR(it->authors[0].email, "one@example.org");
+	PT_STR(it->authors[1].name, "Two");
+	PT_STR(it->authors[1].uri, "http://example.org/two/");
+	/* The first author is the item's author. */
+	PT_STR(it->author.name, "One");
+	cr_assert_eq(it->ncontributors, 1);
+	PT_STR(it->contributors[0].name, "Helper");
+	cr_assert_eq(it->nlinks, 2);
+	PT_STR(it->links[0].rel, "enclosure");
+	PT_STR(it->links[0].href, "http://example.org/a.mp3");
+	PT_STR(it->links[0].title, "Audio");
+	PT_STR(it->links[0].length, "42");
+	PT_STR(it->links[1].rel, "alternate");
+	PT_STR(it->link, "http://example.org/1.html");
+	return 0;
+}
+
+static int
+pt_atom_lists_feed(const fm_feed *f, void *payload)
+{
+	(*(int *)payload)++;
+	PT_STR(f->generator, "Gen");
+	PT_STR(f->generator_uri, "http://example.org/gen");
+	PT_STR(f->generator_version, "2.1");
+	cr_assert_eq(f->ntags, 1);
+	PT_STR(f->tags[0].term, "birds");
+	PT_STR(f->tags[0].scheme, "http://example.org/s");
+	PT_STR(f->tags[0].label, "Birds");
+	cr_assert_eq(f->nlinks, 2);
+	PT_STR(f->links[0].rel, "self");
+	PT_STR(f->links[0].href, "http://example.org/feed.atom");
+	PT_STR(f->link, "http://example.org/");
+	return 0;
+}
+
+Test(parse, atom_people_links_tags)
+{
+	int seen = 0;
+
+	pt_parse_lists("atom10-lists.xml", pt_atom_lists_item, pt_atom_lists_feed, &seen);
+	cr_assert_eq(seen, 2);
+}
+
+static int
+pt_rss_people_item(const fm_item *it, void *payload)
+{
+	(*(int *)payload)++;
+	/* Every dc:creator is an author, not just the first. */
+	cr_assert_eq(it->nauthors, 2);
+	PT_STR(it->authors[0].name, "First Author");
+	PT_STR(it->authors[1].name, "Second Author");
+	PT_STR(it->author.name, "First Author");
+	cr_assert_eq(it->ncontributors, 1);
+	PT_STR(it->contributors[0].name, "Some Helper");
+	cr_assert_eq(it->ncategories, 1);
+	PT_STR(it->tags[0].term, "News");
+	PT_STR(it->tags[0].scheme, "http://example.org/d");
+	return 0;
+}
+
+static int
+pt_rss_people_feed(const fm_feed *f, void *payload)
+{
+	(*(int *)payload)++;
+	/* dc:author on the channel is its author, "email (Name)" split. */
+	PT_STR(f->author.name, "The Editor");
+	PT_STR(f->author.email, "editor@example.org");
+	return 0;
+}
+
+Test(parse, rss_people_and_domains)
+{
+	int seen = 0;
+
+	pt_parse_lists("rss-people.xml", pt_rss_people_item, pt_rss_people_feed, &seen);
+	cr_assert_eq(seen, 2);
+}
+
 Test(parse, rss_title_markup)
 {
 	pt_run *r = pt_parse("rss-title-markup.xml");

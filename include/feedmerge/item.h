@@ -22,6 +22,22 @@ typedef struct fm_enclosure {
 	const char *length; /**< byte length as the feed wrote it, or NULL */
 } fm_enclosure;
 
+/** A link (Atom link, RSS enclosure as rel "enclosure"); any field but href may be NULL. */
+typedef struct fm_link {
+	const char *href;   /**< absolute when a base URL was known */
+	const char *rel;    /**< "alternate" when the feed named none */
+	const char *type;
+	const char *title;
+	const char *length;
+} fm_link;
+
+/** A category (Atom category, RSS category, dc:subject); scheme and label may be NULL. */
+typedef struct fm_category {
+	const char *term;
+	const char *scheme; /**< Atom scheme or RSS domain */
+	const char *label;
+} fm_category;
+
 /** What a text value holds (RFC 4287 3.1 text constructs; RSS text that looks like HTML is HTML). */
 typedef enum fm_text_type {
 	FM_TEXT_PLAIN = 0, /**< plain text */
@@ -61,6 +77,13 @@ typedef struct fm_item {
 	size_t ncategories;
 	const fm_enclosure *enclosures; /**< nenclosures entries */
 	size_t nenclosures;
+	const fm_category *tags; /**< the categories with scheme and label: tags[i].term is categories[i] */
+	const fm_person *authors; /**< every author, in document order (author is the first) */
+	size_t nauthors;
+	const fm_person *contributors;
+	size_t ncontributors;
+	const fm_link *links;  /**< every Atom link, in document order */
+	size_t nlinks;
 	fm_time published;
 	fm_time updated;
 	const char *language;  /**< dc:language, or NULL */
@@ -116,6 +139,17 @@ typedef struct fm_feed {
 	fm_time updated;
 	fm_time published;
 	const char *language;  /**< RSS language, dc:language, else the root's xml:lang; or NULL */
+	const fm_category *tags; /**< the feed's own categories */
+	size_t ntags;
+	const fm_person *authors;
+	size_t nauthors;
+	const fm_person *contributors;
+	size_t ncontributors;
+	const fm_link *links;
+	size_t nlinks;
+	const char *generator;         /**< the generator's name, or NULL */
+	const char *generator_uri;
+	const char *generator_version;
 } fm_feed;
 
 #endif

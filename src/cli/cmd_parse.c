@@ -140,6 +140,55 @@ parse_json_person(fm_buf *b, const fm_person *p)
 	fm_buf_putc(b, '}');
 }
 
+/* Appends ", "key": [{"name", "email", "uri"}...]". */
+static void
+parse_json_people(fm_buf *b, const char *key, const fm_person *p, size_t n)
+{
+	size_t i;
+
+	fm_buf_printf(b, ", \"%s\": [", key);
+	for (i = 0; i < n; i++) {
+		fm_buf_puts(b, i ? ", {" : "{");
+		parse_json_field(b, "name", p[i].name, 1);
+		parse_json_field(b, "email", p[i].email, 0);
+		parse_json_field(b, "uri", p[i].uri, 0);
+		fm_buf_putc(b, '}');
+	}
+	fm_buf_putc(b, ']');
+}
+
+/* Appends the lists feeds and items share: tags, authors, contributors, links. */
+static void
+parse_json_lists(fm_buf *b, const fm_category *tags, size_t ntags, const fm_person *authors,
+		 size_t nauthors, const fm_person *contributors, size_t ncontributors,
+		 const fm_link *links, size_t nlinks)
+{
+	size_t i;
+
+	fm_buf_puts(b, ", \"tags\": [");
+	for (i = 0; i < ntags; i++) {
+		fm_buf_puts(b, i ? ", {" : "{");
+		parse_json_field(b, "term", tags[i].term, 1);
+		parse_json_field(b, "scheme", tags[i].scheme, 0);
+		parse_json_field(b, "label", tags[i].label, 0);
+		fm_buf_putc(b, '}');
+	}
+	fm_buf_putc(b, ']');
+	parse_json_people(b, "authors", authors, nauthors);
+	parse_json_people(b, "contributors", contributors, ncontributors);
+	fm_buf_puts(b, ", \"links\": [");
+	for (i = 0; i < nlinks; i++) {
+		fm_buf_puts(b, i ? ", {" : "{");
+		parse_json_field(b, "href", links[i].href, 1);
+		parse_json_field(b, "rel", links[i].rel, 0);
+		parse_json_field(b, "type", links[i].type, 0);
+		parse_json_field(b, "title", links[i].title, 0);
+		parse_json_field(b, "length", links[i].length, 0);
+		fm_buf_putc(b, '}');
+	}
+	fm_buf_putc(b, ']');
+}
+
 /* Moves the spool to the spill file; returns 0 or -1. */
 static int
 parse_spill(parse_ctx *c)
@@ -183,7 +232,10 @@ parse_item_json(parse_ctx *c, const fm_item *it)
 		parse_json_field(b, "length", it->enclosures[i].length, 0);
 		fm_buf_putc(b, '}');
 	}
-	fm_buf_puts(b, "]}");
+	fm_buf_putc(b, ']');
+	parse_json_lists(b, it->tags, it->ncategories, it->authors, it->nauthors, it->contributors,
+			 it->ncontributors, it->links, it->nlinks);
+	fm_buf_putc(b, '}');
 	if (c->spool.size > PARSE_SPOOL_MEM && parse_spill(c) < 0)
 		c->failed = 1;
 }
@@ -263,6 +315,14 @@ parse_on_feed(const fm_feed *f, void *payload)
 		parse_json_date(b, "published", f->published);
 		parse_json_field(b, "language", f->language, 0);
 		parse_json_person(b, &f->author);
+		parse_json_field(b, "generator", f->generator, 0);
+		fm_buf_puts(b, ", \"generator_detail\": {");
+		parse_json_field(b, "name", f->generator, 1);
+		parse_json_field(b, "uri", f->generator_uri, 0);
+		parse_json_field(b, "version", f->generator_version, 0);
+		fm_buf_putc(b, '}');
+		parse_json_lists(b, f->tags, f->ntags, f->authors, f->nauthors, f->contributors,
+				 f->ncontributors, f->links, f->nlinks);
 	} else if (c->out == OUT_TEXT) {
 		fm_buf_printf(b, "feed: %s\n", f->title ? f->title : "(no title)");
 		if (f->link)
@@ -324,7 +384,10 @@ parse_print_json(parse_ctx *c, const fm_parse_result *r, const char *message)
 	} else {
 		fm_buf_puts(&head, ", \"title\": null, \"link\": null, \"subtitle\": null, \"id\": null, "
 			    "\"updated\": null, \"published\": null, \"language\": null, "
-			    "\"author\": {\"name\": null, \"email\": null, \"uri\": null}");
+			    "\"author\": {\"name\": null, \"email\": null, \"uri\": null}, "
+			    "\"generator\": null, \"generator_detail\": {\"name\": null, \"uri\": null, "
+			    "\"version\": null}, \"tags\": [], \"authors\": [], \"contributors\": [], "
+			    "\"links\": []");
 	}
 	fm_buf_puts(&head, ", \"error\": ");
 	fm__json_str(&head, err);

@@ -66,7 +66,7 @@ fm__model_capture(fm__model *m, int el, int field, int rank, int kind, const cha
 	m->cap_skipdiv = 0;
 	fm_buf_clear(&m->cap);
 	/* A source ranked no higher than what the field has cannot win: skip it. */
-	if (field != ML_CATEGORY && r->prio[field] >= rank) {
+	if (field < MF_NFIELDS && field != MF_AUTHOR && r->prio[field] >= rank) {
 		m->cap_field = -1;
 		return;
 	}
@@ -74,6 +74,13 @@ fm__model_capture(fm__model *m, int el, int field, int rank, int kind, const cha
 	m->cap_prio = rank;
 	m->cap_kind = kind == TK_ATOM ? model_atom_kind(m, atts) : kind;
 	m->cap_untyped = kind == TK_ATOM && !fm__model_attr(m, atts, "type") && !fm__model_attr(m, atts, "mode");
+	if (el == EL_CATEGORY) {
+		/* RSS 2.0: the domain is the category's scheme. */
+		const char *domain = fm__model_attr(m, atts, "domain");
+		fm_buf_clear(&m->cat_scheme);
+		if (domain)
+			fm_buf_puts(&m->cat_scheme, domain);
+	}
 	if (el == EL_GUID) {
 		const char *pl = fm__model_attr(m, atts, "isPermaLink");
 		m->cap_permalink = !pl || strcasecmp(pl, "false");
@@ -228,7 +235,7 @@ model_cap_convert(fm__model *m, int field)
 	}
 	if ((error = fm__collapse_space(&m->tmp, s, len)) < 0)
 		return error;
-	if (field == MF_LINK || field == MF_AUTHOR_URI) {
+	if (field == MF_LINK || field == MF_AUTHOR_URI || field == MF_P_URI) {
 		fm_buf_clear(&m->cap);
 		if ((error = fm_buf_append(&m->cap, m->tmp.ptr, m->tmp.size)) < 0)
 			return error;
@@ -289,7 +296,14 @@ fm__model_capture_end(fm__model *m)
 	if (field < 0)
 		return;
 	if (field == ML_CATEGORY) {
-		fm__model_add_category(m, fm_buf_cstr(&m->cap), m->cap.size);
+		fm__model_add_category(m, fm_buf_cstr(&m->cap), m->cap.size,
+				       m->cap_el == EL_CATEGORY && m->cat_scheme.size ? m->cat_scheme.ptr : NULL, NULL);
+		return;
+	}
+	if (field == ML_CONTRIBUTOR) {
+		fm_buf_clear(&m->tmp);
+		if (fm__collapse_space(&m->tmp, fm_buf_cstr(&m->cap), m->cap.size) == 0 && m->tmp.size)
+			fm__model_add_person_string(m, m->tmp.ptr, 1);
 		return;
 	}
 	if (field == MF_PUBLISHED || field == MF_UPDATED) {
@@ -325,6 +339,12 @@ fm__model_capture_end(fm__model *m)
 	if (field == MF_TITLE || field == MF_SUBTITLE || field == MF_SUMMARY || field == MF_CONTENT) {
 		model_set_text(m, r, field);
 		return;
+	}
+	if (field == MF_AUTHOR && m->tmp.size) {
+		/* Every RSS-style author is one of the record's people; the best ranked is its author. */
+		fm_buf_clear(&m->cap);
+		if (fm_buf_append(&m->cap, m->tmp.ptr, m->tmp.size) == 0)
+			fm__model_add_person_string(m, m->cap.ptr, 0);
 	}
 	fm__model_set(m, r, field, m->cap_prio);
 }

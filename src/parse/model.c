@@ -41,7 +41,7 @@ static const model_map model_maps[EL_COUNT] = {
 	[EL_LASTBUILDDATE] = { 0, 0, MF_UPDATED, 3, TK_PLAIN },
 	[EL_RSS_AUTHOR] = { MF_AUTHOR, 3, MF_AUTHOR, 3, TK_PLAIN },
 	[EL_MANAGING_EDITOR] = { 0, 0, MF_AUTHOR, 2, TK_PLAIN },
-	[EL_CATEGORY] = { ML_CATEGORY, 1, 0, 0, TK_PLAIN },
+	[EL_CATEGORY] = { ML_CATEGORY, 1, ML_CATEGORY, 1, TK_PLAIN },
 	[EL_CONTENT_ENCODED] = { MF_CONTENT, 3, 0, 0, TK_HTML },
 	[EL_ATOM_CONTENT] = { MF_CONTENT, 3, 0, 0, TK_ATOM },
 	[EL_ATOM_SUMMARY] = { MF_SUMMARY, 3, MF_SUBTITLE, 1, TK_ATOM },
@@ -55,7 +55,9 @@ static const model_map model_maps[EL_COUNT] = {
 	[EL_DC_TITLE] = { MF_TITLE, 2, MF_TITLE, 2, TK_PLAIN },
 	[EL_DC_CREATOR] = { MF_AUTHOR, 2, MF_AUTHOR, 2, TK_PLAIN },
 	[EL_DC_DATE] = { MF_UPDATED, 2, MF_UPDATED, 2, TK_PLAIN },
-	[EL_DC_SUBJECT] = { ML_CATEGORY, 1, 0, 0, TK_PLAIN },
+	[EL_DC_SUBJECT] = { ML_CATEGORY, 1, ML_CATEGORY, 1, TK_PLAIN },
+	[EL_DC_CONTRIBUTOR] = { ML_CONTRIBUTOR, 1, ML_CONTRIBUTOR, 1, TK_PLAIN },
+	[EL_GENERATOR] = { 0, 0, MF_GENERATOR, 3, TK_PLAIN },
 	[EL_DC_DESCRIPTION] = { MF_SUMMARY, 2, MF_SUBTITLE, 2, TK_HTML },
 	[EL_DC_IDENTIFIER] = { MF_ID, 1, 0, 0, TK_PLAIN },
 	[EL_DCT_ISSUED] = { MF_PUBLISHED, 2, MF_PUBLISHED, 2, TK_PLAIN },
@@ -69,9 +71,9 @@ static const model_map model_maps[EL_COUNT] = {
 	[EL_ITUNES_AUTHOR] = { MF_AUTHOR, 1, MF_AUTHOR, 1, TK_PLAIN },
 	[EL_ITUNES_SUMMARY] = { MF_SUMMARY, 1, MF_SUBTITLE, 1, TK_TEXT },
 	/* inside <atom:author> */
-	[EL_NAME] = { MF_AUTHOR_NAME, 3, MF_AUTHOR_NAME, 3, TK_PLAIN },
-	[EL_EMAIL] = { MF_AUTHOR_EMAIL, 3, MF_AUTHOR_EMAIL, 3, TK_PLAIN },
-	[EL_URI] = { MF_AUTHOR_URI, 3, MF_AUTHOR_URI, 3, TK_PLAIN },
+	[EL_NAME] = { MF_P_NAME, 3, MF_P_NAME, 3, TK_PLAIN },
+	[EL_EMAIL] = { MF_P_EMAIL, 3, MF_P_EMAIL, 3, TK_PLAIN },
+	[EL_URI] = { MF_P_URI, 3, MF_P_URI, 3, TK_PLAIN },
 };
 
 static const char model_xml_ns[] = "http://www.w3.org/XML/1998/namespace\nbase";
@@ -350,6 +352,9 @@ model_atom_link(fm__model *m, const char **atts, int in_item)
 
 	if (!href)
 		return;
+	if (fm__model_resolve(m, href) == 0 && m->tmp.size)
+		fm__model_add_link(m, m->tmp.ptr, rel, fm__model_attr(m, atts, "type"),
+				   fm__model_attr(m, atts, "title"), fm__model_attr(m, atts, "length"));
 	if (!rel || !strcasecmp(rel, "alternate") ||
 	    !strcasecmp(rel, "http://www.iana.org/assignments/relation/alternate")) {
 		if (fm__model_resolve(m, href) == 0)
@@ -432,6 +437,57 @@ model_item_start(fm__model *m, int el, const char **atts)
 		fm__model_set(m, &m->item, MF_ID, 2);
 }
 
+/* Starts an Atom person (author or contributor): its parts are gathered afresh. */
+static void
+model_person_start(fm__model *m, int el)
+{
+	model_record *r = fm__model_rec(m);
+	int f;
+
+	if (fm__model_push(m, el, CTX_PERSON) < 0)
+		return;
+	for (f = MF_P_NAME; f <= MF_P_URI; f++) {
+		fm_buf_clear(&r->str[f]);
+		r->prio[f] = 0;
+	}
+}
+
+/*
+ * Ends an Atom person: it joins the record's people, and the first author
+ * with anything in it is the record's author.
+ */
+static void
+model_person_end(fm__model *m, int el)
+{
+	model_record *r = fm__model_rec(m);
+	int contributor = el == EL_ATOM_CONTRIBUTOR, i;
+
+	fm__model_add_person(m, &r->str[MF_P_NAME], &r->str[MF_P_EMAIL], &r->str[MF_P_URI], contributor);
+	if (contributor || r->prio[MF_AUTHOR_NAME] || r->prio[MF_AUTHOR_EMAIL] || r->prio[MF_AUTHOR_URI])
+		return;
+	for (i = 0; i < 3; i++) {
+		fm_buf_clear(&m->tmp);
+		if (fm_buf_append(&m->tmp, r->str[MF_P_NAME + i].ptr, r->str[MF_P_NAME + i].size) == 0)
+			fm__model_set(m, r, MF_AUTHOR_NAME + i, 3);
+	}
+}
+
+/* Reads an Atom generator's uri (url in Atom 0.3) and version; its text is captured as usual. */
+static void
+model_generator_start(fm__model *m, const char **atts)
+{
+	const char *uri = fm__model_attr(m, atts, "uri");
+	const char *version = fm__model_attr(m, atts, "version");
+
+	if (!uri)
+		uri = fm__model_attr(m, atts, "url");
+	if (uri && fm__model_resolve(m, uri) == 0)
+		fm__model_set(m, &m->feed, MF_GENERATOR_URI, 3);
+	fm_buf_clear(&m->tmp);
+	if (version && fm_buf_puts(&m->tmp, version) == 0)
+		fm__model_set(m, &m->feed, MF_GENERATOR_VERSION, 3);
+}
+
 /* Handles an element inside a channel, an item, a person or a media group. */
 static void
 model_field_start(fm__model *m, int ctx, int el, const char **atts)
@@ -448,8 +504,16 @@ model_field_start(fm__model *m, int ctx, int el, const char **atts)
 		}
 		break;
 	case EL_ATOM_AUTHOR:
+	case EL_ATOM_CONTRIBUTOR:
 		if (ctx == CTX_CHANNEL || ctx == CTX_ITEM) {
-			fm__model_push(m, el, CTX_PERSON);
+			model_person_start(m, el);
+			return;
+		}
+		break;
+	case EL_GENERATOR:
+		if (ctx == CTX_CHANNEL) {
+			model_generator_start(m, atts);
+			fm__model_capture(m, el, map->feed_field, map->feed_rank, map->kind, atts);
 			return;
 		}
 		break;
@@ -474,12 +538,12 @@ model_field_start(fm__model *m, int ctx, int el, const char **atts)
 					    fm__model_attr(m, atts, "fileSize"));
 		break;
 	case EL_ATOM_CATEGORY:
-		if (ctx == CTX_ITEM) {
+		if (ctx == CTX_ITEM || ctx == CTX_CHANNEL) {
 			const char *term = fm__model_attr(m, atts, "term");
-			if (!term)
-				term = fm__model_attr(m, atts, "label");
-			if (term)
-				fm__model_add_category(m, term, strlen(term));
+			const char *label = fm__model_attr(m, atts, "label");
+			if (term || label)
+				fm__model_add_category(m, term ? term : label, strlen(term ? term : label),
+						       fm__model_attr(m, atts, "scheme"), label);
 		}
 		break;
 	case EL_NAME:
@@ -637,6 +701,8 @@ model_pop(fm__model *m, const char *name)
 		}
 	} else if (f->ctx == CTX_ITEM && m->in_item && (f->el == EL_ITEM || f->el == EL_ENTRY)) {
 		fm__model_item_emit(m);
+	} else if (f->ctx == CTX_PERSON) {
+		model_person_end(m, f->el);
 	}
 	if (f->base_pushed)
 		free(m->bases[--m->nbases]);
@@ -791,4 +857,10 @@ fm__model_dispose(fm__model *m)
 	fm__model_record_dispose(&m->feed);
 	free(m->catv);
 	free(m->encv);
+	free(m->tagv);
+	free(m->personv);
+	free(m->linkv);
+	fm_buf_dispose(&m->pname);
+	fm_buf_dispose(&m->pemail);
+	fm_buf_dispose(&m->cat_scheme);
 }

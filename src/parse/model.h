@@ -18,6 +18,8 @@ enum model_field {
 	MF_TITLE_BASE, MF_SUBTITLE_BASE, MF_SUMMARY_BASE, MF_CONTENT_BASE, /* an xml:base in force there */
 	MF_TITLE_LANG, MF_SUBTITLE_LANG, MF_SUMMARY_LANG, MF_CONTENT_LANG, /* the xml:lang in force there */
 	MF_LANGUAGE,
+	MF_P_NAME, MF_P_EMAIL, MF_P_URI, /* the Atom person being read */
+	MF_GENERATOR, MF_GENERATOR_URI, MF_GENERATOR_VERSION,
 	MF_NSTR,
 	MF_PUBLISHED = MF_NSTR, MF_UPDATED,
 	MF_NFIELDS
@@ -28,6 +30,22 @@ typedef struct model_enclosure {
 	size_t url, type, length;
 } model_enclosure;
 
+/* A category as offsets into a record's pool (SIZE_MAX: absent). */
+typedef struct model_cat {
+	size_t term, scheme, label;
+} model_cat;
+
+/* A person as offsets into a record's pool. */
+typedef struct model_person {
+	size_t name, email, uri;
+	int contributor;
+} model_person;
+
+/* A link as offsets into a record's pool. */
+typedef struct model_link {
+	size_t href, rel, type, title, length;
+} model_link;
+
 /* What one item (or the feed) has gathered so far. */
 typedef struct model_record {
 	fm_buf str[MF_NSTR];
@@ -35,8 +53,12 @@ typedef struct model_record {
 	uint8_t type[MF_NSTR];     /* fm_text_type of a text field as the feed wrote it */
 	fm_time published, updated;
 	fm_buf pool;               /* NUL-separated strings for categories and enclosures */
-	size_t *cats;              /* offsets into pool */
+	model_cat *cats;
 	size_t ncats, acats;
+	model_person *people;
+	size_t npeople, apeople;
+	model_link *links;
+	size_t nlinks, alinks;
 	model_enclosure *encs;
 	size_t nencs, aencs;
 } model_record;
@@ -126,6 +148,14 @@ typedef struct fm__model {
 	size_t items;
 	const char **catv;   /* scratch for the item handed out */
 	size_t acatv;
+	fm_category *tagv;
+	size_t atagv;
+	fm_person *personv;
+	size_t apersonv;
+	fm_link *linkv;
+	size_t alinkv;
+	fm_buf pname, pemail; /* an RSS author string, split */
+	fm_buf cat_scheme;   /* the domain of the RSS category being read */
 	fm_enclosure *encv;
 	size_t aencv;
 	model_record item, feed;

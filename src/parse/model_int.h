@@ -36,6 +36,8 @@ enum {
 
 /* A list the captured text is added to, beside the string fields. */
 #define ML_CATEGORY MF_NFIELDS
+/* A list of contributors, given as RSS-style person strings. */
+#define ML_CONTRIBUTOR (MF_NFIELDS + 1)
 
 /* model.c */
 
@@ -93,8 +95,19 @@ int fm__model_reserve(void **arr, size_t *alloc, size_t n, size_t sz);
 /* Adds an enclosure to the item unless one with the same URL is there; keeps the status on failure. */
 void fm__model_add_enclosure(fm__model *m, const char *url, const char *type, const char *length);
 
-/* Adds a category term to the item unless it is empty or already there. */
-void fm__model_add_category(fm__model *m, const char *term, size_t len);
+/* Adds a category (term of len bytes; scheme and label may be NULL) to the record in force unless empty or there already. */
+void fm__model_add_category(fm__model *m, const char *term, size_t len, const char *scheme, const char *label);
+
+/* Adds a person to the record in force; uri may be NULL. Nothing when all parts are empty. */
+void fm__model_add_person(fm__model *m, const fm_buf *name, const fm_buf *email, const fm_buf *uri,
+			  int contributor);
+
+/* Adds an RSS-style person string ("me@example.com (Name)") to the record in force. */
+void fm__model_add_person_string(fm__model *m, const char *s, int contributor);
+
+/* Adds a link (href already absolute; rel NULL means "alternate") to the record in force. */
+void fm__model_add_link(fm__model *m, const char *href, const char *rel, const char *type,
+			const char *title, const char *length);
 
 /* Sets a string field from m->tmp when rank beats the field's current source. */
 void fm__model_set(fm__model *m, model_record *r, int field, int rank);

@@ -72,7 +72,7 @@ static const names_el names_rss[] = {
 	{ "channel", EL_CHANNEL }, { "content", EL_ATOM_CONTENT },
 	{ "created", EL_ATOM_CREATED }, { "description", EL_DESCRIPTION },
 	{ "email", EL_EMAIL }, { "enclosure", EL_ENCLOSURE }, { "entry", EL_ENTRY },
-	{ "feed", EL_FEED }, { "guid", EL_GUID }, { "html", EL_HTML },
+	{ "feed", EL_FEED }, { "generator", EL_GENERATOR }, { "guid", EL_GUID }, { "html", EL_HTML },
 	{ "id", EL_ATOM_ID }, { "image", EL_IMAGE }, { "issued", EL_ATOM_ISSUED },
 	{ "item", EL_ITEM }, { "language", EL_LANGUAGE }, { "lastBuildDate", EL_LASTBUILDDATE },
 	{ "link", EL_LINK }, { "managingEditor", EL_MANAGING_EDITOR },
@@ -87,9 +87,10 @@ static const names_el names_rss[] = {
 
 static const names_el names_atom[] = {
 	{ "author", EL_ATOM_AUTHOR }, { "category", EL_ATOM_CATEGORY },
-	{ "content", EL_ATOM_CONTENT }, { "contributor", EL_SKIP },
+	{ "content", EL_ATOM_CONTENT }, { "contributor", EL_ATOM_CONTRIBUTOR },
 	{ "created", EL_ATOM_CREATED }, { "email", EL_EMAIL }, { "entry", EL_ENTRY },
-	{ "feed", EL_FEED }, { "id", EL_ATOM_ID }, { "issued", EL_ATOM_ISSUED },
+	{ "feed", EL_FEED }, { "generator", EL_GENERATOR }, { "homepage", EL_URI },
+	{ "id", EL_ATOM_ID }, { "issued", EL_ATOM_ISSUED },
 	{ "link", EL_ATOM_LINK }, { "modified", EL_ATOM_MODIFIED }, { "name", EL_NAME },
 	{ "published", EL_ATOM_PUBLISHED }, { "source", EL_SOURCE },
 	{ "subtitle", EL_ATOM_SUBTITLE }, { "summary", EL_ATOM_SUMMARY },
@@ -98,6 +99,7 @@ static const names_el names_atom[] = {
 };
 
 static const names_el names_dc[] = {
+	{ "author", EL_DC_CREATOR }, { "contributor", EL_DC_CONTRIBUTOR },
 	{ "creator", EL_DC_CREATOR }, { "date", EL_DC_DATE },
 	{ "description", EL_DC_DESCRIPTION }, { "identifier", EL_DC_IDENTIFIER },
 	{ "language", EL_DC_LANGUAGE }, { "subject", EL_DC_SUBJECT }, { "title", EL_DC_TITLE },

@@ -195,12 +195,16 @@ def common(out, src):
         out["link"] = src["link"]
     links = []
     for l in src.get("links") or []:
-        links.append(Result((k, v) for k, v in l.items() if v is not None))
-    if not links and src.get("link"):
-        links.append(Result(rel="alternate", type="text/html", href=src["link"]))
+        link = Result((k, v) for k, v in l.items() if v is not None)
+        # feedparser's default types: a feed's self link is Atom, anything else HTML.
+        link.setdefault("type", "application/atom+xml" if link.get("rel") == "self" else "text/html")
+        links.append(link)
+    if src.get("link") and not any(l.get("rel") == "alternate" and l.get("href") == src["link"] for l in links):
+        links.insert(0, Result(rel="alternate", type="text/html", href=src["link"]))
     for e in src.get("enclosures") or []:
-        links.append(Result(rel="enclosure", href=e.get("url"), type=e.get("type") or "",
-                            length=e.get("length") or ""))
+        if not any(l.get("rel") == "enclosure" and l.get("href") == e.get("url") for l in links):
+            links.append(Result(rel="enclosure", href=e.get("url"), type=e.get("type") or "",
+                                length=e.get("length") or ""))
     if links:
         out["links"] = links
     for key in ("published", "updated"):
@@ -229,8 +233,9 @@ def common(out, src):
     for key in ("language", "generator"):
         if src.get(key) is not None:
             out[key] = src[key]
-    if src.get("generator_detail"):
-        out["generator_detail"] = Result(src["generator_detail"])
+    g = src.get("generator_detail") or {}
+    if any(g.values()):
+        out["generator_detail"] = Result((("href" if k == "uri" else k), v) for k, v in g.items() if v)
 
 
 def result_of(js):
