@@ -1099,6 +1099,34 @@ Test(parse, rss_people_and_domains)
 	cr_assert_eq(seen, 2);
 }
 
+Test(parse, text_xml_defaults_to_us_ascii)
+{
+	fm_parse_opts o = { .content_type = "text/xml" };
+	fm_parse_opts a = { .content_type = "application/xml;charset= \"us-ascii\"" };
+	fm_parse_opts x = { .content_type = "application/xml" };
+	pt_run *r;
+
+	/* RFC 3023 3.1: text/xml without a charset is us-ascii, whatever the document declares... */
+	r = pt_parse_opts("rss-title-markup.xml", &o);
+	cr_assert_str_eq(r->res.encoding, "us-ascii");
+	cr_assert_eq(r->res.bozo, 0);
+	pt_free(r);
+	/* ... but bytes that are not ASCII are read by the declaration, not garbled. */
+	r = pt_parse_opts("rss20-latin1.xml", &o);
+	cr_assert_str_eq(r->res.encoding, "iso-8859-1");
+	cr_assert_eq(r->res.bozo, 0);
+	PT_STR(r->title, "Caf\xc3\xa9");
+	pt_free(r);
+	/* A charset parameter may have space after its '='. */
+	r = pt_parse_opts("rss-title-markup.xml", &a);
+	cr_assert_str_eq(r->res.encoding, "us-ascii");
+	pt_free(r);
+	/* application/xml leaves it to the document. */
+	r = pt_parse_opts("rss-title-markup.xml", &x);
+	cr_assert_str_eq(r->res.encoding, "utf-8");
+	pt_free(r);
+}
+
 Test(parse, rss_title_markup)
 {
 	pt_run *r = pt_parse("rss-title-markup.xml");

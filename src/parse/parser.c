@@ -46,6 +46,8 @@ struct fm_parser {
 	int mode;
 	int status;               /* 0, or the code that ended the parse */
 	int finished;
+	int implied_ascii;        /* text/xml without a charset (RFC 3023): us-ascii if it is ASCII */
+	int saw_high;             /* a byte >= 0x80 was pushed */
 	fm_buf sniff;
 
 	XML_Parser xp;
@@ -600,6 +602,24 @@ parser_strdup(char **out, const char *s)
 	return 0;
 }
 
+/*
+ * Returns 1 when a Content-Type's media type is text/xml or text/...+xml:
+ * RFC 3023 3.1 makes such a document us-ascii unless the header names a
+ * charset, whatever its XML declaration says. Real servers send text/xml
+ * for documents in every charset, so the parser only reports us-ascii
+ * when the bytes are ASCII; otherwise the document's own declaration
+ * decides, as it would have (feedparser falls back the same way).
+ */
+static int
+parser_text_xml(const char *ctype)
+{
+	size_t n = strcspn(ctype, "; \t");
+
+	if (n < 8 || strncasecmp(ctype, "text/", 5))
+		return 0;
+	return !strncasecmp(ctype + n - 4, "/xml", 4) || !strncasecmp(ctype + n - 4, "+xml", 4);
+}
+
 /* Returns the charset parameter of a Content-Type value, copied into buf, or NULL. */
 static const char *
 parser_charset(const char *ctype, char *buf, size_t size)
@@ -614,6 +634,8 @@ parser_charset(const char *ctype, char *buf, size_t size)
 	if (!*s)
 		return NULL;
 	s += 8;
+	while (*s == ' ' || *s == '\t')
+		s++;
 	if (*s == '"' || *s == '\'')
 		s++;
 	while (*s && *s != '"' && *s != '\'' && *s != ';' && !isspace((unsigned char)*s) && n + 1 < size)
@@ -629,6 +651,7 @@ fm_parser_new(fm_parser **out, const fm_parse_opts *opts,
 	fm_parse_opts none;
 	fm_parser *p;
 	fm_buf base = FM_BUF_INIT;
+	const char *http_cs;
 	char cs[64];
 	int error;
 
@@ -660,8 +683,9 @@ fm_parser_new(fm_parser **out, const fm_parse_opts *opts,
 	} else if ((error = parser_strdup(&p->base, p->url)) < 0) {
 		goto fail;
 	}
-	if ((error = fm__decoder_new(&p->dec, parser_charset(p->content_type, cs, sizeof(cs)),
-				     p->encoding)) < 0)
+	http_cs = parser_charset(p->content_type, cs, sizeof(cs));
+	p->implied_ascii = !http_cs && p->content_type && parser_text_xml(p->content_type);
+	if ((error = fm__decoder_new(&p->dec, http_cs, p->encoding)) < 0)
 		goto fail;
 	if ((error = fm__model_init(&p->model, p->base, &p->limits, on_item, payload)) < 0)
 		goto fail;
@@ -696,6 +720,13 @@ fm_parser_push(fm_parser *p, const void *data, size_t len)
 		return p->status;
 	}
 	p->res.bytes += len;
+	if (p->implied_ascii && !p->saw_high) {
+		const unsigned char *b = data;
+		size_t i;
+		for (i = 0; i < len && b[i] < 0x80; i++)
+			;
+		p->saw_high = i < len;
+	}
 	if ((error = fm__decoder_push(p->dec, data, len, parser_decoded, p)) < 0)
 		parser_end(p, error, NULL);
 	return p->status;
@@ -756,6 +787,7 @@ fm_parser_finish(fm_parser *p)
 
 	p->res.format = p->model.format;
 	snprintf(p->res.encoding, sizeof(p->res.encoding), "%s",
+		 p->implied_ascii && !p->saw_high && p->res.bytes ? "us-ascii" :
 		 fm__decoder_encoding(p->dec) ? fm__decoder_encoding(p->dec) : "");
 	p->res.items = p->json ? p->json_items : p->model.items;
 	p->res.status = p->status;
