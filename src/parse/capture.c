@@ -260,11 +260,13 @@ model_set_text(fm__model *m, model_record *r, int field)
 		return;
 	fm__model_set(m, r, field, m->cap_prio);
 	r->type[field] = (uint8_t)m->cap_type;
-	fm_buf_clear(base);
+	if (base->size)
+		fm_buf_clear(base);
 	/* bases[0] is the document's URL, which the record need not copy. */
 	if (m->nbases > 1 && fm__model_base(m))
 		error = fm_buf_puts(base, fm__model_base(m));
-	fm_buf_clear(&r->str[fm__model_lang_field(field)]);
+	if (r->str[fm__model_lang_field(field)].size)
+		fm_buf_clear(&r->str[fm__model_lang_field(field)]);
 	if (error == 0 && fm__model_lang(m))
 		error = fm_buf_puts(&r->str[fm__model_lang_field(field)], fm__model_lang(m));
 	if (field == MF_TITLE || field == MF_SUBTITLE) {

@@ -76,8 +76,7 @@ static const model_map model_maps[EL_COUNT] = {
 	[EL_URI] = { MF_P_URI, 3, MF_P_URI, 3, TK_PLAIN },
 };
 
-static const char model_xml_ns[] = "http://www.w3.org/XML/1998/namespace\nbase";
-static const char model_xml_lang[] = "http://www.w3.org/XML/1998/namespace\nlang";
+static const char model_xml_ns[] = "http://www.w3.org/XML/1998/namespace\n";
 
 /* Sets the status that ends the parse, with a message; the first one wins. */
 void __attribute__((format(printf, 3, 4)))
@@ -288,14 +287,10 @@ fm__model_push(fm__model *m, int el, int ctx)
  * children. Returns 1 when a base was pushed.
  */
 static int
-model_base_begin(fm__model *m, const char **atts)
+model_base_begin(fm__model *m, const char *base)
 {
-	const char *base = NULL;
 	char *copy;
 
-	for (; atts && atts[0]; atts += 2)
-		if (atts[0][0] == 'h' && !strcmp(atts[0], model_xml_ns))
-			base = atts[1];
 	if (!base)
 		return 0;
 	if (strlen(base) > m->limits.max_field) {
@@ -320,14 +315,10 @@ fm__model_lang(const fm__model *m)
 
 /* Handles xml:lang on an element about to be pushed; returns 1 when a language was pushed. */
 static int
-model_lang_begin(fm__model *m, const char **atts)
+model_lang_begin(fm__model *m, const char *lang)
 {
-	const char *lang = NULL;
 	char *copy;
 
-	for (; atts && atts[0]; atts += 2)
-		if (atts[0][0] == 'h' && !strcmp(atts[0], model_xml_lang))
-			lang = atts[1];
 	if (!lang || strlen(lang) > 64)
 		return 0;
 	if (fm__model_reserve((void **)&m->langs, &m->alangs, m->nlangs, sizeof(*m->langs)) < 0 ||
@@ -662,8 +653,21 @@ fm__model_start(fm__model *m, const char *name, const char **atts)
 		model_close_unended_item(m, name);
 	depth = m->depth;
 	ctx = depth ? m->stack[depth - 1].ctx : CTX_DOC;
-	based = atts && atts[0] && ctx != CTX_CAPTURE && model_base_begin(m, atts);
-	langed = atts && atts[0] && ctx != CTX_CAPTURE && model_lang_begin(m, atts);
+	based = langed = 0;
+	if (atts && atts[0] && ctx != CTX_CAPTURE) {
+		/* One pass over the attributes finds xml:base and xml:lang. */
+		const char *base = NULL, *lang = NULL, **a;
+		for (a = atts; a[0]; a += 2) {
+			if (a[0][0] != 'h' || strncmp(a[0], model_xml_ns, sizeof(model_xml_ns) - 1))
+				continue;
+			if (!strcmp(a[0] + sizeof(model_xml_ns) - 1, "base"))
+				base = a[1];
+			else if (!strcmp(a[0] + sizeof(model_xml_ns) - 1, "lang"))
+				lang = a[1];
+		}
+		based = model_base_begin(m, base);
+		langed = model_lang_begin(m, lang);
+	}
 	model_start_el(m, ctx, name, atts);
 	if (based) {
 		if (m->depth > depth)

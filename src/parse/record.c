@@ -25,8 +25,13 @@ fm__model_record_clear(model_record *r)
 {
 	int i;
 
-	for (i = 0; i < MF_NSTR; i++)
-		fm_buf_clear(&r->str[i]);
+	for (i = 0; i < MF_NSTR; i++) {
+		/* fm_buf_clear, spelt out: most of these are empty already. */
+		if (r->str[i].size) {
+			r->str[i].size = 0;
+			r->str[i].ptr[0] = '\0';
+		}
+	}
 	memset(r->prio, 0, sizeof(r->prio));
 	memset(r->type, 0, sizeof(r->type));
 	r->published = r->updated = 0;
