@@ -1127,6 +1127,32 @@ Test(parse, text_xml_defaults_to_us_ascii)
 	pt_free(r);
 }
 
+Test(parse, cdf)
+{
+	pt_run *r = pt_parse("cdf.xml");
+
+	pt_clean(r, 1, "cdf");
+	PT_STR(r->title, "Example channel");
+	PT_STR(r->subtitle, "What it is about");
+	PT_STR(r->link, "http://www.example.org/");
+	cr_assert_eq(r->updated, 1081310743); /* 2004-04-07T04:05:43Z */
+	PT_STR(r->items[0].title, "Item one");
+	PT_STR(r->items[0].link, "http://www.example.org/one.html");
+	PT_STR(r->items[0].summary, "First");
+	cr_assert_eq(r->items[0].updated, 1081299600);
+	pt_free(r);
+}
+
+Test(parse, repeated_date_last_wins)
+{
+	pt_run *r = pt_parse("atom10-dates-repeated.xml");
+
+	pt_clean(r, 1, "atom1.0");
+	/* Two dates from one source: the later in the document corrects the earlier. */
+	cr_assert_eq(r->items[0].updated, 1072865695); /* 2003-12-31T10:14:55Z */
+	pt_free(r);
+}
+
 Test(parse, rss_title_markup)
 {
 	pt_run *r = pt_parse("rss-title-markup.xml");

@@ -86,6 +86,8 @@ typedef struct fm_item {
 	size_t nlinks;
 	fm_time published;
 	fm_time updated;
+	const char *published_text; /**< published as the feed wrote it, or NULL */
+	const char *updated_text;   /**< updated as the feed wrote it, or NULL */
 	const char *language;  /**< dc:language, or NULL */
 	const char *feed;      /**< name of the configured source feed; NULL from the parser */
 } fm_item;
@@ -117,7 +119,8 @@ typedef enum fm_format {
 	FM_FORMAT_ATOM03,
 	FM_FORMAT_ATOM10,
 	FM_FORMAT_ATOM,     /**< Atom, version unknown */
-	FM_FORMAT_JSONFEED
+	FM_FORMAT_JSONFEED,
+	FM_FORMAT_CDF       /**< Microsoft's Channel Definition Format */
 } fm_format;
 
 /** Returns the format's short name ("rss2.0", "atom1.0", ... "" for none): a static string. */
@@ -138,6 +141,8 @@ typedef struct fm_feed {
 	fm_person author;
 	fm_time updated;
 	fm_time published;
+	const char *updated_text;   /**< updated as the feed wrote it, or NULL */
+	const char *published_text; /**< published as the feed wrote it, or NULL */
 	const char *language;  /**< RSS language, dc:language, else the root's xml:lang; or NULL */
 	const fm_category *tags; /**< the feed's own categories */
 	size_t ntags;

@@ -214,6 +214,8 @@ parse_item_json(parse_ctx *c, const fm_item *it)
 	parse_json_field(b, "link", it->link, 0);
 	parse_json_date(b, "published", it->published);
 	parse_json_date(b, "updated", it->updated);
+	parse_json_field(b, "published_text", it->published_text, 0);
+	parse_json_field(b, "updated_text", it->updated_text, 0);
 	parse_json_field(b, "language", it->language, 0);
 	parse_json_person(b, &it->author);
 	parse_json_text(b, "summary", &it->summary_detail);
@@ -313,6 +315,8 @@ parse_on_feed(const fm_feed *f, void *payload)
 		parse_json_field(b, "id", f->id, 0);
 		parse_json_date(b, "updated", f->updated);
 		parse_json_date(b, "published", f->published);
+		parse_json_field(b, "updated_text", f->updated_text, 0);
+		parse_json_field(b, "published_text", f->published_text, 0);
 		parse_json_field(b, "language", f->language, 0);
 		parse_json_person(b, &f->author);
 		parse_json_field(b, "generator", f->generator, 0);
@@ -383,7 +387,8 @@ parse_print_json(parse_ctx *c, const fm_parse_result *r, const char *message)
 		fm_buf_append(&head, c->feed.ptr, c->feed.size);
 	} else {
 		fm_buf_puts(&head, ", \"title\": null, \"link\": null, \"subtitle\": null, \"id\": null, "
-			    "\"updated\": null, \"published\": null, \"language\": null, "
+			    "\"updated\": null, \"published\": null, \"updated_text\": null, "
+			    "\"published_text\": null, \"language\": null, "
 			    "\"author\": {\"name\": null, \"email\": null, \"uri\": null}, "
 			    "\"generator\": null, \"generator_detail\": {\"name\": null, \"uri\": null, "
 			    "\"version\": null}, \"tags\": [], \"authors\": [], \"contributors\": [], "

@@ -66,7 +66,9 @@ fm__model_capture(fm__model *m, int el, int field, int rank, int kind, const cha
 	m->cap_skipdiv = 0;
 	fm_buf_clear(&m->cap);
 	/* A source ranked no higher than what the field has cannot win: skip it. */
-	if (field < MF_NFIELDS && field != MF_AUTHOR && r->prio[field] >= rank) {
+	/* Of two dates of one rank the later wins (a feed that repeats one corrects it). */
+	if (field < MF_NFIELDS && field != MF_AUTHOR &&
+	    (r->prio[field] > rank || (r->prio[field] == rank && field != MF_PUBLISHED && field != MF_UPDATED))) {
 		m->cap_field = -1;
 		return;
 	}
@@ -317,9 +319,13 @@ fm__model_capture_end(fm__model *m)
 			fm__model_warn(m, "unparseable date \"%.200s\"", m->tmp.ptr);
 			return;
 		}
-		if (r->prio[field] < m->cap_prio) {
+		if (r->prio[field] <= m->cap_prio) {
 			*(field == MF_PUBLISHED ? &r->published : &r->updated) = t;
 			r->prio[field] = (uint8_t)m->cap_prio;
+			fm_buf *text = &r->str[field == MF_PUBLISHED ? MF_PUBLISHED_TEXT : MF_UPDATED_TEXT];
+			fm_buf_clear(text);
+			if (fm_buf_append(text, m->tmp.ptr, m->tmp.size) < 0)
+				fm__model_fail(m, FM_ENOMEM, "out of memory");
 		}
 		return;
 	}

@@ -13,6 +13,7 @@
  */
 #include "parse/model_int.h"
 #include "parse/names.h"
+#include "feedmerge/date.h"
 #include "parse/textutil.h"
 #include "parse/url.h"
 
@@ -366,6 +367,25 @@ model_feed_lang(fm__model *m)
 		fm__model_set(m, &m->feed, MF_LANGUAGE, 1);
 }
 
+/* Reads a CDF channel's or item's HREF (its link) and LASTMOD (when it last changed). */
+static void
+model_cdf_attrs(fm__model *m, const char **atts)
+{
+	const char *href = fm__model_attr(m, atts, "HREF");
+	const char *lastmod = fm__model_attr(m, atts, "LASTMOD");
+	model_record *r = fm__model_rec(m);
+	fm_time t;
+
+	if (href && fm__model_resolve(m, href) == 0 && m->tmp.size)
+		fm__model_set(m, r, MF_LINK, 3);
+	if (lastmod && fm_date_parse(&t, lastmod) == 0 && r->prio[MF_UPDATED] < 3) {
+		r->updated = t;
+		r->prio[MF_UPDATED] = 3;
+		fm_buf_clear(&r->str[MF_UPDATED_TEXT]);
+		fm_buf_puts(&r->str[MF_UPDATED_TEXT], lastmod);
+	}
+}
+
 /* Handles the root element: what kind of document this is (or is not). */
 static void
 model_root(fm__model *m, int ns, int el, const char *local, const char **atts)
@@ -391,6 +411,11 @@ model_root(fm__model *m, int ns, int el, const char *local, const char **atts)
 	case EL_CHANNEL:
 		m->format = FM_FORMAT_RSS;
 		fm__model_push(m, el, CTX_CHANNEL);
+		break;
+	case EL_CDF_CHANNEL:
+		m->format = FM_FORMAT_CDF;
+		if (fm__model_push(m, el, CTX_CHANNEL) == 0)
+			model_cdf_attrs(m, atts);
 		break;
 	case EL_HTML:
 		fm__model_fail(m, FM_ENOTFEED, "not a feed: looks like an HTML page");
@@ -426,6 +451,8 @@ model_item_start(fm__model *m, int el, const char **atts)
 	fm_buf_clear(&m->tmp);
 	if (about && fm__collapse_space(&m->tmp, about, strlen(about)) == 0)
 		fm__model_set(m, &m->item, MF_ID, 2);
+	if (m->format == FM_FORMAT_CDF)
+		model_cdf_attrs(m, atts);
 }
 
 /* Starts an Atom person (author or contributor): its parts are gathered afresh. */

@@ -20,6 +20,7 @@ enum model_field {
 	MF_LANGUAGE,
 	MF_P_NAME, MF_P_EMAIL, MF_P_URI, /* the Atom person being read */
 	MF_GENERATOR, MF_GENERATOR_URI, MF_GENERATOR_VERSION,
+	MF_PUBLISHED_TEXT, MF_UPDATED_TEXT, /* the dates as written */
 	MF_NSTR,
 	MF_PUBLISHED = MF_NSTR, MF_UPDATED,
 	MF_NFIELDS

@@ -84,7 +84,7 @@ fm_format_name(fm_format format)
 		[FM_FORMAT_RSS094] = "rss0.94", [FM_FORMAT_RSS20] = "rss2.0",
 		[FM_FORMAT_RSS] = "rss", [FM_FORMAT_RSS10] = "rss1.0",
 		[FM_FORMAT_ATOM03] = "atom0.3", [FM_FORMAT_ATOM10] = "atom1.0",
-		[FM_FORMAT_ATOM] = "atom", [FM_FORMAT_JSONFEED] = "jsonfeed",
+		[FM_FORMAT_ATOM] = "atom", [FM_FORMAT_JSONFEED] = "jsonfeed", [FM_FORMAT_CDF] = "cdf",
 	};
 
 	if ((unsigned)format >= sizeof(names) / sizeof(names[0]))

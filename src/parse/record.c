@@ -366,6 +366,8 @@ fm__model_item_emit(fm__model *m)
 	it.published = r->published;
 	it.updated = r->updated;
 	it.language = S(MF_LANGUAGE);
+	it.published_text = S(MF_PUBLISHED_TEXT);
+	it.updated_text = S(MF_UPDATED_TEXT);
 	m->items++;
 	if (m->on_item && m->on_item(&it, m->payload))
 		fm__model_fail(m, FM_ESTOPPED, "stopped after %zu items", m->items);
@@ -394,6 +396,8 @@ fm__model_feed(fm__model *m, fm_feed *feed)
 	feed->updated = r->updated;
 	feed->published = r->published;
 	feed->language = S(MF_LANGUAGE);
+	feed->published_text = S(MF_PUBLISHED_TEXT);
+	feed->updated_text = S(MF_UPDATED_TEXT);
 	feed->generator = S(MF_GENERATOR);
 	feed->generator_uri = S(MF_GENERATOR_URI);
 	feed->generator_version = S(MF_GENERATOR_VERSION);

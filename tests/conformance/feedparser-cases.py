@@ -69,7 +69,7 @@ VERSIONS = {
 
 DESC_RE = re.compile(r"Description:\s*(.*?)\s*Expect:\s*(.*)\s*-->")
 HEADER_RE = re.compile(r"^\s*Header:\s+([^:]+):(.*)$", re.MULTILINE)
-KEY_RE = re.compile(r"""\[\s*u?['"]([A-Za-z0-9_:]+)['"]\s*\]|\.([A-Za-z_][A-Za-z0-9_]*)""")
+KEY_RE = re.compile(r"""(?:\[|\.get\()\s*u?['"]([A-Za-z0-9_:]+)['"]\s*[\],)]|\.([A-Za-z_][A-Za-z0-9_]*)""")
 
 
 class Result(dict):
@@ -209,7 +209,8 @@ def common(out, src):
         out["links"] = links
     for key in ("published", "updated"):
         if src.get(key):
-            out[key] = src[key]
+            # feedparser's date strings are as the feed wrote them.
+            out[key] = src.get(key + "_text") or src[key]
             out[key + "_parsed"] = to_time(src[key])
     a = person(src.get("author"))
     authors = [person(p) for p in src.get("authors") or []]
