@@ -1153,6 +1153,52 @@ Test(parse, repeated_date_last_wins)
 	pt_free(r);
 }
 
+static int
+pt_itunes_item(const fm_item *it, void *payload)
+{
+	(*(int *)payload)++;
+	cr_assert_eq(it->ncategories, 2);
+	PT_STR(it->tags[0].term, "cat1");
+	PT_STR(it->tags[0].scheme, "http://example.org/s");
+	PT_STR(it->tags[0].label, "Cat One");
+	/* Media RSS names a default scheme. */
+	PT_STR(it->tags[1].scheme, "http://search.yahoo.com/mrss/category_schema");
+	return 0;
+}
+
+static int
+pt_itunes_feed(const fm_feed *f, void *payload)
+{
+	(*(int *)payload)++;
+	PT_STR(f->subtitle, "A short show");
+	/* Nested iTunes categories and keywords are all tags, each term once. */
+	cr_assert_eq(f->ntags, 4);
+	PT_STR(f->tags[0].term, "Technology");
+	PT_STR(f->tags[0].scheme, "http://www.itunes.com/");
+	PT_STR(f->tags[1].term, "Gadgets");
+	PT_STR(f->tags[2].term, "Phones");
+	PT_STR(f->tags[3].term, "Radio");
+	return 0;
+}
+
+Test(parse, itunes_and_media_categories)
+{
+	int seen = 0;
+
+	pt_parse_lists("itunes-media-tags.xml", pt_itunes_item, pt_itunes_feed, &seen);
+	cr_assert_eq(seen, 2);
+}
+
+Test(parse, rss090_without_channel)
+{
+	pt_run *r = pt_parse("rss090-no-channel.xml");
+
+	/* The root's default namespace tells RSS 0.90 from RSS 1.0. */
+	pt_clean(r, 1, "rss0.90");
+	PT_STR(r->items[0].title, "Only item");
+	pt_free(r);
+}
+
 Test(parse, rss_title_markup)
 {
 	pt_run *r = pt_parse("rss-title-markup.xml");

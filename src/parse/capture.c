@@ -76,12 +76,18 @@ fm__model_capture(fm__model *m, int el, int field, int rank, int kind, const cha
 	m->cap_prio = rank;
 	m->cap_kind = kind == TK_ATOM ? model_atom_kind(m, atts) : kind;
 	m->cap_untyped = kind == TK_ATOM && !fm__model_attr(m, atts, "type") && !fm__model_attr(m, atts, "mode");
-	if (el == EL_CATEGORY) {
-		/* RSS 2.0: the domain is the category's scheme. */
-		const char *domain = fm__model_attr(m, atts, "domain");
+	if (el == EL_CATEGORY || el == EL_MEDIA_CATEGORY) {
+		/* RSS 2.0: the domain is the category's scheme; Media RSS has a scheme (with a default) and a label. */
+		const char *scheme = fm__model_attr(m, atts, el == EL_CATEGORY ? "domain" : "scheme");
+		const char *label = el == EL_MEDIA_CATEGORY ? fm__model_attr(m, atts, "label") : NULL;
+		if (!scheme && el == EL_MEDIA_CATEGORY)
+			scheme = "http://search.yahoo.com/mrss/category_schema";
 		fm_buf_clear(&m->cat_scheme);
-		if (domain)
-			fm_buf_puts(&m->cat_scheme, domain);
+		fm_buf_clear(&m->cat_label);
+		if (scheme)
+			fm_buf_puts(&m->cat_scheme, scheme);
+		if (label)
+			fm_buf_puts(&m->cat_label, label);
 	}
 	if (el == EL_GUID) {
 		const char *pl = fm__model_attr(m, atts, "isPermaLink");
@@ -300,8 +306,21 @@ fm__model_capture_end(fm__model *m)
 	if (field < 0)
 		return;
 	if (field == ML_CATEGORY) {
+		int attrs = m->cap_el == EL_CATEGORY || m->cap_el == EL_MEDIA_CATEGORY;
 		fm__model_add_category(m, fm_buf_cstr(&m->cap), m->cap.size,
-				       m->cap_el == EL_CATEGORY && m->cat_scheme.size ? m->cat_scheme.ptr : NULL, NULL);
+				       attrs && m->cat_scheme.size ? m->cat_scheme.ptr : NULL,
+				       attrs && m->cat_label.size ? m->cat_label.ptr : NULL);
+		return;
+	}
+	if (field == ML_KEYWORDS) {
+		/* iTunes keywords: a comma-separated list of terms. */
+		const char *s = fm_buf_cstr(&m->cap), *comma;
+		while (*s) {
+			comma = strchr(s, ',');
+			size_t len = comma ? (size_t)(comma - s) : strlen(s);
+			fm__model_add_category(m, s, len, "http://www.itunes.com/", NULL);
+			s += len + (comma != NULL);
+		}
 		return;
 	}
 	if (field == ML_CONTRIBUTOR) {

@@ -318,6 +318,8 @@ decode_clean(const unsigned char *s, size_t n, int ascii)
 			return i;
 		if (k == 3 && s[i] == 0xEF && s[i + 1] == 0xBF && s[i + 2] >= 0xBE)
 			return i;
+		if (k == 2 && s[i] == 0xC2 && s[i + 1] < 0xA0)
+			return i; /* a C1 control: see decode_byte_run_lines */
 		i += (size_t)k;
 	}
 }
@@ -443,7 +445,18 @@ decode_byte_run_lines(fm__decoder *d, const unsigned char *s, size_t n, int fina
 			i++;
 			continue;
 		}
-		if (!table && (k = decode_utf8_seq(s + i, n - i)) == 3) {
+		if (!table && (k = decode_utf8_seq(s + i, n - i)) == 2) {
+			/*
+			 * U+0080-U+009F are C1 controls nobody means: they are
+			 * windows-1252 punctuation (curly quotes, dashes) that
+			 * went through a Latin-1 to UTF-8 conversion. Read them
+			 * as the characters they were.
+			 */
+			o = decode_put(o, decode_cp1252[s[i + 1] - 0x80]);
+			i += 2;
+			continue;
+		}
+		if (k == 3) {
 			decode_repair(d, base + i, "byte %llu: noncharacter U+%04X removed", base + i, 0xFFF0u | (s[i + 2] & 0x3F));
 			i += 3;
 			continue;

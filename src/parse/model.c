@@ -59,6 +59,9 @@ static const model_map model_maps[EL_COUNT] = {
 	[EL_DC_SUBJECT] = { ML_CATEGORY, 1, ML_CATEGORY, 1, TK_PLAIN },
 	[EL_DC_CONTRIBUTOR] = { ML_CONTRIBUTOR, 1, ML_CONTRIBUTOR, 1, TK_PLAIN },
 	[EL_GENERATOR] = { 0, 0, MF_GENERATOR, 3, TK_PLAIN },
+	[EL_ITUNES_KEYWORDS] = { ML_KEYWORDS, 1, ML_KEYWORDS, 1, TK_PLAIN },
+	[EL_ITUNES_SUBTITLE] = { 0, 0, MF_SUBTITLE, 1, TK_PLAIN },
+	[EL_MEDIA_CATEGORY] = { ML_CATEGORY, 1, 0, 0, TK_PLAIN },
 	[EL_DC_DESCRIPTION] = { MF_SUMMARY, 2, MF_SUBTITLE, 2, TK_HTML },
 	[EL_DC_IDENTIFIER] = { MF_ID, 1, 0, 0, TK_PLAIN },
 	[EL_DCT_ISSUED] = { MF_PUBLISHED, 2, MF_PUBLISHED, 2, TK_PLAIN },
@@ -76,6 +79,8 @@ static const model_map model_maps[EL_COUNT] = {
 	[EL_EMAIL] = { MF_P_EMAIL, 3, MF_P_EMAIL, 3, TK_PLAIN },
 	[EL_URI] = { MF_P_URI, 3, MF_P_URI, 3, TK_PLAIN },
 };
+
+#define FM_ITUNES_SCHEME "http://www.itunes.com/"
 
 static const char model_xml_ns[] = "http://www.w3.org/XML/1998/namespace\n";
 
@@ -367,6 +372,18 @@ model_feed_lang(fm__model *m)
 		fm__model_set(m, &m->feed, MF_LANGUAGE, 1);
 }
 
+/* Returns 1 when the default namespace in force is ns. */
+static int
+model_default_ns_is(const fm__model *m, int ns)
+{
+	size_t i;
+
+	for (i = m->nbind; i > 0; i--)
+		if (!m->bind[i - 1].prefix[0])
+			return fm__names_ns(m->bind[i - 1].uri, strlen(m->bind[i - 1].uri)) == ns;
+	return 0;
+}
+
 /* Reads a CDF channel's or item's HREF (its link) and LASTMOD (when it last changed). */
 static void
 model_cdf_attrs(fm__model *m, const char **atts)
@@ -398,7 +415,8 @@ model_root(fm__model *m, int ns, int el, const char *local, const char **atts)
 		fm__model_push(m, el, CTX_FEED);
 		break;
 	case EL_RDF:
-		m->format = FM_FORMAT_RSS10;
+		/* RSS 0.90 is told by its namespace, which the channel usually shows, or the root's default. */
+		m->format = model_default_ns_is(m, NS_RSS090) ? FM_FORMAT_RSS090 : FM_FORMAT_RSS10;
 		fm__model_push(m, el, CTX_FEED);
 		break;
 	case EL_FEED:
@@ -528,6 +546,16 @@ model_field_start(fm__model *m, int ctx, int el, const char **atts)
 			return;
 		}
 		break;
+	case EL_ITUNES_CATEGORY:
+		if (ctx == CTX_CHANNEL || ctx == CTX_ITEM) {
+			/* A category's text attribute is a term; nested ones are terms too. */
+			const char *text = fm__model_attr(m, atts, "text");
+			if (text)
+				fm__model_add_category(m, text, strlen(text), FM_ITUNES_SCHEME, NULL);
+			fm__model_push(m, el, ctx);
+			return;
+		}
+		break;
 	case EL_GENERATOR:
 		if (ctx == CTX_CHANNEL) {
 			model_generator_start(m, atts);
@@ -635,8 +663,11 @@ model_start_el(fm__model *m, int ctx, const char *name, const char **atts)
 			model_feed_lang(m);
 		} else if (el == EL_ITEM) {
 			model_item_start(m, el, atts);
-		} else {
+		} else if (el == EL_IMAGE || el == EL_TEXTINPUT || el == EL_SOURCE || el == EL_SKIP) {
 			fm__model_push(m, el, CTX_SKIP);
+		} else {
+			/* A channel's fields written straight under <rss> (no <channel>) are still its. */
+			model_field_start(m, CTX_CHANNEL, el, atts);
 		}
 	} else if (el == EL_IMAGE || el == EL_TEXTINPUT || el == EL_SOURCE || el == EL_SKIP) {
 		fm__model_push(m, el, CTX_SKIP);
@@ -894,4 +925,5 @@ fm__model_dispose(fm__model *m)
 	fm_buf_dispose(&m->pname);
 	fm_buf_dispose(&m->pemail);
 	fm_buf_dispose(&m->cat_scheme);
+	fm_buf_dispose(&m->cat_label);
 }

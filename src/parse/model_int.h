@@ -38,6 +38,8 @@ enum {
 #define ML_CATEGORY MF_NFIELDS
 /* A list of contributors, given as RSS-style person strings. */
 #define ML_CONTRIBUTOR (MF_NFIELDS + 1)
+/* iTunes keywords: comma-separated categories. */
+#define ML_KEYWORDS (MF_NFIELDS + 2)
 
 /* model.c */
 

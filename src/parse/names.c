@@ -20,11 +20,15 @@ static const struct {
 	{ "backend.userland.com/rss2", NS_RSS },
 	{ "blogs.law.harvard.edu/tech/rss", NS_RSS },
 	{ "my.netscape.com/rdf/simple/0.9", NS_RSS090 },
+	{ "example.com/necho", NS_ATOM03 },      /* Atom's names before it was Atom */
+	{ "example.com/newformat", NS_ATOM03 },
 	{ "purl.org/atom/ns", NS_ATOM03 },
 	{ "purl.org/dc/elements/1.0", NS_DC },
 	{ "purl.org/dc/elements/1.1", NS_DC },
 	{ "purl.org/dc/terms", NS_DCTERMS },
 	{ "purl.org/rss/1.0", NS_RSS10 },
+	{ "purl.org/echo", NS_ATOM03 },
+	{ "purl.org/pie", NS_ATOM03 },
 	{ "purl.org/rss/1.0/modules/content", NS_CONTENT },
 	{ "search.yahoo.com/mrss", NS_MEDIA },
 	{ "tools.search.yahoo.com/mrss", NS_MEDIA },
@@ -74,7 +78,8 @@ static const names_el names_rss[] = {
 	{ "channel", EL_CHANNEL }, { "content", EL_ATOM_CONTENT },
 	{ "created", EL_ATOM_CREATED }, { "description", EL_DESCRIPTION },
 	{ "email", EL_EMAIL }, { "enclosure", EL_ENCLOSURE }, { "entry", EL_ENTRY },
-	{ "feed", EL_FEED }, { "generator", EL_GENERATOR }, { "guid", EL_GUID }, { "html", EL_HTML },
+	{ "feed", EL_FEED }, { "fullitem", EL_CONTENT_ENCODED }, { "generator", EL_GENERATOR },
+	{ "guid", EL_GUID }, { "html", EL_HTML },
 	{ "id", EL_ATOM_ID }, { "image", EL_IMAGE }, { "issued", EL_ATOM_ISSUED },
 	{ "item", EL_ITEM }, { "language", EL_LANGUAGE }, { "lastBuildDate", EL_LASTBUILDDATE },
 	{ "link", EL_LINK }, { "managingEditor", EL_MANAGING_EDITOR },
@@ -116,10 +121,15 @@ static const names_el names_content[] = { { "encoded", EL_CONTENT_ENCODED } };
 static const names_el names_rdf[] = { { "RDF", EL_RDF } };
 static const names_el names_xhtml[] = { { "body", EL_XHTML_BODY }, { "div", EL_XHTML_DIV }, { "html", EL_HTML } };
 static const names_el names_media[] = {
-	{ "content", EL_MEDIA_CONTENT }, { "description", EL_MEDIA_DESCRIPTION },
+	{ "category", EL_MEDIA_CATEGORY }, { "content", EL_MEDIA_CONTENT },
+	{ "description", EL_MEDIA_DESCRIPTION },
 	{ "group", EL_MEDIA_GROUP }, { "title", EL_MEDIA_TITLE },
 };
-static const names_el names_itunes[] = { { "author", EL_ITUNES_AUTHOR }, { "summary", EL_ITUNES_SUMMARY } };
+static const names_el names_itunes[] = {
+	{ "author", EL_ITUNES_AUTHOR }, { "category", EL_ITUNES_CATEGORY },
+	{ "keywords", EL_ITUNES_KEYWORDS }, { "subtitle", EL_ITUNES_SUBTITLE },
+	{ "summary", EL_ITUNES_SUMMARY },
+};
 
 /* bsearch comparator: a name against a table entry. */
 static int
