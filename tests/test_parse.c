@@ -1199,6 +1199,31 @@ Test(parse, rss090_without_channel)
 	pt_free(r);
 }
 
+Test(parse, unsafe_base_is_ignored)
+{
+	fm_parse_opts o = { .url = "http://example.com/feed", .content_location = "javascript:alert(2)" };
+	pt_run *r = pt_parse_opts("unsafe-base.xml", &o);
+
+	pt_clean(r, 1, "atom1.0");
+	/* A javascript: xml:base or Content-Location would make every link script. */
+	PT_STR(r->items[0].link, "http://example.com/a.html");
+	PT_STR(r->items[0].content, "<a href=\"http://example.com/b.html\">b</a>");
+	pt_free(r);
+}
+
+Test(parse, content_language_and_bare_body)
+{
+	fm_parse_opts o = { .url = "http://example.com/rss", .content_language = "en" };
+	pt_run *r = pt_parse_opts("rss-body.xml", &o);
+
+	pt_clean(r, 1, "rss2.0");
+	/* Content-Language is the language where no xml:lang says one. */
+	PT_STR(r->language, "en");
+	/* A bare <body> in an RSS item is XHTML content. */
+	PT_STR(r->items[0].content, "<a href=\"http://example.com/x\">click</a>");
+	pt_free(r);
+}
+
 Test(parse, rss_title_markup)
 {
 	pt_run *r = pt_parse("rss-title-markup.xml");

@@ -30,7 +30,8 @@ void
 cli_parse_help(void)
 {
 	printf("usage: feedmerge parse [--json] [--url URL] [--content-type TYPE]\n"
-	       "                       [--content-location URL] [--encoding CHARSET]\n"
+	       "                       [--content-location URL] [--content-language LANG]\n"
+	       "                       [--encoding CHARSET]\n"
 	       "                       [--max-bytes N] [--max-items N] [--max-field N]\n"
 	       "                       [--max-depth N] FILE|-\n"
 	       "       feedmerge parse --summary FILE...\n"
@@ -46,6 +47,7 @@ cli_parse_help(void)
 	       "  --url URL               where the document came from (base for links)\n"
 	       "  --content-type TYPE     the HTTP Content-Type it came with (its charset)\n"
 	       "  --content-location URL  the HTTP Content-Location (overrides --url as base)\n"
+	       "  --content-language LANG the HTTP Content-Language (language without xml:lang)\n"
 	       "  --encoding CHARSET      decode as CHARSET whatever the document says\n"
 	       "  --max-bytes N           stop after N bytes of input (default %zu)\n"
 	       "  --max-items N           stop after N items (default %zu)\n"
@@ -475,6 +477,7 @@ cli_parse(int argc, char **argv)
 		{ "url", required_argument, NULL, 'u' },
 		{ "content-type", required_argument, NULL, 't' },
 		{ "content-location", required_argument, NULL, 'l' },
+		{ "content-language", required_argument, NULL, 'L' },
 		{ "encoding", required_argument, NULL, 'e' },
 		{ "max-bytes", required_argument, NULL, 'B' },
 		{ "max-items", required_argument, NULL, 'I' },
@@ -502,6 +505,7 @@ cli_parse(int argc, char **argv)
 		case 'u': opts.url = parse_opt_str(optarg); break;
 		case 't': opts.content_type = parse_opt_str(optarg); break;
 		case 'l': opts.content_location = parse_opt_str(optarg); break;
+		case 'L': opts.content_language = parse_opt_str(optarg); break;
 		case 'e': opts.encoding = parse_opt_str(optarg); break;
 		case 'B': lim = &opts.limits.max_bytes; break;
 		case 'I': lim = &opts.limits.max_items; break;

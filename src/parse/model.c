@@ -303,7 +303,7 @@ model_base_begin(fm__model *m, const char *base)
 		fm__model_fail(m, FM_ELIMIT, "attribute xml:base is longer than %zu bytes", m->limits.max_field);
 		return 0;
 	}
-	if (fm__model_resolve(m, base) < 0)
+	if (!fm__url_is_safe_base(base) || fm__model_resolve(m, base) < 0)
 		return 0;
 	if (fm__model_reserve((void **)&m->bases, &m->abases, m->nbases, sizeof(*m->bases)) < 0 ||
 	    !(copy = strdup(fm_buf_cstr(&m->tmp))))
@@ -881,7 +881,7 @@ fm__model_close_all(fm__model *m)
 }
 
 int
-fm__model_init(fm__model *m, const char *url, const fm_parse_limits *limits,
+fm__model_init(fm__model *m, const char *url, const char *lang, const fm_parse_limits *limits,
 	       fm_item_cb on_item, void *payload)
 {
 	memset(m, 0, sizeof(*m));
@@ -895,6 +895,8 @@ fm__model_init(fm__model *m, const char *url, const fm_parse_limits *limits,
 	m->nbases = 1;
 	if (url && *url && !(m->bases[0] = strdup(url)))
 		return FM_ENOMEM;
+	if (lang && *lang)
+		model_lang_begin(m, lang); /* a language that cannot be kept is no language */
 	return 0;
 }
 

@@ -163,8 +163,11 @@ typedef struct fm__model {
 	model_record item, feed;
 } fm__model;
 
-/* Readies a model; url (copied) is the document's base URL. Returns 0 or FM_ENOMEM. */
-int fm__model_init(fm__model *m, const char *url, const fm_parse_limits *limits,
+/*
+ * Readies a model; url (copied) is the document's base URL, lang (copied,
+ * may be NULL) its language before any xml:lang. Returns 0 or FM_ENOMEM.
+ */
+int fm__model_init(fm__model *m, const char *url, const char *lang, const fm_parse_limits *limits,
 		   fm_item_cb on_item, void *payload);
 
 /* Releases everything the model holds. */

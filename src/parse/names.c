@@ -74,7 +74,8 @@ typedef struct names_el {
 static const names_el names_rss[] = {
 	/* CDF's elements are upper case, and sort first. */
 	{ "ABSTRACT", EL_DESCRIPTION }, { "CHANNEL", EL_CDF_CHANNEL }, { "ITEM", EL_ITEM },
-	{ "RDF", EL_RDF }, { "TITLE", EL_TITLE }, { "author", EL_RSS_AUTHOR }, { "category", EL_CATEGORY },
+	{ "RDF", EL_RDF }, { "TITLE", EL_TITLE }, { "author", EL_RSS_AUTHOR },
+	{ "body", EL_XHTML_BODY }, { "category", EL_CATEGORY },
 	{ "channel", EL_CHANNEL }, { "content", EL_ATOM_CONTENT },
 	{ "created", EL_ATOM_CREATED }, { "description", EL_DESCRIPTION },
 	{ "email", EL_EMAIL }, { "enclosure", EL_ENCLOSURE }, { "entry", EL_ENTRY },

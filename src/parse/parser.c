@@ -675,8 +675,8 @@ fm_parser_new(fm_parser **out, const fm_parse_opts *opts,
 	    (error = parser_strdup(&p->content_location, opts->content_location)) < 0 ||
 	    (error = parser_strdup(&p->encoding, opts->encoding)) < 0)
 		goto fail;
-	/* RFC 2616 14.14: Content-Location, resolved against the request URL, is the base. */
-	if (p->content_location) {
+	/* RFC 2616 14.14: Content-Location, resolved against the request URL, is the base (unless it is unsafe). */
+	if (p->content_location && fm__url_is_safe_base(p->content_location)) {
 		if ((error = fm__url_resolve(&base, p->url, p->content_location)) < 0)
 			goto fail;
 		p->base = fm_buf_detach(&base);
@@ -687,7 +687,8 @@ fm_parser_new(fm_parser **out, const fm_parse_opts *opts,
 	p->implied_ascii = !http_cs && p->content_type && parser_text_xml(p->content_type);
 	if ((error = fm__decoder_new(&p->dec, http_cs, p->encoding)) < 0)
 		goto fail;
-	if ((error = fm__model_init(&p->model, p->base, &p->limits, on_item, payload)) < 0)
+	if ((error = fm__model_init(&p->model, p->base, opts->content_language, &p->limits,
+				    on_item, payload)) < 0)
 		goto fail;
 	p->model_ready = 1;
 	*out = p;

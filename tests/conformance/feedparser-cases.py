@@ -303,6 +303,8 @@ def run_case(binary, root, rel):
                  "--content-type", headers.get("content-type", "text/xml")]
         if "content-location" in headers:
             args += ["--content-location", headers["content-location"]]
+        if "content-language" in headers:
+            args += ["--content-language", headers["content-language"]]
     args.append(path)
     p = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
     try:
