@@ -1103,6 +1103,8 @@ Test(parse, text_xml_defaults_to_us_ascii)
 {
 	fm_parse_opts o = { .content_type = "text/xml" };
 	fm_parse_opts a = { .content_type = "application/xml;charset= \"us-ascii\"" };
+	fm_parse_opts b = { .content_type = "application/xml; charset = us-ascii" };
+	fm_parse_opts e = { .content_type = "text/xml-external-parsed-entity" };
 	fm_parse_opts x = { .content_type = "application/xml" };
 	pt_run *r;
 
@@ -1119,6 +1121,12 @@ Test(parse, text_xml_defaults_to_us_ascii)
 	pt_free(r);
 	/* A charset parameter may have space after its '='. */
 	r = pt_parse_opts("rss-title-markup.xml", &a);
+	cr_assert_str_eq(r->res.encoding, "us-ascii");
+	pt_free(r);
+	r = pt_parse_opts("rss-title-markup.xml", &b);
+	cr_assert_str_eq(r->res.encoding, "us-ascii");
+	pt_free(r);
+	r = pt_parse_opts("rss-title-markup.xml", &e);
 	cr_assert_str_eq(r->res.encoding, "us-ascii");
 	pt_free(r);
 	/* application/xml leaves it to the document. */
@@ -1221,6 +1229,17 @@ Test(parse, content_language_and_bare_body)
 	PT_STR(r->language, "en");
 	/* A bare <body> in an RSS item is XHTML content. */
 	PT_STR(r->items[0].content, "<a href=\"http://example.com/x\">click</a>");
+	pt_free(r);
+}
+
+Test(parse, c1_character_references)
+{
+	pt_run *r = pt_parse("rss-c1-refs.xml");
+
+	pt_clean(r, 1, "rss2.0");
+	/* &#146; names a C1 control nobody means: it is windows-1252's right quote, as in HTML. */
+	PT_STR(r->items[0].title, "don\xe2\x80\x99t");
+	PT_STR(r->items[0].summary, "\xe2\x80\x9cquoted\xe2\x80\x9d");
 	pt_free(r);
 }
 

@@ -200,6 +200,19 @@ model_cap_convert(fm__model *m, int field)
 
 	fm_buf_clear(&m->tmp);
 	m->cap_type = FM_TEXT_PLAIN;
+	/* A character reference to a C1 control (&#146;) means the windows-1252 character, as in HTML. */
+	if (len && memchr(s, 0xC2, len)) {
+		if ((error = fm__decode_fix_c1(&m->tmp, s, len)) < 0)
+			return error;
+		if (error == 1) {
+			fm_buf t = m->cap;
+			m->cap = m->tmp;
+			m->tmp = t;
+			fm_buf_clear(&m->tmp);
+			s = fm_buf_cstr(&m->cap);
+			len = m->cap.size;
+		}
+	}
 	if (kind == TK_B64HTML || kind == TK_B64TEXT || kind == TK_B64ANY) {
 		/* Decoded bytes are any bytes: they go through the UTF-8 repair too. */
 		fm_buf raw = FM_BUF_INIT;

@@ -325,6 +325,33 @@ decode_clean(const unsigned char *s, size_t n, int ascii)
 }
 
 /* Writes cp (below U+10000) as UTF-8 at o; returns the byte after it. */
+static unsigned char *decode_put(unsigned char *o, unsigned cp);
+
+int
+fm__decode_fix_c1(fm_buf *out, const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	unsigned char tmp[3], *e;
+	size_t i, from = 0;
+	int found = 0;
+
+	for (i = 0; i + 1 < len; i++) {
+		if (u[i] != 0xC2 || u[i + 1] < 0x80 || u[i + 1] >= 0xA0)
+			continue;
+		e = decode_put(tmp, decode_cp1252[u[i + 1] - 0x80]);
+		if (fm_buf_append(out, s + from, i - from) < 0 ||
+		    fm_buf_append(out, (const char *)tmp, (size_t)(e - tmp)) < 0)
+			return FM_ENOMEM;
+		from = i + 2;
+		found = 1;
+		i++;
+	}
+	if (!found)
+		return 0;
+	return fm_buf_append(out, s + from, len - from) < 0 ? FM_ENOMEM : 1;
+}
+
+/* Writes cp (below U+10000) as UTF-8 at o; returns the byte after it. */
 static unsigned char *
 decode_put(unsigned char *o, unsigned cp)
 {

@@ -617,6 +617,8 @@ parser_text_xml(const char *ctype)
 
 	if (n < 8 || strncasecmp(ctype, "text/", 5))
 		return 0;
+	if (n == 31 && !strncasecmp(ctype, "text/xml-external-parsed-entity", 31))
+		return 1;
 	return !strncasecmp(ctype + n - 4, "/xml", 4) || !strncasecmp(ctype + n - 4, "+xml", 4);
 }
 
@@ -629,11 +631,19 @@ parser_charset(const char *ctype, char *buf, size_t size)
 
 	if (!ctype)
 		return NULL;
-	for (s = ctype; *s && strncasecmp(s, "charset=", 8); s++)
-		;
+	/* "charset", then "=" with optional space around it (RFC 7231 3.1.1.1 allows none; servers send it). */
+	for (s = ctype; *s; s++) {
+		if (strncasecmp(s, "charset", 7))
+			continue;
+		s += 7;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s == '=')
+			break;
+	}
 	if (!*s)
 		return NULL;
-	s += 8;
+	s++;
 	while (*s == ' ' || *s == '\t')
 		s++;
 	if (*s == '"' || *s == '\'')
