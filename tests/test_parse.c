@@ -1243,6 +1243,18 @@ Test(parse, c1_character_references)
 	pt_free(r);
 }
 
+Test(parse, atom_link_url_as_text)
+{
+	pt_run *r = pt_parse("atom03-link-text.xml");
+
+	pt_clean(r, 1, "atom0.3");
+	/* A link without href whose URL is its text is still read by its rel. */
+	PT_STR(r->items[0].link, "http://www.example.com/alternate");
+	cr_assert_eq(r->items[0].nencs, 1);
+	PT_STR(r->items[0].eurl[0], "http://www.example.com/a.mp3");
+	pt_free(r);
+}
+
 Test(parse, rss_title_markup)
 {
 	pt_run *r = pt_parse("rss-title-markup.xml");

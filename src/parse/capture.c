@@ -325,6 +325,16 @@ fm__model_capture_end(fm__model *m)
 				       attrs && m->cat_label.size ? m->cat_label.ptr : NULL);
 		return;
 	}
+	if (field == ML_LINK) {
+		fm_buf_clear(&m->tmp);
+		if (fm__collapse_space(&m->tmp, fm_buf_cstr(&m->cap), m->cap.size) < 0 || !m->tmp.size)
+			return;
+		fm_buf_clear(&m->cap);
+		if (fm_buf_append(&m->cap, m->tmp.ptr, m->tmp.size) == 0)
+			fm__model_link(m, m->cap.ptr, m->link_rel.size ? m->link_rel.ptr : NULL,
+				       m->link_type.size ? m->link_type.ptr : NULL, NULL, NULL);
+		return;
+	}
 	if (field == ML_KEYWORDS) {
 		/* iTunes keywords: a comma-separated list of terms. */
 		const char *s = fm_buf_cstr(&m->cap), *comma;

@@ -338,27 +338,51 @@ model_lang_begin(fm__model *m, const char *lang)
 	return 1;
 }
 
-/* Handles an Atom <link>: the alternate link, an enclosure, or nothing (RFC 4287 4.2.7). */
-static void
-model_atom_link(fm__model *m, const char **atts, int in_item)
+/*
+ * Takes an Atom link (RFC 4287 4.2.7) with its href: it joins the record's
+ * links, and is the alternate link, an enclosure, or nothing more.
+ */
+void
+fm__model_link(fm__model *m, const char *href, const char *rel, const char *type,
+	       const char *title, const char *length)
 {
-	const char *rel = fm__model_attr(m, atts, "rel");
-	const char *href = fm__model_attr(m, atts, "href");
 	int rank = m->format == FM_FORMAT_ATOM10 || m->format == FM_FORMAT_ATOM03 ||
 		   m->format == FM_FORMAT_ATOM ? 3 : 2;
 
-	if (!href)
-		return;
 	if (fm__model_resolve(m, href) == 0 && m->tmp.size)
-		fm__model_add_link(m, m->tmp.ptr, rel, fm__model_attr(m, atts, "type"),
-				   fm__model_attr(m, atts, "title"), fm__model_attr(m, atts, "length"));
+		fm__model_add_link(m, m->tmp.ptr, rel, type, title, length);
 	if (!rel || !strcasecmp(rel, "alternate") ||
 	    !strcasecmp(rel, "http://www.iana.org/assignments/relation/alternate")) {
 		if (fm__model_resolve(m, href) == 0)
 			fm__model_set(m, fm__model_rec(m), MF_LINK, rank);
-	} else if (in_item && !strcasecmp(rel, "enclosure")) {
-		fm__model_add_enclosure(m, href, fm__model_attr(m, atts, "type"), fm__model_attr(m, atts, "length"));
+	} else if (m->in_item && !strcasecmp(rel, "enclosure")) {
+		fm__model_add_enclosure(m, href, type, length);
 	}
+}
+
+/*
+ * Handles an Atom <link>. One without an href whose URL is its text (as
+ * some Atom 0.3 feeds wrote it) is captured and taken at its end tag.
+ * Returns 1 when it started a capture.
+ */
+static int
+model_atom_link(fm__model *m, int el, const char **atts)
+{
+	const char *rel = fm__model_attr(m, atts, "rel");
+	const char *href = fm__model_attr(m, atts, "href");
+	const char *type = fm__model_attr(m, atts, "type");
+
+	if (href) {
+		fm__model_link(m, href, rel, type, fm__model_attr(m, atts, "title"),
+			       fm__model_attr(m, atts, "length"));
+		return 0;
+	}
+	fm_buf_clear(&m->link_rel);
+	fm_buf_clear(&m->link_type);
+	if ((rel && fm_buf_puts(&m->link_rel, rel) < 0) || (type && fm_buf_puts(&m->link_type, type) < 0))
+		return 0;
+	fm__model_capture(m, el, ML_LINK, 1, TK_PLAIN, atts);
+	return 1;
 }
 
 /* The feed's language defaults to the xml:lang in force at its root or channel. */
@@ -529,7 +553,6 @@ static void
 model_field_start(fm__model *m, int ctx, int el, const char **atts)
 {
 	const model_map *map = &model_maps[el];
-	int in_item = ctx != CTX_CHANNEL && m->in_item;
 
 	switch (el) {
 	case EL_ITEM:
@@ -570,8 +593,8 @@ model_field_start(fm__model *m, int ctx, int el, const char **atts)
 		}
 		break;
 	case EL_ATOM_LINK:
-		if (ctx == CTX_CHANNEL || ctx == CTX_ITEM)
-			model_atom_link(m, atts, in_item);
+		if ((ctx == CTX_CHANNEL || ctx == CTX_ITEM) && model_atom_link(m, el, atts))
+			return;
 		break;
 	case EL_ENCLOSURE:
 		if (ctx == CTX_ITEM)
@@ -928,4 +951,6 @@ fm__model_dispose(fm__model *m)
 	fm_buf_dispose(&m->pemail);
 	fm_buf_dispose(&m->cat_scheme);
 	fm_buf_dispose(&m->cat_label);
+	fm_buf_dispose(&m->link_rel);
+	fm_buf_dispose(&m->link_type);
 }

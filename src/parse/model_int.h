@@ -40,6 +40,8 @@ enum {
 #define ML_CONTRIBUTOR (MF_NFIELDS + 1)
 /* iTunes keywords: comma-separated categories. */
 #define ML_KEYWORDS (MF_NFIELDS + 2)
+/* The URL of an Atom link that has no href. */
+#define ML_LINK (MF_NFIELDS + 3)
 
 /* model.c */
 
@@ -65,6 +67,10 @@ const char *fm__model_lang(const fm__model *m);
 
 /* Resolves ref against the base in force into m->tmp; returns 0 or FM_ENOMEM. */
 int fm__model_resolve(fm__model *m, const char *ref);
+
+/* Takes an Atom link (href not yet resolved; the rest may be NULL): a link, the alternate link or an enclosure. */
+void fm__model_link(fm__model *m, const char *href, const char *rel, const char *type,
+		    const char *title, const char *length);
 
 /* Pushes a frame; returns 0, or sets the status (depth limit, memory) and returns it. */
 int fm__model_push(fm__model *m, int el, int ctx);
