@@ -45,7 +45,10 @@ typedef enum fm_text_type {
 	FM_TEXT_XHTML      /**< XHTML: the children of Atom's wrapper div, serialised */
 } fm_text_type;
 
-/** Returns the MIME type feed readers name a text type by ("text/plain", "text/html", "application/xhtml+xml"): a static string. */
+/**
+ * Returns the MIME type feed readers name a text type by ("text/plain",
+ * "text/html", "application/xhtml+xml"): a static string.
+ */
 const char *fm_text_type_name(fm_text_type type);
 
 /** A text value with what the feed said about it (feedparser's *_detail). */

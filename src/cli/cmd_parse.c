@@ -112,7 +112,7 @@ parse_json_unescaped(fm_buf *b, const char *key, const char *html)
 	fm_buf_dispose(&text);
 }
 
-/* Appends "key": value and "key_detail": {"type": ..., "base": ...} for a text value that has a type. */
+/* Appends "key": value and "key_detail": {"type", "base", "language"} for a text value. */
 static void
 parse_json_text(fm_buf *b, const char *key, const fm_text *t)
 {

@@ -25,7 +25,10 @@ model_is_xml_type(const char *type)
 	       (n >= 4 && !strncasecmp(type + n - 4, "+xml", 4));
 }
 
-/* Decides how an Atom text construct reads (RFC 4287 3.1; Atom 0.3 "mode"). */
+/*
+ * Decides how an Atom text construct reads (RFC 4287 3.1; Atom 0.3
+ * "mode"); sets m->cap_untyped when it names neither.
+ */
 static int
 model_atom_kind(fm__model *m, const char **atts)
 {
@@ -33,6 +36,7 @@ model_atom_kind(fm__model *m, const char **atts)
 	const char *mode = fm__model_attr(m, atts, "mode");
 	int html;
 
+	m->cap_untyped = !type && !mode;
 	if (!type || !*type || !strcasecmp(type, "text") || !strcasecmp(type, "text/plain"))
 		html = 0;
 	else if (!strcasecmp(type, "html") || !strcasecmp(type, "text/html"))
@@ -65,19 +69,23 @@ fm__model_capture(fm__model *m, int el, int field, int rank, int kind, const cha
 	m->cap_el = el;
 	m->cap_skipdiv = 0;
 	fm_buf_clear(&m->cap);
-	/* A source ranked no higher than what the field has cannot win: skip it. */
-	/* Of two dates of one rank the later wins (a feed that repeats one corrects it). */
+	/*
+	 * A source ranked no higher than what the field has cannot win: skip
+	 * it. But of two dates of one rank the later wins (a feed that repeats
+	 * one corrects it), and every author joins the record's people.
+	 */
 	if (field < MF_NFIELDS && field != MF_AUTHOR &&
-	    (r->prio[field] > rank || (r->prio[field] == rank && field != MF_PUBLISHED && field != MF_UPDATED))) {
+	    (r->prio[field] > rank ||
+	     (r->prio[field] == rank && field != MF_PUBLISHED && field != MF_UPDATED))) {
 		m->cap_field = -1;
 		return;
 	}
 	m->cap_field = field;
 	m->cap_prio = rank;
+	m->cap_untyped = 0;
 	m->cap_kind = kind == TK_ATOM ? model_atom_kind(m, atts) : kind;
-	m->cap_untyped = kind == TK_ATOM && !fm__model_attr(m, atts, "type") && !fm__model_attr(m, atts, "mode");
 	if (el == EL_CATEGORY || el == EL_MEDIA_CATEGORY) {
-		/* RSS 2.0: the domain is the category's scheme; Media RSS has a scheme (with a default) and a label. */
+		/* RSS 2.0: the domain is the scheme; Media RSS has a scheme (with a default) and a label. */
 		const char *scheme = fm__model_attr(m, atts, el == EL_CATEGORY ? "domain" : "scheme");
 		const char *label = el == EL_MEDIA_CATEGORY ? fm__model_attr(m, atts, "label") : NULL;
 		if (!scheme && el == EL_MEDIA_CATEGORY)
@@ -200,8 +208,8 @@ model_cap_convert(fm__model *m, int field)
 
 	fm_buf_clear(&m->tmp);
 	m->cap_type = FM_TEXT_PLAIN;
-	/* A character reference to a C1 control (&#146;) means the windows-1252 character, as in HTML. */
-	if (len && memchr(s, 0xC2, len)) {
+	/* A reference to a C1 control (&#146;) means the windows-1252 character, as in HTML. */
+	if (len) {
 		if ((error = fm__decode_fix_c1(&m->tmp, s, len)) < 0)
 			return error;
 		if (error == 1) {
@@ -391,10 +399,17 @@ fm__model_capture_end(fm__model *m)
 		return;
 	}
 	if (field == MF_AUTHOR && m->tmp.size) {
-		/* Every RSS-style author is one of the record's people; the best ranked is its author. */
+		/*
+		 * Every RSS-style author is one of the record's people; the
+		 * best ranked is its author, read from that person (split once).
+		 */
+		size_t n = r->npeople;
+		int wins = r->prio[MF_AUTHOR] < m->cap_prio;
 		fm_buf_clear(&m->cap);
 		if (fm_buf_append(&m->cap, m->tmp.ptr, m->tmp.size) == 0)
 			fm__model_add_person_string(m, m->cap.ptr, 0);
+		if (wins)
+			r->author_person = r->npeople > n ? n : SIZE_MAX;
 	}
 	fm__model_set(m, r, field, m->cap_prio);
 }

@@ -330,13 +330,17 @@ static unsigned char *decode_put(unsigned char *o, unsigned cp);
 int
 fm__decode_fix_c1(fm_buf *out, const char *s, size_t len)
 {
-	const unsigned char *u = (const unsigned char *)s;
+	const unsigned char *u = (const unsigned char *)s, *c;
 	unsigned char tmp[3], *e;
 	size_t i, from = 0;
 	int found = 0;
 
 	for (i = 0; i + 1 < len; i++) {
-		if (u[i] != 0xC2 || u[i + 1] < 0x80 || u[i + 1] >= 0xA0)
+		/* 0xC2 also leads U+00A0-U+00BF (no-break space, ©, «): hop between them. */
+		if (!(c = memchr(u + i, 0xC2, len - 1 - i)))
+			break;
+		i = (size_t)(c - u);
+		if (u[i + 1] < 0x80 || u[i + 1] >= 0xA0)
 			continue;
 		e = decode_put(tmp, decode_cp1252[u[i + 1] - 0x80]);
 		if (fm_buf_append(out, s + from, i - from) < 0 ||

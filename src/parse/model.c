@@ -349,12 +349,12 @@ fm__model_link(fm__model *m, const char *href, const char *rel, const char *type
 	int rank = m->format == FM_FORMAT_ATOM10 || m->format == FM_FORMAT_ATOM03 ||
 		   m->format == FM_FORMAT_ATOM ? 3 : 2;
 
-	if (fm__model_resolve(m, href) == 0 && m->tmp.size)
-		fm__model_add_link(m, m->tmp.ptr, rel, type, title, length);
+	if (fm__model_resolve(m, href) < 0 || !m->tmp.size)
+		return;
+	fm__model_add_link(m, m->tmp.ptr, rel, type, title, length);
 	if (!rel || !strcasecmp(rel, "alternate") ||
 	    !strcasecmp(rel, "http://www.iana.org/assignments/relation/alternate")) {
-		if (fm__model_resolve(m, href) == 0)
-			fm__model_set(m, fm__model_rec(m), MF_LINK, rank);
+		fm__model_set(m, fm__model_rec(m), MF_LINK, rank); /* takes m->tmp, resolved above */
 	} else if (m->in_item && !strcasecmp(rel, "enclosure")) {
 		fm__model_add_enclosure(m, href, type, length);
 	}
@@ -678,21 +678,24 @@ model_start_el(fm__model *m, int ctx, const char *name, const char **atts)
 			fm__model_push(m, EL_UNKNOWN, CTX_SKIP);
 		else
 			model_root(m, ns, el, local, atts);
-	} else if (ctx == CTX_FEED) {
+		return;
+	}
+	if (ctx == CTX_FEED) {
 		if (el == EL_CHANNEL) {
 			if (m->format == FM_FORMAT_RSS10 && ns == NS_RSS090)
 				m->format = FM_FORMAT_RSS090;
 			fm__model_push(m, el, CTX_CHANNEL);
 			model_feed_lang(m);
-		} else if (el == EL_ITEM) {
-			model_item_start(m, el, atts);
-		} else if (el == EL_IMAGE || el == EL_TEXTINPUT || el == EL_SOURCE || el == EL_SKIP) {
-			fm__model_push(m, el, CTX_SKIP);
-		} else {
-			/* A channel's fields written straight under <rss> (no <channel>) are still its. */
-			model_field_start(m, CTX_CHANNEL, el, atts);
+			return;
 		}
-	} else if (el == EL_IMAGE || el == EL_TEXTINPUT || el == EL_SOURCE || el == EL_SKIP) {
+		if (el == EL_ITEM) {
+			model_item_start(m, el, atts);
+			return;
+		}
+		/* A channel's fields written straight under <rss> (no <channel>) are still its. */
+		ctx = CTX_CHANNEL;
+	}
+	if (el == EL_IMAGE || el == EL_TEXTINPUT || el == EL_SOURCE || el == EL_SKIP) {
 		fm__model_push(m, el, CTX_SKIP);
 	} else {
 		model_field_start(m, ctx, el, atts);
@@ -912,6 +915,7 @@ fm__model_init(fm__model *m, const char *url, const char *lang, const fm_parse_l
 	m->payload = payload;
 	m->limits = *limits;
 	m->cap_field = -1;
+	m->item.author_person = m->feed.author_person = SIZE_MAX;
 	if (!(m->bases = calloc(4, sizeof(*m->bases))))
 		return FM_ENOMEM;
 	m->abases = 4;

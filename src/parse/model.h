@@ -14,9 +14,11 @@ enum model_field {
 	MF_ID, MF_TITLE, MF_LINK, MF_SUMMARY, MF_CONTENT, MF_SUBTITLE,
 	MF_AUTHOR,       /* an RSS-style "me@example.com (Name)" string, split at the end */
 	MF_AUTHOR_NAME, MF_AUTHOR_EMAIL, MF_AUTHOR_URI,
-	MF_TITLE_TEXT, MF_SUBTITLE_TEXT, /* the plain text of a title or subtitle that is HTML; empty otherwise */
-	MF_TITLE_BASE, MF_SUBTITLE_BASE, MF_SUMMARY_BASE, MF_CONTENT_BASE, /* an xml:base in force there */
-	MF_TITLE_LANG, MF_SUBTITLE_LANG, MF_SUMMARY_LANG, MF_CONTENT_LANG, /* the xml:lang in force there */
+	/* the plain text of a title or subtitle that is HTML; empty otherwise */
+	MF_TITLE_TEXT, MF_SUBTITLE_TEXT,
+	/* the xml:base (none: the document's URL) and xml:lang in force where a text was written */
+	MF_TITLE_BASE, MF_SUBTITLE_BASE, MF_SUMMARY_BASE, MF_CONTENT_BASE,
+	MF_TITLE_LANG, MF_SUBTITLE_LANG, MF_SUMMARY_LANG, MF_CONTENT_LANG,
 	MF_LANGUAGE,
 	MF_P_NAME, MF_P_EMAIL, MF_P_URI, /* the Atom person being read */
 	MF_GENERATOR, MF_GENERATOR_URI, MF_GENERATOR_VERSION,
@@ -58,6 +60,7 @@ typedef struct model_record {
 	size_t ncats, acats;
 	model_person *people;
 	size_t npeople, apeople;
+	size_t author_person;      /* the person the winning RSS-style author string made, SIZE_MAX: none */
 	model_link *links;
 	size_t nlinks, alinks;
 	model_enclosure *encs;

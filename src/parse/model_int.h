@@ -68,7 +68,10 @@ const char *fm__model_lang(const fm__model *m);
 /* Resolves ref against the base in force into m->tmp; returns 0 or FM_ENOMEM. */
 int fm__model_resolve(fm__model *m, const char *ref);
 
-/* Takes an Atom link (href not yet resolved; the rest may be NULL): a link, the alternate link or an enclosure. */
+/*
+ * Takes an Atom link (href not yet resolved; the rest may be NULL): one of
+ * the record's links, and maybe its alternate link or an enclosure.
+ */
 void fm__model_link(fm__model *m, const char *href, const char *rel, const char *type,
 		    const char *title, const char *length);
 
@@ -103,8 +106,12 @@ int fm__model_reserve(void **arr, size_t *alloc, size_t n, size_t sz);
 /* Adds an enclosure to the item unless one with the same URL is there; keeps the status on failure. */
 void fm__model_add_enclosure(fm__model *m, const char *url, const char *type, const char *length);
 
-/* Adds a category (term of len bytes; scheme and label may be NULL) to the record in force unless empty or there already. */
-void fm__model_add_category(fm__model *m, const char *term, size_t len, const char *scheme, const char *label);
+/*
+ * Adds a category (term of len bytes; scheme and label may be NULL) to the
+ * record in force, unless its term is empty or there already.
+ */
+void fm__model_add_category(fm__model *m, const char *term, size_t len, const char *scheme,
+			    const char *label);
 
 /* Adds a person to the record in force; uri may be NULL. Nothing when all parts are empty. */
 void fm__model_add_person(fm__model *m, const fm_buf *name, const fm_buf *email, const fm_buf *uri,
@@ -120,11 +127,23 @@ void fm__model_add_link(fm__model *m, const char *href, const char *rel, const c
 /* Sets a string field from m->tmp when rank beats the field's current source. */
 void fm__model_set(fm__model *m, model_record *r, int field, int rank);
 
-/* Returns the field that keeps the xml:base in force where text field field (title, subtitle, summary, content) was written. */
-int fm__model_base_field(int field);
+/*
+ * Returns the field that keeps the xml:base in force where text field
+ * field (title, subtitle, summary, content) was written.
+ */
+static inline int
+fm__model_base_field(int field)
+{
+	return field == MF_TITLE ? MF_TITLE_BASE : field == MF_SUBTITLE ? MF_SUBTITLE_BASE :
+	       field == MF_SUMMARY ? MF_SUMMARY_BASE : MF_CONTENT_BASE;
+}
 
 /* Returns the field that keeps the xml:lang in force where text field field was written. */
-int fm__model_lang_field(int field);
+static inline int
+fm__model_lang_field(int field)
+{
+	return fm__model_base_field(field) - MF_TITLE_BASE + MF_TITLE_LANG;
+}
 
 /* Hands the finished item to the callback and clears it. */
 void fm__model_item_emit(fm__model *m);

@@ -631,7 +631,7 @@ parser_charset(const char *ctype, char *buf, size_t size)
 
 	if (!ctype)
 		return NULL;
-	/* "charset", then "=" with optional space around it (RFC 7231 3.1.1.1 allows none; servers send it). */
+	/* "charset", then "=" with optional space around it (RFC 7231 allows none; servers send it). */
 	for (s = ctype; *s; s++) {
 		if (strncasecmp(s, "charset", 7))
 			continue;
@@ -685,7 +685,10 @@ fm_parser_new(fm_parser **out, const fm_parse_opts *opts,
 	    (error = parser_strdup(&p->content_location, opts->content_location)) < 0 ||
 	    (error = parser_strdup(&p->encoding, opts->encoding)) < 0)
 		goto fail;
-	/* RFC 2616 14.14: Content-Location, resolved against the request URL, is the base (unless it is unsafe). */
+	/*
+	 * RFC 2616 14.14: Content-Location, resolved against the request URL,
+	 * is the base, unless it is unsafe (javascript: and the like).
+	 */
 	if (p->content_location && fm__url_is_safe_base(p->content_location)) {
 		if ((error = fm__url_resolve(&base, p->url, p->content_location)) < 0)
 			goto fail;

@@ -37,6 +37,7 @@ fm__model_record_clear(model_record *r)
 	r->published = r->updated = 0;
 	fm_buf_clear(&r->pool);
 	r->ncats = r->nencs = r->npeople = r->nlinks = 0;
+	r->author_person = SIZE_MAX;
 }
 
 /* Frees a record's memory. */
@@ -126,7 +127,8 @@ model_pool_addn(model_record *r, const char *s, size_t len)
 
 /* Adds a category unless its term is empty or already there; scheme and label may be NULL. */
 void
-fm__model_add_category(fm__model *m, const char *term, size_t len, const char *scheme, const char *label)
+fm__model_add_category(fm__model *m, const char *term, size_t len, const char *scheme,
+		       const char *label)
 {
 	model_record *r = fm__model_rec(m);
 	model_cat *c;
@@ -197,7 +199,7 @@ fm__model_add_link(fm__model *m, const char *href, const char *rel, const char *
 	l = &r->links[r->nlinks];
 	if ((l->href = model_pool_add(r, href)) == SIZE_MAX)
 		return;
-	l->rel = model_pool_add(r, rel && *rel ? rel : "alternate");
+	l->rel = rel && *rel ? model_pool_add(r, rel) : SIZE_MAX; /* SIZE_MAX: "alternate" */
 	l->type = type && *type ? model_pool_add(r, type) : SIZE_MAX;
 	l->title = title && *title ? model_pool_add(r, title) : SIZE_MAX;
 	l->length = length && *length ? model_pool_add(r, length) : SIZE_MAX;
@@ -219,25 +221,6 @@ fm__model_set(fm__model *m, model_record *r, int field, int rank)
 	r->prio[field] = (uint8_t)rank;
 }
 
-/* Returns the field that keeps the xml:base in force where text field field was written. */
-int
-fm__model_base_field(int field)
-{
-	switch (field) {
-	case MF_TITLE: return MF_TITLE_BASE;
-	case MF_SUBTITLE: return MF_SUBTITLE_BASE;
-	case MF_SUMMARY: return MF_SUMMARY_BASE;
-	default: return MF_CONTENT_BASE;
-	}
-}
-
-/* Returns the field that keeps the xml:lang in force where text field field was written. */
-int
-fm__model_lang_field(int field)
-{
-	return fm__model_base_field(field) - MF_TITLE_BASE + MF_TITLE_LANG;
-}
-
 /*
  * Fills out with text field field of r: its value, type, and base (the
  * xml:base kept with it, else the document's URL).
@@ -257,6 +240,29 @@ model_text(const fm__model *m, const model_record *r, int field, fm_text *out)
 #define P(off) ((off) == SIZE_MAX ? NULL : r->pool.ptr + (off))
 
 /*
+ * Gives a record whose author is an RSS-style string ("me@example.com
+ * (Name)") and no Atom person its author's name and email: from the
+ * person the string made when there is one, else split here.
+ */
+static void
+model_author_split(model_record *r)
+{
+	const model_person *p;
+
+	if (!r->prio[MF_AUTHOR] || r->prio[MF_AUTHOR_NAME] || r->prio[MF_AUTHOR_EMAIL])
+		return;
+	if (r->author_person == SIZE_MAX) {
+		fm__person_split(r->str[MF_AUTHOR].ptr, &r->str[MF_AUTHOR_NAME], &r->str[MF_AUTHOR_EMAIL]);
+		return;
+	}
+	p = &r->people[r->author_person];
+	if (p->name != SIZE_MAX)
+		fm_buf_puts(&r->str[MF_AUTHOR_NAME], r->pool.ptr + p->name);
+	if (p->email != SIZE_MAX)
+		fm_buf_puts(&r->str[MF_AUTHOR_EMAIL], r->pool.ptr + p->email);
+}
+
+/*
  * Fills the model's scratch arrays with r's categories, people (authors
  * first, then contributors) and links; returns 0 or FM_ENOMEM.
  */
@@ -265,6 +271,8 @@ model_lists(fm__model *m, const model_record *r)
 {
 	size_t i, n = 0;
 
+	if (!r->ncats && !r->npeople && !r->nlinks)
+		return 0;
 	if (fm__model_reserve((void **)&m->tagv, &m->atagv, r->ncats, sizeof(*m->tagv)) < 0 ||
 	    fm__model_reserve((void **)&m->personv, &m->apersonv, r->npeople, sizeof(*m->personv)) < 0 ||
 	    fm__model_reserve((void **)&m->linkv, &m->alinkv, r->nlinks, sizeof(*m->linkv)) < 0)
@@ -286,7 +294,7 @@ model_lists(fm__model *m, const model_record *r)
 	}
 	for (i = 0; i < r->nlinks; i++) {
 		m->linkv[i].href = P(r->links[i].href);
-		m->linkv[i].rel = P(r->links[i].rel);
+		m->linkv[i].rel = r->links[i].rel == SIZE_MAX ? "alternate" : P(r->links[i].rel);
 		m->linkv[i].type = P(r->links[i].type);
 		m->linkv[i].title = P(r->links[i].title);
 		m->linkv[i].length = P(r->links[i].length);
@@ -318,9 +326,7 @@ fm__model_item_emit(fm__model *m)
 	size_t i;
 
 	m->in_item = 0;
-	if (r->prio[MF_AUTHOR] && !r->prio[MF_AUTHOR_NAME] && !r->prio[MF_AUTHOR_EMAIL]) {
-		fm__person_split(r->str[MF_AUTHOR].ptr, &r->str[MF_AUTHOR_NAME], &r->str[MF_AUTHOR_EMAIL]);
-	}
+	model_author_split(r);
 	if (fm__model_reserve((void **)&m->catv, &m->acatv, r->ncats, sizeof(*m->catv)) < 0 ||
 	    fm__model_reserve((void **)&m->encv, &m->aencv, r->nencs, sizeof(*m->encv)) < 0 ||
 	    model_lists(m, r) < 0) {
@@ -379,12 +385,12 @@ fm__model_feed(fm__model *m, fm_feed *feed)
 {
 	model_record *r = &m->feed;
 
-	if (r->prio[MF_AUTHOR] && !r->prio[MF_AUTHOR_NAME] && !r->prio[MF_AUTHOR_EMAIL])
-		fm__person_split(r->str[MF_AUTHOR].ptr, &r->str[MF_AUTHOR_NAME], &r->str[MF_AUTHOR_EMAIL]);
+	model_author_split(r);
 	memset(feed, 0, sizeof(*feed));
 	feed->format = m->format;
 	model_text(m, r, MF_TITLE, &feed->title_detail);
-	feed->title = feed->title_detail.type == FM_TEXT_PLAIN ? feed->title_detail.value : S(MF_TITLE_TEXT);
+	feed->title = feed->title_detail.type == FM_TEXT_PLAIN ? feed->title_detail.value :
+		      S(MF_TITLE_TEXT);
 	feed->link = S(MF_LINK);
 	model_text(m, r, MF_SUBTITLE, &feed->subtitle_detail);
 	feed->subtitle = feed->subtitle_detail.type == FM_TEXT_PLAIN ? feed->subtitle_detail.value :
