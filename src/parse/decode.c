@@ -302,10 +302,10 @@ decode_skip_plain(const unsigned char *s, size_t n)
 /*
  * Returns the length of the longest prefix of s that can be passed on
  * as it is: valid UTF-8 (only ASCII when ascii is set) without forbidden
- * controls or U+FFFE/U+FFFF.
+ * controls or U+FFFE/U+FFFF, nor C1 controls when c1 is set.
  */
 static size_t
-decode_clean(const unsigned char *s, size_t n, int ascii)
+decode_clean(const unsigned char *s, size_t n, int ascii, int c1)
 {
 	size_t i = 0;
 	int k;
@@ -318,7 +318,7 @@ decode_clean(const unsigned char *s, size_t n, int ascii)
 			return i;
 		if (k == 3 && s[i] == 0xEF && s[i + 1] == 0xBF && s[i + 2] >= 0xBE)
 			return i;
-		if (k == 2 && s[i] == 0xC2 && s[i + 1] < 0xA0)
+		if (c1 && k == 2 && s[i] == 0xC2 && s[i + 1] < 0xA0)
 			return i; /* a C1 control: see decode_byte_run_lines */
 		i += (size_t)k;
 	}
@@ -456,7 +456,7 @@ decode_byte_run_lines(fm__decoder *d, const unsigned char *s, size_t n, int fina
 		if (i < n)
 			decode_repair(d, base + i, "byte %llu: non-ASCII byte in a document declared us-ascii", base + i);
 	}
-	i = decode_clean(s, n, table);
+	i = decode_clean(s, n, table, 1);
 	if (i == n || (!final && !table && decode_utf8_seq(s + i, n - i) < 0)) {
 		/* The common case: hand over the caller's bytes. */
 		*used = i;
@@ -466,7 +466,7 @@ decode_byte_run_lines(fm__decoder *d, const unsigned char *s, size_t n, int fina
 		return error;
 	o = (unsigned char *)d->out.ptr;
 	for (i = 0; i < n; ) {
-		j = decode_clean(s + i, n - i, table);
+		j = decode_clean(s + i, n - i, table, 1);
 		memcpy(o, s + i, j);
 		o += j;
 		if ((i += j) == n)
@@ -545,10 +545,11 @@ decode_iconv_clean(fm__decoder *d, const unsigned char *raw, size_t rawlen,
 	unsigned long long chars = 0, astral = 0, ctl = 0, off;
 	size_t n = d->out.size, r = 0, w = 0, j, k;
 
-	if (decode_clean(b, n, 0) == n)
+	/* A C1 control iconv wrote is the charset's own: kept (UTF-8 input's are read as windows-1252). */
+	if (decode_clean(b, n, 0, 0) == n)
 		return decode_emit(d, d->out.ptr, n);
 	while (r < n) {
-		j = decode_clean(b + r, n - r, 0);
+		j = decode_clean(b + r, n - r, 0, 0);
 		for (k = r; k < r + j; k++) {
 			chars += (b[k] & 0xC0) != 0x80;
 			astral += b[k] >= 0xF0;

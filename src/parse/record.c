@@ -313,7 +313,7 @@ model_people(fm__model *m, const model_record *r, const fm_person **authors, siz
 		na += !r->people[i].contributor;
 	*authors = m->personv;
 	*nauthors = na;
-	*contributors = m->personv + na;
+	*contributors = m->personv ? m->personv + na : NULL; /* none at all: never reserved */
 	*ncontributors = r->npeople - na;
 }
 
