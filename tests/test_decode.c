@@ -508,3 +508,18 @@ Test(decode, repair_says_line_and_column_whatever_the_chunking)
 		fm_buf_dispose(&r.text);
 	}
 }
+
+Test(decode, c1_controls_read_as_windows_1252)
+{
+	/* U+0092 and U+0093 in UTF-8 are windows-1252 quotes that went through Latin-1: not a repair. */
+	check_str("<a>don\xc2\x92t \xc2\x93x\xc2\x94 \xc2\xa0</a>",
+		  "<a>don\xe2\x80\x99t \xe2\x80\x9cx\xe2\x80\x9d \xc2\xa0</a>", NULL, NULL, "utf-8", NULL);
+}
+
+Test(decode, c1_from_a_declared_charset_is_kept)
+{
+	/* A C1 control a declared charset maps to is that charset's own: kept, at every chunking. */
+	check_str("<?xml version=\"1.0\" encoding=\"iso-8859-2\"?><a>x\x85y</a>",
+		  "<?xml version=\"1.0\" encoding=\"iso-8859-2\"?><a>x\xc2\x85y</a>", NULL, NULL,
+		  "iso-8859-2", NULL);
+}

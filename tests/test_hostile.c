@@ -1192,6 +1192,12 @@ Test(hostile, utf8_split_every_way, .timeout = 10.0)
 	}
 }
 
+Test(hostile, fuzz_c1_from_iconv, .timeout = 10.0)
+{
+	/* A C1 control in iconv's output was cut in two, so the report depended on the chunking. */
+	hostile_replay("fuzz-c1-iconv-chunking.bin");
+}
+
 Test(hostile, fuzz_recovery_without_namespaces, .timeout = 10.0)
 {
 	/* Recovery with no namespace bindings computed NULL + 0 in fm__recover_new(). */

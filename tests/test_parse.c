@@ -23,6 +23,8 @@
 /* A private copy of one delivered item. */
 typedef struct pt_item {
 	char *id, *title, *link, *name, *email, *uri, *summary, *content;
+	char *title_value, *title_base, *title_lang, *summary_lang;
+	fm_text_type title_type, summary_type;
 	char *cats[PT_MAX];
 	size_t ncats;
 	char *eurl[PT_MAX], *etype[PT_MAX], *elen[PT_MAX];
@@ -40,6 +42,8 @@ typedef struct pt_run {
 	int has_feed;
 	fm_format format;
 	char *title, *link, *subtitle, *id, *name, *email, *uri;
+	char *title_value, *subtitle_value, *language;
+	fm_text_type title_type, subtitle_type;
 	fm_time updated, published;
 	fm_buf dump;         /* all of the above as text, for comparing chunkings */
 } pt_run;
@@ -55,6 +59,12 @@ pt_on_item(const fm_item *it, void *payload)
 	fm_buf_puts(&r->dump, "item:");
 	test_dump_str(&r->dump, "id", it->id);
 	test_dump_str(&r->dump, "title", it->title);
+	test_dump_str(&r->dump, "title_value", it->title_detail.value);
+	test_dump_str(&r->dump, "title_base", it->title_detail.base);
+	test_dump_str(&r->dump, "title_lang", it->title_detail.language);
+	test_dump_str(&r->dump, "summary_lang", it->summary_detail.language);
+	fm_buf_printf(&r->dump, "types=%d,%d,%d|", it->title_detail.type, it->summary_detail.type,
+		      it->content_detail.type);
 	test_dump_str(&r->dump, "link", it->link);
 	test_dump_str(&r->dump, "name", it->author.name);
 	test_dump_str(&r->dump, "email", it->author.email);
@@ -76,6 +86,12 @@ pt_on_item(const fm_item *it, void *payload)
 	c = &r->items[r->n++];
 	c->id = test_dup(it->id);
 	c->title = test_dup(it->title);
+	c->title_value = test_dup(it->title_detail.value);
+	c->title_base = test_dup(it->title_detail.base);
+	c->title_lang = test_dup(it->title_detail.language);
+	c->summary_lang = test_dup(it->summary_detail.language);
+	c->title_type = it->title_detail.type;
+	c->summary_type = it->summary_detail.type;
 	c->link = test_dup(it->link);
 	c->name = test_dup(it->author.name);
 	c->email = test_dup(it->author.email);
@@ -107,6 +123,11 @@ pt_on_feed(const fm_feed *f, void *payload)
 	r->title = test_dup(f->title);
 	r->link = test_dup(f->link);
 	r->subtitle = test_dup(f->subtitle);
+	r->title_value = test_dup(f->title_detail.value);
+	r->subtitle_value = test_dup(f->subtitle_detail.value);
+	r->language = test_dup(f->language);
+	r->title_type = f->title_detail.type;
+	r->subtitle_type = f->subtitle_detail.type;
 	r->id = test_dup(f->id);
 	r->name = test_dup(f->author.name);
 	r->email = test_dup(f->author.email);
@@ -117,6 +138,9 @@ pt_on_feed(const fm_feed *f, void *payload)
 	test_dump_str(&r->dump, "title", f->title);
 	test_dump_str(&r->dump, "link", f->link);
 	test_dump_str(&r->dump, "subtitle", f->subtitle);
+	test_dump_str(&r->dump, "title_value", f->title_detail.value);
+	test_dump_str(&r->dump, "subtitle_value", f->subtitle_detail.value);
+	fm_buf_printf(&r->dump, "types=%d,%d|", f->title_detail.type, f->subtitle_detail.type);
 	test_dump_str(&r->dump, "id", f->id);
 	test_dump_str(&r->dump, "name", f->author.name);
 	test_dump_str(&r->dump, "email", f->author.email);
@@ -138,6 +162,7 @@ pt_free(pt_run *r)
 		pt_item *c = &r->items[i];
 		free(c->id); free(c->title); free(c->link); free(c->name);
 		free(c->email); free(c->uri); free(c->summary); free(c->content);
+		free(c->title_value); free(c->title_base); free(c->title_lang); free(c->summary_lang);
 		for (j = 0; j < c->ncats; j++)
 			free(c->cats[j]);
 		for (j = 0; j < c->nencs; j++) {
@@ -146,6 +171,7 @@ pt_free(pt_run *r)
 	}
 	free(r->title); free(r->link); free(r->subtitle); free(r->id);
 	free(r->name); free(r->email); free(r->uri);
+	free(r->title_value); free(r->subtitle_value); free(r->language);
 	fm_buf_dispose(&r->dump);
 	free(r);
 }
@@ -902,7 +928,346 @@ Test(parse, atom03_mode_xml)
 	pt_run *r = pt_parse("atom03-mode-xml.xml");
 
 	pt_clean(r, 1, "atom0.3");
-	PT_STR(r->items[0].content, "<p>Inline <i>xml</i></p>");
+	/* Atom 0.3 has no wrapper-div rule (RFC 4287 4.1.3.3 is Atom 1.0's): the div is content. */
+	PT_STR(r->items[0].content, "<div><p>Inline <i>xml</i></p></div>");
+	pt_free(r);
+}
+
+Test(parse, atom_title_types)
+{
+	pt_run *r = pt_parse("title-types.xml");
+
+	pt_clean(r, 3, "atom1.0");
+	/* The feed's values are what the feed meant; title stays plain text for everyone else. */
+	PT_STR(r->title, "The Daily Wren");
+	PT_STR(r->title_value, "The <b>Daily</b> Wren");
+	cr_assert_eq(r->title_type, FM_TEXT_XHTML);
+	PT_STR(r->subtitle, "Birds & more");
+	PT_STR(r->subtitle_value, "Birds &amp; <i>more</i>");
+	cr_assert_eq(r->subtitle_type, FM_TEXT_HTML);
+	PT_STR(r->items[0].title, "Wrens sing & dance");
+	PT_STR(r->items[0].title_value, "Wrens <b>sing</b> &amp; dance");
+	cr_assert_eq(r->items[0].title_type, FM_TEXT_HTML);
+	/* type="text": brackets are text, not markup. */
+	PT_STR(r->items[1].title, "Why <blink> died");
+	PT_STR(r->items[1].title_value, "Why <blink> died");
+	cr_assert_eq(r->items[1].title_type, FM_TEXT_PLAIN);
+	cr_assert_eq(r->items[1].summary_type, FM_TEXT_PLAIN);
+	PT_STR(r->items[1].summary, "A &lt;plain&gt; summary");
+	/* Links inside a title are resolved against the xml:base in force, which is kept. */
+	PT_STR(r->items[2].title_value, "See <a href=\"http://example.org/archive/wren.html\">the wren</a>");
+	PT_STR(r->items[2].title_base, "http://example.org/archive/");
+	PT_STR(r->items[2].title, "See the wren");
+	pt_free(r);
+}
+
+Test(parse, atom10_base64_by_type)
+{
+	pt_run *r = pt_parse("atom10-base64-type.xml");
+
+	pt_clean(r, 1, "atom1.0");
+	/* RFC 4287 4.1.3.3: a type neither text nor XML means base64. */
+	PT_STR(r->items[0].title_value, "Wrens <b>sing</b>");
+	cr_assert_eq(r->items[0].title_type, FM_TEXT_HTML);
+	PT_STR(r->items[0].summary, "Plain words");
+	cr_assert_eq(r->items[0].summary_type, FM_TEXT_PLAIN);
+	pt_free(r);
+}
+
+Test(parse, atom03_naked_markup)
+{
+	pt_run *r = pt_parse("atom03-naked-markup.xml");
+
+	pt_clean(r, 1, "atom0.3");
+	/* Markup in a construct that named no type is kept as HTML, not dropped. */
+	PT_STR(r->items[0].title_value, "Naked <b>markup</b>");
+	PT_STR(r->items[0].title, "Naked markup");
+	cr_assert_eq(r->items[0].title_type, FM_TEXT_HTML);
+	pt_free(r);
+}
+
+Test(parse, xml_lang)
+{
+	pt_run *r = pt_parse("xml-lang.xml");
+
+	pt_clean(r, 2, "atom1.0");
+	/* The root's xml:lang is the feed's language; "_" is read as "-". */
+	PT_STR(r->language, "en-US");
+	PT_STR(r->items[0].title_lang, "fr");
+	PT_STR(r->items[0].summary_lang, "de");
+	/* xml:lang="" unsets the language (XML 1.0 2.12). */
+	cr_assert_null(r->items[1].title_lang);
+	pt_free(r);
+}
+
+/* Parses a fixture once, whole, with these callbacks; it must parse cleanly. */
+static void
+pt_parse_lists(const char *name, fm_item_cb on_item, fm_feed_cb on_feed, void *payload)
+{
+	fm_buf data = FM_BUF_INIT;
+	fm_parser *p = NULL;
+
+	pt_read(&data, name);
+	cr_assert_eq(fm_parser_new(&p, NULL, on_item, on_feed, payload), 0);
+	cr_assert_eq(fm_parser_push(p, data.ptr, data.size), 0);
+	cr_assert_eq(fm_parser_finish(p), 0);
+	fm_parser_free(p);
+	fm_buf_dispose(&data);
+}
+
+static int
+pt_atom_lists_item(const fm_item *it, void *payload)
+{
+	(*(int *)payload)++;
+	cr_assert_eq(it->nauthors, 2);
+	PT_STR(it->authors[0].name, "One");
+	PT_STR(it->authors[0].email, "one@example.org");
+	PT_STR(it->authors[1].name, "Two");
+	PT_STR(it->authors[1].uri, "http://example.org/two/");
+	/* The first author is the item's author. */
+	PT_STR(it->author.name, "One");
+	cr_assert_eq(it->ncontributors, 1);
+	PT_STR(it->contributors[0].name, "Helper");
+	cr_assert_eq(it->nlinks, 2);
+	PT_STR(it->links[0].rel, "enclosure");
+	PT_STR(it->links[0].href, "http://example.org/a.mp3");
+	PT_STR(it->links[0].title, "Audio");
+	PT_STR(it->links[0].length, "42");
+	PT_STR(it->links[1].rel, "alternate");
+	PT_STR(it->link, "http://example.org/1.html");
+	return 0;
+}
+
+static int
+pt_atom_lists_feed(const fm_feed *f, void *payload)
+{
+	(*(int *)payload)++;
+	PT_STR(f->generator, "Gen");
+	PT_STR(f->generator_uri, "http://example.org/gen");
+	PT_STR(f->generator_version, "2.1");
+	cr_assert_eq(f->ntags, 1);
+	PT_STR(f->tags[0].term, "birds");
+	PT_STR(f->tags[0].scheme, "http://example.org/s");
+	PT_STR(f->tags[0].label, "Birds");
+	cr_assert_eq(f->nlinks, 2);
+	PT_STR(f->links[0].rel, "self");
+	PT_STR(f->links[0].href, "http://example.org/feed.atom");
+	PT_STR(f->link, "http://example.org/");
+	return 0;
+}
+
+Test(parse, atom_people_links_tags)
+{
+	int seen = 0;
+
+	pt_parse_lists("atom10-lists.xml", pt_atom_lists_item, pt_atom_lists_feed, &seen);
+	cr_assert_eq(seen, 2);
+}
+
+static int
+pt_rss_people_item(const fm_item *it, void *payload)
+{
+	(*(int *)payload)++;
+	/* Every dc:creator is an author, not just the first. */
+	cr_assert_eq(it->nauthors, 2);
+	PT_STR(it->authors[0].name, "First Author");
+	PT_STR(it->authors[1].name, "Second Author");
+	PT_STR(it->author.name, "First Author");
+	cr_assert_eq(it->ncontributors, 1);
+	PT_STR(it->contributors[0].name, "Some Helper");
+	cr_assert_eq(it->ncategories, 1);
+	PT_STR(it->tags[0].term, "News");
+	PT_STR(it->tags[0].scheme, "http://example.org/d");
+	return 0;
+}
+
+static int
+pt_rss_people_feed(const fm_feed *f, void *payload)
+{
+	(*(int *)payload)++;
+	/* dc:author on the channel is its author, "email (Name)" split. */
+	PT_STR(f->author.name, "The Editor");
+	PT_STR(f->author.email, "editor@example.org");
+	return 0;
+}
+
+Test(parse, rss_people_and_domains)
+{
+	int seen = 0;
+
+	pt_parse_lists("rss-people.xml", pt_rss_people_item, pt_rss_people_feed, &seen);
+	cr_assert_eq(seen, 2);
+}
+
+Test(parse, text_xml_defaults_to_us_ascii)
+{
+	fm_parse_opts o = { .content_type = "text/xml" };
+	fm_parse_opts a = { .content_type = "application/xml;charset= \"us-ascii\"" };
+	fm_parse_opts b = { .content_type = "application/xml; charset = us-ascii" };
+	fm_parse_opts e = { .content_type = "text/xml-external-parsed-entity" };
+	fm_parse_opts x = { .content_type = "application/xml" };
+	pt_run *r;
+
+	/* RFC 3023 3.1: text/xml without a charset is us-ascii, whatever the document declares... */
+	r = pt_parse_opts("rss-title-markup.xml", &o);
+	cr_assert_str_eq(r->res.encoding, "us-ascii");
+	cr_assert_eq(r->res.bozo, 0);
+	pt_free(r);
+	/* ... but bytes that are not ASCII are read by the declaration, not garbled. */
+	r = pt_parse_opts("rss20-latin1.xml", &o);
+	cr_assert_str_eq(r->res.encoding, "iso-8859-1");
+	cr_assert_eq(r->res.bozo, 0);
+	PT_STR(r->title, "Caf\xc3\xa9");
+	pt_free(r);
+	/* A charset parameter may have space after its '='. */
+	r = pt_parse_opts("rss-title-markup.xml", &a);
+	cr_assert_str_eq(r->res.encoding, "us-ascii");
+	pt_free(r);
+	r = pt_parse_opts("rss-title-markup.xml", &b);
+	cr_assert_str_eq(r->res.encoding, "us-ascii");
+	pt_free(r);
+	r = pt_parse_opts("rss-title-markup.xml", &e);
+	cr_assert_str_eq(r->res.encoding, "us-ascii");
+	pt_free(r);
+	/* application/xml leaves it to the document. */
+	r = pt_parse_opts("rss-title-markup.xml", &x);
+	cr_assert_str_eq(r->res.encoding, "utf-8");
+	pt_free(r);
+}
+
+Test(parse, cdf)
+{
+	pt_run *r = pt_parse("cdf.xml");
+
+	pt_clean(r, 1, "cdf");
+	PT_STR(r->title, "Example channel");
+	PT_STR(r->subtitle, "What it is about");
+	PT_STR(r->link, "http://www.example.org/");
+	cr_assert_eq(r->updated, 1081310743); /* 2004-04-07T04:05:43Z */
+	PT_STR(r->items[0].title, "Item one");
+	PT_STR(r->items[0].link, "http://www.example.org/one.html");
+	PT_STR(r->items[0].summary, "First");
+	cr_assert_eq(r->items[0].updated, 1081299600);
+	pt_free(r);
+}
+
+Test(parse, repeated_date_last_wins)
+{
+	pt_run *r = pt_parse("atom10-dates-repeated.xml");
+
+	pt_clean(r, 1, "atom1.0");
+	/* Two dates from one source: the later in the document corrects the earlier. */
+	cr_assert_eq(r->items[0].updated, 1072865695); /* 2003-12-31T10:14:55Z */
+	pt_free(r);
+}
+
+static int
+pt_itunes_item(const fm_item *it, void *payload)
+{
+	(*(int *)payload)++;
+	cr_assert_eq(it->ncategories, 2);
+	PT_STR(it->tags[0].term, "cat1");
+	PT_STR(it->tags[0].scheme, "http://example.org/s");
+	PT_STR(it->tags[0].label, "Cat One");
+	/* Media RSS names a default scheme. */
+	PT_STR(it->tags[1].scheme, "http://search.yahoo.com/mrss/category_schema");
+	return 0;
+}
+
+static int
+pt_itunes_feed(const fm_feed *f, void *payload)
+{
+	(*(int *)payload)++;
+	PT_STR(f->subtitle, "A short show");
+	/* Nested iTunes categories and keywords are all tags, each term once. */
+	cr_assert_eq(f->ntags, 4);
+	PT_STR(f->tags[0].term, "Technology");
+	PT_STR(f->tags[0].scheme, "http://www.itunes.com/");
+	PT_STR(f->tags[1].term, "Gadgets");
+	PT_STR(f->tags[2].term, "Phones");
+	PT_STR(f->tags[3].term, "Radio");
+	return 0;
+}
+
+Test(parse, itunes_and_media_categories)
+{
+	int seen = 0;
+
+	pt_parse_lists("itunes-media-tags.xml", pt_itunes_item, pt_itunes_feed, &seen);
+	cr_assert_eq(seen, 2);
+}
+
+Test(parse, rss090_without_channel)
+{
+	pt_run *r = pt_parse("rss090-no-channel.xml");
+
+	/* The root's default namespace tells RSS 0.90 from RSS 1.0. */
+	pt_clean(r, 1, "rss0.90");
+	PT_STR(r->items[0].title, "Only item");
+	pt_free(r);
+}
+
+Test(parse, unsafe_base_is_ignored)
+{
+	fm_parse_opts o = { .url = "http://example.com/feed", .content_location = "javascript:alert(2)" };
+	pt_run *r = pt_parse_opts("unsafe-base.xml", &o);
+
+	pt_clean(r, 1, "atom1.0");
+	/* A javascript: xml:base or Content-Location would make every link script. */
+	PT_STR(r->items[0].link, "http://example.com/a.html");
+	PT_STR(r->items[0].content, "<a href=\"http://example.com/b.html\">b</a>");
+	pt_free(r);
+}
+
+Test(parse, content_language_and_bare_body)
+{
+	fm_parse_opts o = { .url = "http://example.com/rss", .content_language = "en" };
+	pt_run *r = pt_parse_opts("rss-body.xml", &o);
+
+	pt_clean(r, 1, "rss2.0");
+	/* Content-Language is the language where no xml:lang says one. */
+	PT_STR(r->language, "en");
+	/* A bare <body> in an RSS item is XHTML content. */
+	PT_STR(r->items[0].content, "<a href=\"http://example.com/x\">click</a>");
+	pt_free(r);
+}
+
+Test(parse, c1_character_references)
+{
+	pt_run *r = pt_parse("rss-c1-refs.xml");
+
+	pt_clean(r, 1, "rss2.0");
+	/* &#146; names a C1 control nobody means: it is windows-1252's right quote, as in HTML. */
+	PT_STR(r->items[0].title, "don\xe2\x80\x99t");
+	PT_STR(r->items[0].summary, "\xe2\x80\x9cquoted\xe2\x80\x9d");
+	pt_free(r);
+}
+
+Test(parse, atom_link_url_as_text)
+{
+	pt_run *r = pt_parse("atom03-link-text.xml");
+
+	pt_clean(r, 1, "atom0.3");
+	/* A link without href whose URL is its text is still read by its rel. */
+	PT_STR(r->items[0].link, "http://www.example.com/alternate");
+	cr_assert_eq(r->items[0].nencs, 1);
+	PT_STR(r->items[0].eurl[0], "http://www.example.com/a.mp3");
+	pt_free(r);
+}
+
+Test(parse, rss_title_markup)
+{
+	pt_run *r = pt_parse("rss-title-markup.xml");
+
+	pt_clean(r, 2, "rss2.0");
+	PT_STR(r->title, "Plain < title");
+	cr_assert_eq(r->title_type, FM_TEXT_PLAIN);
+	/* RSS says nothing of a title's type: markup makes it HTML. */
+	PT_STR(r->items[0].title_value, "Wrens <em>sing</em>");
+	PT_STR(r->items[0].title, "Wrens sing");
+	cr_assert_eq(r->items[0].title_type, FM_TEXT_HTML);
+	PT_STR(r->items[1].title_value, "Two > one");
+	cr_assert_eq(r->items[1].title_type, FM_TEXT_PLAIN);
 	pt_free(r);
 }
 

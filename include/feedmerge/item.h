@@ -22,6 +22,43 @@ typedef struct fm_enclosure {
 	const char *length; /**< byte length as the feed wrote it, or NULL */
 } fm_enclosure;
 
+/** A link (Atom link, RSS enclosure as rel "enclosure"); any field but href may be NULL. */
+typedef struct fm_link {
+	const char *href;   /**< absolute when a base URL was known */
+	const char *rel;    /**< "alternate" when the feed named none */
+	const char *type;
+	const char *title;
+	const char *length;
+} fm_link;
+
+/** A category (Atom category, RSS category, dc:subject); scheme and label may be NULL. */
+typedef struct fm_category {
+	const char *term;
+	const char *scheme; /**< Atom scheme or RSS domain */
+	const char *label;
+} fm_category;
+
+/** What a text value holds (RFC 4287 3.1 text constructs; RSS text that looks like HTML is HTML). */
+typedef enum fm_text_type {
+	FM_TEXT_PLAIN = 0, /**< plain text */
+	FM_TEXT_HTML,      /**< an HTML fragment */
+	FM_TEXT_XHTML      /**< XHTML: the children of Atom's wrapper div, serialised */
+} fm_text_type;
+
+/**
+ * Returns the MIME type feed readers name a text type by ("text/plain",
+ * "text/html", "application/xhtml+xml"): a static string.
+ */
+const char *fm_text_type_name(fm_text_type type);
+
+/** A text value with what the feed said about it (feedparser's *_detail). */
+typedef struct fm_text {
+	const char *value;  /**< the text as the feed meant it, read as type; NULL when absent */
+	fm_text_type type;
+	const char *base;   /**< the base URL in force where it was written (xml:base), or NULL */
+	const char *language; /**< the xml:lang in force where it was written, or NULL */
+} fm_text;
+
 /**
  * One item (RSS item, Atom entry, JSON Feed item).
  * Every pointer is borrowed from the parser and valid only during the item
@@ -32,16 +69,29 @@ typedef struct fm_enclosure {
 typedef struct fm_item {
 	const char *id;        /**< guid, Atom id, rdf:about or JSON id */
 	const char *title;     /**< plain text */
+	fm_text title_detail;  /**< the title as the feed meant it: text, or HTML with links made absolute */
 	const char *link;      /**< alternate link, absolute when a base URL was known */
 	fm_person author;
 	const char *summary;   /**< HTML */
 	const char *content;   /**< HTML */
+	fm_text summary_detail; /**< value is summary (HTML either way); type says what the feed wrote */
+	fm_text content_detail; /**< value is content; type says what the feed wrote */
 	const char *const *categories; /**< ncategories terms */
 	size_t ncategories;
 	const fm_enclosure *enclosures; /**< nenclosures entries */
 	size_t nenclosures;
+	const fm_category *tags; /**< the categories with scheme and label: tags[i].term is categories[i] */
+	const fm_person *authors; /**< every author, in document order (author is the first) */
+	size_t nauthors;
+	const fm_person *contributors;
+	size_t ncontributors;
+	const fm_link *links;  /**< every Atom link, in document order */
+	size_t nlinks;
 	fm_time published;
 	fm_time updated;
+	const char *published_text; /**< published as the feed wrote it, or NULL */
+	const char *updated_text;   /**< updated as the feed wrote it, or NULL */
+	const char *language;  /**< dc:language, or NULL */
 	const char *feed;      /**< name of the configured source feed; NULL from the parser */
 } fm_item;
 
@@ -72,7 +122,8 @@ typedef enum fm_format {
 	FM_FORMAT_ATOM03,
 	FM_FORMAT_ATOM10,
 	FM_FORMAT_ATOM,     /**< Atom, version unknown */
-	FM_FORMAT_JSONFEED
+	FM_FORMAT_JSONFEED,
+	FM_FORMAT_CDF       /**< Microsoft's Channel Definition Format */
 } fm_format;
 
 /** Returns the format's short name ("rss2.0", "atom1.0", ... "" for none): a static string. */
@@ -85,12 +136,28 @@ const char *fm_format_name(fm_format format);
 typedef struct fm_feed {
 	fm_format format;
 	const char *title;     /**< plain text */
+	fm_text title_detail;  /**< as the feed meant it (see fm_item) */
 	const char *link;      /**< the site's home page */
 	const char *subtitle;  /**< plain text */
+	fm_text subtitle_detail;
 	const char *id;
 	fm_person author;
 	fm_time updated;
 	fm_time published;
+	const char *updated_text;   /**< updated as the feed wrote it, or NULL */
+	const char *published_text; /**< published as the feed wrote it, or NULL */
+	const char *language;  /**< RSS language, dc:language, else the root's xml:lang; or NULL */
+	const fm_category *tags; /**< the feed's own categories */
+	size_t ntags;
+	const fm_person *authors;
+	size_t nauthors;
+	const fm_person *contributors;
+	size_t ncontributors;
+	const fm_link *links;
+	size_t nlinks;
+	const char *generator;         /**< the generator's name, or NULL */
+	const char *generator_uri;
+	const char *generator_version;
 } fm_feed;
 
 #endif

@@ -26,6 +26,7 @@ typedef struct fm_parse_opts {
 	const char *content_type;     /**< HTTP Content-Type, for its charset parameter */
 	const char *content_location; /**< HTTP Content-Location: overrides url as the base */
 	const char *encoding;         /**< forces a charset, overriding BOM, HTTP and declaration */
+	const char *content_language; /**< HTTP Content-Language: the language where no xml:lang says one */
 	fm_parse_limits limits;
 } fm_parse_opts;
 

@@ -30,7 +30,8 @@ void
 cli_parse_help(void)
 {
 	printf("usage: feedmerge parse [--json] [--url URL] [--content-type TYPE]\n"
-	       "                       [--content-location URL] [--encoding CHARSET]\n"
+	       "                       [--content-location URL] [--content-language LANG]\n"
+	       "                       [--encoding CHARSET]\n"
 	       "                       [--max-bytes N] [--max-items N] [--max-field N]\n"
 	       "                       [--max-depth N] FILE|-\n"
 	       "       feedmerge parse --summary FILE...\n"
@@ -46,6 +47,7 @@ cli_parse_help(void)
 	       "  --url URL               where the document came from (base for links)\n"
 	       "  --content-type TYPE     the HTTP Content-Type it came with (its charset)\n"
 	       "  --content-location URL  the HTTP Content-Location (overrides --url as base)\n"
+	       "  --content-language LANG the HTTP Content-Language (language without xml:lang)\n"
 	       "  --encoding CHARSET      decode as CHARSET whatever the document says\n"
 	       "  --max-bytes N           stop after N bytes of input (default %zu)\n"
 	       "  --max-items N           stop after N items (default %zu)\n"
@@ -82,6 +84,53 @@ parse_json_field(fm_buf *b, const char *key, const char *value, int first)
 	fm__json_str(b, value);
 }
 
+/*
+ * Appends "key": the text an HTML field holds when the feed wrote it as
+ * plain text: the parser escaped it (&, <, >, "), this undoes that.
+ */
+static void
+parse_json_unescaped(fm_buf *b, const char *key, const char *html)
+{
+	static const struct { const char *ref; char c; } refs[] = {
+		{ "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' }, { "&quot;", '"' }, { "&#39;", '\'' },
+	};
+	fm_buf text = FM_BUF_INIT;
+	size_t i, k;
+
+	for (i = 0; html[i]; i++) {
+		for (k = 0; html[i] == '&' && k < sizeof(refs) / sizeof(refs[0]); k++)
+			if (!strncmp(html + i, refs[k].ref, strlen(refs[k].ref)))
+				break;
+		if (html[i] == '&' && k < sizeof(refs) / sizeof(refs[0])) {
+			fm_buf_putc(&text, refs[k].c);
+			i += strlen(refs[k].ref) - 1;
+		} else {
+			fm_buf_putc(&text, html[i]);
+		}
+	}
+	parse_json_field(b, key, fm_buf_cstr(&text), 0);
+	fm_buf_dispose(&text);
+}
+
+/* Appends "key": value and "key_detail": {"type", "base", "language"} for a text value. */
+static void
+parse_json_text(fm_buf *b, const char *key, const fm_text *t)
+{
+	const char *value = t->value;
+	fm_text_type type = t->type;
+
+	if (value && type == FM_TEXT_PLAIN && (!strcmp(key, "summary") || !strcmp(key, "content")))
+		parse_json_unescaped(b, key, value);
+	else
+		parse_json_field(b, key, value, 0);
+	if (!value)
+		return;
+	fm_buf_printf(b, ", \"%s_detail\": {\"type\": \"%s\", ", key, fm_text_type_name(type));
+	parse_json_field(b, "base", t->base, 1);
+	parse_json_field(b, "language", t->language, 0);
+	fm_buf_putc(b, '}');
+}
+
 /* Appends "author": {...}. */
 static void
 parse_json_person(fm_buf *b, const fm_person *p)
@@ -91,6 +140,55 @@ parse_json_person(fm_buf *b, const fm_person *p)
 	parse_json_field(b, "email", p->email, 0);
 	parse_json_field(b, "uri", p->uri, 0);
 	fm_buf_putc(b, '}');
+}
+
+/* Appends ", "key": [{"name", "email", "uri"}...]". */
+static void
+parse_json_people(fm_buf *b, const char *key, const fm_person *p, size_t n)
+{
+	size_t i;
+
+	fm_buf_printf(b, ", \"%s\": [", key);
+	for (i = 0; i < n; i++) {
+		fm_buf_puts(b, i ? ", {" : "{");
+		parse_json_field(b, "name", p[i].name, 1);
+		parse_json_field(b, "email", p[i].email, 0);
+		parse_json_field(b, "uri", p[i].uri, 0);
+		fm_buf_putc(b, '}');
+	}
+	fm_buf_putc(b, ']');
+}
+
+/* Appends the lists feeds and items share: tags, authors, contributors, links. */
+static void
+parse_json_lists(fm_buf *b, const fm_category *tags, size_t ntags, const fm_person *authors,
+		 size_t nauthors, const fm_person *contributors, size_t ncontributors,
+		 const fm_link *links, size_t nlinks)
+{
+	size_t i;
+
+	fm_buf_puts(b, ", \"tags\": [");
+	for (i = 0; i < ntags; i++) {
+		fm_buf_puts(b, i ? ", {" : "{");
+		parse_json_field(b, "term", tags[i].term, 1);
+		parse_json_field(b, "scheme", tags[i].scheme, 0);
+		parse_json_field(b, "label", tags[i].label, 0);
+		fm_buf_putc(b, '}');
+	}
+	fm_buf_putc(b, ']');
+	parse_json_people(b, "authors", authors, nauthors);
+	parse_json_people(b, "contributors", contributors, ncontributors);
+	fm_buf_puts(b, ", \"links\": [");
+	for (i = 0; i < nlinks; i++) {
+		fm_buf_puts(b, i ? ", {" : "{");
+		parse_json_field(b, "href", links[i].href, 1);
+		parse_json_field(b, "rel", links[i].rel, 0);
+		parse_json_field(b, "type", links[i].type, 0);
+		parse_json_field(b, "title", links[i].title, 0);
+		parse_json_field(b, "length", links[i].length, 0);
+		fm_buf_putc(b, '}');
+	}
+	fm_buf_putc(b, ']');
 }
 
 /* Moves the spool to the spill file; returns 0 or -1. */
@@ -114,13 +212,16 @@ parse_item_json(parse_ctx *c, const fm_item *it)
 
 	fm_buf_puts(b, c->nitem ? ",\n  {" : "\n  {");
 	parse_json_field(b, "id", it->id, 1);
-	parse_json_field(b, "title", it->title, 0);
+	parse_json_text(b, "title", &it->title_detail);
 	parse_json_field(b, "link", it->link, 0);
 	parse_json_date(b, "published", it->published);
 	parse_json_date(b, "updated", it->updated);
+	parse_json_field(b, "published_text", it->published_text, 0);
+	parse_json_field(b, "updated_text", it->updated_text, 0);
+	parse_json_field(b, "language", it->language, 0);
 	parse_json_person(b, &it->author);
-	parse_json_field(b, "summary", it->summary, 0);
-	parse_json_field(b, "content", it->content, 0);
+	parse_json_text(b, "summary", &it->summary_detail);
+	parse_json_text(b, "content", &it->content_detail);
 	fm_buf_puts(b, ", \"categories\": [");
 	for (i = 0; i < it->ncategories; i++) {
 		if (i)
@@ -135,7 +236,10 @@ parse_item_json(parse_ctx *c, const fm_item *it)
 		parse_json_field(b, "length", it->enclosures[i].length, 0);
 		fm_buf_putc(b, '}');
 	}
-	fm_buf_puts(b, "]}");
+	fm_buf_putc(b, ']');
+	parse_json_lists(b, it->tags, it->ncategories, it->authors, it->nauthors, it->contributors,
+			 it->ncontributors, it->links, it->nlinks);
+	fm_buf_putc(b, '}');
 	if (c->spool.size > PARSE_SPOOL_MEM && parse_spill(c) < 0)
 		c->failed = 1;
 }
@@ -207,13 +311,24 @@ parse_on_feed(const fm_feed *f, void *payload)
 	char d[FM_DATE_BUFSZ];
 
 	if (c->out == OUT_JSON) {
-		parse_json_field(b, "title", f->title, 0);
+		parse_json_text(b, "title", &f->title_detail);
 		parse_json_field(b, "link", f->link, 0);
-		parse_json_field(b, "subtitle", f->subtitle, 0);
+		parse_json_text(b, "subtitle", &f->subtitle_detail);
 		parse_json_field(b, "id", f->id, 0);
 		parse_json_date(b, "updated", f->updated);
 		parse_json_date(b, "published", f->published);
+		parse_json_field(b, "updated_text", f->updated_text, 0);
+		parse_json_field(b, "published_text", f->published_text, 0);
+		parse_json_field(b, "language", f->language, 0);
 		parse_json_person(b, &f->author);
+		parse_json_field(b, "generator", f->generator, 0);
+		fm_buf_puts(b, ", \"generator_detail\": {");
+		parse_json_field(b, "name", f->generator, 1);
+		parse_json_field(b, "uri", f->generator_uri, 0);
+		parse_json_field(b, "version", f->generator_version, 0);
+		fm_buf_putc(b, '}');
+		parse_json_lists(b, f->tags, f->ntags, f->authors, f->nauthors, f->contributors,
+				 f->ncontributors, f->links, f->nlinks);
 	} else if (c->out == OUT_TEXT) {
 		fm_buf_printf(b, "feed: %s\n", f->title ? f->title : "(no title)");
 		if (f->link)
@@ -274,8 +389,12 @@ parse_print_json(parse_ctx *c, const fm_parse_result *r, const char *message)
 		fm_buf_append(&head, c->feed.ptr, c->feed.size);
 	} else {
 		fm_buf_puts(&head, ", \"title\": null, \"link\": null, \"subtitle\": null, \"id\": null, "
-			    "\"updated\": null, \"published\": null, "
-			    "\"author\": {\"name\": null, \"email\": null, \"uri\": null}");
+			    "\"updated\": null, \"published\": null, \"updated_text\": null, "
+			    "\"published_text\": null, \"language\": null, "
+			    "\"author\": {\"name\": null, \"email\": null, \"uri\": null}, "
+			    "\"generator\": null, \"generator_detail\": {\"name\": null, \"uri\": null, "
+			    "\"version\": null}, \"tags\": [], \"authors\": [], \"contributors\": [], "
+			    "\"links\": []");
 	}
 	fm_buf_puts(&head, ", \"error\": ");
 	fm__json_str(&head, err);
@@ -358,6 +477,7 @@ cli_parse(int argc, char **argv)
 		{ "url", required_argument, NULL, 'u' },
 		{ "content-type", required_argument, NULL, 't' },
 		{ "content-location", required_argument, NULL, 'l' },
+		{ "content-language", required_argument, NULL, 'L' },
 		{ "encoding", required_argument, NULL, 'e' },
 		{ "max-bytes", required_argument, NULL, 'B' },
 		{ "max-items", required_argument, NULL, 'I' },
@@ -385,6 +505,7 @@ cli_parse(int argc, char **argv)
 		case 'u': opts.url = parse_opt_str(optarg); break;
 		case 't': opts.content_type = parse_opt_str(optarg); break;
 		case 'l': opts.content_location = parse_opt_str(optarg); break;
+		case 'L': opts.content_language = parse_opt_str(optarg); break;
 		case 'e': opts.encoding = parse_opt_str(optarg); break;
 		case 'B': lim = &opts.limits.max_bytes; break;
 		case 'I': lim = &opts.limits.max_items; break;

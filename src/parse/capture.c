@@ -13,7 +13,22 @@
 #include <string.h>
 #include <strings.h>
 
-/* Decides how an Atom text construct reads (RFC 4287 3.1; Atom 0.3 "mode"). */
+/* Returns 1 when a MIME type is an XML one (RFC 3023: .../xml or ...+xml). */
+static int
+model_is_xml_type(const char *type)
+{
+	size_t n = strlen(type);
+
+	while (n && (type[n - 1] == ' ' || type[n - 1] == '\t'))
+		n--;
+	return (n >= 4 && !strncasecmp(type + n - 4, "/xml", 4)) ||
+	       (n >= 4 && !strncasecmp(type + n - 4, "+xml", 4));
+}
+
+/*
+ * Decides how an Atom text construct reads (RFC 4287 3.1; Atom 0.3
+ * "mode"); sets m->cap_untyped when it names neither.
+ */
 static int
 model_atom_kind(fm__model *m, const char **atts)
 {
@@ -21,12 +36,16 @@ model_atom_kind(fm__model *m, const char **atts)
 	const char *mode = fm__model_attr(m, atts, "mode");
 	int html;
 
-	if (!type || !strcasecmp(type, "text") || !strcasecmp(type, "text/plain"))
+	m->cap_untyped = !type && !mode;
+	if (!type || !*type || !strcasecmp(type, "text") || !strcasecmp(type, "text/plain"))
 		html = 0;
 	else if (!strcasecmp(type, "html") || !strcasecmp(type, "text/html"))
 		html = 1;
 	else if (!strcasecmp(type, "xhtml") || !strcasecmp(type, "application/xhtml+xml"))
 		return mode && !strcasecmp(mode, "escaped") ? TK_HTML : TK_XHTML;
+	else if (!mode && m->format == FM_FORMAT_ATOM10 && strncasecmp(type, "text/", 5) &&
+		 !model_is_xml_type(type))
+		return TK_B64ANY; /* RFC 4287 4.1.3.3: any other type is base64 */
 	else
 		html = 0;
 	if (mode && !strcasecmp(mode, "base64"))
@@ -50,14 +69,34 @@ fm__model_capture(fm__model *m, int el, int field, int rank, int kind, const cha
 	m->cap_el = el;
 	m->cap_skipdiv = 0;
 	fm_buf_clear(&m->cap);
-	/* A source ranked no higher than what the field has cannot win: skip it. */
-	if (field != ML_CATEGORY && r->prio[field] >= rank) {
+	/*
+	 * A source ranked no higher than what the field has cannot win: skip
+	 * it. But of two dates of one rank the later wins (a feed that repeats
+	 * one corrects it), and every author joins the record's people.
+	 */
+	if (field < MF_NFIELDS && field != MF_AUTHOR &&
+	    (r->prio[field] > rank ||
+	     (r->prio[field] == rank && field != MF_PUBLISHED && field != MF_UPDATED))) {
 		m->cap_field = -1;
 		return;
 	}
 	m->cap_field = field;
 	m->cap_prio = rank;
+	m->cap_untyped = 0;
 	m->cap_kind = kind == TK_ATOM ? model_atom_kind(m, atts) : kind;
+	if (el == EL_CATEGORY || el == EL_MEDIA_CATEGORY) {
+		/* RSS 2.0: the domain is the scheme; Media RSS has a scheme (with a default) and a label. */
+		const char *scheme = fm__model_attr(m, atts, el == EL_CATEGORY ? "domain" : "scheme");
+		const char *label = el == EL_MEDIA_CATEGORY ? fm__model_attr(m, atts, "label") : NULL;
+		if (!scheme && el == EL_MEDIA_CATEGORY)
+			scheme = "http://search.yahoo.com/mrss/category_schema";
+		fm_buf_clear(&m->cat_scheme);
+		fm_buf_clear(&m->cat_label);
+		if (scheme)
+			fm_buf_puts(&m->cat_scheme, scheme);
+		if (label)
+			fm_buf_puts(&m->cat_label, label);
+	}
 	if (el == EL_GUID) {
 		const char *pl = fm__model_attr(m, atts, "isPermaLink");
 		m->cap_permalink = !pl || strcasecmp(pl, "false");
@@ -145,16 +184,44 @@ model_cap_keep(fm__model *m, const char *s, size_t len)
 	fm__text_rollback(&m->tmp, len, 0);
 }
 
-/* Turns the captured text into the field's value (in m->tmp); returns 0 or FM_ENOMEM. */
+/* Drops white space at both ends of s[0..*len); returns the new start. */
+static const char *
+model_trim(const char *s, size_t *len)
+{
+	while (*len && strchr(" \t\r\n", s[0]))
+		s++, (*len)--;
+	while (*len && strchr(" \t\r\n", s[*len - 1]))
+		(*len)--;
+	return s;
+}
+
+/*
+ * Turns the captured text into the field's value (in m->tmp) and sets
+ * m->cap_type to what it holds; returns 0 or FM_ENOMEM.
+ */
 static int
 model_cap_convert(fm__model *m, int field)
 {
 	const char *s = fm_buf_cstr(&m->cap);
 	size_t len = m->cap.size;
-	int kind = m->cap_kind, plain, error;
+	int kind = m->cap_kind, error;
 
 	fm_buf_clear(&m->tmp);
-	if (kind == TK_B64HTML || kind == TK_B64TEXT) {
+	m->cap_type = FM_TEXT_PLAIN;
+	/* A reference to a C1 control (&#146;) means the windows-1252 character, as in HTML. */
+	if (len) {
+		if ((error = fm__decode_fix_c1(&m->tmp, s, len)) < 0)
+			return error;
+		if (error == 1) {
+			fm_buf t = m->cap;
+			m->cap = m->tmp;
+			m->tmp = t;
+			fm_buf_clear(&m->tmp);
+			s = fm_buf_cstr(&m->cap);
+			len = m->cap.size;
+		}
+	}
+	if (kind == TK_B64HTML || kind == TK_B64TEXT || kind == TK_B64ANY) {
 		/* Decoded bytes are any bytes: they go through the UTF-8 repair too. */
 		fm_buf raw = FM_BUF_INIT;
 		if (fm__base64_decode(&raw, s, len) == 0 &&
@@ -167,38 +234,78 @@ model_cap_convert(fm__model *m, int field)
 			len = m->cap.size;
 		}
 		fm_buf_dispose(&raw);
-		kind = kind == TK_B64HTML ? TK_HTML : TK_TEXT;
+		kind = kind == TK_B64HTML ? TK_HTML : kind == TK_B64ANY ? TK_PLAIN : TK_TEXT;
 	}
-	plain = field == MF_TITLE || field == MF_SUBTITLE;
+	if (field == MF_SUMMARY || field == MF_CONTENT || field == MF_TITLE || field == MF_SUBTITLE) {
+		s = model_trim(s, &len);
+		/* RSS has no type: text that looks like HTML is HTML (as feed readers guess). */
+		if (kind == TK_PLAIN)
+			kind = fm__looks_like_html(s, len) ? TK_HTML : TK_TEXT;
+		m->cap_type = kind == TK_XHTML ? FM_TEXT_XHTML : kind == TK_TEXT ? FM_TEXT_PLAIN : FM_TEXT_HTML;
+	}
 	if (field == MF_SUMMARY || field == MF_CONTENT) {
 		/*
 		 * HTML fields: text becomes HTML; HTML stays as written, but
 		 * for its links, made absolute so it reads the same wherever
 		 * it is republished.
 		 */
-		while (len && strchr(" \t\r\n", s[0]))
-			s++, len--;
-		while (len && strchr(" \t\r\n", s[len - 1]))
-			len--;
 		if (kind == TK_TEXT)
 			return fm__html_escape(&m->tmp, s, len);
+	} else if (field == MF_TITLE || field == MF_SUBTITLE) {
+		/* Titles keep what the feed meant: the text, or the HTML with absolute links. */
+		if (kind == TK_TEXT)
+			return fm__collapse_space(&m->tmp, s, len);
+	}
+	if (field == MF_SUMMARY || field == MF_CONTENT || field == MF_TITLE || field == MF_SUBTITLE) {
 		if ((error = fm__html_resolve_urls_changed(&m->tmp, s, len, fm__model_base(m))) != 1)
 			return error;
 		model_cap_keep(m, s, len);
 		return 0;
 	}
-	if (plain && (kind == TK_HTML || kind == TK_XHTML ||
-		      (kind == TK_PLAIN && fm__looks_like_html(s, len))))
-		return fm__html_to_text(&m->tmp, s, len);
 	if ((error = fm__collapse_space(&m->tmp, s, len)) < 0)
 		return error;
-	if (field == MF_LINK || field == MF_AUTHOR_URI) {
+	if (field == MF_LINK || field == MF_AUTHOR_URI || field == MF_P_URI) {
 		fm_buf_clear(&m->cap);
 		if ((error = fm_buf_append(&m->cap, m->tmp.ptr, m->tmp.size)) < 0)
 			return error;
 		return fm__model_resolve(m, fm_buf_cstr(&m->cap));
 	}
 	return 0;
+}
+
+/*
+ * Stores a text field (in m->tmp) when its source outranks the field's,
+ * with its type, the xml:base in force when there is one, and for a title
+ * or subtitle that is HTML, its plain text beside it.
+ */
+static void
+model_set_text(fm__model *m, model_record *r, int field)
+{
+	fm_buf *base = &r->str[fm__model_base_field(field)];
+	fm_buf *text;
+	int error = 0;
+
+	if (!m->tmp.size || r->prio[field] >= m->cap_prio)
+		return;
+	fm__model_set(m, r, field, m->cap_prio);
+	r->type[field] = (uint8_t)m->cap_type;
+	if (base->size)
+		fm_buf_clear(base);
+	/* bases[0] is the document's URL, which the record need not copy. */
+	if (m->nbases > 1 && fm__model_base(m))
+		error = fm_buf_puts(base, fm__model_base(m));
+	if (r->str[fm__model_lang_field(field)].size)
+		fm_buf_clear(&r->str[fm__model_lang_field(field)]);
+	if (error == 0 && fm__model_lang(m))
+		error = fm_buf_puts(&r->str[fm__model_lang_field(field)], fm__model_lang(m));
+	if (field == MF_TITLE || field == MF_SUBTITLE) {
+		text = &r->str[field == MF_TITLE ? MF_TITLE_TEXT : MF_SUBTITLE_TEXT];
+		fm_buf_clear(text);
+		if (error == 0 && m->cap_type != FM_TEXT_PLAIN)
+			error = fm__html_to_text(text, r->str[field].ptr, r->str[field].size);
+	}
+	if (error < 0)
+		fm__model_fail(m, FM_ENOMEM, "out of memory");
 }
 
 /* Returns 1 when s looks like an absolute http(s) URL. */
@@ -220,7 +327,37 @@ fm__model_capture_end(fm__model *m)
 	if (field < 0)
 		return;
 	if (field == ML_CATEGORY) {
-		fm__model_add_category(m, fm_buf_cstr(&m->cap), m->cap.size);
+		int attrs = m->cap_el == EL_CATEGORY || m->cap_el == EL_MEDIA_CATEGORY;
+		fm__model_add_category(m, fm_buf_cstr(&m->cap), m->cap.size,
+				       attrs && m->cat_scheme.size ? m->cat_scheme.ptr : NULL,
+				       attrs && m->cat_label.size ? m->cat_label.ptr : NULL);
+		return;
+	}
+	if (field == ML_LINK) {
+		fm_buf_clear(&m->tmp);
+		if (fm__collapse_space(&m->tmp, fm_buf_cstr(&m->cap), m->cap.size) < 0 || !m->tmp.size)
+			return;
+		fm_buf_clear(&m->cap);
+		if (fm_buf_append(&m->cap, m->tmp.ptr, m->tmp.size) == 0)
+			fm__model_link(m, m->cap.ptr, m->link_rel.size ? m->link_rel.ptr : NULL,
+				       m->link_type.size ? m->link_type.ptr : NULL, NULL, NULL);
+		return;
+	}
+	if (field == ML_KEYWORDS) {
+		/* iTunes keywords: a comma-separated list of terms. */
+		const char *s = fm_buf_cstr(&m->cap), *comma;
+		while (*s) {
+			comma = strchr(s, ',');
+			size_t len = comma ? (size_t)(comma - s) : strlen(s);
+			fm__model_add_category(m, s, len, "http://www.itunes.com/", NULL);
+			s += len + (comma != NULL);
+		}
+		return;
+	}
+	if (field == ML_CONTRIBUTOR) {
+		fm_buf_clear(&m->tmp);
+		if (fm__collapse_space(&m->tmp, fm_buf_cstr(&m->cap), m->cap.size) == 0 && m->tmp.size)
+			fm__model_add_person_string(m, m->tmp.ptr, 1);
 		return;
 	}
 	if (field == MF_PUBLISHED || field == MF_UPDATED) {
@@ -232,9 +369,13 @@ fm__model_capture_end(fm__model *m)
 			fm__model_warn(m, "unparseable date \"%.200s\"", m->tmp.ptr);
 			return;
 		}
-		if (r->prio[field] < m->cap_prio) {
+		if (r->prio[field] <= m->cap_prio) {
 			*(field == MF_PUBLISHED ? &r->published : &r->updated) = t;
 			r->prio[field] = (uint8_t)m->cap_prio;
+			fm_buf *text = &r->str[field == MF_PUBLISHED ? MF_PUBLISHED_TEXT : MF_UPDATED_TEXT];
+			fm_buf_clear(text);
+			if (fm_buf_append(text, m->tmp.ptr, m->tmp.size) < 0)
+				fm__model_fail(m, FM_ENOMEM, "out of memory");
 		}
 		return;
 	}
@@ -252,6 +393,23 @@ fm__model_capture_end(fm__model *m)
 		if (fm_buf_append(&m->tmp, m->cap.ptr, m->cap.size) == 0)
 			fm__model_set(m, r, MF_LINK, 1);
 		return;
+	}
+	if (field == MF_TITLE || field == MF_SUBTITLE || field == MF_SUMMARY || field == MF_CONTENT) {
+		model_set_text(m, r, field);
+		return;
+	}
+	if (field == MF_AUTHOR && m->tmp.size) {
+		/*
+		 * Every RSS-style author is one of the record's people; the
+		 * best ranked is its author, read from that person (split once).
+		 */
+		size_t n = r->npeople;
+		int wins = r->prio[MF_AUTHOR] < m->cap_prio;
+		fm_buf_clear(&m->cap);
+		if (fm_buf_append(&m->cap, m->tmp.ptr, m->tmp.size) == 0)
+			fm__model_add_person_string(m, m->cap.ptr, 0);
+		if (wins)
+			r->author_person = r->npeople > n ? n : SIZE_MAX;
 	}
 	fm__model_set(m, r, field, m->cap_prio);
 }

@@ -302,10 +302,10 @@ decode_skip_plain(const unsigned char *s, size_t n)
 /*
  * Returns the length of the longest prefix of s that can be passed on
  * as it is: valid UTF-8 (only ASCII when ascii is set) without forbidden
- * controls or U+FFFE/U+FFFF.
+ * controls or U+FFFE/U+FFFF, nor C1 controls when c1 is set.
  */
 static size_t
-decode_clean(const unsigned char *s, size_t n, int ascii)
+decode_clean(const unsigned char *s, size_t n, int ascii, int c1)
 {
 	size_t i = 0;
 	int k;
@@ -318,8 +318,41 @@ decode_clean(const unsigned char *s, size_t n, int ascii)
 			return i;
 		if (k == 3 && s[i] == 0xEF && s[i + 1] == 0xBF && s[i + 2] >= 0xBE)
 			return i;
+		if (c1 && k == 2 && s[i] == 0xC2 && s[i + 1] < 0xA0)
+			return i; /* a C1 control: see decode_byte_run_lines */
 		i += (size_t)k;
 	}
+}
+
+/* Writes cp (below U+10000) as UTF-8 at o; returns the byte after it. */
+static unsigned char *decode_put(unsigned char *o, unsigned cp);
+
+int
+fm__decode_fix_c1(fm_buf *out, const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s, *c;
+	unsigned char tmp[3], *e;
+	size_t i, from = 0;
+	int found = 0;
+
+	for (i = 0; i + 1 < len; i++) {
+		/* 0xC2 also leads U+00A0-U+00BF (no-break space, ©, «): hop between them. */
+		if (!(c = memchr(u + i, 0xC2, len - 1 - i)))
+			break;
+		i = (size_t)(c - u);
+		if (u[i + 1] < 0x80 || u[i + 1] >= 0xA0)
+			continue;
+		e = decode_put(tmp, decode_cp1252[u[i + 1] - 0x80]);
+		if (fm_buf_append(out, s + from, i - from) < 0 ||
+		    fm_buf_append(out, (const char *)tmp, (size_t)(e - tmp)) < 0)
+			return FM_ENOMEM;
+		from = i + 2;
+		found = 1;
+		i++;
+	}
+	if (!found)
+		return 0;
+	return fm_buf_append(out, s + from, len - from) < 0 ? FM_ENOMEM : 1;
 }
 
 /* Writes cp (below U+10000) as UTF-8 at o; returns the byte after it. */
@@ -423,7 +456,7 @@ decode_byte_run_lines(fm__decoder *d, const unsigned char *s, size_t n, int fina
 		if (i < n)
 			decode_repair(d, base + i, "byte %llu: non-ASCII byte in a document declared us-ascii", base + i);
 	}
-	i = decode_clean(s, n, table);
+	i = decode_clean(s, n, table, 1);
 	if (i == n || (!final && !table && decode_utf8_seq(s + i, n - i) < 0)) {
 		/* The common case: hand over the caller's bytes. */
 		*used = i;
@@ -433,7 +466,7 @@ decode_byte_run_lines(fm__decoder *d, const unsigned char *s, size_t n, int fina
 		return error;
 	o = (unsigned char *)d->out.ptr;
 	for (i = 0; i < n; ) {
-		j = decode_clean(s + i, n - i, table);
+		j = decode_clean(s + i, n - i, table, 1);
 		memcpy(o, s + i, j);
 		o += j;
 		if ((i += j) == n)
@@ -443,7 +476,18 @@ decode_byte_run_lines(fm__decoder *d, const unsigned char *s, size_t n, int fina
 			i++;
 			continue;
 		}
-		if (!table && (k = decode_utf8_seq(s + i, n - i)) == 3) {
+		if (!table && (k = decode_utf8_seq(s + i, n - i)) == 2) {
+			/*
+			 * U+0080-U+009F are C1 controls nobody means: they are
+			 * windows-1252 punctuation (curly quotes, dashes) that
+			 * went through a Latin-1 to UTF-8 conversion. Read them
+			 * as the characters they were.
+			 */
+			o = decode_put(o, decode_cp1252[s[i + 1] - 0x80]);
+			i += 2;
+			continue;
+		}
+		if (k == 3) {
 			decode_repair(d, base + i, "byte %llu: noncharacter U+%04X removed", base + i, 0xFFF0u | (s[i + 2] & 0x3F));
 			i += 3;
 			continue;
@@ -501,10 +545,11 @@ decode_iconv_clean(fm__decoder *d, const unsigned char *raw, size_t rawlen,
 	unsigned long long chars = 0, astral = 0, ctl = 0, off;
 	size_t n = d->out.size, r = 0, w = 0, j, k;
 
-	if (decode_clean(b, n, 0) == n)
+	/* A C1 control iconv wrote is the charset's own: kept (UTF-8 input's are read as windows-1252). */
+	if (decode_clean(b, n, 0, 0) == n)
 		return decode_emit(d, d->out.ptr, n);
 	while (r < n) {
-		j = decode_clean(b + r, n - r, 0);
+		j = decode_clean(b + r, n - r, 0, 0);
 		for (k = r; k < r + j; k++) {
 			chars += (b[k] & 0xC0) != 0x80;
 			astral += b[k] >= 0xF0;

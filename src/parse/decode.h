@@ -3,6 +3,7 @@
 #define FM_PARSE_DECODE_H
 
 #include <stddef.h>
+#include "feedmerge/buf.h"
 #include "feedmerge/error.h"
 
 typedef struct fm__decoder fm__decoder;
@@ -36,5 +37,13 @@ int fm__decoder_repaired(const fm__decoder *d, fm_diag *diag);
 
 /* Frees the decoder; accepts NULL. */
 void fm__decoder_free(fm__decoder *d);
+
+/*
+ * Rewrites the C1 controls (U+0080-U+009F) in UTF-8 text s[0..len) as the
+ * windows-1252 characters they stand for, appending to out. Returns 0
+ * when s has none (out untouched), 1 when out holds the rewritten text,
+ * or FM_ENOMEM.
+ */
+int fm__decode_fix_c1(fm_buf *out, const char *s, size_t len);
 
 #endif

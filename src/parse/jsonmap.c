@@ -335,6 +335,7 @@ fm__jsonmap_item(fm__jsonmap *m, struct json_object *o, const fm_feed *feed,
 
 	if ((error = jsonmap_string(m, o, "title", "title", &item->title, diag)) < 0)
 		return error;
+	item->title_detail.value = item->title; /* JSON Feed titles are plain text */
 
 	/* content_html is HTML already; content_text and summary are plain text. */
 	fm_buf_clear(&m->item_content);
@@ -350,7 +351,11 @@ fm__jsonmap_item(fm__jsonmap *m, struct json_object *o, const fm_feed *feed,
 			if ((error = fm__html_escape(&m->item_content, text, strlen(text))) < 0)
 				return error;
 			item->content = m->item_content.ptr;
+			item->content_detail.value = item->content;
 		}
+	} else {
+		item->content_detail.value = item->content;
+		item->content_detail.type = FM_TEXT_HTML;
 	}
 	fm_buf_clear(&m->item_summary);
 	if ((error = jsonmap_string(m, o, "summary", "summary", &text, diag)) < 0)
@@ -360,6 +365,7 @@ fm__jsonmap_item(fm__jsonmap *m, struct json_object *o, const fm_feed *feed,
 		if ((error = fm__html_escape(&m->item_summary, text, strlen(text))) < 0)
 			return error;
 		item->summary = m->item_summary.ptr;
+		item->summary_detail.value = item->summary;
 	}
 
 	if ((error = jsonmap_date(m, o, "date_published", &item->published, diag)) < 0 ||
@@ -413,6 +419,8 @@ fm__jsonmap_feed(fm__jsonmap *m, struct json_object *root, fm_feed *feed,
 				    &feed->subtitle, diag)) < 0 ||
 	    (error = jsonmap_person(m, root, &feed->author, &m->feed_person, diag)) < 0)
 		return error;
+	feed->title_detail.value = feed->title;
+	feed->subtitle_detail.value = feed->subtitle;
 	return 0;
 }
 

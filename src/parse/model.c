@@ -13,6 +13,7 @@
  */
 #include "parse/model_int.h"
 #include "parse/names.h"
+#include "feedmerge/date.h"
 #include "parse/textutil.h"
 #include "parse/url.h"
 
@@ -41,7 +42,7 @@ static const model_map model_maps[EL_COUNT] = {
 	[EL_LASTBUILDDATE] = { 0, 0, MF_UPDATED, 3, TK_PLAIN },
 	[EL_RSS_AUTHOR] = { MF_AUTHOR, 3, MF_AUTHOR, 3, TK_PLAIN },
 	[EL_MANAGING_EDITOR] = { 0, 0, MF_AUTHOR, 2, TK_PLAIN },
-	[EL_CATEGORY] = { ML_CATEGORY, 1, 0, 0, TK_PLAIN },
+	[EL_CATEGORY] = { ML_CATEGORY, 1, ML_CATEGORY, 1, TK_PLAIN },
 	[EL_CONTENT_ENCODED] = { MF_CONTENT, 3, 0, 0, TK_HTML },
 	[EL_ATOM_CONTENT] = { MF_CONTENT, 3, 0, 0, TK_ATOM },
 	[EL_ATOM_SUMMARY] = { MF_SUMMARY, 3, MF_SUBTITLE, 1, TK_ATOM },
@@ -55,7 +56,12 @@ static const model_map model_maps[EL_COUNT] = {
 	[EL_DC_TITLE] = { MF_TITLE, 2, MF_TITLE, 2, TK_PLAIN },
 	[EL_DC_CREATOR] = { MF_AUTHOR, 2, MF_AUTHOR, 2, TK_PLAIN },
 	[EL_DC_DATE] = { MF_UPDATED, 2, MF_UPDATED, 2, TK_PLAIN },
-	[EL_DC_SUBJECT] = { ML_CATEGORY, 1, 0, 0, TK_PLAIN },
+	[EL_DC_SUBJECT] = { ML_CATEGORY, 1, ML_CATEGORY, 1, TK_PLAIN },
+	[EL_DC_CONTRIBUTOR] = { ML_CONTRIBUTOR, 1, ML_CONTRIBUTOR, 1, TK_PLAIN },
+	[EL_GENERATOR] = { 0, 0, MF_GENERATOR, 3, TK_PLAIN },
+	[EL_ITUNES_KEYWORDS] = { ML_KEYWORDS, 1, ML_KEYWORDS, 1, TK_PLAIN },
+	[EL_ITUNES_SUBTITLE] = { 0, 0, MF_SUBTITLE, 1, TK_PLAIN },
+	[EL_MEDIA_CATEGORY] = { ML_CATEGORY, 1, 0, 0, TK_PLAIN },
 	[EL_DC_DESCRIPTION] = { MF_SUMMARY, 2, MF_SUBTITLE, 2, TK_HTML },
 	[EL_DC_IDENTIFIER] = { MF_ID, 1, 0, 0, TK_PLAIN },
 	[EL_DCT_ISSUED] = { MF_PUBLISHED, 2, MF_PUBLISHED, 2, TK_PLAIN },
@@ -64,15 +70,19 @@ static const model_map model_maps[EL_COUNT] = {
 	[EL_XHTML_BODY] = { MF_CONTENT, 3, 0, 0, TK_XHTML },
 	[EL_MEDIA_TITLE] = { MF_TITLE, 1, 0, 0, TK_PLAIN },
 	[EL_MEDIA_DESCRIPTION] = { MF_SUMMARY, 1, 0, 0, TK_TEXT },
+	[EL_LANGUAGE] = { MF_LANGUAGE, 2, MF_LANGUAGE, 3, TK_PLAIN },
+	[EL_DC_LANGUAGE] = { MF_LANGUAGE, 2, MF_LANGUAGE, 2, TK_PLAIN },
 	[EL_ITUNES_AUTHOR] = { MF_AUTHOR, 1, MF_AUTHOR, 1, TK_PLAIN },
 	[EL_ITUNES_SUMMARY] = { MF_SUMMARY, 1, MF_SUBTITLE, 1, TK_TEXT },
 	/* inside <atom:author> */
-	[EL_NAME] = { MF_AUTHOR_NAME, 3, MF_AUTHOR_NAME, 3, TK_PLAIN },
-	[EL_EMAIL] = { MF_AUTHOR_EMAIL, 3, MF_AUTHOR_EMAIL, 3, TK_PLAIN },
-	[EL_URI] = { MF_AUTHOR_URI, 3, MF_AUTHOR_URI, 3, TK_PLAIN },
+	[EL_NAME] = { MF_P_NAME, 3, MF_P_NAME, 3, TK_PLAIN },
+	[EL_EMAIL] = { MF_P_EMAIL, 3, MF_P_EMAIL, 3, TK_PLAIN },
+	[EL_URI] = { MF_P_URI, 3, MF_P_URI, 3, TK_PLAIN },
 };
 
-static const char model_xml_ns[] = "http://www.w3.org/XML/1998/namespace\nbase";
+#define FM_ITUNES_SCHEME "http://www.itunes.com/"
+
+static const char model_xml_ns[] = "http://www.w3.org/XML/1998/namespace\n";
 
 /* Sets the status that ends the parse, with a message; the first one wins. */
 void __attribute__((format(printf, 3, 4)))
@@ -273,6 +283,7 @@ fm__model_push(fm__model *m, int el, int ctx)
 	f->el = (uint16_t)el;
 	f->ctx = (uint8_t)ctx;
 	f->base_pushed = 0;
+	f->lang_pushed = 0;
 	return 0;
 }
 
@@ -282,21 +293,17 @@ fm__model_push(fm__model *m, int el, int ctx)
  * children. Returns 1 when a base was pushed.
  */
 static int
-model_base_begin(fm__model *m, const char **atts)
+model_base_begin(fm__model *m, const char *base)
 {
-	const char *base = NULL;
 	char *copy;
 
-	for (; atts && atts[0]; atts += 2)
-		if (atts[0][0] == 'h' && !strcmp(atts[0], model_xml_ns))
-			base = atts[1];
 	if (!base)
 		return 0;
 	if (strlen(base) > m->limits.max_field) {
 		fm__model_fail(m, FM_ELIMIT, "attribute xml:base is longer than %zu bytes", m->limits.max_field);
 		return 0;
 	}
-	if (fm__model_resolve(m, base) < 0)
+	if (!fm__url_is_safe_base(base) || fm__model_resolve(m, base) < 0)
 		return 0;
 	if (fm__model_reserve((void **)&m->bases, &m->abases, m->nbases, sizeof(*m->bases)) < 0 ||
 	    !(copy = strdup(fm_buf_cstr(&m->tmp))))
@@ -305,23 +312,118 @@ model_base_begin(fm__model *m, const char **atts)
 	return 1;
 }
 
-/* Handles an Atom <link>: the alternate link, an enclosure, or nothing (RFC 4287 4.2.7). */
-static void
-model_atom_link(fm__model *m, const char **atts, int in_item)
+/* Returns the xml:lang in force, NULL when none (or it was unset with xml:lang=""). */
+const char *
+fm__model_lang(const fm__model *m)
 {
-	const char *rel = fm__model_attr(m, atts, "rel");
-	const char *href = fm__model_attr(m, atts, "href");
+	return m->nlangs && m->langs[m->nlangs - 1][0] ? m->langs[m->nlangs - 1] : NULL;
+}
+
+/* Handles xml:lang on an element about to be pushed; returns 1 when a language was pushed. */
+static int
+model_lang_begin(fm__model *m, const char *lang)
+{
+	char *copy;
+
+	if (!lang || strlen(lang) > 64)
+		return 0;
+	if (fm__model_reserve((void **)&m->langs, &m->alangs, m->nlangs, sizeof(*m->langs)) < 0 ||
+	    !(copy = strdup(lang)))
+		return 0;
+	/* "en_US" is a common misspelling of the BCP 47 tag "en-US". */
+	for (char *c = copy; *c; c++)
+		if (*c == '_')
+			*c = '-';
+	m->langs[m->nlangs++] = copy;
+	return 1;
+}
+
+/*
+ * Takes an Atom link (RFC 4287 4.2.7) with its href: it joins the record's
+ * links, and is the alternate link, an enclosure, or nothing more.
+ */
+void
+fm__model_link(fm__model *m, const char *href, const char *rel, const char *type,
+	       const char *title, const char *length)
+{
 	int rank = m->format == FM_FORMAT_ATOM10 || m->format == FM_FORMAT_ATOM03 ||
 		   m->format == FM_FORMAT_ATOM ? 3 : 2;
 
-	if (!href)
+	if (fm__model_resolve(m, href) < 0 || !m->tmp.size)
 		return;
+	fm__model_add_link(m, m->tmp.ptr, rel, type, title, length);
 	if (!rel || !strcasecmp(rel, "alternate") ||
 	    !strcasecmp(rel, "http://www.iana.org/assignments/relation/alternate")) {
-		if (fm__model_resolve(m, href) == 0)
-			fm__model_set(m, fm__model_rec(m), MF_LINK, rank);
-	} else if (in_item && !strcasecmp(rel, "enclosure")) {
-		fm__model_add_enclosure(m, href, fm__model_attr(m, atts, "type"), fm__model_attr(m, atts, "length"));
+		fm__model_set(m, fm__model_rec(m), MF_LINK, rank); /* takes m->tmp, resolved above */
+	} else if (m->in_item && !strcasecmp(rel, "enclosure")) {
+		fm__model_add_enclosure(m, href, type, length);
+	}
+}
+
+/*
+ * Handles an Atom <link>. One without an href whose URL is its text (as
+ * some Atom 0.3 feeds wrote it) is captured and taken at its end tag.
+ * Returns 1 when it started a capture.
+ */
+static int
+model_atom_link(fm__model *m, int el, const char **atts)
+{
+	const char *rel = fm__model_attr(m, atts, "rel");
+	const char *href = fm__model_attr(m, atts, "href");
+	const char *type = fm__model_attr(m, atts, "type");
+
+	if (href) {
+		fm__model_link(m, href, rel, type, fm__model_attr(m, atts, "title"),
+			       fm__model_attr(m, atts, "length"));
+		return 0;
+	}
+	fm_buf_clear(&m->link_rel);
+	fm_buf_clear(&m->link_type);
+	if ((rel && fm_buf_puts(&m->link_rel, rel) < 0) || (type && fm_buf_puts(&m->link_type, type) < 0))
+		return 0;
+	fm__model_capture(m, el, ML_LINK, 1, TK_PLAIN, atts);
+	return 1;
+}
+
+/* The feed's language defaults to the xml:lang in force at its root or channel. */
+static void
+model_feed_lang(fm__model *m)
+{
+	const char *lang = fm__model_lang(m);
+
+	fm_buf_clear(&m->tmp);
+	if (lang && fm_buf_puts(&m->tmp, lang) == 0)
+		fm__model_set(m, &m->feed, MF_LANGUAGE, 1);
+}
+
+/* Returns 1 when the default namespace in force is ns. */
+static int
+model_default_ns_is(const fm__model *m, int ns)
+{
+	size_t i;
+
+	for (i = m->nbind; i > 0; i--)
+		if (!m->bind[i - 1].prefix[0])
+			return fm__names_ns(m->bind[i - 1].uri, strlen(m->bind[i - 1].uri)) == ns;
+	return 0;
+}
+
+/* Reads a CDF channel's or item's HREF (its link) and LASTMOD (when it last changed). */
+static void
+model_cdf_attrs(fm__model *m, const char **atts)
+{
+	const char *href = fm__model_attr(m, atts, "HREF");
+	const char *lastmod = fm__model_attr(m, atts, "LASTMOD");
+	model_record *r = fm__model_rec(m);
+	fm_time t;
+
+	if (href && fm__model_resolve(m, href) == 0 && m->tmp.size)
+		fm__model_set(m, r, MF_LINK, 3);
+	if (lastmod && fm_date_parse(&t, lastmod) == 0 && r->prio[MF_UPDATED] < 3) {
+		r->updated = t;
+		r->prio[MF_UPDATED] = 3;
+		fm_buf_clear(&r->str[MF_UPDATED_TEXT]);
+		fm_buf_puts(&r->str[MF_UPDATED_TEXT], lastmod);
 	}
 }
 
@@ -337,7 +439,8 @@ model_root(fm__model *m, int ns, int el, const char *local, const char **atts)
 		fm__model_push(m, el, CTX_FEED);
 		break;
 	case EL_RDF:
-		m->format = FM_FORMAT_RSS10;
+		/* RSS 0.90 is told by its namespace, which the channel usually shows, or the root's default. */
+		m->format = model_default_ns_is(m, NS_RSS090) ? FM_FORMAT_RSS090 : FM_FORMAT_RSS10;
 		fm__model_push(m, el, CTX_FEED);
 		break;
 	case EL_FEED:
@@ -351,6 +454,11 @@ model_root(fm__model *m, int ns, int el, const char *local, const char **atts)
 		m->format = FM_FORMAT_RSS;
 		fm__model_push(m, el, CTX_CHANNEL);
 		break;
+	case EL_CDF_CHANNEL:
+		m->format = FM_FORMAT_CDF;
+		if (fm__model_push(m, el, CTX_CHANNEL) == 0)
+			model_cdf_attrs(m, atts);
+		break;
 	case EL_HTML:
 		fm__model_fail(m, FM_ENOTFEED, "not a feed: looks like an HTML page");
 		return;
@@ -362,6 +470,7 @@ model_root(fm__model *m, int ns, int el, const char *local, const char **atts)
 		return;
 	}
 	m->root_done = 1;
+	model_feed_lang(m);
 }
 
 /*
@@ -384,6 +493,59 @@ model_item_start(fm__model *m, int el, const char **atts)
 	fm_buf_clear(&m->tmp);
 	if (about && fm__collapse_space(&m->tmp, about, strlen(about)) == 0)
 		fm__model_set(m, &m->item, MF_ID, 2);
+	if (m->format == FM_FORMAT_CDF)
+		model_cdf_attrs(m, atts);
+}
+
+/* Starts an Atom person (author or contributor): its parts are gathered afresh. */
+static void
+model_person_start(fm__model *m, int el)
+{
+	model_record *r = fm__model_rec(m);
+	int f;
+
+	if (fm__model_push(m, el, CTX_PERSON) < 0)
+		return;
+	for (f = MF_P_NAME; f <= MF_P_URI; f++) {
+		fm_buf_clear(&r->str[f]);
+		r->prio[f] = 0;
+	}
+}
+
+/*
+ * Ends an Atom person: it joins the record's people, and the first author
+ * with anything in it is the record's author.
+ */
+static void
+model_person_end(fm__model *m, int el)
+{
+	model_record *r = fm__model_rec(m);
+	int contributor = el == EL_ATOM_CONTRIBUTOR, i;
+
+	fm__model_add_person(m, &r->str[MF_P_NAME], &r->str[MF_P_EMAIL], &r->str[MF_P_URI], contributor);
+	if (contributor || r->prio[MF_AUTHOR_NAME] || r->prio[MF_AUTHOR_EMAIL] || r->prio[MF_AUTHOR_URI])
+		return;
+	for (i = 0; i < 3; i++) {
+		fm_buf_clear(&m->tmp);
+		if (fm_buf_append(&m->tmp, r->str[MF_P_NAME + i].ptr, r->str[MF_P_NAME + i].size) == 0)
+			fm__model_set(m, r, MF_AUTHOR_NAME + i, 3);
+	}
+}
+
+/* Reads an Atom generator's uri (url in Atom 0.3) and version; its text is captured as usual. */
+static void
+model_generator_start(fm__model *m, const char **atts)
+{
+	const char *uri = fm__model_attr(m, atts, "uri");
+	const char *version = fm__model_attr(m, atts, "version");
+
+	if (!uri)
+		uri = fm__model_attr(m, atts, "url");
+	if (uri && fm__model_resolve(m, uri) == 0)
+		fm__model_set(m, &m->feed, MF_GENERATOR_URI, 3);
+	fm_buf_clear(&m->tmp);
+	if (version && fm_buf_puts(&m->tmp, version) == 0)
+		fm__model_set(m, &m->feed, MF_GENERATOR_VERSION, 3);
 }
 
 /* Handles an element inside a channel, an item, a person or a media group. */
@@ -391,7 +553,6 @@ static void
 model_field_start(fm__model *m, int ctx, int el, const char **atts)
 {
 	const model_map *map = &model_maps[el];
-	int in_item = ctx != CTX_CHANNEL && m->in_item;
 
 	switch (el) {
 	case EL_ITEM:
@@ -402,8 +563,26 @@ model_field_start(fm__model *m, int ctx, int el, const char **atts)
 		}
 		break;
 	case EL_ATOM_AUTHOR:
+	case EL_ATOM_CONTRIBUTOR:
 		if (ctx == CTX_CHANNEL || ctx == CTX_ITEM) {
-			fm__model_push(m, el, CTX_PERSON);
+			model_person_start(m, el);
+			return;
+		}
+		break;
+	case EL_ITUNES_CATEGORY:
+		if (ctx == CTX_CHANNEL || ctx == CTX_ITEM) {
+			/* A category's text attribute is a term; nested ones are terms too. */
+			const char *text = fm__model_attr(m, atts, "text");
+			if (text)
+				fm__model_add_category(m, text, strlen(text), FM_ITUNES_SCHEME, NULL);
+			fm__model_push(m, el, ctx);
+			return;
+		}
+		break;
+	case EL_GENERATOR:
+		if (ctx == CTX_CHANNEL) {
+			model_generator_start(m, atts);
+			fm__model_capture(m, el, map->feed_field, map->feed_rank, map->kind, atts);
 			return;
 		}
 		break;
@@ -414,8 +593,8 @@ model_field_start(fm__model *m, int ctx, int el, const char **atts)
 		}
 		break;
 	case EL_ATOM_LINK:
-		if (ctx == CTX_CHANNEL || ctx == CTX_ITEM)
-			model_atom_link(m, atts, in_item);
+		if ((ctx == CTX_CHANNEL || ctx == CTX_ITEM) && model_atom_link(m, el, atts))
+			return;
 		break;
 	case EL_ENCLOSURE:
 		if (ctx == CTX_ITEM)
@@ -428,12 +607,12 @@ model_field_start(fm__model *m, int ctx, int el, const char **atts)
 					    fm__model_attr(m, atts, "fileSize"));
 		break;
 	case EL_ATOM_CATEGORY:
-		if (ctx == CTX_ITEM) {
+		if (ctx == CTX_ITEM || ctx == CTX_CHANNEL) {
 			const char *term = fm__model_attr(m, atts, "term");
-			if (!term)
-				term = fm__model_attr(m, atts, "label");
-			if (term)
-				fm__model_add_category(m, term, strlen(term));
+			const char *label = fm__model_attr(m, atts, "label");
+			if (term || label)
+				fm__model_add_category(m, term ? term : label, strlen(term ? term : label),
+						       fm__model_attr(m, atts, "scheme"), label);
 		}
 		break;
 	case EL_NAME:
@@ -476,12 +655,20 @@ model_start_el(fm__model *m, int ctx, const char *name, const char **atts)
 		if (fm__model_push(m, el, CTX_CAPTURE) < 0 || m->cap_field < 0)
 			return;
 		if (m->cap_kind == TK_XHTML && el == EL_XHTML_DIV && !m->cap_skipdiv &&
-		    m->depth == m->cap_depth + 1 && m->cap_el != EL_XHTML_BODY &&
+		    m->depth == m->cap_depth + 1 && m->cap_el != EL_XHTML_BODY && m->format != FM_FORMAT_ATOM03 &&
 		    strspn(fm_buf_cstr(&m->cap), " \t\r\n") == m->cap.size) {
-			/* RFC 4287 4.1.3.3: the div, and the white space around it, is not content. */
+			/*
+			 * RFC 4287 4.1.3.3: the div, and the white space around
+			 * it, is not content. Atom 0.3 had no such rule: there
+			 * the div is part of the XHTML.
+			 */
 			m->cap_skipdiv = m->depth;
 			fm_buf_clear(&m->cap);
 		} else if (m->cap_kind == TK_HTML || m->cap_kind == TK_XHTML) {
+			fm__model_cap_start_tag(m, local, atts);
+		} else if (m->cap_kind == TK_TEXT && m->cap_untyped) {
+			/* Markup in a text construct that named no type: read it as HTML, as written. */
+			m->cap_kind = TK_HTML;
 			fm__model_cap_start_tag(m, local, atts);
 		}
 		return;
@@ -491,17 +678,24 @@ model_start_el(fm__model *m, int ctx, const char *name, const char **atts)
 			fm__model_push(m, EL_UNKNOWN, CTX_SKIP);
 		else
 			model_root(m, ns, el, local, atts);
-	} else if (ctx == CTX_FEED) {
+		return;
+	}
+	if (ctx == CTX_FEED) {
 		if (el == EL_CHANNEL) {
 			if (m->format == FM_FORMAT_RSS10 && ns == NS_RSS090)
 				m->format = FM_FORMAT_RSS090;
 			fm__model_push(m, el, CTX_CHANNEL);
-		} else if (el == EL_ITEM) {
-			model_item_start(m, el, atts);
-		} else {
-			fm__model_push(m, el, CTX_SKIP);
+			model_feed_lang(m);
+			return;
 		}
-	} else if (el == EL_IMAGE || el == EL_TEXTINPUT || el == EL_SOURCE || el == EL_SKIP) {
+		if (el == EL_ITEM) {
+			model_item_start(m, el, atts);
+			return;
+		}
+		/* A channel's fields written straight under <rss> (no <channel>) are still its. */
+		ctx = CTX_CHANNEL;
+	}
+	if (el == EL_IMAGE || el == EL_TEXTINPUT || el == EL_SOURCE || el == EL_SKIP) {
 		fm__model_push(m, el, CTX_SKIP);
 	} else {
 		model_field_start(m, ctx, el, atts);
@@ -535,7 +729,7 @@ void
 fm__model_start(fm__model *m, const char *name, const char **atts)
 {
 	size_t depth;
-	int ctx, based;
+	int ctx, based, langed;
 
 	if (m->status)
 		return;
@@ -543,14 +737,34 @@ fm__model_start(fm__model *m, const char *name, const char **atts)
 		model_close_unended_item(m, name);
 	depth = m->depth;
 	ctx = depth ? m->stack[depth - 1].ctx : CTX_DOC;
-	based = atts && atts[0] && ctx != CTX_CAPTURE && model_base_begin(m, atts);
+	based = langed = 0;
+	if (atts && atts[0] && ctx != CTX_CAPTURE) {
+		/* One pass over the attributes finds xml:base and xml:lang. */
+		const char *base = NULL, *lang = NULL, **a;
+		for (a = atts; a[0]; a += 2) {
+			if (a[0][0] != 'h' || strncmp(a[0], model_xml_ns, sizeof(model_xml_ns) - 1))
+				continue;
+			if (!strcmp(a[0] + sizeof(model_xml_ns) - 1, "base"))
+				base = a[1];
+			else if (!strcmp(a[0] + sizeof(model_xml_ns) - 1, "lang"))
+				lang = a[1];
+		}
+		based = model_base_begin(m, base);
+		langed = model_lang_begin(m, lang);
+	}
 	model_start_el(m, ctx, name, atts);
-	if (!based)
-		return;
-	if (m->depth > depth)
-		m->stack[depth].base_pushed = 1;
-	else
-		free(m->bases[--m->nbases]);
+	if (based) {
+		if (m->depth > depth)
+			m->stack[depth].base_pushed = 1;
+		else
+			free(m->bases[--m->nbases]);
+	}
+	if (langed) {
+		if (m->depth > depth)
+			m->stack[depth].lang_pushed = 1;
+		else
+			free(m->langs[--m->nlangs]);
+	}
 }
 
 /* Pops the top frame, finishing whatever it held. name is NULL when the input was cut short. */
@@ -575,9 +789,13 @@ model_pop(fm__model *m, const char *name)
 		}
 	} else if (f->ctx == CTX_ITEM && m->in_item && (f->el == EL_ITEM || f->el == EL_ENTRY)) {
 		fm__model_item_emit(m);
+	} else if (f->ctx == CTX_PERSON) {
+		model_person_end(m, f->el);
 	}
 	if (f->base_pushed)
 		free(m->bases[--m->nbases]);
+	if (f->lang_pushed)
+		free(m->langs[--m->nlangs]);
 	m->depth--;
 }
 
@@ -669,6 +887,8 @@ fm__model_rollback(fm__model *m, size_t depth)
 		}
 		if (f->base_pushed)
 			free(m->bases[--m->nbases]);
+		if (f->lang_pushed)
+			free(m->langs[--m->nlangs]);
 		m->depth--;
 	}
 	if (m->cap_depth > depth)
@@ -687,7 +907,7 @@ fm__model_close_all(fm__model *m)
 }
 
 int
-fm__model_init(fm__model *m, const char *url, const fm_parse_limits *limits,
+fm__model_init(fm__model *m, const char *url, const char *lang, const fm_parse_limits *limits,
 	       fm_item_cb on_item, void *payload)
 {
 	memset(m, 0, sizeof(*m));
@@ -695,12 +915,15 @@ fm__model_init(fm__model *m, const char *url, const fm_parse_limits *limits,
 	m->payload = payload;
 	m->limits = *limits;
 	m->cap_field = -1;
+	m->item.author_person = m->feed.author_person = SIZE_MAX;
 	if (!(m->bases = calloc(4, sizeof(*m->bases))))
 		return FM_ENOMEM;
 	m->abases = 4;
 	m->nbases = 1;
 	if (url && *url && !(m->bases[0] = strdup(url)))
 		return FM_ENOMEM;
+	if (lang && *lang)
+		model_lang_begin(m, lang); /* a language that cannot be kept is no language */
 	return 0;
 }
 
@@ -712,6 +935,9 @@ fm__model_dispose(fm__model *m)
 	for (i = 0; i < m->nbases; i++)
 		free(m->bases[i]);
 	free(m->bases);
+	for (i = 0; i < m->nlangs; i++)
+		free(m->langs[i]);
+	free(m->langs);
 	while (m->nbind)
 		fm__model_ns_end(m, NULL);
 	free(m->bind);
@@ -722,4 +948,13 @@ fm__model_dispose(fm__model *m)
 	fm__model_record_dispose(&m->feed);
 	free(m->catv);
 	free(m->encv);
+	free(m->tagv);
+	free(m->personv);
+	free(m->linkv);
+	fm_buf_dispose(&m->pname);
+	fm_buf_dispose(&m->pemail);
+	fm_buf_dispose(&m->cat_scheme);
+	fm_buf_dispose(&m->cat_label);
+	fm_buf_dispose(&m->link_rel);
+	fm_buf_dispose(&m->link_type);
 }

@@ -14,6 +14,15 @@ enum model_field {
 	MF_ID, MF_TITLE, MF_LINK, MF_SUMMARY, MF_CONTENT, MF_SUBTITLE,
 	MF_AUTHOR,       /* an RSS-style "me@example.com (Name)" string, split at the end */
 	MF_AUTHOR_NAME, MF_AUTHOR_EMAIL, MF_AUTHOR_URI,
+	/* the plain text of a title or subtitle that is HTML; empty otherwise */
+	MF_TITLE_TEXT, MF_SUBTITLE_TEXT,
+	/* the xml:base (none: the document's URL) and xml:lang in force where a text was written */
+	MF_TITLE_BASE, MF_SUBTITLE_BASE, MF_SUMMARY_BASE, MF_CONTENT_BASE,
+	MF_TITLE_LANG, MF_SUBTITLE_LANG, MF_SUMMARY_LANG, MF_CONTENT_LANG,
+	MF_LANGUAGE,
+	MF_P_NAME, MF_P_EMAIL, MF_P_URI, /* the Atom person being read */
+	MF_GENERATOR, MF_GENERATOR_URI, MF_GENERATOR_VERSION,
+	MF_PUBLISHED_TEXT, MF_UPDATED_TEXT, /* the dates as written */
 	MF_NSTR,
 	MF_PUBLISHED = MF_NSTR, MF_UPDATED,
 	MF_NFIELDS
@@ -24,14 +33,36 @@ typedef struct model_enclosure {
 	size_t url, type, length;
 } model_enclosure;
 
+/* A category as offsets into a record's pool (SIZE_MAX: absent). */
+typedef struct model_cat {
+	size_t term, scheme, label;
+} model_cat;
+
+/* A person as offsets into a record's pool. */
+typedef struct model_person {
+	size_t name, email, uri;
+	int contributor;
+} model_person;
+
+/* A link as offsets into a record's pool. */
+typedef struct model_link {
+	size_t href, rel, type, title, length;
+} model_link;
+
 /* What one item (or the feed) has gathered so far. */
 typedef struct model_record {
 	fm_buf str[MF_NSTR];
 	uint8_t prio[MF_NFIELDS];  /* rank of the source each field came from; 0: unset */
+	uint8_t type[MF_NSTR];     /* fm_text_type of a text field as the feed wrote it */
 	fm_time published, updated;
 	fm_buf pool;               /* NUL-separated strings for categories and enclosures */
-	size_t *cats;              /* offsets into pool */
+	model_cat *cats;
 	size_t ncats, acats;
+	model_person *people;
+	size_t npeople, apeople;
+	size_t author_person;      /* the person the winning RSS-style author string made, SIZE_MAX: none */
+	model_link *links;
+	size_t nlinks, alinks;
 	model_enclosure *encs;
 	size_t nencs, aencs;
 } model_record;
@@ -41,6 +72,7 @@ typedef struct model_frame {
 	uint16_t el;      /* element code (model.c) */
 	uint8_t ctx;      /* context its children are read in */
 	uint8_t base_pushed; /* 1 when this element set xml:base */
+	uint8_t lang_pushed; /* 1 when this element set xml:lang */
 } model_frame;
 
 /* A namespace binding and the depth of the element that declared it. */
@@ -98,6 +130,8 @@ typedef struct fm__model {
 	size_t nbind, abind;
 	char **bases;        /* xml:base stack; bases[0] is the document URL (may be NULL) */
 	size_t nbases, abases;
+	char **langs;        /* xml:lang stack ("" where a language was unset) */
+	size_t nlangs, alangs;
 
 	/* The field being captured. */
 	int cap_field;       /* enum model_field or a list (categories), -1: none */
@@ -109,6 +143,8 @@ typedef struct fm__model {
 	fm_buf tmp;
 
 	int cap_el;          /* element code of the captured element */
+	int cap_type;        /* fm_text_type of the converted value */
+	int cap_untyped;     /* an Atom text construct without a type attribute */
 	int cap_permalink;   /* an RSS guid that is also the link */
 	int lenient;         /* events come from the recovery tokenizer: end tags may not match */
 
@@ -116,13 +152,26 @@ typedef struct fm__model {
 	size_t items;
 	const char **catv;   /* scratch for the item handed out */
 	size_t acatv;
+	fm_category *tagv;
+	size_t atagv;
+	fm_person *personv;
+	size_t apersonv;
+	fm_link *linkv;
+	size_t alinkv;
+	fm_buf pname, pemail; /* an RSS author string, split */
+	fm_buf cat_scheme;   /* the scheme (RSS domain) of the category being read */
+	fm_buf cat_label;    /* the label of the Media RSS category being read */
+	fm_buf link_rel, link_type; /* of the Atom link without href being read */
 	fm_enclosure *encv;
 	size_t aencv;
 	model_record item, feed;
 } fm__model;
 
-/* Readies a model; url (copied) is the document's base URL. Returns 0 or FM_ENOMEM. */
-int fm__model_init(fm__model *m, const char *url, const fm_parse_limits *limits,
+/*
+ * Readies a model; url (copied) is the document's base URL, lang (copied,
+ * may be NULL) its language before any xml:lang. Returns 0 or FM_ENOMEM.
+ */
+int fm__model_init(fm__model *m, const char *url, const char *lang, const fm_parse_limits *limits,
 		   fm_item_cb on_item, void *payload);
 
 /* Releases everything the model holds. */

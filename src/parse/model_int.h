@@ -30,11 +30,18 @@ enum {
 	TK_TEXT,    /* Atom type="text": text to be escaped for HTML fields */
 	TK_B64HTML, /* Atom 0.3 mode="base64" */
 	TK_B64TEXT,
+	TK_B64ANY,  /* Atom 1.0 content of a non-text, non-XML type: base64 of what is guessed */
 	TK_ATOM     /* an Atom text construct: decided by its attributes */
 };
 
 /* A list the captured text is added to, beside the string fields. */
 #define ML_CATEGORY MF_NFIELDS
+/* A list of contributors, given as RSS-style person strings. */
+#define ML_CONTRIBUTOR (MF_NFIELDS + 1)
+/* iTunes keywords: comma-separated categories. */
+#define ML_KEYWORDS (MF_NFIELDS + 2)
+/* The URL of an Atom link that has no href. */
+#define ML_LINK (MF_NFIELDS + 3)
 
 /* model.c */
 
@@ -55,8 +62,18 @@ model_record *fm__model_rec(fm__model *m);
 /* Returns the base URL in force (borrowed, valid until the element that set it ends). */
 const char *fm__model_base(const fm__model *m);
 
+/* Returns the xml:lang in force (borrowed), or NULL. */
+const char *fm__model_lang(const fm__model *m);
+
 /* Resolves ref against the base in force into m->tmp; returns 0 or FM_ENOMEM. */
 int fm__model_resolve(fm__model *m, const char *ref);
+
+/*
+ * Takes an Atom link (href not yet resolved; the rest may be NULL): one of
+ * the record's links, and maybe its alternate link or an enclosure.
+ */
+void fm__model_link(fm__model *m, const char *href, const char *rel, const char *type,
+		    const char *title, const char *length);
 
 /* Pushes a frame; returns 0, or sets the status (depth limit, memory) and returns it. */
 int fm__model_push(fm__model *m, int el, int ctx);
@@ -89,11 +106,44 @@ int fm__model_reserve(void **arr, size_t *alloc, size_t n, size_t sz);
 /* Adds an enclosure to the item unless one with the same URL is there; keeps the status on failure. */
 void fm__model_add_enclosure(fm__model *m, const char *url, const char *type, const char *length);
 
-/* Adds a category term to the item unless it is empty or already there. */
-void fm__model_add_category(fm__model *m, const char *term, size_t len);
+/*
+ * Adds a category (term of len bytes; scheme and label may be NULL) to the
+ * record in force, unless its term is empty or there already.
+ */
+void fm__model_add_category(fm__model *m, const char *term, size_t len, const char *scheme,
+			    const char *label);
+
+/* Adds a person to the record in force; uri may be NULL. Nothing when all parts are empty. */
+void fm__model_add_person(fm__model *m, const fm_buf *name, const fm_buf *email, const fm_buf *uri,
+			  int contributor);
+
+/* Adds an RSS-style person string ("me@example.com (Name)") to the record in force. */
+void fm__model_add_person_string(fm__model *m, const char *s, int contributor);
+
+/* Adds a link (href already absolute; rel NULL means "alternate") to the record in force. */
+void fm__model_add_link(fm__model *m, const char *href, const char *rel, const char *type,
+			const char *title, const char *length);
 
 /* Sets a string field from m->tmp when rank beats the field's current source. */
 void fm__model_set(fm__model *m, model_record *r, int field, int rank);
+
+/*
+ * Returns the field that keeps the xml:base in force where text field
+ * field (title, subtitle, summary, content) was written.
+ */
+static inline int
+fm__model_base_field(int field)
+{
+	return field == MF_TITLE ? MF_TITLE_BASE : field == MF_SUBTITLE ? MF_SUBTITLE_BASE :
+	       field == MF_SUMMARY ? MF_SUMMARY_BASE : MF_CONTENT_BASE;
+}
+
+/* Returns the field that keeps the xml:lang in force where text field field was written. */
+static inline int
+fm__model_lang_field(int field)
+{
+	return fm__model_base_field(field) - MF_TITLE_BASE + MF_TITLE_LANG;
+}
 
 /* Hands the finished item to the callback and clears it. */
 void fm__model_item_emit(fm__model *m);

@@ -20,11 +20,15 @@ static const struct {
 	{ "backend.userland.com/rss2", NS_RSS },
 	{ "blogs.law.harvard.edu/tech/rss", NS_RSS },
 	{ "my.netscape.com/rdf/simple/0.9", NS_RSS090 },
+	{ "example.com/necho", NS_ATOM03 },      /* Atom's names before it was Atom */
+	{ "example.com/newformat", NS_ATOM03 },
 	{ "purl.org/atom/ns", NS_ATOM03 },
 	{ "purl.org/dc/elements/1.0", NS_DC },
 	{ "purl.org/dc/elements/1.1", NS_DC },
 	{ "purl.org/dc/terms", NS_DCTERMS },
 	{ "purl.org/rss/1.0", NS_RSS10 },
+	{ "purl.org/echo", NS_ATOM03 },
+	{ "purl.org/pie", NS_ATOM03 },
 	{ "purl.org/rss/1.0/modules/content", NS_CONTENT },
 	{ "search.yahoo.com/mrss", NS_MEDIA },
 	{ "tools.search.yahoo.com/mrss", NS_MEDIA },
@@ -68,13 +72,17 @@ typedef struct names_el {
 } names_el;
 
 static const names_el names_rss[] = {
-	{ "RDF", EL_RDF }, { "author", EL_RSS_AUTHOR }, { "category", EL_CATEGORY },
+	/* CDF's elements are upper case, and sort first. */
+	{ "ABSTRACT", EL_DESCRIPTION }, { "CHANNEL", EL_CDF_CHANNEL }, { "ITEM", EL_ITEM },
+	{ "RDF", EL_RDF }, { "TITLE", EL_TITLE }, { "author", EL_RSS_AUTHOR },
+	{ "body", EL_XHTML_BODY }, { "category", EL_CATEGORY },
 	{ "channel", EL_CHANNEL }, { "content", EL_ATOM_CONTENT },
 	{ "created", EL_ATOM_CREATED }, { "description", EL_DESCRIPTION },
 	{ "email", EL_EMAIL }, { "enclosure", EL_ENCLOSURE }, { "entry", EL_ENTRY },
-	{ "feed", EL_FEED }, { "guid", EL_GUID }, { "html", EL_HTML },
+	{ "feed", EL_FEED }, { "fullitem", EL_CONTENT_ENCODED }, { "generator", EL_GENERATOR },
+	{ "guid", EL_GUID }, { "html", EL_HTML },
 	{ "id", EL_ATOM_ID }, { "image", EL_IMAGE }, { "issued", EL_ATOM_ISSUED },
-	{ "item", EL_ITEM }, { "lastBuildDate", EL_LASTBUILDDATE },
+	{ "item", EL_ITEM }, { "language", EL_LANGUAGE }, { "lastBuildDate", EL_LASTBUILDDATE },
 	{ "link", EL_LINK }, { "managingEditor", EL_MANAGING_EDITOR },
 	{ "modified", EL_ATOM_MODIFIED }, { "name", EL_NAME }, { "opml", EL_OPML },
 	{ "pubDate", EL_PUBDATE }, { "published", EL_ATOM_PUBLISHED },
@@ -87,9 +95,10 @@ static const names_el names_rss[] = {
 
 static const names_el names_atom[] = {
 	{ "author", EL_ATOM_AUTHOR }, { "category", EL_ATOM_CATEGORY },
-	{ "content", EL_ATOM_CONTENT }, { "contributor", EL_SKIP },
+	{ "content", EL_ATOM_CONTENT }, { "contributor", EL_ATOM_CONTRIBUTOR },
 	{ "created", EL_ATOM_CREATED }, { "email", EL_EMAIL }, { "entry", EL_ENTRY },
-	{ "feed", EL_FEED }, { "id", EL_ATOM_ID }, { "issued", EL_ATOM_ISSUED },
+	{ "feed", EL_FEED }, { "generator", EL_GENERATOR }, { "homepage", EL_URI },
+	{ "id", EL_ATOM_ID }, { "issued", EL_ATOM_ISSUED },
 	{ "link", EL_ATOM_LINK }, { "modified", EL_ATOM_MODIFIED }, { "name", EL_NAME },
 	{ "published", EL_ATOM_PUBLISHED }, { "source", EL_SOURCE },
 	{ "subtitle", EL_ATOM_SUBTITLE }, { "summary", EL_ATOM_SUMMARY },
@@ -98,9 +107,10 @@ static const names_el names_atom[] = {
 };
 
 static const names_el names_dc[] = {
+	{ "author", EL_DC_CREATOR }, { "contributor", EL_DC_CONTRIBUTOR },
 	{ "creator", EL_DC_CREATOR }, { "date", EL_DC_DATE },
 	{ "description", EL_DC_DESCRIPTION }, { "identifier", EL_DC_IDENTIFIER },
-	{ "subject", EL_DC_SUBJECT }, { "title", EL_DC_TITLE },
+	{ "language", EL_DC_LANGUAGE }, { "subject", EL_DC_SUBJECT }, { "title", EL_DC_TITLE },
 };
 
 static const names_el names_dcterms[] = {
@@ -112,10 +122,15 @@ static const names_el names_content[] = { { "encoded", EL_CONTENT_ENCODED } };
 static const names_el names_rdf[] = { { "RDF", EL_RDF } };
 static const names_el names_xhtml[] = { { "body", EL_XHTML_BODY }, { "div", EL_XHTML_DIV }, { "html", EL_HTML } };
 static const names_el names_media[] = {
-	{ "content", EL_MEDIA_CONTENT }, { "description", EL_MEDIA_DESCRIPTION },
+	{ "category", EL_MEDIA_CATEGORY }, { "content", EL_MEDIA_CONTENT },
+	{ "description", EL_MEDIA_DESCRIPTION },
 	{ "group", EL_MEDIA_GROUP }, { "title", EL_MEDIA_TITLE },
 };
-static const names_el names_itunes[] = { { "author", EL_ITUNES_AUTHOR }, { "summary", EL_ITUNES_SUMMARY } };
+static const names_el names_itunes[] = {
+	{ "author", EL_ITUNES_AUTHOR }, { "category", EL_ITUNES_CATEGORY },
+	{ "keywords", EL_ITUNES_KEYWORDS }, { "subtitle", EL_ITUNES_SUBTITLE },
+	{ "summary", EL_ITUNES_SUMMARY },
+};
 
 /* bsearch comparator: a name against a table entry. */
 static int

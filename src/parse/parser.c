@@ -46,6 +46,8 @@ struct fm_parser {
 	int mode;
 	int status;               /* 0, or the code that ended the parse */
 	int finished;
+	int implied_ascii;        /* text/xml without a charset (RFC 3023): us-ascii if it is ASCII */
+	int saw_high;             /* a byte >= 0x80 was pushed */
 	fm_buf sniff;
 
 	XML_Parser xp;
@@ -82,12 +84,22 @@ fm_format_name(fm_format format)
 		[FM_FORMAT_RSS094] = "rss0.94", [FM_FORMAT_RSS20] = "rss2.0",
 		[FM_FORMAT_RSS] = "rss", [FM_FORMAT_RSS10] = "rss1.0",
 		[FM_FORMAT_ATOM03] = "atom0.3", [FM_FORMAT_ATOM10] = "atom1.0",
-		[FM_FORMAT_ATOM] = "atom", [FM_FORMAT_JSONFEED] = "jsonfeed",
+		[FM_FORMAT_ATOM] = "atom", [FM_FORMAT_JSONFEED] = "jsonfeed", [FM_FORMAT_CDF] = "cdf",
 	};
 
 	if ((unsigned)format >= sizeof(names) / sizeof(names[0]))
 		return "";
 	return names[format];
+}
+
+const char *
+fm_text_type_name(fm_text_type type)
+{
+	switch (type) {
+	case FM_TEXT_HTML: return "text/html";
+	case FM_TEXT_XHTML: return "application/xhtml+xml";
+	default: return "text/plain";
+	}
 }
 
 /* Ends the parse with status and a message, unless it has ended already. */
@@ -590,6 +602,26 @@ parser_strdup(char **out, const char *s)
 	return 0;
 }
 
+/*
+ * Returns 1 when a Content-Type's media type is text/xml or text/...+xml:
+ * RFC 3023 3.1 makes such a document us-ascii unless the header names a
+ * charset, whatever its XML declaration says. Real servers send text/xml
+ * for documents in every charset, so the parser only reports us-ascii
+ * when the bytes are ASCII; otherwise the document's own declaration
+ * decides, as it would have (feedparser falls back the same way).
+ */
+static int
+parser_text_xml(const char *ctype)
+{
+	size_t n = strcspn(ctype, "; \t");
+
+	if (n < 8 || strncasecmp(ctype, "text/", 5))
+		return 0;
+	if (n == 31 && !strncasecmp(ctype, "text/xml-external-parsed-entity", 31))
+		return 1;
+	return !strncasecmp(ctype + n - 4, "/xml", 4) || !strncasecmp(ctype + n - 4, "+xml", 4);
+}
+
 /* Returns the charset parameter of a Content-Type value, copied into buf, or NULL. */
 static const char *
 parser_charset(const char *ctype, char *buf, size_t size)
@@ -599,11 +631,21 @@ parser_charset(const char *ctype, char *buf, size_t size)
 
 	if (!ctype)
 		return NULL;
-	for (s = ctype; *s && strncasecmp(s, "charset=", 8); s++)
-		;
+	/* "charset", then "=" with optional space around it (RFC 7231 allows none; servers send it). */
+	for (s = ctype; *s; s++) {
+		if (strncasecmp(s, "charset", 7))
+			continue;
+		s += 7;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s == '=')
+			break;
+	}
 	if (!*s)
 		return NULL;
-	s += 8;
+	s++;
+	while (*s == ' ' || *s == '\t')
+		s++;
 	if (*s == '"' || *s == '\'')
 		s++;
 	while (*s && *s != '"' && *s != '\'' && *s != ';' && !isspace((unsigned char)*s) && n + 1 < size)
@@ -619,6 +661,7 @@ fm_parser_new(fm_parser **out, const fm_parse_opts *opts,
 	fm_parse_opts none;
 	fm_parser *p;
 	fm_buf base = FM_BUF_INIT;
+	const char *http_cs;
 	char cs[64];
 	int error;
 
@@ -642,18 +685,23 @@ fm_parser_new(fm_parser **out, const fm_parse_opts *opts,
 	    (error = parser_strdup(&p->content_location, opts->content_location)) < 0 ||
 	    (error = parser_strdup(&p->encoding, opts->encoding)) < 0)
 		goto fail;
-	/* RFC 2616 14.14: Content-Location, resolved against the request URL, is the base. */
-	if (p->content_location) {
+	/*
+	 * RFC 2616 14.14: Content-Location, resolved against the request URL,
+	 * is the base, unless it is unsafe (javascript: and the like).
+	 */
+	if (p->content_location && fm__url_is_safe_base(p->content_location)) {
 		if ((error = fm__url_resolve(&base, p->url, p->content_location)) < 0)
 			goto fail;
 		p->base = fm_buf_detach(&base);
 	} else if ((error = parser_strdup(&p->base, p->url)) < 0) {
 		goto fail;
 	}
-	if ((error = fm__decoder_new(&p->dec, parser_charset(p->content_type, cs, sizeof(cs)),
-				     p->encoding)) < 0)
+	http_cs = parser_charset(p->content_type, cs, sizeof(cs));
+	p->implied_ascii = !http_cs && p->content_type && parser_text_xml(p->content_type);
+	if ((error = fm__decoder_new(&p->dec, http_cs, p->encoding)) < 0)
 		goto fail;
-	if ((error = fm__model_init(&p->model, p->base, &p->limits, on_item, payload)) < 0)
+	if ((error = fm__model_init(&p->model, p->base, opts->content_language, &p->limits,
+				    on_item, payload)) < 0)
 		goto fail;
 	p->model_ready = 1;
 	*out = p;
@@ -686,6 +734,13 @@ fm_parser_push(fm_parser *p, const void *data, size_t len)
 		return p->status;
 	}
 	p->res.bytes += len;
+	if (p->implied_ascii && !p->saw_high) {
+		const unsigned char *b = data;
+		size_t i;
+		for (i = 0; i < len && b[i] < 0x80; i++)
+			;
+		p->saw_high = i < len;
+	}
 	if ((error = fm__decoder_push(p->dec, data, len, parser_decoded, p)) < 0)
 		parser_end(p, error, NULL);
 	return p->status;
@@ -746,6 +801,7 @@ fm_parser_finish(fm_parser *p)
 
 	p->res.format = p->model.format;
 	snprintf(p->res.encoding, sizeof(p->res.encoding), "%s",
+		 p->implied_ascii && !p->saw_high && p->res.bytes ? "us-ascii" :
 		 fm__decoder_encoding(p->dec) ? fm__decoder_encoding(p->dec) : "");
 	p->res.items = p->json ? p->json_items : p->model.items;
 	p->res.status = p->status;

@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
 #include <curl/curl.h>
 
 /* RFC 3986 section 3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":" */
@@ -17,6 +18,25 @@ fm__url_is_absolute(const char *s)
 	while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.')
 		p++;
 	return *p == ':';
+}
+
+/*
+ * Returns 1 when s may serve as a base URL: a base that runs script or
+ * carries its own content (javascript:, vbscript:, data:) would turn every
+ * relative link under it into one.
+ */
+int
+fm__url_is_safe_base(const char *s)
+{
+	static const char *const unsafe[] = { "javascript:", "vbscript:", "data:" };
+	size_t i;
+
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	for (i = 0; i < sizeof(unsafe) / sizeof(unsafe[0]); i++)
+		if (!strncasecmp(s, unsafe[i], strlen(unsafe[i])))
+			return 0;
+	return 1;
 }
 
 /* Appends s without leading and trailing white space; returns 0 or FM_ENOMEM. */

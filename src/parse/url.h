@@ -15,4 +15,7 @@ int fm__url_resolve(fm_buf *out, const char *base, const char *ref);
 /* Returns 1 when s starts with a URI scheme ("http:", "mailto:"), else 0. */
 int fm__url_is_absolute(const char *s);
 
+/* Returns 1 when URL s may serve as a base: not javascript:, vbscript: or data:. */
+int fm__url_is_safe_base(const char *s);
+
 #endif

@@ -6,7 +6,8 @@
 # items; that part fails the test. With -v it also lists where titles,
 # links, ids and dates differ: those differences are known and deliberate
 # (feedmerge's titles are plain text, pubDate is not copied to updated, an
-# opaque id is never a link, namespaces match by URI, not prefix).
+# opaque id is never a link, namespaces match by URI, not prefix). CDF is
+# "cdf" to feedmerge and "" to feedparser 6.0.10.
 # Skipped (exit 0) when /usr/bin/python3 has no feedparser.
 set -u
 bin=$1
@@ -34,7 +35,8 @@ for path in files:
     fp = feedparser.parse(path)
     name = path.rsplit("/", 2)[-2] + "/" + path.rsplit("/", 1)[-1]
     fm_format = fm["format"].replace(".", "")
-    if fm_format != fp.get("version", ""):
+    # feedparser 6.0.10 reads CDF but leaves its version empty (its own tests expect "cdf").
+    if fm_format != fp.get("version", "") and not (fm_format == "cdf" and fp.get("version") == ""):
         print("FAIL %s: format %r, feedparser %r" % (name, fm["format"], fp.get("version")))
         fail = 1
     if len(fm["items"]) != len(fp.entries):
