@@ -1,5 +1,6 @@
 /* test_pack.c - items' text packed in the state: round trips, change detection, corrupt values, migration. */
 #include "feedmerge/store.h"
+#include "statedir.h"
 #include "store/pack.h"
 
 #include <criterion/criterion.h>
@@ -10,47 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static char pk_dir[PATH_MAX];
-static char pk_path[PATH_MAX + 16];
-
-/* Makes a fresh directory for the test's state. */
-static void
-pk_setup(void)
-{
-	char tmpl[] = "/tmp/fm-pack-XXXXXX";
-
-	cr_assert_not_null(mkdtemp(tmpl));
-	snprintf(pk_dir, sizeof pk_dir, "%s", tmpl);
-	snprintf(pk_path, sizeof pk_path, "%s/state.db", pk_dir);
-}
-
-/* Removes the state, its WAL files, its lock and the directory. */
-static void
-pk_teardown(void)
-{
-	static const char *const sfx[] = { "", "-wal", "-shm", ".lock" };
-	char p[PATH_MAX + 32];
-	size_t i;
-
-	for (i = 0; i < 4; i++) {
-		snprintf(p, sizeof p, "%s%s", pk_path, sfx[i]);
-		unlink(p);
-	}
-	rmdir(pk_dir);
-}
-
-TestSuite(pack, .init = pk_setup, .fini = pk_teardown);
-
-/* Opens the test's state, failing the test otherwise. */
-static fm_store *
-pk_open(void)
-{
-	fm_store *st;
-	fm_diag d = { 0 };
-
-	cr_assert_eq(fm_store_open(&st, pk_path, &d), 0, "%s", d.msg);
-	return st;
-}
+TestSuite(pack, .init = st_setup, .fini = st_teardown);
 
 /* Writes item i's text (HTML of words from a small vocabulary, as feeds repeat theirs) into b (size n). */
 static void
@@ -143,7 +104,7 @@ pk_sql_int(const char *sql)
 	sqlite3_stmt *s;
 	long long v = -1;
 
-	cr_assert_eq(sqlite3_open(pk_path, &db), SQLITE_OK);
+	cr_assert_eq(sqlite3_open(st_path, &db), SQLITE_OK);
 	cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
 	if (sqlite3_step(s) == SQLITE_ROW)
 		v = sqlite3_column_int64(s, 0);
@@ -158,14 +119,14 @@ pk_sql(const char *sql)
 {
 	sqlite3 *db;
 
-	cr_assert_eq(sqlite3_open(pk_path, &db), SQLITE_OK);
+	cr_assert_eq(sqlite3_open(st_path, &db), SQLITE_OK);
 	cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
 	sqlite3_close(db);
 }
 
 Test(pack, text_round_trips_before_and_after_a_dictionary)
 {
-	fm_store *st = pk_open();
+	fm_store *st = st_open();
 	unsigned i, n = STORE_PACK_TRAIN / 2 + 40;
 
 	/* Enough items for a dictionary to be trained on the way (two values each). */
@@ -185,7 +146,7 @@ Test(pack, text_round_trips_before_and_after_a_dictionary)
 	pk_check(st, n, n, 0);
 	fm_store_close(st);
 	/* A new handle reads the dictionary back from the state. */
-	st = pk_open();
+	st = st_open();
 	pk_check(st, n, n, 0);
 	pk_check(st, 1, 1, 0);
 	fm_store_close(st);
@@ -193,7 +154,7 @@ Test(pack, text_round_trips_before_and_after_a_dictionary)
 
 Test(pack, unchanged_text_is_not_a_change_and_changed_text_is)
 {
-	fm_store *st = pk_open();
+	fm_store *st = st_open();
 	unsigned i, n = STORE_PACK_TRAIN / 2 + 40;
 
 	for (i = 1; i <= n; i++)
@@ -212,7 +173,7 @@ Test(pack, unchanged_text_is_not_a_change_and_changed_text_is)
 
 Test(pack, short_text_stays_plain)
 {
-	fm_store *st = pk_open();
+	fm_store *st = st_open();
 	fm_item it = { 0 };
 	fm_store_put what;
 
@@ -252,7 +213,7 @@ Test(pack, corrupt_values_are_errors_that_say_what_is_wrong)
 		/* a frame that claims 2^40 bytes */
 		{ "0100" "28b52ffd" "c0" "000000000001000000", "more than a value may hold" },
 	};
-	fm_store *st = pk_open();
+	fm_store *st = st_open();
 	fm_buf out = FM_BUF_INIT, packed = FM_BUF_INIT;
 	char why[200], sql[256], content[4096];
 	unsigned char raw[64];
@@ -298,12 +259,12 @@ pk_make_v8(unsigned n)
 	char id[32], summary[512], content[4096];
 	sqlite3 *db;
 	sqlite3_stmt *s;
-	fm_store *st = pk_open();
+	fm_store *st = st_open();
 	fm_item it;
 	unsigned i;
 
 	fm_store_close(st);
-	cr_assert_eq(sqlite3_open(pk_path, &db), SQLITE_OK);
+	cr_assert_eq(sqlite3_open(st_path, &db), SQLITE_OK);
 	cr_assert_eq(sqlite3_exec(db, "DROP TABLE pack_dicts; PRAGMA user_version = 8; BEGIN", NULL, NULL, NULL),
 		     SQLITE_OK, "%s", sqlite3_errmsg(db));
 	cr_assert_eq(sqlite3_prepare_v2(db, "INSERT INTO clusters (id, uid, updated) VALUES (?1, 'urn:feedmerge:' || ?1, 0)",
@@ -344,7 +305,7 @@ Test(pack, a_version_8_state_migrates_and_its_items_stay_the_same)
 	pk_make_v8(n);
 	cr_expect_eq(pk_sql_int("SELECT count(*) FROM items WHERE typeof(content) = 'text'"), n);
 	before = pk_sql_int("SELECT page_count * page_size FROM pragma_page_count, pragma_page_size");
-	st = pk_open();
+	st = st_open();
 	cr_expect_eq(fm_store_schema_version(st), 9);
 	cr_expect_eq(pk_sql_int("SELECT count(*) FROM pack_dicts"), 1);
 	/* Every stored text packed with the dictionary trained from it. */
@@ -368,7 +329,7 @@ Test(pack, a_small_version_8_state_migrates_without_a_dictionary)
 	fm_store *st;
 
 	pk_make_v8(3);
-	st = pk_open();
+	st = st_open();
 	cr_expect_eq(fm_store_schema_version(st), 9);
 	cr_expect_eq(pk_sql_int("SELECT count(*) FROM pack_dicts"), 0);
 	cr_expect_eq(pk_sql_int("SELECT count(*) FROM items WHERE hex(substr(content, 1, 2)) = '0100'"), 3);

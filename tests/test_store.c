@@ -1,6 +1,7 @@
 /* test_store.c - the SQLite state: schema, feed state, items, clusters, lock. */
 #define _XOPEN_SOURCE 700
 #include "feedmerge/store.h"
+#include "statedir.h"
 #include "dedup/normlink.h"
 
 #include <criterion/criterion.h>
@@ -11,48 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Each test's state file, in a fresh directory. */
-static char st_dir[PATH_MAX];
-static char st_path[PATH_MAX + 16];
-
-/* Makes the directory; the state file does not exist yet. */
-static void
-st_setup(void)
-{
-	char tmpl[] = "/tmp/fm-store-XXXXXX";
-
-	cr_assert_not_null(mkdtemp(tmpl));
-	snprintf(st_dir, sizeof st_dir, "%s", tmpl);
-	snprintf(st_path, sizeof st_path, "%s/state.db", st_dir);
-}
-
-/* Removes the state, its WAL files, its lock and the directory. */
-static void
-st_teardown(void)
-{
-	static const char *const sfx[] = { "", "-wal", "-shm", ".lock" };
-	char p[PATH_MAX + 32];
-	size_t i;
-
-	for (i = 0; i < 4; i++) {
-		snprintf(p, sizeof p, "%s%s", st_path, sfx[i]);
-		unlink(p);
-	}
-	rmdir(st_dir);
-}
-
 TestSuite(store, .init = st_setup, .fini = st_teardown);
-
-/* Opens the test's state, failing the test otherwise. */
-static fm_store *
-st_open(void)
-{
-	fm_store *st;
-	fm_diag d = { 0 };
-
-	cr_assert_eq(fm_store_open(&st, st_path, &d), 0, "%s", d.msg);
-	return st;
-}
 
 /* Puts one item into feed in its own transaction; returns what happened. */
 static fm_store_put
