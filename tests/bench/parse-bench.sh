@@ -135,7 +135,9 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
 fi
 mkdir -p "$BUILD"
 cc -O2 -std=c11 -Wall -Wextra -o "$FLOOR" "$HERE/expat-floor.c" -lexpat
-if [ ! -f "$CORPUS/MANIFEST.tsv" ]; then
+# The corpus is generated only into a missing or empty folder: a CORPUS of
+# someone else's files (../shared/data/feeds-real) is read, never written to.
+if [ ! -f "$CORPUS/MANIFEST.tsv" ] && { [ ! -d "$CORPUS" ] || [ -z "$(ls -A "$CORPUS")" ]; }; then
 	echo "== generating the corpus in $CORPUS" >&2
 	"$PY" "$HERE/gen-corpus.py" "$CORPUS"
 fi
