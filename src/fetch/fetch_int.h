@@ -11,6 +11,16 @@
 #define XFER_HDR_MAX 1024
 
 /* One request: queued, then a running transfer, then done. */
+/* The headers a response is read for: 6 KB, so a pass's queue of feeds does not carry them. */
+struct xfer_hdrs {
+	char etag[XFER_HDR_MAX];
+	char last_modified[XFER_HDR_MAX];
+	char retry_after[XFER_HDR_MAX];
+	char cache_control[XFER_HDR_MAX];
+	char expires[XFER_HDR_MAX];
+	char date[XFER_HDR_MAX];
+};
+
 struct xfer {
 	fm_fetch_req req;          /* strings owned (copies) */
 	char *host;                /* lower-case host name, "" for files */
@@ -30,12 +40,7 @@ struct xfer {
 	int pipewait;              /* wait for the host's connection to multiplex on (set before start) */
 	int http_major;            /* 1 or 2 from the first response's status line; 0 until then */
 	uint64_t bytes;
-	char etag[XFER_HDR_MAX];
-	char last_modified[XFER_HDR_MAX];
-	char retry_after[XFER_HDR_MAX];
-	char cache_control[XFER_HDR_MAX];
-	char expires[XFER_HDR_MAX];
-	char date[XFER_HDR_MAX];
+	struct xfer_hdrs *hdrs;    /* made when the transfer starts (a queued one holds none) */
 	fm__hints_scan hints;      /* the body's polling hints, read beside the parser */
 	char errbuf[CURL_ERROR_SIZE];
 	char msg[768];             /* the result's error line */

@@ -53,32 +53,32 @@ xfer_header(char *line, size_t size, size_t n, void *ud)
 		x->status = sp ? atoi(sp + 1) : 0;
 		if (!x->http_major)
 			x->http_major = len > 6 && line[5] == '2' ? 2 : 1;
-		x->etag[0] = x->last_modified[0] = x->retry_after[0] = '\0';
-		x->cache_control[0] = x->expires[0] = x->date[0] = '\0';
+		x->hdrs->etag[0] = x->hdrs->last_modified[0] = x->hdrs->retry_after[0] = '\0';
+		x->hdrs->cache_control[0] = x->hdrs->expires[0] = x->hdrs->date[0] = '\0';
 		return len;
 	}
 	if ((v = hdr_value(line, len, "Cache-Control", &vlen))) {
 		/* Several Cache-Control lines make one list (RFC 9110 5.3). */
 		char one[XFER_HDR_MAX];
-		size_t have = strlen(x->cache_control);
+		size_t have = strlen(x->hdrs->cache_control);
 		hdr_copy(one, v, vlen);
 		if (have && *one && have + 2 + strlen(one) < XFER_HDR_MAX) {
-			memcpy(x->cache_control + have, ", ", 2);
-			memcpy(x->cache_control + have + 2, one, strlen(one) + 1);
+			memcpy(x->hdrs->cache_control + have, ", ", 2);
+			memcpy(x->hdrs->cache_control + have + 2, one, strlen(one) + 1);
 		} else if (!have)
-			memcpy(x->cache_control, one, strlen(one) + 1);
+			memcpy(x->hdrs->cache_control, one, strlen(one) + 1);
 		return len;
 	}
 	if ((v = hdr_value(line, len, "Expires", &vlen)))
-		hdr_copy(x->expires, v, vlen);
+		hdr_copy(x->hdrs->expires, v, vlen);
 	else if ((v = hdr_value(line, len, "Date", &vlen)))
-		hdr_copy(x->date, v, vlen);
+		hdr_copy(x->hdrs->date, v, vlen);
 	if ((v = hdr_value(line, len, "ETag", &vlen)))
-		hdr_copy(x->etag, v, vlen);
+		hdr_copy(x->hdrs->etag, v, vlen);
 	else if ((v = hdr_value(line, len, "Last-Modified", &vlen)))
-		hdr_copy(x->last_modified, v, vlen);
+		hdr_copy(x->hdrs->last_modified, v, vlen);
 	else if ((v = hdr_value(line, len, "Retry-After", &vlen)))
-		hdr_copy(x->retry_after, v, vlen);
+		hdr_copy(x->hdrs->retry_after, v, vlen);
 	return len;
 }
 
@@ -189,7 +189,7 @@ xfer__start(struct xfer *x)
 	CURL *e;
 	long t = x->opts->timeout > 0 ? (long)x->opts->timeout : 30;
 
-	if (!(e = x->easy = curl_easy_init()))
+	if ((!x->hdrs && !(x->hdrs = calloc(1, sizeof *x->hdrs))) || !(e = x->easy = curl_easy_init()))
 		return FM_ENOMEM;
 	x->all_permanent = 1;
 	fm__hints_init(&x->hints);
@@ -323,12 +323,14 @@ xfer__finish(struct xfer *x, CURLcode code, int stopped)
 			snprintf(x->msg, sizeof x->msg, "out of memory");
 	}
 	r.error = x->msg[0] ? x->msg : NULL;
-	r.etag = x->etag[0] ? x->etag : NULL;
-	r.last_modified = x->last_modified[0] ? x->last_modified : NULL;
-	r.retry_after = x->retry_after[0] ? x->retry_after : NULL;
-	r.cache_control = x->cache_control[0] ? x->cache_control : NULL;
-	r.expires = x->expires[0] ? x->expires : NULL;
-	r.date = x->date[0] ? x->date : NULL;
+	if (x->hdrs) {
+		r.etag = x->hdrs->etag[0] ? x->hdrs->etag : NULL;
+		r.last_modified = x->hdrs->last_modified[0] ? x->hdrs->last_modified : NULL;
+		r.retry_after = x->hdrs->retry_after[0] ? x->hdrs->retry_after : NULL;
+		r.cache_control = x->hdrs->cache_control[0] ? x->hdrs->cache_control : NULL;
+		r.expires = x->hdrs->expires[0] ? x->hdrs->expires : NULL;
+		r.date = x->hdrs->date[0] ? x->hdrs->date : NULL;
+	}
 	if (r.outcome == FM_FETCH_OK) {
 		fm__hints_finish(&x->hints);
 		r.hints = &x->hints.out;
@@ -344,6 +346,7 @@ xfer__free(struct xfer *x)
 	if (x->easy)
 		curl_easy_cleanup(x->easy);
 	curl_slist_free_all(x->headers);
+	free(x->hdrs);
 	fm_parser_free(x->parser);
 	free((char *)x->req.url);
 	free((char *)x->req.user_agent);
