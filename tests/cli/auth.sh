@@ -113,14 +113,7 @@ has "check: proxy shown" out "proxy          = http://(hidden)@127.0.0.1:1"
 hasnt "check: proxy password hidden" out "pw-in-proxy"
 
 # --- https with a private CA: accepted with ca_file, refused without it.
-mkdir tls
-openssl req -x509 -newkey rsa:2048 -nodes -keyout tls/ca.key -out tls/ca.pem -days 2 \
-	-subj "/CN=feedmerge test CA" >tls/log 2>&1
-openssl req -newkey rsa:2048 -nodes -keyout tls/srv.key -out tls/srv.csr -subj "/CN=127.0.0.1" \
-	>>tls/log 2>&1
-printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n' >tls/ext
-openssl x509 -req -in tls/srv.csr -CA tls/ca.pem -CAkey tls/ca.key -CAcreateserial \
-	-out tls/srv.pem -days 2 -extfile tls/ext >>tls/log 2>&1
+tls_make tls
 is "openssl made a certificate" "$(test -s tls/srv.pem && echo yes)" yes
 tls_start "$tmp/root" "$tmp/tls/srv.pem" "$tmp/tls/srv.key"
 rm -f state.db*

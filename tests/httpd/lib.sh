@@ -34,6 +34,19 @@ srv_stop() {
 	srv_pid=""
 }
 
+# tls_make DIR: a private CA (DIR/ca.pem) and a certificate for 127.0.0.1
+# signed by it (DIR/srv.pem, DIR/srv.key), made with openssl; the log in DIR/log.
+tls_make() {
+	mkdir -p "$1"
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$1/ca.key" -out "$1/ca.pem" -days 2 \
+		-subj "/CN=feedmerge test CA" >"$1/log" 2>&1
+	openssl req -newkey rsa:2048 -nodes -keyout "$1/srv.key" -out "$1/srv.csr" -subj "/CN=127.0.0.1" \
+		>>"$1/log" 2>&1
+	printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n' >"$1/ext"
+	openssl x509 -req -in "$1/srv.csr" -CA "$1/ca.pem" -CAkey "$1/ca.key" -CAcreateserial \
+		-out "$1/srv.pem" -days 2 -extfile "$1/ext" >>"$1/log" 2>&1
+}
+
 # tls_start ROOT CERT KEY: a second server speaking HTTPS with CERT; sets $tls_base.
 tls_pid=""
 tls_start() {
