@@ -184,6 +184,22 @@ model_cap_keep(fm__model *m, const char *s, size_t len)
 	fm__text_rollback(&m->tmp, len, 0);
 }
 
+/*
+ * The text rewritten into m->tmp becomes the capture (the buffers trade
+ * places; tmp is left empty); returns it and sets *len.
+ */
+static const char *
+model_cap_replace(fm__model *m, size_t *len)
+{
+	fm_buf t = m->cap;
+
+	m->cap = m->tmp;
+	m->tmp = t;
+	fm_buf_clear(&m->tmp);
+	*len = m->cap.size;
+	return fm_buf_cstr(&m->cap);
+}
+
 /* Drops white space at both ends of s[0..*len); returns the new start. */
 static const char *
 model_trim(const char *s, size_t *len)
@@ -212,27 +228,15 @@ model_cap_convert(fm__model *m, int field)
 	if (len) {
 		if ((error = fm__decode_fix_c1(&m->tmp, s, len)) < 0)
 			return error;
-		if (error == 1) {
-			fm_buf t = m->cap;
-			m->cap = m->tmp;
-			m->tmp = t;
-			fm_buf_clear(&m->tmp);
-			s = fm_buf_cstr(&m->cap);
-			len = m->cap.size;
-		}
+		if (error == 1)
+			s = model_cap_replace(m, &len);
 	}
 	if (kind == TK_B64HTML || kind == TK_B64TEXT || kind == TK_B64ANY) {
 		/* Decoded bytes are any bytes: they go through the UTF-8 repair too. */
 		fm_buf raw = FM_BUF_INIT;
 		if (fm__base64_decode(&raw, s, len) == 0 &&
-		    model_clean_utf8(&m->tmp, raw.ptr ? raw.ptr : "", raw.size) == 0) {
-			fm_buf t = m->cap;
-			m->cap = m->tmp;
-			m->tmp = t;
-			fm_buf_clear(&m->tmp);
-			s = fm_buf_cstr(&m->cap);
-			len = m->cap.size;
-		}
+		    model_clean_utf8(&m->tmp, raw.ptr ? raw.ptr : "", raw.size) == 0)
+			s = model_cap_replace(m, &len);
 		fm_buf_dispose(&raw);
 		kind = kind == TK_B64HTML ? TK_HTML : kind == TK_B64ANY ? TK_PLAIN : TK_TEXT;
 	}
