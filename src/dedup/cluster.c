@@ -4,10 +4,10 @@
 #include "dedup/fpcache.h"
 #include "feedmerge/error.h"
 #include "util/grow.h"
+#include "util/strindex.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <xxhash.h>
 
 /*
  * A key posted by more items than this is common to too many stories to
@@ -39,58 +39,35 @@ struct fm_clusterer {
 	size_t n, a;
 	char **names;  /* feed names, interned */
 	size_t nnames;
-	unsigned *slots; /* open-addressed: name index + 1, 0 empty */
-	size_t nslots;   /* a power of two, at least twice nnames */
+	fm_strindex name_ix; /* names by name */
 };
 
-/* The slot of feed in the name table: its entry, or the empty slot it would take. */
-static size_t
-cl_slot(const fm_clusterer *c, const char *feed)
+/* Index callback: feed name pos. */
+static const char *
+cl_name_at(const void *ud, size_t pos)
 {
-	size_t i = (size_t)XXH3_64bits(feed, strlen(feed)) & (c->nslots - 1);
-
-	while (c->slots[i] && strcmp(c->names[c->slots[i] - 1], feed))
-		i = (i + 1) & (c->nslots - 1);
-	return i;
-}
-
-/* Doubles the name table; returns 0 or FM_ENOMEM. */
-static int
-cl_grow_slots(fm_clusterer *c)
-{
-	size_t n = c->nslots ? c->nslots * 2 : 64, i;
-	unsigned *old = c->slots;
-
-	if (!(c->slots = calloc(n, sizeof *c->slots))) {
-		c->slots = old;
-		return FM_ENOMEM;
-	}
-	c->nslots = n;
-	for (i = 0; i < c->nnames; i++)
-		c->slots[cl_slot(c, c->names[i])] = (unsigned)i + 1;
-	free(old);
-	return 0;
+	return ((const fm_clusterer *)ud)->names[pos];
 }
 
 /* Returns the interned number of a feed name, adding it; (unsigned)-1 on ENOMEM. */
 static unsigned
 cl_name(fm_clusterer *c, const char *feed)
 {
-	size_t slot;
+	size_t pos = fm__strindex_find(&c->name_ix, feed, cl_name_at, c);
 	char **v;
 
-	if (2 * (c->nnames + 1) > c->nslots && cl_grow_slots(c))
-		return (unsigned)-1;
-	slot = cl_slot(c, feed);
-	if (c->slots[slot])
-		return c->slots[slot] - 1;
+	if (pos != SIZE_MAX)
+		return (unsigned)pos;
 	if (!(v = realloc(c->names, (c->nnames + 1) * sizeof *v)))
 		return (unsigned)-1;
 	c->names = v;
 	if (!(v[c->nnames] = strdup(feed)))
 		return (unsigned)-1;
-	c->slots[slot] = (unsigned)++c->nnames;
-	return c->slots[slot] - 1;
+	if (fm__strindex_add(&c->name_ix, feed, c->nnames, cl_name_at, c)) {
+		free(v[c->nnames]);
+		return (unsigned)-1;
+	}
+	return (unsigned)c->nnames++;
 }
 
 int
@@ -391,6 +368,6 @@ fm_clusterer_free(fm_clusterer *c)
 	for (i = 0; i < c->nnames; i++)
 		free(c->names[i]);
 	free(c->names);
-	free(c->slots);
+	fm__strindex_dispose(&c->name_ix);
 	free(c);
 }
