@@ -1,6 +1,7 @@
 /* fetch.c - the queue and the multi loop: limits, start order, completion. */
 #include "fetch/fetch_int.h"
 #include "util/grow.h"
+#include "util/strindex.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@ struct fm_fetch {
 		struct xfer *probe; /* the https transfer whose answer says which, while it runs */
 	} *hosts;
 	size_t nhosts, ahosts;
+	fm_strindex host_ix;   /* hosts by name: a transfer's counter in O(1), however many hosts */
 	struct xfer **active;  /* running transfers (concurrency slots) */
 	int running;
 	fm_fetch_counts counts;
@@ -29,19 +31,29 @@ struct fm_fetch {
 /* Idle connections kept for hosts with transfers still to come, at most. */
 #define FETCH_IDLE_MAX 256
 
+/* Index callback: the name of host pos. */
+static const char *
+fetch_host_at(const void *ud, size_t pos)
+{
+	return ((const fm_fetch *)ud)->hosts[pos].host;
+}
+
 /* Returns the counter of host, adding it; NULL on ENOMEM. */
 static struct host_count *
 fetch_host(fm_fetch *f, const char *host)
 {
-	size_t i;
+	size_t i = fm__strindex_find(&f->host_ix, host, fetch_host_at, f);
 
-	for (i = 0; i < f->nhosts; i++)
-		if (!strcmp(f->hosts[i].host, host))
-			return &f->hosts[i];
+	if (i != SIZE_MAX)
+		return &f->hosts[i];
 	if (fm__grow(&f->hosts, &f->ahosts, f->nhosts, sizeof *f->hosts, 16))
 		return NULL;
 	if (!(f->hosts[f->nhosts].host = strdup(host)))
 		return NULL;
+	if (fm__strindex_add(&f->host_ix, host, f->nhosts, fetch_host_at, f)) {
+		free(f->hosts[f->nhosts].host);
+		return NULL;
+	}
 	f->hosts[f->nhosts].running = 0;
 	f->hosts[f->nhosts].queued = 0;
 	f->hosts[f->nhosts].http_major = 0;
@@ -389,6 +401,7 @@ fm_fetch_free(fm_fetch *f)
 	for (i = 0; i < f->nhosts; i++)
 		free(f->hosts[i].host);
 	free(f->hosts);
+	fm__strindex_dispose(&f->host_ix);
 	free(f->active);
 	curl_multi_cleanup(f->multi);
 	free(f);
