@@ -21,6 +21,8 @@ typedef struct jf_item {
 	char *eurl[JF_MAX], *etype[JF_MAX], *elen[JF_MAX];
 	size_t nencl;
 	fm_time published, updated;
+	char *related;       /* the href of a link with rel "related" */
+	size_t nlinks, nauthors;
 } jf_item;
 
 /* What one parse produced, copied so it outlives the reader. */
@@ -35,6 +37,8 @@ typedef struct jf_run {
 	fm_buf dump;         /* every item as text, for comparing chunkings */
 	fm_format format;
 	char *title, *link, *subtitle, *id, *name, *email, *uri;
+	char *self, *language; /* the feed's self link and language */
+	size_t nauthors;
 } jf_run;
 
 /* Item callback: copies the item; returns 1 once stop_after items were seen. */
@@ -46,6 +50,11 @@ jf_on_item(const fm_item *it, void *payload)
 	size_t i;
 
 	cr_assert_null(it->feed);
+	/* tags parallels categories: tags[i].term is categories[i]. */
+	for (i = 0; i < it->ncategories; i++) {
+		cr_assert_not_null(it->tags);
+		cr_assert_str_eq(it->tags[i].term, it->categories[i]);
+	}
 	test_dump_str(&r->dump, "id", it->id);
 	test_dump_str(&r->dump, "title", it->title);
 	test_dump_str(&r->dump, "link", it->link);
@@ -85,6 +94,11 @@ jf_on_item(const fm_item *it, void *payload)
 		c->nencl = it->nenclosures;
 		c->published = it->published;
 		c->updated = it->updated;
+		c->nlinks = it->nlinks;
+		c->nauthors = it->nauthors;
+		for (i = 0; i < it->nlinks; i++)
+			if (it->links[i].rel && !strcmp(it->links[i].rel, "related"))
+				c->related = test_dup(it->links[i].href);
 	}
 	r->n++;
 	return r->stop_after && r->n >= r->stop_after;
@@ -100,7 +114,7 @@ jf_run_dispose(jf_run *r)
 	for (i = 0; i < r->n && i < JF_MAX; i++) {
 		c = &r->items[i];
 		free(c->id); free(c->title); free(c->link); free(c->name);
-		free(c->email); free(c->uri); free(c->summary); free(c->content);
+		free(c->email); free(c->uri); free(c->summary); free(c->content); free(c->related);
 		for (k = 0; k < c->ncats && k < JF_MAX; k++)
 			free(c->cats[k]);
 		for (k = 0; k < c->nencl && k < JF_MAX; k++) {
@@ -108,7 +122,7 @@ jf_run_dispose(jf_run *r)
 		}
 	}
 	free(r->title); free(r->link); free(r->subtitle); free(r->id);
-	free(r->name); free(r->email); free(r->uri);
+	free(r->name); free(r->email); free(r->uri); free(r->self); free(r->language);
 	fm_buf_dispose(&r->dump);
 }
 
@@ -160,6 +174,11 @@ jf_parse(jf_run *r, const char *data, size_t len, size_t chunk,
 	r->name = test_dup(feed.author.name);
 	r->email = test_dup(feed.author.email);
 	r->uri = test_dup(feed.author.uri);
+	r->language = test_dup(feed.language);
+	r->nauthors = feed.nauthors;
+	for (size_t i = 0; i < feed.nlinks; i++)
+		if (feed.links[i].rel && !strcmp(feed.links[i].rel, "self"))
+			r->self = test_dup(feed.links[i].href);
 	fm__jsonfeed_free(j);
 }
 
@@ -427,6 +446,59 @@ Test(jsonfeed, http_version_and_missing_items_are_accepted)
 	jf_run_dispose(&r);
 }
 
+Test(jsonfeed, bare_version_numbers_are_accepted)
+{
+	static const char *const ok[] = { "1", "1.0", "1.1" };
+	static const char *const not[] = { "", "2.0", "1.0.0", "version 1" };
+	char doc[160];
+	jf_run r = { 0 };
+	size_t i;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		snprintf(doc, sizeof(doc), "{\"version\": \"%s\", \"items\": [{\"id\": \"a\"}]}", ok[i]);
+		jf_parse(&r, doc, strlen(doc), 4096, NULL, NULL);
+		cr_assert_eq(r.error, 0, "version %s: %s", ok[i], r.diag.msg);
+		cr_assert_eq(r.format, FM_FORMAT_JSONFEED);
+		cr_assert_eq(r.n, 1);
+		jf_run_dispose(&r);
+	}
+	for (i = 0; i < sizeof(not) / sizeof(not[0]); i++) {
+		snprintf(doc, sizeof(doc), "{\"version\": \"%s\", \"items\": [{\"id\": \"a\"}]}", not[i]);
+		jf_parse(&r, doc, strlen(doc), 4096, NULL, NULL);
+		cr_assert_eq(r.error, FM_ENOTFEED, "version \"%s\" was taken", not[i]);
+		cr_assert_eq(r.n, 0);
+		jf_run_dispose(&r);
+	}
+}
+
+Test(jsonfeed, feed_url_language_and_external_url_are_kept)
+{
+	static const char doc[] =
+		"{\"version\": \"https://jsonfeed.org/version/1.1\", \"title\": \"t\", "
+		"\"home_page_url\": \"/\", \"feed_url\": \"feed.json\", \"language\": \"de-CH\", "
+		"\"authors\": [{\"name\": \"Ann\"}], \"items\": ["
+		"{\"id\": \"1\", \"url\": \"/a\", \"external_url\": \"https://else.example/x\", \"tags\": [\"p\", \"q\"]}, "
+		"{\"id\": \"2\", \"external_url\": \"/only\"}, {\"id\": \"3\"}]}";
+	jf_run r = { 0 };
+
+	jf_parse(&r, doc, sizeof(doc) - 1, 7, NULL, "https://example.org/news/");
+	cr_assert_eq(r.error, 0, "%s", r.diag.msg);
+	jf_eq(r.self, "https://example.org/news/feed.json");
+	jf_eq(r.link, "https://example.org/");
+	jf_eq(r.language, "de-CH");
+	cr_assert_eq(r.nauthors, 1);
+	/* url is the link; external_url a related link beside it, or the link when there is no url. */
+	jf_eq(r.items[0].link, "https://example.org/a");
+	jf_eq(r.items[0].related, "https://else.example/x");
+	cr_assert_eq(r.items[0].nlinks, 2);
+	cr_assert_eq(r.items[0].nauthors, 1); /* the feed's author */
+	jf_eq(r.items[1].link, "https://example.org/only");
+	cr_assert_eq(r.items[1].nlinks, 1);
+	cr_assert_eq(r.items[2].nlinks, 0);
+	jf_eq(r.items[2].link, NULL);
+	jf_run_dispose(&r);
+}
+
 Test(jsonfeed, invalid_json_reports_offset)
 {
 	jf_run r = { 0 };
@@ -665,7 +737,7 @@ Test(jsonfeed, items_without_version_are_never_delivered)
 {
 	static const char *const docs[] = {
 		"{\"items\": [{\"id\": \"1\"}, {\"id\": \"2\"}], \"title\": \"x\"}",
-		"{\"version\": \"1.0\", \"items\": [{\"id\": \"1\"}]}",
+		"{\"version\": \"2.0\", \"items\": [{\"id\": \"1\"}]}",
 		"{\"items\": [{\"id\": \"1\"}], \"version\": \"https://example.org/version/1\"}",
 	};
 	jf_run r = { 0 };

@@ -40,7 +40,7 @@
 
 /* The top-level members kept for the feed's metadata, in the order they are rebuilt. */
 static const char *const jsonfeed_keys[] = {
-	"version", "title", "home_page_url", "feed_url", "description", "author", "authors"
+	"version", "title", "home_page_url", "feed_url", "description", "author", "authors", "language"
 };
 #define JSONFEED_NKEYS (sizeof(jsonfeed_keys) / sizeof(jsonfeed_keys[0]))
 #define JSONFEED_VERSION 0     /* index of "version" in jsonfeed_keys */
@@ -323,8 +323,7 @@ jsonfeed_member_done(fm__jsonfeed *j)
 	if (j->member == JSONFEED_VERSION && j->is_feed == 0) {
 		version = json_object_object_get_ex(o, "version", &v) &&
 			  json_object_is_type(v, json_type_string) ? json_object_get_string(v) : "";
-		j->is_feed = strncmp(version, FM__JSONFEED_HTTPS, sizeof(FM__JSONFEED_HTTPS) - 1) == 0 ||
-			     strncmp(version, FM__JSONFEED_HTTP, sizeof(FM__JSONFEED_HTTP) - 1) == 0 ? 1 : -1;
+		j->is_feed = fm__jsonfeed_version_ok(version) ? 1 : -1;
 	} else if (j->member == JSONFEED_VERSION || j->member < 0) {
 		json_object_put(o);
 		return 0;

@@ -89,6 +89,24 @@ jsonmap_url(fm__jsonmap *m, fm_buf *out, const char *ref, const char **res)
 	return 0;
 }
 
+/* Points *links at the one or two of (a, b) that are set, each with its rel, in links. */
+static void
+jsonmap_links(fm_link links[2], const char *a, const char *rel_a, const char *b, const char *rel_b,
+	      const fm_link **out, size_t *n)
+{
+	memset(links, 0, 2 * sizeof(*links));
+	*n = 0;
+	if (a) {
+		links[*n].href = a;
+		links[(*n)++].rel = rel_a;
+	}
+	if (b) {
+		links[*n].href = b;
+		links[(*n)++].rel = rel_b;
+	}
+	*out = *n ? links : NULL;
+}
+
 /*
  * Fills *out from the author of o: JSON Feed 1.1 "authors"[0], else 1.0
  * "author". A "mailto:" url becomes the email. *out is left all NULL when
@@ -141,6 +159,7 @@ static int
 jsonmap_reserve(fm__jsonmap *m, size_t ntags, size_t natts)
 {
 	const char **tags;
+	fm_category *cats;
 	jsonmap_att *atts;
 	fm_enclosure *encls;
 	size_t i;
@@ -151,6 +170,9 @@ jsonmap_reserve(fm__jsonmap *m, size_t ntags, size_t natts)
 		if (!(tags = realloc(m->tags, ntags * sizeof(*tags))))
 			return FM_ENOMEM;
 		m->tags = tags;
+		if (!(cats = realloc(m->cats, ntags * sizeof(*cats))))
+			return FM_ENOMEM;
+		m->cats = cats;
 		m->tags_cap = ntags;
 	}
 	if (natts > m->atts_cap) {
@@ -241,9 +263,12 @@ jsonmap_tags(fm__jsonmap *m, struct json_object *o, fm_item *item, fm_diag *diag
 				    m->max_field, m->where);
 			return FM_ELIMIT;
 		}
+		m->cats[item->ncategories].term = s;
+		m->cats[item->ncategories].scheme = m->cats[item->ncategories].label = NULL;
 		m->tags[item->ncategories++] = s;
 	}
 	item->categories = item->ncategories ? m->tags : NULL;
+	item->tags = item->ncategories ? m->cats : NULL;
 	return 0;
 }
 
@@ -312,7 +337,7 @@ fm__jsonmap_item(fm__jsonmap *m, struct json_object *o, const fm_feed *feed,
 		 fm_item *item, fm_diag *diag)
 {
 	struct json_object *v;
-	const char *url, *text;
+	const char *url, *text, *external, *link;
 	int error;
 
 	memset(item, 0, sizeof(*item));
@@ -325,13 +350,13 @@ fm__jsonmap_item(fm__jsonmap *m, struct json_object *o, const fm_feed *feed,
 		return error;
 	}
 
-	if ((error = jsonmap_string(m, o, "url", "url", &url, diag)) < 0)
+	if ((error = jsonmap_string(m, o, "url", "url", &url, diag)) < 0 ||
+	    (error = jsonmap_string(m, o, "external_url", "external_url", &external, diag)) < 0 ||
+	    (error = jsonmap_url(m, &m->item_link, url, &link)) < 0 ||
+	    (error = jsonmap_url(m, &m->item_external, external, &external)) < 0)
 		return error;
-	if (!url && (error = jsonmap_string(m, o, "external_url", "external_url",
-					    &url, diag)) < 0)
-		return error;
-	if ((error = jsonmap_url(m, &m->item_link, url, &item->link)) < 0)
-		return error;
+	item->link = link ? link : external;
+	jsonmap_links(m->item_links, link, "alternate", external, "related", &item->links, &item->nlinks);
 
 	if ((error = jsonmap_string(m, o, "title", "title", &item->title, diag)) < 0)
 		return error;
@@ -377,11 +402,23 @@ fm__jsonmap_item(fm__jsonmap *m, struct json_object *o, const fm_feed *feed,
 	/* Spec: "If not specified in an item, then the top-level author ... is the author". */
 	if (!item->author.name && !item->author.email && !item->author.uri)
 		item->author = feed->author;
+	if (item->author.name || item->author.email || item->author.uri) {
+		item->authors = &item->author;
+		item->nauthors = 1;
+	}
 
 	if ((error = jsonmap_tags(m, o, item, diag)) < 0 ||
 	    (error = jsonmap_attachments(m, o, item, diag)) < 0)
 		return error;
 	return 0;
+}
+
+int
+fm__jsonfeed_version_ok(const char *version)
+{
+	return strncmp(version, FM__JSONFEED_HTTPS, sizeof(FM__JSONFEED_HTTPS) - 1) == 0 ||
+	       strncmp(version, FM__JSONFEED_HTTP, sizeof(FM__JSONFEED_HTTP) - 1) == 0 ||
+	       !strcmp(version, "1") || !strcmp(version, "1.0") || !strcmp(version, "1.1");
 }
 
 /*
@@ -400,8 +437,7 @@ fm__jsonmap_feed(fm__jsonmap *m, struct json_object *root, fm_feed *feed,
 	    json_object_object_get_ex(root, "version", &v) &&
 	    json_object_is_type(v, json_type_string))
 		version = json_object_get_string(v);
-	if (!version || (strncmp(version, FM__JSONFEED_HTTPS, sizeof(FM__JSONFEED_HTTPS) - 1) != 0 &&
-			 strncmp(version, FM__JSONFEED_HTTP, sizeof(FM__JSONFEED_HTTP) - 1) != 0)) {
+	if (!version || !fm__jsonfeed_version_ok(version)) {
 		fm_diag_set(diag, 0, 0, "JSON, but not a JSON Feed (no jsonfeed version)");
 		return FM_ENOTFEED;
 	}
@@ -419,6 +455,16 @@ fm__jsonmap_feed(fm__jsonmap *m, struct json_object *root, fm_feed *feed,
 				    &feed->subtitle, diag)) < 0 ||
 	    (error = jsonmap_person(m, root, &feed->author, &m->feed_person, diag)) < 0)
 		return error;
+	if (feed->author.name || feed->author.email || feed->author.uri) {
+		feed->authors = &feed->author;
+		feed->nauthors = 1;
+	}
+	/* JSON Feed 1.1's "language" (RFC 5646). */
+	if ((error = jsonmap_string(m, root, "language", "language", &feed->language, diag)) < 0)
+		return error;
+	if ((error = jsonmap_url(m, &m->feed_self, feed_url, &feed_url)) < 0)
+		return error;
+	jsonmap_links(m->feed_links, feed->link, "alternate", feed_url, "self", &feed->links, &feed->nlinks);
 	feed->title_detail.value = feed->title;
 	feed->subtitle_detail.value = feed->subtitle;
 	return 0;
@@ -442,9 +488,12 @@ fm__jsonmap_dispose(fm__jsonmap *m)
 	jsonmap_person_dispose(&m->feed_person);
 	fm_buf_dispose(&m->item_link);
 	fm_buf_dispose(&m->item_summary);
+	fm_buf_dispose(&m->item_external);
+	fm_buf_dispose(&m->feed_self);
 	fm_buf_dispose(&m->item_content);
 	jsonmap_person_dispose(&m->item_person);
 	free(m->tags);
+	free(m->cats);
 	for (i = 0; i < m->atts_cap; i++) {
 		fm_buf_dispose(&m->atts[i].url);
 		fm_buf_dispose(&m->atts[i].length);

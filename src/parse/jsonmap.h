@@ -11,6 +11,12 @@
 #define FM__JSONFEED_HTTPS "https://jsonfeed.org/version/"
 #define FM__JSONFEED_HTTP "http://jsonfeed.org/version/"
 
+/*
+ * Returns 1 when a "version" value marks a JSON Feed: the spec's URL (https
+ * or http), or the bare "1", "1.0" or "1.1" some publishers write instead.
+ */
+int fm__jsonfeed_version_ok(const char *version);
+
 /* Storage behind one attachment of the current item. */
 typedef struct jsonmap_att {
 	fm_buf url;
@@ -35,14 +41,19 @@ typedef struct fm__jsonmap {
 
 	/* feed strings, valid until the next fm__jsonmap_feed */
 	fm_buf feed_link;
+	fm_buf feed_self;          /* feed_url, resolved */
+	fm_link feed_links[2];     /* home_page_url (alternate), feed_url (self) */
 	jsonmap_person_bufs feed_person;
 
 	/* item scratch, cleared and reused for every item */
 	fm_buf item_link;
+	fm_buf item_external;      /* external_url, resolved */
+	fm_link item_links[2];     /* url (alternate), external_url (related) */
 	fm_buf item_summary;
 	fm_buf item_content;
 	jsonmap_person_bufs item_person;
 	const char **tags;
+	fm_category *cats;     /* the same terms as fm_category, for fm_item.tags */
 	size_t tags_cap;
 	jsonmap_att *atts;
 	fm_enclosure *encls;
