@@ -580,6 +580,31 @@ Test(parse, guid_permalink_loses_to_link)
 	pt_free(r);
 }
 
+Test(parse, rss090_channel_netscape_namespace)
+{
+	pt_run *r = pt_parse("rss090-channel-ns.xml");
+
+	pt_clean(r, 1, "rss0.90");
+	PT_STR(r->title, "Lighthouse Log");
+	PT_STR(r->items[0].link, "http://lighthouse.example/1");
+	pt_free(r);
+}
+
+Test(parse, webmaster_is_the_author_when_nothing_else_is)
+{
+	pt_run *r = pt_parse("rss20-webmaster.xml");
+
+	pt_clean(r, 1, "rss2.0");
+	PT_STR(r->name, "Night Desk");
+	PT_STR(r->email, "ops@harbour.example");
+	pt_free(r);
+	r = pt_parse("rss20-webmaster-editor.xml");
+	pt_clean(r, 0, "rss2.0");
+	PT_STR(r->name, "Ada Quay");
+	PT_STR(r->email, "ada@harbour.example");
+	pt_free(r);
+}
+
 Test(parse, author_email_then_name)
 {
 	pt_run *r = pt_parse("rss20-author-paren.xml");

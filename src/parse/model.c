@@ -42,6 +42,8 @@ static const model_map model_maps[EL_COUNT] = {
 	[EL_LASTBUILDDATE] = { 0, 0, MF_UPDATED, 3, TK_PLAIN },
 	[EL_RSS_AUTHOR] = { MF_AUTHOR, 3, MF_AUTHOR, 3, TK_PLAIN },
 	[EL_MANAGING_EDITOR] = { 0, 0, MF_AUTHOR, 2, TK_PLAIN },
+	/* The technical contact: the feed's author only when nothing else names one. */
+	[EL_WEBMASTER] = { 0, 0, MF_AUTHOR, 1, TK_PLAIN },
 	[EL_CATEGORY] = { ML_CATEGORY, 1, ML_CATEGORY, 1, TK_PLAIN },
 	[EL_CONTENT_ENCODED] = { MF_CONTENT, 3, 0, 0, TK_HTML },
 	[EL_ATOM_CONTENT] = { MF_CONTENT, 3, 0, 0, TK_ATOM },

@@ -19,6 +19,7 @@ static const struct {
 	{ "backend.userland.com/rss", NS_RSS },
 	{ "backend.userland.com/rss2", NS_RSS },
 	{ "blogs.law.harvard.edu/tech/rss", NS_RSS },
+	{ "channel.netscape.com/rdf/simple/0.9", NS_RSS090 },
 	{ "my.netscape.com/rdf/simple/0.9", NS_RSS090 },
 	{ "example.com/necho", NS_ATOM03 },      /* Atom's names before it was Atom */
 	{ "example.com/newformat", NS_ATOM03 },
@@ -90,7 +91,7 @@ static const names_el names_rss[] = {
 	{ "summary", EL_ATOM_SUMMARY }, { "tagline", EL_ATOM_SUBTITLE },
 	{ "textInput", EL_TEXTINPUT }, { "textinput", EL_TEXTINPUT },
 	{ "title", EL_TITLE }, { "updated", EL_ATOM_UPDATED }, { "uri", EL_URI },
-	{ "url", EL_URI },
+	{ "url", EL_URI }, { "webMaster", EL_WEBMASTER },
 };
 
 static const names_el names_atom[] = {
