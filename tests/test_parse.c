@@ -999,6 +999,20 @@ Test(parse, atom10_base64_by_type)
 	pt_free(r);
 }
 
+Test(parse, atom10_other_type_is_decoded_only_to_text)
+{
+	pt_run *r = pt_parse("atom10-other-types.xml");
+
+	pt_clean(r, 3, "atom1.0");
+	/* "test" is valid base64, but of bytes that are not text: kept as written. */
+	PT_STR(r->items[0].title, "test");
+	PT_STR(r->items[0].content, "test");
+	PT_STR(r->items[1].content, "Harbour");
+	/* A PNG's first bytes are no text either. */
+	PT_STR(r->items[2].content, "iVBORw0KGgo=");
+	pt_free(r);
+}
+
 Test(parse, atom03_naked_markup)
 {
 	pt_run *r = pt_parse("atom03-naked-markup.xml");

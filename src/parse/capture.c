@@ -167,6 +167,40 @@ model_clean_utf8(fm_buf *out, const char *s, size_t len)
 }
 
 /*
+ * Returns 1 when s[0..len) reads as text: well-formed UTF-8 (RFC 3629) with
+ * no C0 control but tab, line feed and carriage return.
+ */
+static int
+model_is_utf8_text(const unsigned char *s, size_t len)
+{
+	size_t i = 0, n, k;
+
+	while (i < len) {
+		unsigned c = s[i];
+		if (c < 0x80) {
+			if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+				return 0;
+			i++;
+			continue;
+		}
+		if (c < 0xC2 || c > 0xF4)
+			return 0;
+		n = c < 0xE0 ? 1 : c < 0xF0 ? 2 : 3;
+		if (len - i <= n)
+			return 0;
+		/* E0 and F0 must not start an overlong form, ED a surrogate, F4 go past U+10FFFF. */
+		if ((c == 0xE0 && s[i + 1] < 0xA0) || (c == 0xED && s[i + 1] > 0x9F) ||
+		    (c == 0xF0 && s[i + 1] < 0x90) || (c == 0xF4 && s[i + 1] > 0x8F))
+			return 0;
+		for (k = 1; k <= n; k++)
+			if ((s[i + k] & 0xC0) != 0x80)
+				return 0;
+		i += n + 1;
+	}
+	return 1;
+}
+
+/*
  * Makes s[0..len), a range of m->cap, the field's value: the buffers trade
  * places instead of the text being copied (HTML content, often long, is
  * mostly kept as written).
@@ -234,7 +268,13 @@ model_cap_convert(fm__model *m, int field)
 	if (kind == TK_B64HTML || kind == TK_B64TEXT || kind == TK_B64ANY) {
 		/* Decoded bytes are any bytes: they go through the UTF-8 repair too. */
 		fm_buf raw = FM_BUF_INIT;
+		/*
+		 * A body of some other media type (TK_B64ANY, RFC 4287 4.1.3.3)
+		 * is decoded only when that gives text: "test" is base64 too,
+		 * and bytes that are not text are better left as written.
+		 */
 		if (fm__base64_decode(&raw, s, len) == 0 &&
+		    (kind != TK_B64ANY || model_is_utf8_text((const unsigned char *)raw.ptr, raw.size)) &&
 		    model_clean_utf8(&m->tmp, raw.ptr ? raw.ptr : "", raw.size) == 0)
 			s = model_cap_replace(m, &len);
 		fm_buf_dispose(&raw);
