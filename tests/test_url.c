@@ -65,3 +65,14 @@ Test(url, no_base_or_an_absolute_ref_gives_the_ref_trimmed)
 	cr_assert_eq(fm__url_is_absolute("/x:y"), 0);
 	fm_buf_dispose(&out);
 }
+
+Test(url, an_empty_ref_is_the_base_without_its_fragment)
+{
+	fm_buf out = FM_BUF_INIT;
+
+	cr_assert_eq(fm__url_resolve(&out, "http://www.example.com/feed", ""), 0);
+	cr_assert_str_eq(fm_buf_cstr(&out), "http://www.example.com/feed");
+	cr_assert_eq(fm__url_resolve(&out, "https://example.com/a/b?q=1#top", "  "), 0);
+	cr_assert_str_eq(fm_buf_cstr(&out), "https://example.com/a/b?q=1");
+	fm_buf_dispose(&out);
+}

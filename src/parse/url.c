@@ -115,6 +115,11 @@ fm__url_resolve(fm_buf *out, const char *base, const char *ref)
 		return url_append_trimmed(out, ref);
 	if ((error = url_append_trimmed(&trimmed, ref)) < 0)
 		return error;
+	if (!trimmed.size) {
+		/* RFC 3986 5.2.2: an empty reference is the base itself, without its fragment. */
+		fm_buf_dispose(&trimmed);
+		return fm_buf_append(out, base, strcspn(base, "#"));
+	}
 	if ((error = url_resolve_fast(out, base, fm_buf_cstr(&trimmed))) != 0) {
 		fm_buf_dispose(&trimmed);
 		return error < 0 ? error : 0;
