@@ -1013,6 +1013,25 @@ Test(parse, atom10_other_type_is_decoded_only_to_text)
 	pt_free(r);
 }
 
+Test(parse, rss_title_naked_markup_is_html)
+{
+	pt_run *r = pt_parse("rss20-title-naked.xml");
+
+	pt_clean(r, 2, "rss2.0");
+	/* Elements naked in an RSS title are HTML, as in its description; the plain title is their text. */
+	PT_STR(r->title_value, "Harbour <b>Notes</b>");
+	cr_assert_eq(r->title_type, FM_TEXT_HTML);
+	PT_STR(r->title, "Harbour Notes");
+	PT_STR(r->items[0].title_value, "Tides & <em>times</em>");
+	cr_assert_eq(r->items[0].title_type, FM_TEXT_HTML);
+	PT_STR(r->items[0].title, "Tides & times");
+	PT_STR(r->items[1].title_value, "Plain & simple");
+	cr_assert_eq(r->items[1].title_type, FM_TEXT_PLAIN);
+	/* Other plain fields keep only the text. */
+	PT_STR(r->items[1].cats[0], "Weather");
+	pt_free(r);
+}
+
 Test(parse, atom03_naked_markup)
 {
 	pt_run *r = pt_parse("atom03-naked-markup.xml");

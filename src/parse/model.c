@@ -668,8 +668,13 @@ model_start_el(fm__model *m, int ctx, const char *name, const char **atts)
 			fm_buf_clear(&m->cap);
 		} else if (m->cap_kind == TK_HTML || m->cap_kind == TK_XHTML) {
 			fm__model_cap_start_tag(m, local, atts);
-		} else if (m->cap_kind == TK_TEXT && m->cap_untyped) {
-			/* Markup in a text construct that named no type: read it as HTML, as written. */
+		} else if ((m->cap_kind == TK_TEXT && m->cap_untyped) ||
+			   (m->cap_kind == TK_PLAIN && m->cap_field == MF_TITLE)) {
+			/*
+			 * Markup in a text construct that named no type, or naked
+			 * in an RSS title (as in its description): read it as
+			 * HTML, as written.
+			 */
 			m->cap_kind = TK_HTML;
 			fm__model_cap_start_tag(m, local, atts);
 		}
