@@ -22,7 +22,7 @@ typedef struct fm_enclosure {
 	const char *length; /**< byte length as the feed wrote it, or NULL */
 } fm_enclosure;
 
-/** A link (Atom link, RSS enclosure as rel "enclosure"); any field but href may be NULL. */
+/** A link (Atom link, RSS enclosure as rel "enclosure"); any field may be NULL (href: an Atom link that gave none). */
 typedef struct fm_link {
 	const char *href;   /**< absolute when a base URL was known */
 	const char *rel;    /**< "alternate" when the feed named none */

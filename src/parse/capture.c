@@ -379,12 +379,22 @@ fm__model_capture_end(fm__model *m)
 	}
 	if (field == ML_LINK) {
 		fm_buf_clear(&m->tmp);
-		if (fm__collapse_space(&m->tmp, fm_buf_cstr(&m->cap), m->cap.size) < 0 || !m->tmp.size)
+		if (fm__collapse_space(&m->tmp, fm_buf_cstr(&m->cap), m->cap.size) < 0)
 			return;
+		if (!m->tmp.size) {
+			/* No URL at all: listed as the feed wrote it, never the link or an enclosure. */
+			fm__model_add_link(m, NULL, m->link_rel.size ? m->link_rel.ptr : NULL,
+					   m->link_type.size ? m->link_type.ptr : NULL,
+					   m->link_title.size ? m->link_title.ptr : NULL,
+					   m->link_length.size ? m->link_length.ptr : NULL);
+			return;
+		}
 		fm_buf_clear(&m->cap);
 		if (fm_buf_append(&m->cap, m->tmp.ptr, m->tmp.size) == 0)
 			fm__model_link(m, m->cap.ptr, m->link_rel.size ? m->link_rel.ptr : NULL,
-				       m->link_type.size ? m->link_type.ptr : NULL, NULL, NULL);
+				       m->link_type.size ? m->link_type.ptr : NULL,
+				       m->link_title.size ? m->link_title.ptr : NULL,
+				       m->link_length.size ? m->link_length.ptr : NULL);
 		return;
 	}
 	if (field == ML_KEYWORDS) {

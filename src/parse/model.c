@@ -379,9 +379,16 @@ model_atom_link(fm__model *m, int el, const char **atts)
 			       fm__model_attr(m, atts, "length"));
 		return 0;
 	}
+	const char *title = fm__model_attr(m, atts, "title");
+	const char *length = fm__model_attr(m, atts, "length");
+
 	fm_buf_clear(&m->link_rel);
 	fm_buf_clear(&m->link_type);
-	if ((rel && fm_buf_puts(&m->link_rel, rel) < 0) || (type && fm_buf_puts(&m->link_type, type) < 0))
+	fm_buf_clear(&m->link_title);
+	fm_buf_clear(&m->link_length);
+	if ((rel && fm_buf_puts(&m->link_rel, rel) < 0) || (type && fm_buf_puts(&m->link_type, type) < 0) ||
+	    (title && fm_buf_puts(&m->link_title, title) < 0) ||
+	    (length && fm_buf_puts(&m->link_length, length) < 0))
 		return 0;
 	fm__model_capture(m, el, ML_LINK, 1, TK_PLAIN, atts);
 	return 1;
@@ -964,4 +971,6 @@ fm__model_dispose(fm__model *m)
 	fm_buf_dispose(&m->cat_label);
 	fm_buf_dispose(&m->link_rel);
 	fm_buf_dispose(&m->link_type);
+	fm_buf_dispose(&m->link_title);
+	fm_buf_dispose(&m->link_length);
 }

@@ -162,6 +162,7 @@ typedef struct fm__model {
 	fm_buf cat_scheme;   /* the scheme (RSS domain) of the category being read */
 	fm_buf cat_label;    /* the label of the Media RSS category being read */
 	fm_buf link_rel, link_type; /* of the Atom link without href being read */
+	fm_buf link_title, link_length;
 	fm_enclosure *encv;
 	size_t aencv;
 	model_record item, feed;

@@ -120,7 +120,7 @@ void fm__model_add_person(fm__model *m, const fm_buf *name, const fm_buf *email,
 /* Adds an RSS-style person string ("me@example.com (Name)") to the record in force. */
 void fm__model_add_person_string(fm__model *m, const char *s, int contributor);
 
-/* Adds a link (href already absolute; rel NULL means "alternate") to the record in force. */
+/* Adds a link (href already absolute, or NULL when it has none; rel NULL means "alternate") to the record in force. */
 void fm__model_add_link(fm__model *m, const char *href, const char *rel, const char *type,
 			const char *title, const char *length);
 

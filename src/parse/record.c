@@ -185,7 +185,7 @@ fm__model_add_person_string(fm__model *m, const char *s, int contributor)
 		fm__model_add_person(m, &m->pname, &m->pemail, NULL, contributor);
 }
 
-/* Adds a link (href resolved already) to the record in force. */
+/* Adds a link (href resolved already, or NULL when it has none) to the record in force. */
 void
 fm__model_add_link(fm__model *m, const char *href, const char *rel, const char *type,
 		   const char *title, const char *length)
@@ -197,7 +197,9 @@ fm__model_add_link(fm__model *m, const char *href, const char *rel, const char *
 	    fm__model_reserve((void **)&r->links, &r->alinks, r->nlinks, sizeof(*r->links)) < 0)
 		return;
 	l = &r->links[r->nlinks];
-	if ((l->href = model_pool_add(r, href)) == SIZE_MAX)
+	if (!href)
+		l->href = SIZE_MAX; /* an Atom link without an href */
+	else if ((l->href = model_pool_add(r, href)) == SIZE_MAX)
 		return;
 	l->rel = rel && *rel ? model_pool_add(r, rel) : SIZE_MAX; /* SIZE_MAX: "alternate" */
 	l->type = type && *type ? model_pool_add(r, type) : SIZE_MAX;
