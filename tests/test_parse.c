@@ -45,6 +45,7 @@ typedef struct pt_run {
 	char *title_value, *subtitle_value, *language;
 	fm_text_type title_type, subtitle_type;
 	fm_time updated, published;
+	size_t nauthors;     /* the feed's authors */
 	fm_buf dump;         /* all of the above as text, for comparing chunkings */
 } pt_run;
 
@@ -126,6 +127,7 @@ pt_on_feed(const fm_feed *f, void *payload)
 	r->title_value = test_dup(f->title_detail.value);
 	r->subtitle_value = test_dup(f->subtitle_detail.value);
 	r->language = test_dup(f->language);
+	r->nauthors = f->nauthors;
 	r->title_type = f->title_detail.type;
 	r->subtitle_type = f->subtitle_detail.type;
 	r->id = test_dup(f->id);
@@ -597,11 +599,14 @@ Test(parse, webmaster_is_the_author_when_nothing_else_is)
 	pt_clean(r, 1, "rss2.0");
 	PT_STR(r->name, "Night Desk");
 	PT_STR(r->email, "ops@harbour.example");
+	cr_assert_eq(r->nauthors, 1);
 	pt_free(r);
+	/* Written first, the webMaster still gives way: not an author beside the editor. */
 	r = pt_parse("rss20-webmaster-editor.xml");
 	pt_clean(r, 0, "rss2.0");
 	PT_STR(r->name, "Ada Quay");
 	PT_STR(r->email, "ada@harbour.example");
+	cr_assert_eq(r->nauthors, 1);
 	pt_free(r);
 }
 

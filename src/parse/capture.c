@@ -452,6 +452,12 @@ fm__model_capture_end(fm__model *m)
 		model_set_text(m, r, field);
 		return;
 	}
+	if (field == MF_AUTHOR && m->cap_el == EL_WEBMASTER) {
+		/* Kept aside: fm__model_feed makes it the author only when there is none. */
+		if (!m->webmaster.size && m->tmp.size)
+			fm_buf_append(&m->webmaster, m->tmp.ptr, m->tmp.size);
+		return;
+	}
 	if (field == MF_AUTHOR && m->tmp.size) {
 		/*
 		 * Every RSS-style author is one of the record's people; the

@@ -42,7 +42,7 @@ static const model_map model_maps[EL_COUNT] = {
 	[EL_LASTBUILDDATE] = { 0, 0, MF_UPDATED, 3, TK_PLAIN },
 	[EL_RSS_AUTHOR] = { MF_AUTHOR, 3, MF_AUTHOR, 3, TK_PLAIN },
 	[EL_MANAGING_EDITOR] = { 0, 0, MF_AUTHOR, 2, TK_PLAIN },
-	/* The technical contact: the feed's author only when nothing else names one. */
+	/* The technical contact: kept aside, the feed's author only when nothing else names one. */
 	[EL_WEBMASTER] = { 0, 0, MF_AUTHOR, 1, TK_PLAIN },
 	[EL_CATEGORY] = { ML_CATEGORY, 1, ML_CATEGORY, 1, TK_PLAIN },
 	[EL_CONTENT_ENCODED] = { MF_CONTENT, 3, 0, 0, TK_HTML },
@@ -972,5 +972,6 @@ fm__model_dispose(fm__model *m)
 	fm_buf_dispose(&m->link_rel);
 	fm_buf_dispose(&m->link_type);
 	fm_buf_dispose(&m->link_title);
+	fm_buf_dispose(&m->webmaster);
 	fm_buf_dispose(&m->link_length);
 }

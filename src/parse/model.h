@@ -163,6 +163,7 @@ typedef struct fm__model {
 	fm_buf cat_label;    /* the label of the Media RSS category being read */
 	fm_buf link_rel, link_type; /* of the Atom link without href being read */
 	fm_buf link_title, link_length;
+	fm_buf webmaster;    /* the channel's webMaster: its author when nothing else names one */
 	fm_enclosure *encv;
 	size_t aencv;
 	model_record item, feed;

@@ -154,12 +154,11 @@ fm__model_add_category(fm__model *m, const char *term, size_t len, const char *s
 	r->ncats++;
 }
 
-/* Adds a person (name, email, uri: any may be NULL or empty) to the record in force. */
-void
-fm__model_add_person(fm__model *m, const fm_buf *name, const fm_buf *email, const fm_buf *uri,
-		     int contributor)
+/* Adds a person to r (fm__model_add_person for a record named, not the one in force). */
+static void
+model_record_add_person(model_record *r, const fm_buf *name, const fm_buf *email, const fm_buf *uri,
+			int contributor)
 {
-	model_record *r = fm__model_rec(m);
 	model_person *p;
 
 	if (!name->size && !email->size && !(uri && uri->size))
@@ -173,6 +172,14 @@ fm__model_add_person(fm__model *m, const fm_buf *name, const fm_buf *email, cons
 	p->uri = uri && uri->size ? model_pool_addn(r, uri->ptr, uri->size) : SIZE_MAX;
 	p->contributor = contributor;
 	r->npeople++;
+}
+
+/* Adds a person (name, email, uri: any may be NULL or empty) to the record in force. */
+void
+fm__model_add_person(fm__model *m, const fm_buf *name, const fm_buf *email, const fm_buf *uri,
+		     int contributor)
+{
+	model_record_add_person(fm__model_rec(m), name, email, uri, contributor);
 }
 
 /* Adds an RSS-style person string ("me@example.com (Name)") to the record in force. */
@@ -382,11 +389,31 @@ fm__model_item_emit(fm__model *m)
 	fm__model_record_clear(r);
 }
 
+/* Makes the channel's webMaster the feed's author when nothing else named one. */
+static void
+model_feed_webmaster(fm__model *m, model_record *r)
+{
+	size_t n = r->npeople;
+
+	if (r->prio[MF_AUTHOR] || r->prio[MF_AUTHOR_NAME] || r->prio[MF_AUTHOR_EMAIL] || !m->webmaster.size)
+		return;
+	fm_buf_clear(&m->pname);
+	fm_buf_clear(&m->pemail);
+	if (fm__person_split(m->webmaster.ptr, &m->pname, &m->pemail) == 0)
+		model_record_add_person(r, &m->pname, &m->pemail, NULL, 0);
+	fm_buf_clear(&m->tmp);
+	if (fm_buf_append(&m->tmp, m->webmaster.ptr, m->webmaster.size) < 0)
+		return;
+	r->author_person = r->npeople > n ? n : SIZE_MAX;
+	fm__model_set(m, r, MF_AUTHOR, 1);
+}
+
 void
 fm__model_feed(fm__model *m, fm_feed *feed)
 {
 	model_record *r = &m->feed;
 
+	model_feed_webmaster(m, r);
 	model_author_split(r);
 	memset(feed, 0, sizeof(*feed));
 	feed->format = m->format;
