@@ -16,8 +16,13 @@
  * up in date_words, "h:mm[:ss]" is the time, a 3-4 digit number is the
  * year, a 1-2 digit number is the day and then a two-digit year, "+hhmm"
  * after the time is the zone; spaces, commas, dots, and dashes and
- * slashes between date fields are noise. The tail of an ISO date (its
- * zone) goes through the same tokenizer. Nothing allocates and nothing consults the
+ * slashes between date fields are noise, and so is "at" between the date
+ * and the time; "a.m." and "p.m." are am and pm. An all-numeric date
+ * ("24.11.2013", "11/24/2013") tells day from month by a value over 12,
+ * and with dots puts the day first; "05/06/2013" is no date (either could
+ * be meant). The tail of an ISO date (its zone, which may carry zero
+ * seconds, "-05:00:00") goes through the same tokenizer; a weekday may
+ * come before an ISO date. Nothing allocates and nothing consults the
  * locale or the TZ environment, so the parser is thread-safe.
  *
  * Zones, in minutes east of UTC:
@@ -48,7 +53,7 @@ typedef struct date_fields {
 	int num_off;  /* minutes east of UTC given by the number */
 } date_fields;
 
-enum { DATE_WEEKDAY, DATE_MONTH, DATE_ZONE, DATE_AMPM };
+enum { DATE_WEEKDAY, DATE_MONTH, DATE_ZONE, DATE_AMPM, DATE_AT };
 
 /* A word a date may contain; any prefix of name at least min letters long matches. */
 typedef struct date_word {
@@ -85,6 +90,8 @@ static const date_word date_words[] = {
 	DATE_PREFIX("sunday", DATE_WEEKDAY, 7),
 	DATE_EXACT("am", DATE_AMPM, 1),
 	DATE_EXACT("pm", DATE_AMPM, 2),
+	/* "2006-01-02 at 15:04:05" */
+	DATE_EXACT("at", DATE_AT, 0),
 	/* RFC 822 section 5.1 (UTC from RFC 3339 usage). */
 	DATE_EXACT("ut", DATE_ZONE, 0),
 	DATE_EXACT("utc", DATE_ZONE, 0),
@@ -288,6 +295,9 @@ date_offset(const char *p, int *off)
 		h = n;
 		if (*p == ':' && !(p = date_two(p + 1, &mi)))
 			return NULL;
+		/* "-07:00:00": seconds of an offset are always zero in practice, and dropped. */
+		if (*p == ':' && date_is_digit(p[1]) && date_is_digit(p[2]))
+			p += 3;
 	} else {
 		h = n / 100;
 		mi = n % 100;
@@ -347,6 +357,14 @@ date_word_token(date_fields *f, const char *p)
 	while (date_is_alpha(p[len]))
 		if (++len > DATE_WORD_MAX)
 			return NULL;
+	/* "3:04 p.m.": the dotted forms of am and pm. */
+	if (len == 1 && ((p[0] | 0x20) == 'a' || (p[0] | 0x20) == 'p') && p[1] == '.' &&
+	    (p[2] | 0x20) == 'm' && !date_is_alpha(p[3])) {
+		if (f->hour < 0 || f->ampm)
+			return NULL;
+		f->ampm = (p[0] | 0x20) == 'a' ? 1 : 2;
+		return p + 3;
+	}
 	if ((e = date_word_lookup(p, len))) {
 		switch (e->kind) {
 		case DATE_WEEKDAY:
@@ -365,6 +383,11 @@ date_word_token(date_fields *f, const char *p)
 			if (f->hour < 0 || f->ampm)
 				return NULL;
 			f->ampm = e->value;
+			break;
+		case DATE_AT:
+			/* Only between the date and its time. */
+			if (!full || f->hour >= 0)
+				return NULL;
 			break;
 		default:
 			if (f->named || !(full || f->hour >= 0))
@@ -386,6 +409,40 @@ date_word_token(date_fields *f, const char *p)
 	return p + len;
 }
 
+/*
+ * Reads an all-numeric date "d.m.yyyy", "d/m/yyyy", "m/d/yyyy" or with
+ * dashes into f. Day and month are told apart by a value over 12; with
+ * dots the day comes first (as where dots are written); "05/06/2013"
+ * with slashes or dashes could be either and is no date. Returns the end,
+ * or NULL when p is none of these or is ambiguous.
+ */
+static const char *
+date_numeric(date_fields *f, const char *p)
+{
+	const char *q;
+	char sep;
+	int a, b, y, len;
+
+	if (!(q = date_digits(p, 2, &a, NULL)) || (*q != '/' && *q != '.' && *q != '-'))
+		return NULL;
+	sep = *q;
+	if (!(q = date_digits(q + 1, 2, &b, NULL)) || *q != sep ||
+	    !(q = date_digits(q + 1, 4, &y, &len)) || len != 4)
+		return NULL;
+	if (a > 12 || (sep == '.' && b <= 12) || a == b) {
+		f->day = a;
+		f->month = b;
+	} else if (b > 12) {
+		f->month = a;
+		f->day = b;
+	} else {
+		return NULL;
+	}
+	f->year = y;
+	f->seen = 1;
+	return q;
+}
+
 /* Files the number at p in f (a year, a day, or the time); returns its end or NULL. */
 static const char *
 date_number(date_fields *f, const char *p)
@@ -397,6 +454,9 @@ date_number(date_fields *f, const char *p)
 		return NULL;
 	if (*end == ':')
 		return date_clock(f, p);
+	if (len <= 2 && (*end == '/' || *end == '.' || *end == '-') && date_is_digit(end[1]) &&
+	    f->year < 0 && f->month < 0 && f->day < 0)
+		return date_numeric(f, p);
 	if (len >= 3) {
 		if (f->year >= 0)
 			return NULL;
@@ -429,6 +489,9 @@ date_tokens(date_fields *f, const char *p)
 			p++;
 		} else if (c == '(') {
 			p = date_comment(p);
+		} else if (c == ':' && (p[1] == '+' || p[1] == '-') && date_is_digit(p[2]) && f->hour >= 0) {
+			/* "15:04:05:-0700": a stray colon before the offset. */
+			p++;
 		} else if ((c == '+' || c == '-') && date_is_digit(p[1]) && !f->numeric &&
 			   (f->hour >= 0 || (f->year >= 0 && f->month >= 0 && f->day >= 0))) {
 			p = date_offset(p, &f->num_off);
@@ -559,6 +622,23 @@ fm_date_parse(fm_time *out, const char *s)
 	while (date_is_space(*s))
 		s++;
 	p = s;
+	/* "Mon, 2006-01-02 15:04": a weekday before an ISO date. */
+	if (date_is_alpha(*s)) {
+		const date_word *e;
+		size_t len = 0;
+		while (len <= DATE_WORD_MAX && date_is_alpha(s[len]))
+			len++;
+		if ((e = date_word_lookup(s, len)) && e->kind == DATE_WEEKDAY) {
+			p = s + len;
+			while (*p == ',' || date_is_space(*p))
+				p++;
+			if (date_looks_iso(p)) {
+				s = p;
+				f.weekday = 1;
+			}
+			p = s;
+		}
+	}
 	if (date_looks_iso(s)) {
 		if (!(p = date_iso(&f, s)))
 			return FM_EINVAL;
