@@ -480,13 +480,147 @@ def run_case(binary, root, rel, model):
     return "pass", ""
 
 
+# --- date layouts -----------------------------------------------------------
+#
+# gofeed's internal/shared/dateparser.go lists the date layouts it reads, in
+# Go's notation (a layout is the reference time, Mon Jan 2 15:04:05 MST 2006,
+# written the way the feed writes dates). Each is rendered here at an instant
+# whose day (24) cannot pass for a month, and read back by feedmerge.
+
+DATES_FILE = "internal/shared/dateparser.go"
+# time package constants the list names.
+GO_CONSTANTS = {
+    "time.RFC822Z": "02 Jan 06 15:04 -0700", "time.RFC3339": "2006-01-02T15:04:05Z07:00",
+    "time.RubyDate": "Mon Jan 02 15:04:05 -0700 2006", "time.RFC1123Z": "Mon, 02 Jan 2006 15:04:05 -0700",
+    "time.ANSIC": "Mon Jan _2 15:04:05 2006", "time.RFC1123": "Mon, 02 Jan 2006 15:04:05 MST",
+    "time.RFC850": "Monday, 02-Jan-06 15:04:05 MST", "time.RFC822": "02 Jan 06 15:04 MST",
+    "time.UnixDate": "Mon Jan _2 15:04:05 MST 2006",
+}
+# Go's layout elements, longest first where one is a prefix of another.
+GO_ELEMENTS = ("January", "Jan", "Monday", "Mon", "MST", "2006", "-07:00:00", "-070000", "-07:00",
+               "-0700", "-07", "Z07:00:00", "Z070000", "Z07:00", "Z0700", "Z07", "002", "01", "02",
+               "_2", "06", "15", "03", "04", "05", "PM", "pm", "1", "2", "3", "4", "5")
+DATE_AT = datetime.datetime(2013, 11, 24, 17, 38, 42)
+DATE_ZONE, DATE_OFFSET = "EST", -5 * 60
+# Layouts feedmerge deliberately reads differently (or not at all): layout -> reason.
+DATES_DISAGREE = {
+    "Mon, Jan 2 2006 15:04:05 -700":
+        "\"-700\" is read as the offset it says (-07:00); gofeed's layout matches it as literal "
+        "text, so a feed's \"-700\" is UTC there",
+    "Mon, 2 Jan 15:04:05 MST": "a date without a year is no date (gofeed makes it year 0)",
+    "Mon, 02 Jan 2006 15 -0700": "an hour without its minutes is too little to read as a time",
+    "Mon, 02 Jan 2006 15:04:05 00": "a bare \"00\" after the time is no zone",
+    "6/1/2 15:04": "a year of one or two digits first cannot be told from a day",
+    "6-1-2 15:04": "a year of one or two digits first cannot be told from a day",
+    "06/1/2 15:04": "a year of one or two digits first cannot be told from a day",
+    "06-1-2 15:04": "a year of one or two digits first cannot be told from a day",
+    "02 Monday, Jan 2006 15:04": "a weekday between day and month is not read",
+    "2006-01-02T15:04:05:00": "\":00\" after the seconds is neither a fraction nor a zone",
+    "2006-01-02 00:00:00.0 15:04:05.0 -0700": "two times in one date contradict each other",
+}
+
+
+def go_layouts(src):
+    """Returns the layouts of dateparser.go's two lists, constants spelt out."""
+    out = []
+    for name in ("dateFormats", "dateFormatsWithNamedZone"):
+        m = re.search(r"var %s = \[\]string\{(.*?)\n\}" % name, src, re.S)
+        for line in (m.group(1) if m else "").splitlines():
+            item = line.split("//")[0].strip().rstrip(",").strip()
+            if item:
+                out.append(GO_CONSTANTS.get(item, item.strip('"')))
+    return out
+
+
+def go_render(layout, t, zone, off):
+    """Writes t (offset off minutes east, named zone) the way the Go layout does."""
+    sign, a = "-" if off < 0 else "+", abs(off)
+    hh, mm = a // 60, a % 60
+    h12 = (t.hour - 1) % 12 + 1
+    values = {
+        "January": t.strftime("%B"), "Jan": t.strftime("%b"), "Monday": t.strftime("%A"),
+        "Mon": t.strftime("%a"), "MST": zone, "2006": "%04d" % t.year,
+        "-07:00:00": "%s%02d:%02d:00" % (sign, hh, mm), "-070000": "%s%02d%02d00" % (sign, hh, mm),
+        "-07:00": "%s%02d:%02d" % (sign, hh, mm), "-0700": "%s%02d%02d" % (sign, hh, mm),
+        "-07": "%s%02d" % (sign, hh), "002": "%03d" % t.timetuple().tm_yday,
+        "01": "%02d" % t.month, "02": "%02d" % t.day, "_2": "%2d" % t.day, "06": "%02d" % (t.year % 100),
+        "15": "%02d" % t.hour, "03": "%02d" % h12, "04": "%02d" % t.minute, "05": "%02d" % t.second,
+        "PM": "PM" if t.hour >= 12 else "AM", "pm": "pm" if t.hour >= 12 else "am",
+        "1": str(t.month), "2": str(t.day), "3": str(h12), "4": str(t.minute), "5": str(t.second),
+    }
+    for z in ("Z07:00:00", "Z070000", "Z07:00", "Z0700", "Z07"):
+        values[z] = values[z[0:1].replace("Z", "-") + z[1:]] if off else "Z"
+    out, i = "", 0
+    while i < len(layout):
+        frac = re.match(r"[.,](0+|9+)(?!\d)", layout[i:])
+        if frac and layout[:i].endswith("05"):
+            out += "" if frac.group(1)[0] == "9" else frac.group(0)[0] + "0" * len(frac.group(1))
+            i += len(frac.group(0))
+            continue
+        for el in GO_ELEMENTS:
+            if layout.startswith(el, i):
+                out += values[el]
+                i += len(el)
+                break
+        else:
+            out += layout[i]
+            i += 1
+    return out
+
+
+def go_expected(layout, t, off):
+    """The UTC instant a reader of the layout's rendering of t must find."""
+    clock = re.search(r"(15|03|3):(04|4)(?::(05|5))?", layout) or re.search(r"\b15\b", layout)
+    h = t.hour if clock else 0
+    mi = t.minute if clock and clock.lastindex and clock.lastindex >= 2 else 0
+    sec = t.second if clock and clock.lastindex == 3 and clock.group(3) else 0
+    zoned = any(z in layout for z in ("MST", "-07", "Z07"))
+    return datetime.datetime(t.year, t.month, t.day, h, mi, sec) - \
+        datetime.timedelta(minutes=off if zoned else 0)
+
+
+def run_dates(binary, src, filt):
+    """Runs every layout; returns [(case, status, detail)]."""
+    layouts = [l for l in go_layouts(src) if not filt or filt in "dates/" + l]
+    if not layouts:
+        return []
+    cases = [(l, go_render(l, DATE_AT, DATE_ZONE, DATE_OFFSET)) for l in layouts]
+    doc = "<rss version=\"2.0\"><channel><title>dates</title>%s</channel></rss>" % "".join(
+        "<item><guid>%d</guid><pubDate>%s</pubDate></item>" % (i, html_escape(r))
+        for i, (l, r) in enumerate(cases))
+    with tempfile.NamedTemporaryFile("w", suffix=".xml", delete=False) as f:
+        f.write(doc)
+    try:
+        _, js = run_feedmerge(binary, f.name)
+    finally:
+        os.unlink(f.name)
+    got = {it["id"]: it.get("published") for it in js.get("items") or []}
+    out = []
+    for i, (l, r) in enumerate(cases):
+        case = "dates/" + l
+        if l in DATES_DISAGREE:
+            out.append((case, "disagree", DATES_DISAGREE[l]))
+            continue
+        want = go_expected(l, DATE_AT, DATE_OFFSET)
+        g = got.get(str(i))
+        if g and parse_time(g) == want:
+            out.append((case, "pass", ""))
+        else:
+            out.append((case, "fail", "%r: want %sZ, got %s" % (r, want.isoformat(), g)))
+    return out
+
+
+def html_escape(s):
+    return s.replace("&", "&amp;").replace("<", "&lt;")
+
+
 def extract(path):
     """Returns the testdata folder: path itself, or a temporary copy from a git mirror."""
     for cand in (path, os.path.join(path, "testdata")):
         if os.path.isdir(os.path.join(cand, "parser", "atom")):
             return cand, None
     tmp = tempfile.TemporaryDirectory(prefix="fm-gofeed-")
-    tar = subprocess.run(["git", "--git-dir", path, "archive", "HEAD", "testdata"],
+    tar = subprocess.run(["git", "--git-dir", path, "archive", "HEAD", "testdata", DATES_FILE],
                          stdout=subprocess.PIPE, check=True).stdout
     with tarfile.open(fileobj=io.BytesIO(tar)) as t:
         t.extractall(tmp.name)
@@ -535,10 +669,21 @@ def main():
                     print("FAIL %s: %s" % (rel, why))
             elif a.skips and status in ("skip", "disagree"):
                 print("SKIP %s: %s" % (rel, why))
+    dates = os.path.join(os.path.dirname(os.path.abspath(root)), DATES_FILE)
+    if os.path.isfile(dates):
+        with open(dates, encoding="utf-8") as f:
+            for case, status, why in run_dates(a.feedmerge, f.read(), a.filter):
+                per.setdefault("dates", {"pass": 0, "fail": 0, "disagree": 0, "skip": 0})[status] += 1
+                if status == "fail":
+                    failed += 1
+                    if a.v:
+                        print("FAIL %s: %s" % (case, why))
+                elif a.skips and status == "disagree":
+                    print("SKIP %s: %s" % (case, why))
     tot = {"pass": 0, "fail": 0, "disagree": 0, "skip": 0}
     row = "%-24s %7s %7s %9s %11s"
     print(row % ("folder", "passed", "failed", "disagree", "unmodelled"))
-    for folder in FOLDERS:
+    for folder in list(FOLDERS) + ["dates"]:
         if folder in per:
             c = per[folder]
             print(row % (folder, c["pass"], c["fail"], c["disagree"], c["skip"]))
