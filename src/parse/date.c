@@ -628,16 +628,16 @@ fm_date_parse(fm_time *out, const char *s)
 		size_t len = 0;
 		while (len <= DATE_WORD_MAX && date_is_alpha(s[len]))
 			len++;
-		if ((e = date_word_lookup(s, len)) && e->kind == DATE_WEEKDAY) {
-			p = s + len;
-			while (*p == ',' || date_is_space(*p))
-				p++;
-			if (date_looks_iso(p)) {
-				s = p;
-				f.weekday = 1;
-			}
-			p = s;
+		p = s + len;
+		while (*p == ',' || date_is_space(*p))
+			p++;
+		/* Four digits first: an RFC 822 date ("Tue, 10 Jun") stops at its third character. */
+		if (date_is_digit(p[0]) && date_is_digit(p[1]) && date_is_digit(p[2]) && date_is_digit(p[3]) &&
+		    date_looks_iso(p) && (e = date_word_lookup(s, len)) && e->kind == DATE_WEEKDAY) {
+			s = p;
+			f.weekday = 1;
 		}
+		p = s;
 	}
 	if (date_looks_iso(s)) {
 		if (!(p = date_iso(&f, s)))
