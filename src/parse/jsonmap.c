@@ -141,16 +141,20 @@ static int
 jsonmap_reserve(fm__jsonmap *m, size_t ntags, size_t natts)
 {
 	const char **tags;
+	fm_category *cats;
 	jsonmap_att *atts;
 	fm_enclosure *encls;
 	size_t i;
 
 	if (ntags > m->tags_cap) {
-		if (ntags > SIZE_MAX / sizeof(*tags))
+		if (ntags > SIZE_MAX / sizeof(*cats))
 			return FM_ENOMEM;
 		if (!(tags = realloc(m->tags, ntags * sizeof(*tags))))
 			return FM_ENOMEM;
 		m->tags = tags;
+		if (!(cats = realloc(m->cats, ntags * sizeof(*cats))))
+			return FM_ENOMEM;
+		m->cats = cats;
 		m->tags_cap = ntags;
 	}
 	if (natts > m->atts_cap) {
@@ -241,9 +245,12 @@ jsonmap_tags(fm__jsonmap *m, struct json_object *o, fm_item *item, fm_diag *diag
 				    m->max_field, m->where);
 			return FM_ELIMIT;
 		}
+		m->cats[item->ncategories].term = s;
+		m->cats[item->ncategories].scheme = m->cats[item->ncategories].label = NULL;
 		m->tags[item->ncategories++] = s;
 	}
 	item->categories = item->ncategories ? m->tags : NULL;
+	item->tags = item->ncategories ? m->cats : NULL; /* tags[i].term is categories[i] */
 	return 0;
 }
 
@@ -445,6 +452,7 @@ fm__jsonmap_dispose(fm__jsonmap *m)
 	fm_buf_dispose(&m->item_content);
 	jsonmap_person_dispose(&m->item_person);
 	free(m->tags);
+	free(m->cats);
 	for (i = 0; i < m->atts_cap; i++) {
 		fm_buf_dispose(&m->atts[i].url);
 		fm_buf_dispose(&m->atts[i].length);
