@@ -1702,3 +1702,64 @@ Test(parse, defaults_do_not_limit_small_feeds)
 	cr_assert(strstr(r->items[1].summary, "bottom"));
 	pt_free(r);
 }
+
+static int
+pt_odd_names_item(const fm_item *it, void *payload)
+{
+	(*(int *)payload)++;
+	/* <TITLE> is RSS's title (CDF's upper-case names read the same), <PubDate> its date. */
+	PT_STR(it->title, "Episode one");
+	PT_DATE(it->published, "2026-12-01T10:00:00Z");
+	/* Made-up <tags> is a comma-separated list, in document order with <category>. */
+	cr_assert_eq(it->ncategories, 4);
+	PT_STR(it->categories[0], "red");
+	PT_STR(it->categories[1], "green");
+	PT_STR(it->categories[2], "blue");
+	PT_STR(it->categories[3], "colours");
+	PT_STR(it->tags[0].scheme, NULL);
+	PT_STR(it->subtitle_detail.value, "A short one");
+	cr_assert_eq(it->subtitle_detail.type, FM_TEXT_PLAIN);
+	return 0;
+}
+
+static int
+pt_odd_names_feed(const fm_feed *f, void *payload)
+{
+	(*(int *)payload)++;
+	cr_assert_eq(f->format, FM_FORMAT_RSS);
+	PT_STR(f->title, "Odd names");
+	PT_STR(f->subtitle, "About odd names");
+	return 0;
+}
+
+Test(parse, odd_names_under_html_doctype)
+{
+	int seen = 0;
+
+	/* Neither the HTML DOCTYPE nor the RSS 2.1 namespace stops the feed being read. */
+	pt_parse_lists("rss-odd-names.xml", pt_odd_names_item, pt_odd_names_feed, &seen);
+	cr_assert_eq(seen, 2);
+}
+
+static int
+pt_no_ns_links_item(const fm_item *it, void *payload)
+{
+	(*(int *)payload)++;
+	cr_assert_eq(it->nlinks, 3);
+	PT_STR(it->links[0].href, "http://example.org/1");
+	PT_STR(it->links[0].rel, "alternate");
+	PT_STR(it->links[1].rel, "enclosure");
+	PT_STR(it->links[2].href, "http://example.org/1.psc");
+	PT_STR(it->link, "http://example.org/1");
+	cr_assert_eq(it->nenclosures, 1);
+	PT_STR(it->enclosures[0].url, "http://example.org/1.mp3");
+	return 0;
+}
+
+Test(parse, atom_links_without_namespace)
+{
+	int seen = 0;
+
+	pt_parse_lists("atom-no-ns-links.xml", pt_no_ns_links_item, NULL, &seen);
+	cr_assert_eq(seen, 1);
+}

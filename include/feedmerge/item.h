@@ -71,6 +71,7 @@ typedef struct fm_item {
 	const char *title;     /**< plain text */
 	fm_text title_detail;  /**< the title as the feed meant it: text, or HTML with links made absolute */
 	const char *link;      /**< alternate link, absolute when a base URL was known */
+	fm_text subtitle_detail; /**< an item's subtitle (itunes:subtitle), as the feed meant it; value NULL when none */
 	fm_person author;
 	const char *summary;   /**< HTML */
 	const char *content;   /**< HTML */

@@ -348,12 +348,13 @@ fm__model_capture_end(fm__model *m)
 		return;
 	}
 	if (field == ML_KEYWORDS) {
-		/* iTunes keywords: a comma-separated list of terms. */
+		/* iTunes keywords and made-up <tags>: a comma-separated list of terms. */
 		const char *s = fm_buf_cstr(&m->cap), *comma;
+		const char *scheme = m->cap_el == EL_ITUNES_KEYWORDS ? "http://www.itunes.com/" : NULL;
 		while (*s) {
 			comma = strchr(s, ',');
 			size_t len = comma ? (size_t)(comma - s) : strlen(s);
-			fm__model_add_category(m, s, len, "http://www.itunes.com/", NULL);
+			fm__model_add_category(m, s, len, scheme, NULL);
 			s += len + (comma != NULL);
 		}
 		return;

@@ -60,7 +60,8 @@ static const model_map model_maps[EL_COUNT] = {
 	[EL_DC_CONTRIBUTOR] = { ML_CONTRIBUTOR, 1, ML_CONTRIBUTOR, 1, TK_PLAIN },
 	[EL_GENERATOR] = { 0, 0, MF_GENERATOR, 3, TK_PLAIN },
 	[EL_ITUNES_KEYWORDS] = { ML_KEYWORDS, 1, ML_KEYWORDS, 1, TK_PLAIN },
-	[EL_ITUNES_SUBTITLE] = { 0, 0, MF_SUBTITLE, 1, TK_PLAIN },
+	[EL_ITUNES_SUBTITLE] = { MF_SUBTITLE, 1, MF_SUBTITLE, 1, TK_PLAIN },
+	[EL_TAGS] = { ML_KEYWORDS, 1, ML_KEYWORDS, 1, TK_PLAIN }, /* made up, and common: comma-separated */
 	[EL_MEDIA_CATEGORY] = { ML_CATEGORY, 1, 0, 0, TK_PLAIN },
 	[EL_DC_DESCRIPTION] = { MF_SUMMARY, 2, MF_SUBTITLE, 2, TK_HTML },
 	[EL_DC_IDENTIFIER] = { MF_ID, 1, 0, 0, TK_PLAIN },
@@ -554,6 +555,9 @@ model_field_start(fm__model *m, int ctx, int el, const char **atts)
 {
 	const model_map *map = &model_maps[el];
 
+	/* A link with an href is Atom's, written without its namespace (an un-namespaced <feed>). */
+	if (el == EL_LINK && atts && atts[0] && fm__model_attr(m, atts, "href"))
+		el = EL_ATOM_LINK;
 	switch (el) {
 	case EL_ITEM:
 	case EL_ENTRY:

@@ -18,6 +18,7 @@ static const struct {
 } names_ns_table[] = {
 	{ "backend.userland.com/rss", NS_RSS },
 	{ "backend.userland.com/rss2", NS_RSS },
+	{ "backend.userland.com/rss2.1", NS_RSS },
 	{ "blogs.law.harvard.edu/tech/rss", NS_RSS },
 	{ "my.netscape.com/rdf/simple/0.9", NS_RSS090 },
 	{ "example.com/necho", NS_ATOM03 },      /* Atom's names before it was Atom */
@@ -88,7 +89,7 @@ static const names_el names_rss[] = {
 	{ "pubDate", EL_PUBDATE }, { "published", EL_ATOM_PUBLISHED },
 	{ "rss", EL_RSS }, { "source", EL_SOURCE }, { "subtitle", EL_ATOM_SUBTITLE },
 	{ "summary", EL_ATOM_SUMMARY }, { "tagline", EL_ATOM_SUBTITLE },
-	{ "textInput", EL_TEXTINPUT }, { "textinput", EL_TEXTINPUT },
+	{ "tags", EL_TAGS }, { "textInput", EL_TEXTINPUT }, { "textinput", EL_TEXTINPUT },
 	{ "title", EL_TITLE }, { "updated", EL_ATOM_UPDATED }, { "uri", EL_URI },
 	{ "url", EL_URI },
 };
@@ -142,6 +143,23 @@ names_cmp(const void *key, const void *entry)
 #define NAMES_FIND(tab, local) \
 	((const names_el *)bsearch((local), (tab), sizeof(tab) / sizeof((tab)[0]), sizeof((tab)[0]), names_cmp))
 
+/*
+ * Returns the RSS element local names when its case is not the one RSS
+ * writes (<TiTlE>, <PUBDATE>), or NULL. Readers such as iTunes take RSS's
+ * names whatever their case. CDF's upper-case names are left to the exact
+ * match: a name written in another case is read as RSS's.
+ */
+static const names_el *
+names_rss_anycase(const char *local)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(names_rss) / sizeof(names_rss[0]); i++)
+		if (islower((unsigned char)names_rss[i].name[0]) && !strcasecmp(local, names_rss[i].name))
+			return &names_rss[i];
+	return NULL;
+}
+
 int
 fm__names_ns(const char *uri, size_t len)
 {
@@ -157,7 +175,8 @@ fm__names_element(int ns, const char *local)
 	case NS_RSS:
 	case NS_RSS090:
 	case NS_RSS10:
-		e = NAMES_FIND(names_rss, local);
+		if (!(e = NAMES_FIND(names_rss, local)))
+			e = names_rss_anycase(local);
 		break;
 	case NS_ATOM10:
 	case NS_ATOM03:
