@@ -1763,3 +1763,40 @@ Test(parse, atom_links_without_namespace)
 	pt_parse_lists("atom-no-ns-links.xml", pt_no_ns_links_item, NULL, &seen);
 	cr_assert_eq(seen, 1);
 }
+
+Test(parse, cdf_base)
+{
+	pt_run *r = pt_parse_opts("cdf-base.xml", &(fm_parse_opts){ .url = "http://doc.example.com/f.cdf" });
+
+	pt_clean(r, 1, "cdf");
+	PT_STR(r->items[0].link, "http://base.example.org/dir/item/1");
+	PT_STR(r->link, "http://www.example.org/");
+	pt_free(r);
+}
+
+static int
+pt_atom03_item_item(const fm_item *it, void *payload)
+{
+	(*(int *)payload)++;
+	PT_STR(it->title, "One");
+	cr_assert_eq(it->ncontributors, 1);
+	PT_STR(it->contributors[0].name, "Helper");
+	PT_STR(it->contributors[0].uri, "http://doc.example.com/helper");
+	return 0;
+}
+
+Test(parse, atom03_item_is_an_entry)
+{
+	fm_parse_opts o = { .url = "http://doc.example.com/feed" };
+	fm_buf data = FM_BUF_INIT;
+	fm_parser *p = NULL;
+	int seen = 0;
+
+	pt_read(&data, "atom03-item.xml");
+	cr_assert_eq(fm_parser_new(&p, &o, pt_atom03_item_item, NULL, &seen), 0);
+	cr_assert_eq(fm_parser_push(p, data.ptr, data.size), 0);
+	cr_assert_eq(fm_parser_finish(p), 0);
+	cr_assert_eq(seen, 1);
+	fm_parser_free(p);
+	fm_buf_dispose(&data);
+}

@@ -729,6 +729,16 @@ model_close_unended_item(fm__model *m, const char *name)
 		model_pop(m, NULL);
 }
 
+/* Returns a root's BASE attribute, CDF's xml:base (a CHANNEL's base for what it holds), or NULL. */
+static const char *
+model_cdf_base(const char **atts)
+{
+	for (; atts[0]; atts += 2)
+		if (!strcmp(atts[0], "BASE"))
+			return atts[1];
+	return NULL;
+}
+
 void
 fm__model_start(fm__model *m, const char *name, const char **atts)
 {
@@ -753,6 +763,8 @@ fm__model_start(fm__model *m, const char *name, const char **atts)
 			else if (!strcmp(a[0] + sizeof(model_xml_ns) - 1, "lang"))
 				lang = a[1];
 		}
+		if (!base && ctx == CTX_DOC)
+			base = model_cdf_base(atts);
 		based = model_base_begin(m, base);
 		langed = model_lang_begin(m, lang);
 	}

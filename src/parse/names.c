@@ -100,6 +100,7 @@ static const names_el names_atom[] = {
 	{ "created", EL_ATOM_CREATED }, { "email", EL_EMAIL }, { "entry", EL_ENTRY },
 	{ "feed", EL_FEED }, { "generator", EL_GENERATOR }, { "homepage", EL_URI },
 	{ "id", EL_ATOM_ID }, { "issued", EL_ATOM_ISSUED },
+	{ "item", EL_ENTRY }, /* some Atom 0.3 feeds named their entries RSS's way */
 	{ "link", EL_ATOM_LINK }, { "modified", EL_ATOM_MODIFIED }, { "name", EL_NAME },
 	{ "published", EL_ATOM_PUBLISHED }, { "source", EL_SOURCE },
 	{ "subtitle", EL_ATOM_SUBTITLE }, { "summary", EL_ATOM_SUMMARY },
