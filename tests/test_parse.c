@@ -1800,3 +1800,44 @@ Test(parse, atom03_item_is_an_entry)
 	fm_parser_free(p);
 	fm_buf_dispose(&data);
 }
+
+static int
+pt_links_order_item(const fm_item *it, void *payload)
+{
+	(*(int *)payload)++;
+	cr_assert_eq(it->nlinks, 2);
+	PT_STR(it->links[0].rel, "enclosure");
+	PT_STR(it->links[0].href, "http://example.org/a.mp3");
+	PT_STR(it->links[0].type, "audio/mpeg");
+	PT_STR(it->links[0].length, "10");
+	PT_STR(it->links[1].rel, "alternate");
+	PT_STR(it->links[1].href, "http://example.org/one");
+	PT_STR(it->link, "http://example.org/one");
+	cr_assert_eq(it->nenclosures, 1);
+	return 0;
+}
+
+static int
+pt_links_order_feed(const fm_feed *f, void *payload)
+{
+	(*(int *)payload)++;
+	cr_assert_eq(f->nlinks, 1);
+	PT_STR(f->links[0].href, "http://example.org/");
+	return 0;
+}
+
+Test(parse, rss_links_in_document_order)
+{
+	fm_parse_opts o = { .url = "http://example.org/feed" };
+	fm_buf data = FM_BUF_INIT;
+	fm_parser *p = NULL;
+	int seen = 0;
+
+	pt_read(&data, "rss20-links-order.xml");
+	cr_assert_eq(fm_parser_new(&p, &o, pt_links_order_item, pt_links_order_feed, &seen), 0);
+	cr_assert_eq(fm_parser_push(p, data.ptr, data.size), 0);
+	cr_assert_eq(fm_parser_finish(p), 0);
+	cr_assert_eq(seen, 2);
+	fm_parser_free(p);
+	fm_buf_dispose(&data);
+}

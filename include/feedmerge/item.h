@@ -86,7 +86,7 @@ typedef struct fm_item {
 	size_t nauthors;
 	const fm_person *contributors;
 	size_t ncontributors;
-	const fm_link *links;  /**< every Atom link, in document order */
+	const fm_link *links;  /**< every link (Atom links, RSS link and enclosures), in document order */
 	size_t nlinks;
 	fm_time published;
 	fm_time updated;

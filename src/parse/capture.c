@@ -403,6 +403,10 @@ fm__model_capture_end(fm__model *m)
 		model_set_text(m, r, field);
 		return;
 	}
+	if (m->cap_el == EL_LINK && m->tmp.size) {
+		/* An RSS link is one of the record's links too, in document order with its enclosures. */
+		fm__model_add_link(m, m->tmp.ptr, NULL, NULL, NULL, NULL);
+	}
 	if (field == MF_AUTHOR && m->tmp.size) {
 		/*
 		 * Every RSS-style author is one of the record's people; the

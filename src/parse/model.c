@@ -601,9 +601,15 @@ model_field_start(fm__model *m, int ctx, int el, const char **atts)
 			return;
 		break;
 	case EL_ENCLOSURE:
-		if (ctx == CTX_ITEM)
-			fm__model_add_enclosure(m, fm__model_attr(m, atts, "url"), fm__model_attr(m, atts, "type"),
-					    fm__model_attr(m, atts, "length"));
+		if (ctx == CTX_ITEM) {
+			const char *url = fm__model_attr(m, atts, "url");
+			const char *type = fm__model_attr(m, atts, "type");
+			const char *length = fm__model_attr(m, atts, "length");
+			/* An RSS enclosure is one of the item's links too, as rel="enclosure". */
+			if (url && *url && fm__model_resolve(m, url) == 0 && m->tmp.size)
+				fm__model_add_link(m, m->tmp.ptr, "enclosure", type, NULL, length);
+			fm__model_add_enclosure(m, url, type, length);
+		}
 		break;
 	case EL_MEDIA_CONTENT:
 		if (ctx == CTX_ITEM || ctx == CTX_MEDIA)

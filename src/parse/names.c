@@ -148,15 +148,17 @@ names_cmp(const void *key, const void *entry)
  * Returns the RSS element local names when its case is not the one RSS
  * writes (<TiTlE>, <PUBDATE>), or NULL. Readers such as iTunes take RSS's
  * names whatever their case. CDF's upper-case names are left to the exact
- * match: a name written in another case is read as RSS's.
+ * match (their first letter is never a lower-case one): a name written in
+ * another case is read as RSS's.
  */
 static const names_el *
 names_rss_anycase(const char *local)
 {
+	int c = tolower((unsigned char)local[0]);
 	size_t i;
 
 	for (i = 0; i < sizeof(names_rss) / sizeof(names_rss[0]); i++)
-		if (islower((unsigned char)names_rss[i].name[0]) && !strcasecmp(local, names_rss[i].name))
+		if (names_rss[i].name[0] == c && !strcasecmp(local, names_rss[i].name))
 			return &names_rss[i];
 	return NULL;
 }
