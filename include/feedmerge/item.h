@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /** Unix seconds; 0 means the date is unknown. */
 typedef int64_t fm_time;
@@ -106,6 +107,20 @@ static inline fm_time
 fm_item_time(const fm_item *item, fm_time when)
 {
 	return item->published ? item->published : item->updated ? item->updated : when;
+}
+
+/**
+ * Returns the item's title as HTML when the feed's title has markup (type
+ * html or xhtml, with a tag in it), else NULL: plain text says all of it.
+ * A borrowed pointer into the item. Writers that can carry HTML (Atom's
+ * type="html") use it; the others, and clustering, use title.
+ */
+static inline const char *
+fm_item_title_html(const fm_item *item)
+{
+	const fm_text *t = &item->title_detail;
+
+	return t->type != FM_TEXT_PLAIN && t->value && strchr(t->value, '<') ? t->value : NULL;
 }
 
 /** Feed formats the parser recognises. */

@@ -103,6 +103,25 @@ atom_source(fm__outw *w, const fm_member *rep)
 	fm__outw_puts(w, "    </source>\n");
 }
 
+/*
+ * Appends the entry's title: the feed's HTML as type="html" (RFC 4287
+ * 3.1.1.2, escaped) when the representative's title has markup, else
+ * plain text.
+ */
+static void
+atom_title(fm__outw *w, const fm_entry *e)
+{
+	const char *html = fm_item_title_html(&e->members[0].item);
+
+	if (!fm__output_has(html)) {
+		fm__outw_xml_elem(w, 4, "title", fm__output_title(e));
+		return;
+	}
+	fm__outw_puts(w, "    <title type=\"html\">");
+	fm__outw_text(w, html);
+	fm__outw_puts(w, "</title>\n");
+}
+
 /* Appends one <entry>. */
 static void
 atom_entry(fm__outw *w, const fm_entry *e)
@@ -112,7 +131,7 @@ atom_entry(fm__outw *w, const fm_entry *e)
 
 	fm__outw_puts(w, "  <entry>\n");
 	fm__outw_xml_elem(w, 4, "id", e->id);
-	fm__outw_xml_elem(w, 4, "title", fm__output_title(e));
+	atom_title(w, e);
 	atom_links(w, e);
 	if (e->published)
 		atom_date(w, 4, "published", e->published);
