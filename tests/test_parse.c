@@ -1000,19 +1000,27 @@ Test(parse, xml_lang)
 	pt_free(r);
 }
 
-/* Parses a fixture once, whole, with these callbacks; it must parse cleanly. */
+/* Parses a fixture once, whole, with these options (may be NULL) and callbacks; it must parse cleanly. */
 static void
-pt_parse_lists(const char *name, fm_item_cb on_item, fm_feed_cb on_feed, void *payload)
+pt_parse_lists_opts(const char *name, const fm_parse_opts *opts, fm_item_cb on_item, fm_feed_cb on_feed,
+		    void *payload)
 {
 	fm_buf data = FM_BUF_INIT;
 	fm_parser *p = NULL;
 
 	pt_read(&data, name);
-	cr_assert_eq(fm_parser_new(&p, NULL, on_item, on_feed, payload), 0);
+	cr_assert_eq(fm_parser_new(&p, opts, on_item, on_feed, payload), 0);
 	cr_assert_eq(fm_parser_push(p, data.ptr, data.size), 0);
 	cr_assert_eq(fm_parser_finish(p), 0);
 	fm_parser_free(p);
 	fm_buf_dispose(&data);
+}
+
+/* As pt_parse_lists_opts with no options. */
+static void
+pt_parse_lists(const char *name, fm_item_cb on_item, fm_feed_cb on_feed, void *payload)
+{
+	pt_parse_lists_opts(name, NULL, on_item, on_feed, payload);
 }
 
 static int
@@ -1788,17 +1796,10 @@ pt_atom03_item_item(const fm_item *it, void *payload)
 Test(parse, atom03_item_is_an_entry)
 {
 	fm_parse_opts o = { .url = "http://doc.example.com/feed" };
-	fm_buf data = FM_BUF_INIT;
-	fm_parser *p = NULL;
 	int seen = 0;
 
-	pt_read(&data, "atom03-item.xml");
-	cr_assert_eq(fm_parser_new(&p, &o, pt_atom03_item_item, NULL, &seen), 0);
-	cr_assert_eq(fm_parser_push(p, data.ptr, data.size), 0);
-	cr_assert_eq(fm_parser_finish(p), 0);
+	pt_parse_lists_opts("atom03-item.xml", &o, pt_atom03_item_item, NULL, &seen);
 	cr_assert_eq(seen, 1);
-	fm_parser_free(p);
-	fm_buf_dispose(&data);
 }
 
 static int
@@ -1829,15 +1830,8 @@ pt_links_order_feed(const fm_feed *f, void *payload)
 Test(parse, rss_links_in_document_order)
 {
 	fm_parse_opts o = { .url = "http://example.org/feed" };
-	fm_buf data = FM_BUF_INIT;
-	fm_parser *p = NULL;
 	int seen = 0;
 
-	pt_read(&data, "rss20-links-order.xml");
-	cr_assert_eq(fm_parser_new(&p, &o, pt_links_order_item, pt_links_order_feed, &seen), 0);
-	cr_assert_eq(fm_parser_push(p, data.ptr, data.size), 0);
-	cr_assert_eq(fm_parser_finish(p), 0);
+	pt_parse_lists_opts("rss20-links-order.xml", &o, pt_links_order_item, pt_links_order_feed, &seen);
 	cr_assert_eq(seen, 2);
-	fm_parser_free(p);
-	fm_buf_dispose(&data);
 }
