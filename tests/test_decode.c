@@ -573,6 +573,9 @@ Test(decode, undeclared_legacy_charsets_are_guessed_and_flagged)
 	static const char th[] = "วันนี้อากาศดีมาก พวกเราไปเดินเล่นที่สวนสาธารณะและกินข้าวกลางวันด้วยกัน";
 
 	check_guess("EUC-KR", ko, "euc-kr");
+	/* Its first pair of bytes (C5 B8) is valid UTF-8 by chance: one sequence proves nothing. */
+	check_guess("EUC-KR", "\xed\x83\x80\xec\x9d\xb4\xed\x8b\x80 " /* 타이틀 */ "오늘은 날씨가 정말 좋습니다. "
+		    "우리는 공원에서 산책을 하고 점심을 먹었습니다.", "euc-kr");
 	check_guess("SHIFT_JIS", ja, "shift_jis");
 	check_guess("EUC-JP", ja, "euc-jp");
 	check_guess("GB2312", hans, "gb2312");

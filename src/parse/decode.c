@@ -702,27 +702,36 @@ decode_open(fm__decoder *d, struct decode_cs cs)
 
 /*
  * Returns what the first non-ASCII bytes of h[0..n) say of a document that
- * names no charset: 1 a valid UTF-8 sequence, -1 bytes that are not UTF-8,
- * 0 nothing yet (only ASCII, or a sequence cut short).
+ * names no charset: 1 when its first DECODE_UTF8_PROOF sequences are valid
+ * UTF-8, -1 when one of them is not, 0 when there are not as many yet.
+ * One sequence proves little: a pair of EUC-KR or KOI8-R bytes may be a
+ * valid UTF-8 sequence by chance; several in a row hardly ever are.
  */
+#define DECODE_UTF8_PROOF 4
 static int
 decode_first_utf8(const unsigned char *h, size_t n)
 {
-	size_t i;
-	int k;
+	size_t i = 0;
+	int k, seen = 0;
 
-	for (i = 0; i < n && h[i] < 0x80; i++)
-		;
-	if (i == n || (k = decode_utf8_seq(h + i, n - i)) < 0)
-		return 0;
-	return k > 0 ? 1 : -1;
+	while (seen < DECODE_UTF8_PROOF) {
+		while (i < n && h[i] < 0x80)
+			i++;
+		if (i == n || (k = decode_utf8_seq(h + i, n - i)) < 0)
+			return 0;
+		if (k == 0)
+			return -1;
+		i += (size_t)k;
+		seen++;
+	}
+	return 1;
 }
 
 /*
  * Returns 1 when the held bytes settle the charset of a document that
  * names none, 0 while more are needed. It is UTF-8 if its first non-ASCII
- * sequence is UTF-8 (or there is none in DECODE_GUESS_MAX bytes); else its
- * first DECODE_GUESS_MAX bytes are given to fm__decode_guess(), whose
+ * sequences are UTF-8 (or all there are in DECODE_GUESS_MAX bytes); else
+ * its first DECODE_GUESS_MAX bytes are given to fm__decode_guess(), whose
  * answer *cs becomes. Either way the decision depends on the bytes alone.
  */
 static int
@@ -736,6 +745,7 @@ decode_undeclared(fm__decoder *d, struct decode_cs *cs, int *guessed, int final)
 		return 1;
 	if (!final && d->head.size < DECODE_GUESS_MAX)
 		return 0;
+	/* The whole window read: a sequence it cuts short is no evidence either way. */
 	if (first < 0)
 		*guessed = fm__decode_guess(cs, h, d->head.size);
 	return 1;
