@@ -1,5 +1,6 @@
 /* test_decode.c - charset detection and streaming conversion to UTF-8. */
 #include <criterion/criterion.h>
+#include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -522,4 +523,86 @@ Test(decode, c1_from_a_declared_charset_is_kept)
 	check_str("<?xml version=\"1.0\" encoding=\"iso-8859-2\"?><a>x\x85y</a>",
 		  "<?xml version=\"1.0\" encoding=\"iso-8859-2\"?><a>x\xc2\x85y</a>", NULL, NULL,
 		  "iso-8859-2", NULL);
+}
+
+/*
+ * Encodes UTF-8 text as charset (iconv), wraps it in an RSS item with no
+ * charset declared, and checks the decoder's guess: its name (utf-8 with
+ * a windows-1252 repair when it should not guess), the text read back, and
+ * the repair that flags the guess, at every chunk size.
+ */
+static void
+check_guess(const char *charset, const char *text, const char *want_enc)
+{
+	char head[] = "<rss><channel><item><description>", tail[] = "</description></item></channel></rss>";
+	fm_buf in = FM_BUF_INIT, want = FM_BUF_INIT;
+	char raw[4096], msg[128], *ip = (char *)text, *op = raw;
+	size_t il = strlen(text), ol = sizeof(raw);
+	iconv_t cd = iconv_open(charset, "UTF-8");
+	int guessed = strcmp(want_enc, "utf-8") != 0;
+
+	cr_assert_neq(cd, (iconv_t)-1, "iconv lacks %s", charset);
+	cr_assert_neq(iconv(cd, &ip, &il, &op, &ol), (size_t)-1, "%s cannot encode the sample", charset);
+	iconv_close(cd);
+	cr_assert_eq(fm_buf_puts(&in, head), 0);
+	cr_assert_eq(fm_buf_append(&in, raw, (size_t)(op - raw)), 0);
+	cr_assert_eq(fm_buf_puts(&in, tail), 0);
+	snprintf(msg, sizeof(msg), "no charset declared and the bytes are not UTF-8: guessed %s", want_enc);
+	if (guessed) {
+		cr_assert_eq(fm_buf_printf(&want, "%s%s%s", head, text, tail), 0);
+		check_bytes(in.ptr, in.size, want.ptr, want.size, NULL, NULL, want_enc, msg);
+	} else {
+		struct decoded r;
+		decode_steps(&r, in.ptr, in.size, 1, NULL, NULL);
+		cr_assert_str_eq(r.encoding, "utf-8");
+		cr_assert(r.repaired && strstr(r.diag.msg, "repaired as windows-1252"), "%s", r.diag.msg);
+		fm_buf_dispose(&r.text);
+	}
+	fm_buf_dispose(&in);
+	fm_buf_dispose(&want);
+}
+
+Test(decode, undeclared_legacy_charsets_are_guessed_and_flagged)
+{
+	static const char ko[] = "오늘은 날씨가 정말 좋습니다. 우리는 공원에서 산책을 하고 점심을 먹었습니다.";
+	static const char ja[] = "今日はとても良い天気です。私たちは公園を散歩して、昼ご飯を食べました。";
+	static const char hans[] = "今天天气很好，我们在公园里散步，然后一起吃了午饭。";
+	static const char hant[] = "今天天氣很好，我們在公園裡散步，然後一起吃了午飯。";
+	static const char ru[] = "Сегодня очень хорошая погода, и мы гуляли в парке, а потом обедали вместе.";
+	static const char he[] = "היום מזג האוויר נעים מאוד, וטיילנו בפארק ואחר כך אכלנו ארוחת צהריים ביחד.";
+	static const char th[] = "วันนี้อากาศดีมาก พวกเราไปเดินเล่นที่สวนสาธารณะและกินข้าวกลางวันด้วยกัน";
+
+	check_guess("EUC-KR", ko, "euc-kr");
+	/* Its first pair of bytes (C5 B8) is valid UTF-8 by chance: one sequence proves nothing. */
+	check_guess("EUC-KR", "\xed\x83\x80\xec\x9d\xb4\xed\x8b\x80 " /* 타이틀 */ "오늘은 날씨가 정말 좋습니다. "
+		    "우리는 공원에서 산책을 하고 점심을 먹었습니다.", "euc-kr");
+	check_guess("SHIFT_JIS", ja, "shift_jis");
+	check_guess("EUC-JP", ja, "euc-jp");
+	check_guess("GB2312", hans, "gb2312");
+	check_guess("BIG5", hant, "big5");
+	check_guess("KOI8-R", ru, "koi8-r");
+	check_guess("CP1251", ru, "windows-1251");
+	check_guess("CP1255", he, "windows-1255");
+	check_guess("TIS-620", th, "tis-620");
+}
+
+Test(decode, latin_text_is_not_guessed)
+{
+	/* A few accented letters inside words: windows-1252 repaired byte by byte, as before. */
+	check_guess("CP1252", "Le caf\xc3\xa9 \xc3\xa9tait tr\xc3\xa8s bon, et nous avons mang\xc3\xa9 "
+		    "une cr\xc3\xa8me br\xc3\xbbl\xc3\xa9" "e \xc3\xa0 c\xc3\xb4t\xc3\xa9 de la fen\xc3\xaatre.",
+		    "utf-8");
+}
+
+Test(decode, a_guess_needs_undeclared_non_utf8_bytes)
+{
+	/* UTF-8 is UTF-8; a declared charset is never second-guessed. */
+	check_str("<r>\xec\x98\xa4\xeb\x8a\x98\xec\x9d\x80 \xb3\xaf</r>", "<r>\xec\x98\xa4\xeb\x8a\x98\xec\x9d\x80 \xc2\xb3\xc2\xaf</r>",
+		  NULL, NULL, "utf-8", "byte 13: invalid UTF-8, repaired as windows-1252");
+	check_str("<?xml version=\"1.0\" encoding=\"windows-1252\"?><r>\xbf\xc0\xb4\xc3\xc0\xba \xb3\xaf\xbe\xbe</r>",
+		  "<?xml version=\"1.0\" encoding=\"windows-1252\"?><r>\xc2\xbf\xc3\x80\xc2\xb4\xc3\x83\xc3\x80\xc2\xba "
+		  "\xc2\xb3\xc2\xaf\xc2\xbe\xc2\xbe</r>", NULL, NULL, "windows-1252", NULL);
+	/* Too few characters to say: read as UTF-8 with the repair. */
+	check_str("<r>\xb3\xaf</r>", "<r>\xc2\xb3\xc2\xaf</r>", NULL, NULL, "utf-8",
+		  "byte 3: invalid UTF-8, repaired as windows-1252");
 }

@@ -265,7 +265,8 @@ pk_make_v8(unsigned n)
 
 	fm_store_close(st);
 	cr_assert_eq(sqlite3_open(st_path, &db), SQLITE_OK);
-	cr_assert_eq(sqlite3_exec(db, "DROP TABLE pack_dicts; PRAGMA user_version = 8; BEGIN", NULL, NULL, NULL),
+	cr_assert_eq(sqlite3_exec(db, "DROP TABLE pack_dicts; ALTER TABLE items DROP COLUMN title_html;"
+				  " PRAGMA user_version = 8; BEGIN", NULL, NULL, NULL),
 		     SQLITE_OK, "%s", sqlite3_errmsg(db));
 	cr_assert_eq(sqlite3_prepare_v2(db, "INSERT INTO clusters (id, uid, updated) VALUES (?1, 'urn:feedmerge:' || ?1, 0)",
 					-1, &s, NULL), SQLITE_OK);
@@ -306,7 +307,7 @@ Test(pack, a_version_8_state_migrates_and_its_items_stay_the_same)
 	cr_expect_eq(pk_sql_int("SELECT count(*) FROM items WHERE typeof(content) = 'text'"), n);
 	before = pk_sql_int("SELECT page_count * page_size FROM pragma_page_count, pragma_page_size");
 	st = st_open();
-	cr_expect_eq(fm_store_schema_version(st), 9);
+	cr_expect_eq(fm_store_schema_version(st), 10);
 	cr_expect_eq(pk_sql_int("SELECT count(*) FROM pack_dicts"), 1);
 	/* Every stored text packed with the dictionary trained from it. */
 	cr_expect_eq(pk_sql_int("SELECT count(*) FROM items WHERE hex(substr(content, 1, 2)) = '0101'"
@@ -330,7 +331,7 @@ Test(pack, a_small_version_8_state_migrates_without_a_dictionary)
 
 	pk_make_v8(3);
 	st = st_open();
-	cr_expect_eq(fm_store_schema_version(st), 9);
+	cr_expect_eq(fm_store_schema_version(st), 10);
 	cr_expect_eq(pk_sql_int("SELECT count(*) FROM pack_dicts"), 0);
 	cr_expect_eq(pk_sql_int("SELECT count(*) FROM items WHERE hex(substr(content, 1, 2)) = '0100'"), 3);
 	pk_check(st, 3, 3, 0);

@@ -1063,19 +1063,27 @@ Test(parse, xml_lang)
 	pt_free(r);
 }
 
-/* Parses a fixture once, whole, with these callbacks; it must parse cleanly. */
+/* Parses a fixture once, whole, with these options (may be NULL) and callbacks; it must parse cleanly. */
 static void
-pt_parse_lists(const char *name, fm_item_cb on_item, fm_feed_cb on_feed, void *payload)
+pt_parse_lists_opts(const char *name, const fm_parse_opts *opts, fm_item_cb on_item, fm_feed_cb on_feed,
+		    void *payload)
 {
 	fm_buf data = FM_BUF_INIT;
 	fm_parser *p = NULL;
 
 	pt_read(&data, name);
-	cr_assert_eq(fm_parser_new(&p, NULL, on_item, on_feed, payload), 0);
+	cr_assert_eq(fm_parser_new(&p, opts, on_item, on_feed, payload), 0);
 	cr_assert_eq(fm_parser_push(p, data.ptr, data.size), 0);
 	cr_assert_eq(fm_parser_finish(p), 0);
 	fm_parser_free(p);
 	fm_buf_dispose(&data);
+}
+
+/* As pt_parse_lists_opts with no options. */
+static void
+pt_parse_lists(const char *name, fm_item_cb on_item, fm_feed_cb on_feed, void *payload)
+{
+	pt_parse_lists_opts(name, NULL, on_item, on_feed, payload);
 }
 
 static int
@@ -1764,4 +1772,129 @@ Test(parse, defaults_do_not_limit_small_feeds)
 	pt_clean(r, 2, "rss2.0");
 	cr_assert(strstr(r->items[1].summary, "bottom"));
 	pt_free(r);
+}
+
+static int
+pt_odd_names_item(const fm_item *it, void *payload)
+{
+	(*(int *)payload)++;
+	/* <TITLE> is RSS's title (CDF's upper-case names read the same), <PubDate> its date. */
+	PT_STR(it->title, "Episode one");
+	PT_DATE(it->published, "2026-12-01T10:00:00Z");
+	/* Made-up <tags> is a comma-separated list, in document order with <category>. */
+	cr_assert_eq(it->ncategories, 4);
+	PT_STR(it->categories[0], "red");
+	PT_STR(it->categories[1], "green");
+	PT_STR(it->categories[2], "blue");
+	PT_STR(it->categories[3], "colours");
+	PT_STR(it->tags[0].scheme, NULL);
+	PT_STR(it->subtitle_detail.value, "A short one");
+	cr_assert_eq(it->subtitle_detail.type, FM_TEXT_PLAIN);
+	return 0;
+}
+
+static int
+pt_odd_names_feed(const fm_feed *f, void *payload)
+{
+	(*(int *)payload)++;
+	cr_assert_eq(f->format, FM_FORMAT_RSS);
+	PT_STR(f->title, "Odd names");
+	PT_STR(f->subtitle, "About odd names");
+	return 0;
+}
+
+Test(parse, odd_names_under_html_doctype)
+{
+	int seen = 0;
+
+	/* Neither the HTML DOCTYPE nor the RSS 2.1 namespace stops the feed being read. */
+	pt_parse_lists("rss-odd-names.xml", pt_odd_names_item, pt_odd_names_feed, &seen);
+	cr_assert_eq(seen, 2);
+}
+
+static int
+pt_no_ns_links_item(const fm_item *it, void *payload)
+{
+	(*(int *)payload)++;
+	cr_assert_eq(it->nlinks, 3);
+	PT_STR(it->links[0].href, "http://example.org/1");
+	PT_STR(it->links[0].rel, "alternate");
+	PT_STR(it->links[1].rel, "enclosure");
+	PT_STR(it->links[2].href, "http://example.org/1.psc");
+	PT_STR(it->link, "http://example.org/1");
+	cr_assert_eq(it->nenclosures, 1);
+	PT_STR(it->enclosures[0].url, "http://example.org/1.mp3");
+	return 0;
+}
+
+Test(parse, atom_links_without_namespace)
+{
+	int seen = 0;
+
+	pt_parse_lists("atom-no-ns-links.xml", pt_no_ns_links_item, NULL, &seen);
+	cr_assert_eq(seen, 1);
+}
+
+Test(parse, cdf_base)
+{
+	pt_run *r = pt_parse_opts("cdf-base.xml", &(fm_parse_opts){ .url = "http://doc.example.com/f.cdf" });
+
+	pt_clean(r, 1, "cdf");
+	PT_STR(r->items[0].link, "http://base.example.org/dir/item/1");
+	PT_STR(r->link, "http://www.example.org/");
+	pt_free(r);
+}
+
+static int
+pt_atom03_item_item(const fm_item *it, void *payload)
+{
+	(*(int *)payload)++;
+	PT_STR(it->title, "One");
+	cr_assert_eq(it->ncontributors, 1);
+	PT_STR(it->contributors[0].name, "Helper");
+	PT_STR(it->contributors[0].uri, "http://doc.example.com/helper");
+	return 0;
+}
+
+Test(parse, atom03_item_is_an_entry)
+{
+	fm_parse_opts o = { .url = "http://doc.example.com/feed" };
+	int seen = 0;
+
+	pt_parse_lists_opts("atom03-item.xml", &o, pt_atom03_item_item, NULL, &seen);
+	cr_assert_eq(seen, 1);
+}
+
+static int
+pt_links_order_item(const fm_item *it, void *payload)
+{
+	(*(int *)payload)++;
+	cr_assert_eq(it->nlinks, 2);
+	PT_STR(it->links[0].rel, "enclosure");
+	PT_STR(it->links[0].href, "http://example.org/a.mp3");
+	PT_STR(it->links[0].type, "audio/mpeg");
+	PT_STR(it->links[0].length, "10");
+	PT_STR(it->links[1].rel, "alternate");
+	PT_STR(it->links[1].href, "http://example.org/one");
+	PT_STR(it->link, "http://example.org/one");
+	cr_assert_eq(it->nenclosures, 1);
+	return 0;
+}
+
+static int
+pt_links_order_feed(const fm_feed *f, void *payload)
+{
+	(*(int *)payload)++;
+	cr_assert_eq(f->nlinks, 1);
+	PT_STR(f->links[0].href, "http://example.org/");
+	return 0;
+}
+
+Test(parse, rss_links_in_document_order)
+{
+	fm_parse_opts o = { .url = "http://example.org/feed" };
+	int seen = 0;
+
+	pt_parse_lists_opts("rss20-links-order.xml", &o, pt_links_order_item, pt_links_order_feed, &seen);
+	cr_assert_eq(seen, 2);
 }

@@ -83,10 +83,10 @@ Test(store, creates_schema_and_reopens)
 {
 	fm_store *st = st_open();
 
-	cr_expect_eq(fm_store_schema_version(st), 9);
+	cr_expect_eq(fm_store_schema_version(st), 10);
 	fm_store_close(st);
 	st = st_open();
-	cr_expect_eq(fm_store_schema_version(st), 9);
+	cr_expect_eq(fm_store_schema_version(st), 10);
 	fm_store_close(st);
 }
 
@@ -808,7 +808,7 @@ Test(store, migrates_fingerprints_out_of_items)
 	cr_assert_eq(sqlite3_exec(db, v4, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
 	sqlite3_close(db);
 	st = st_open();
-	cr_expect_eq(fm_store_schema_version(st), 9);
+	cr_expect_eq(fm_store_schema_version(st), 10);
 	cr_assert_eq(fm_store_fingerprint(st, 1, &got, &cluster), 0);
 	cr_expect_eq(got.simhash, (uint64_t)-2);
 	cr_expect_eq(got.title, 2);
@@ -849,7 +849,8 @@ Test(store, polling_floors_migrate_and_round_trip)
 		"ALTER TABLE feeds DROP COLUMN poll_http; ALTER TABLE feeds DROP COLUMN poll_http_why;"
 		"ALTER TABLE feeds DROP COLUMN poll_feed; ALTER TABLE feeds DROP COLUMN poll_feed_why;"
 		"ALTER TABLE feeds DROP COLUMN skip_hours; ALTER TABLE feeds DROP COLUMN skip_days;"
-		"ALTER TABLE feeds DROP COLUMN next_why; PRAGMA user_version = 7;";
+		"ALTER TABLE feeds DROP COLUMN next_why; ALTER TABLE items DROP COLUMN title_html;"
+		"PRAGMA user_version = 7;";
 	fm_store *st = st_open();
 	fm_feed_state fs = { 0 }, got;
 	fm_time times[4];
@@ -866,7 +867,7 @@ Test(store, polling_floors_migrate_and_round_trip)
 	cr_assert_eq(sqlite3_exec(db, drop, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
 	sqlite3_close(db);
 	st = st_open();
-	cr_expect_eq(fm_store_schema_version(st), 9);
+	cr_expect_eq(fm_store_schema_version(st), 10);
 	cr_assert_eq(fm_store_feed_get(st, "one", &got), 0);
 	cr_expect_eq(got.next_due, 1234, "the old row kept");
 	cr_expect_eq(got.poll_http, 0);
@@ -892,5 +893,79 @@ Test(store, polling_floors_migrate_and_round_trip)
 	fm_feed_state_clear(&got);
 	cr_assert_eq(fm_store_feed_item_times(st, "one", times, 4, &n), 0);
 	cr_expect_eq(n, 0);
+	fm_store_close(st);
+}
+
+/* What one member's title looked like: its plain text, its detail's value and type. */
+struct title_seen {
+	char title[64], value[128];
+	fm_text_type type;
+	int n;
+};
+
+/* Records the title of the one item walked. */
+static int
+title_member(void *ud, const fm_store_item *it)
+{
+	struct title_seen *t = ud;
+
+	t->n++;
+	snprintf(t->title, sizeof t->title, "%s", it->item.title ? it->item.title : "-");
+	snprintf(t->value, sizeof t->value, "%s",
+		 it->item.title_detail.value ? it->item.title_detail.value : "-");
+	t->type = it->item.title_detail.type;
+	return 0;
+}
+
+/* Reads back item row rowid's title. */
+static struct title_seen
+st_title_of(fm_store *st, int64_t rowid)
+{
+	struct title_seen t = { .n = 0 };
+
+	cr_assert_eq(fm_store_item_get(st, rowid, title_member, &t), 0);
+	cr_assert_eq(t.n, 1);
+	return t;
+}
+
+Test(store, a_title_with_markup_keeps_its_html)
+{
+	fm_store *st = st_open();
+	fm_item it = { .id = "g1", .title = "Bold & brave" };
+	fm_store_ref ref;
+	fm_store_put what;
+	struct title_seen t;
+	sqlite3 *db;
+
+	it.title_detail.value = "<b>Bold</b> &amp; brave";
+	it.title_detail.type = FM_TEXT_HTML;
+	cr_assert_eq(fm_store_begin(st), 0);
+	cr_assert_eq(fm_store_item_save(st, "one", FM_IDENTITY_GUID, &it, NULL, 1000, &what, &ref), 0);
+	cr_assert_eq(fm_store_commit(st), 0);
+	cr_expect_eq(what, FM_STORE_NEW);
+	t = st_title_of(st, ref.item);
+	cr_expect_str_eq(t.title, "Bold & brave");
+	cr_expect_str_eq(t.value, "<b>Bold</b> &amp; brave");
+	cr_expect_eq(t.type, FM_TEXT_HTML);
+	/* Seen again the same: unchanged. Its markup gone: changed, and read as text. */
+	cr_expect_eq(st_put(st, "one", FM_IDENTITY_GUID, &it, 2000), FM_STORE_SAME);
+	it.title_detail.value = "Bold &amp; brave";
+	cr_expect_eq(st_put(st, "one", FM_IDENTITY_GUID, &it, 3000), FM_STORE_CHANGED);
+	t = st_title_of(st, ref.item);
+	cr_expect_str_eq(t.value, "Bold & brave");
+	cr_expect_eq(t.type, FM_TEXT_PLAIN);
+	/* A version 9 state had no title_html column: its items read as plain titles. */
+	it.title_detail.value = "<i>x</i>";
+	cr_expect_eq(st_put(st, "one", FM_IDENTITY_GUID, &it, 4000), FM_STORE_CHANGED);
+	fm_store_close(st);
+	cr_assert_eq(sqlite3_open(st_path, &db), SQLITE_OK);
+	cr_assert_eq(sqlite3_exec(db, "ALTER TABLE items DROP COLUMN title_html; PRAGMA user_version = 9;",
+				  NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
+	sqlite3_close(db);
+	st = st_open();
+	cr_expect_eq(fm_store_schema_version(st), 10);
+	t = st_title_of(st, ref.item);
+	cr_expect_str_eq(t.value, "Bold & brave");
+	cr_expect_eq(t.type, FM_TEXT_PLAIN);
 	fm_store_close(st);
 }

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /** Unix seconds; 0 means the date is unknown. */
 typedef int64_t fm_time;
@@ -71,6 +72,7 @@ typedef struct fm_item {
 	const char *title;     /**< plain text */
 	fm_text title_detail;  /**< the title as the feed meant it: text, or HTML with links made absolute */
 	const char *link;      /**< alternate link, absolute when a base URL was known */
+	fm_text subtitle_detail; /**< an item's subtitle (itunes:subtitle), as the feed meant it; value NULL when none */
 	fm_person author;
 	const char *summary;   /**< HTML */
 	const char *content;   /**< HTML */
@@ -85,7 +87,7 @@ typedef struct fm_item {
 	size_t nauthors;
 	const fm_person *contributors;
 	size_t ncontributors;
-	const fm_link *links;  /**< every Atom link, in document order */
+	const fm_link *links;  /**< every link (Atom links, RSS link and enclosures), in document order */
 	size_t nlinks;
 	fm_time published;
 	fm_time updated;
@@ -105,6 +107,20 @@ static inline fm_time
 fm_item_time(const fm_item *item, fm_time when)
 {
 	return item->published ? item->published : item->updated ? item->updated : when;
+}
+
+/**
+ * Returns the item's title as HTML when the feed's title has markup (type
+ * html or xhtml, with a tag in it), else NULL: plain text says all of it.
+ * A borrowed pointer into the item. Writers that can carry HTML (Atom's
+ * type="html") use it; the others, and clustering, use title.
+ */
+static inline const char *
+fm_item_title_html(const fm_item *item)
+{
+	const fm_text *t = &item->title_detail;
+
+	return t->type != FM_TEXT_PLAIN && t->value && strchr(t->value, '<') ? t->value : NULL;
 }
 
 /** Feed formats the parser recognises. */

@@ -214,6 +214,8 @@ parse_item_json(parse_ctx *c, const fm_item *it)
 	parse_json_field(b, "id", it->id, 1);
 	parse_json_text(b, "title", &it->title_detail);
 	parse_json_field(b, "link", it->link, 0);
+	if (it->subtitle_detail.value) /* rare: printed only when there is one */
+		parse_json_text(b, "subtitle", &it->subtitle_detail);
 	parse_json_date(b, "published", it->published);
 	parse_json_date(b, "updated", it->updated);
 	parse_json_field(b, "published_text", it->published_text, 0);

@@ -3,6 +3,7 @@
 #include "feedmerge/date.h"
 #include "feedmerge/version.h"
 
+#include <ctype.h>
 #include <string.h>
 
 /* Appends <name> with an RFC 3339 date (RFC 4287 section 3.3). */
@@ -103,6 +104,56 @@ atom_source(fm__outw *w, const fm_member *rep)
 	fm__outw_puts(w, "    </source>\n");
 }
 
+/* Returns the length of the character reference at s ("&amp;", "&#38;", "&#x26;"), 0 when s starts none. */
+static size_t
+atom_ref_len(const char *s)
+{
+	size_t i = 1;
+
+	if (s[i] == '#') {
+		int hex = s[++i] == 'x' || s[i] == 'X';
+		size_t start = i += hex;
+		while (hex ? isxdigit((unsigned char)s[i]) : isdigit((unsigned char)s[i]))
+			i++;
+		return i > start && s[i] == ';' ? i + 1 : 0;
+	}
+	while (isalnum((unsigned char)s[i]))
+		i++;
+	return i > 1 && isalpha((unsigned char)s[1]) && s[i] == ';' ? i + 1 : 0;
+}
+
+/*
+ * Appends the entry's title: the feed's HTML as type="html" (RFC 4287
+ * 3.1.1.2, escaped) when the representative's title has markup, else
+ * plain text. A bare '&' in the HTML ("Q&A") is written as "&amp;", which
+ * HTML reads the same: readers that turn a title's HTML into text (newsboat)
+ * take any '&' for a reference and drop what follows.
+ */
+static void
+atom_title(fm__outw *w, const fm_entry *e)
+{
+	const char *html = fm_item_title_html(&e->members[0].item), *p;
+	size_t n;
+
+	if (!fm__output_has(html)) {
+		fm__outw_xml_elem(w, 4, "title", fm__output_title(e));
+		return;
+	}
+	fm_buf_clear(&w->scratch);
+	for (p = html; *p && !w->error; p += n) {
+		n = strcspn(p, "&");
+		if (n)
+			w->error = fm_buf_append(&w->scratch, p, n);
+		else if ((n = atom_ref_len(p)))
+			w->error = fm_buf_append(&w->scratch, p, n);
+		else if ((n = 1))
+			w->error = fm_buf_puts(&w->scratch, "&amp;");
+	}
+	fm__outw_puts(w, "    <title type=\"html\">");
+	fm__outw_text(w, fm_buf_cstr(&w->scratch));
+	fm__outw_puts(w, "</title>\n");
+}
+
 /* Appends one <entry>. */
 static void
 atom_entry(fm__outw *w, const fm_entry *e)
@@ -112,7 +163,7 @@ atom_entry(fm__outw *w, const fm_entry *e)
 
 	fm__outw_puts(w, "  <entry>\n");
 	fm__outw_xml_elem(w, 4, "id", e->id);
-	fm__outw_xml_elem(w, 4, "title", fm__output_title(e));
+	atom_title(w, e);
 	atom_links(w, e);
 	if (e->published)
 		atom_date(w, 4, "published", e->published);

@@ -398,12 +398,13 @@ fm__model_capture_end(fm__model *m)
 		return;
 	}
 	if (field == ML_KEYWORDS) {
-		/* iTunes keywords: a comma-separated list of terms. */
+		/* iTunes keywords and made-up <tags>: a comma-separated list of terms. */
 		const char *s = fm_buf_cstr(&m->cap), *comma;
+		const char *scheme = m->cap_el == EL_ITUNES_KEYWORDS ? "http://www.itunes.com/" : NULL;
 		while (*s) {
 			comma = strchr(s, ',');
 			size_t len = comma ? (size_t)(comma - s) : strlen(s);
-			fm__model_add_category(m, s, len, "http://www.itunes.com/", NULL);
+			fm__model_add_category(m, s, len, scheme, NULL);
 			s += len + (comma != NULL);
 		}
 		return;
@@ -457,6 +458,10 @@ fm__model_capture_end(fm__model *m)
 		if (!m->webmaster.size && m->tmp.size)
 			fm_buf_append(&m->webmaster, m->tmp.ptr, m->tmp.size);
 		return;
+	}
+	if (m->cap_el == EL_LINK && m->tmp.size) {
+		/* An RSS link is one of the record's links too, in document order with its enclosures. */
+		fm__model_add_link(m, m->tmp.ptr, NULL, NULL, NULL, NULL);
 	}
 	if (field == MF_AUTHOR && m->tmp.size) {
 		/*

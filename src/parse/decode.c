@@ -44,6 +44,7 @@
 #endif
 
 #define DECODE_SNIFF_MAX 1024 /* raw bytes held back while sniffing */
+#define DECODE_GUESS_MAX 4096 /* raw bytes a guess reads (decode_guess.c) */
 #define DECODE_PEND_MAX 16    /* unfinished sequence kept between chunks */
 /*
  * Input is converted and handed on in blocks of this many bytes, so that a
@@ -76,6 +77,7 @@ struct fm__decoder {
 	unsigned char pend[DECODE_PEND_MAX];
 	size_t npend;
 	unsigned long long off; /* input offset just past the pending bytes */
+	int guessing;           /* no charset named: holding up to DECODE_GUESS_MAX bytes */
 	int repaired;
 	unsigned long long repair_off;
 	char repair[256];
@@ -699,22 +701,80 @@ decode_open(fm__decoder *d, struct decode_cs cs)
 }
 
 /*
+ * Returns what the first non-ASCII bytes of h[0..n) say of a document that
+ * names no charset: 1 when its first DECODE_UTF8_PROOF sequences are valid
+ * UTF-8, -1 when one of them is not, 0 when there are not as many yet.
+ * One sequence proves little: a pair of EUC-KR or KOI8-R bytes may be a
+ * valid UTF-8 sequence by chance; several in a row hardly ever are.
+ */
+#define DECODE_UTF8_PROOF 4
+static int
+decode_first_utf8(const unsigned char *h, size_t n)
+{
+	size_t i = 0;
+	int k, seen = 0;
+
+	while (seen < DECODE_UTF8_PROOF) {
+		while (i < n && h[i] < 0x80)
+			i++;
+		if (i == n || (k = decode_utf8_seq(h + i, n - i)) < 0)
+			return 0;
+		if (k == 0)
+			return -1;
+		i += (size_t)k;
+		seen++;
+	}
+	return 1;
+}
+
+/*
+ * Returns 1 when the held bytes settle the charset of a document that
+ * names none, 0 while more are needed. It is UTF-8 if its first non-ASCII
+ * sequences are UTF-8 (or all there are in DECODE_GUESS_MAX bytes); else
+ * its first DECODE_GUESS_MAX bytes are given to fm__decode_guess(), whose
+ * answer *cs becomes. Either way the decision depends on the bytes alone.
+ */
+static int
+decode_undeclared(fm__decoder *d, struct decode_cs *cs, int *guessed, int final)
+{
+	const unsigned char *h = (const unsigned char *)fm_buf_cstr(&d->head);
+	int first = decode_first_utf8(h, d->head.size);
+
+	*guessed = 0;
+	if (first > 0)
+		return 1;
+	if (!final && d->head.size < DECODE_GUESS_MAX)
+		return 0;
+	/* The whole window read: a sequence it cuts short is no evidence either way. */
+	if (first < 0)
+		*guessed = fm__decode_guess(cs, h, d->head.size);
+	return 1;
+}
+
+/*
  * Sniffs what is held (final: no more bytes will come) and, once decided,
- * opens the converter, records an unknown label as a repair and converts
- * what is held. Returns 0, FM_ENOMEM or the sink's code.
+ * opens the converter, records an unknown label or a guessed charset as a
+ * repair and converts what is held. Returns 0, FM_ENOMEM or the sink's
+ * code.
  */
 static int
 decode_start(fm__decoder *d, int final)
 {
 	struct decode_sniff s;
 	char upper[DECODE_NAME_MAX];
-	int error, i;
+	int error, i, guessed = 0;
 
 	if (!fm__decode_sniff(&s, d->name, (const unsigned char *)fm_buf_cstr(&d->head),
 			      d->head.size, final || d->head.size >= DECODE_SNIFF_MAX,
 			      d->http, d->forced))
 		return 0;
+	if (s.undeclared && !decode_undeclared(d, &s.cs, &guessed, final)) {
+		d->guessing = 1;
+		return 0;
+	}
 	decode_open(d, s.cs);
+	if (guessed)
+		decode_repair(d, 0, "no charset declared and the bytes are not UTF-8: guessed %s", d->name);
 	if (s.unknown) {
 		for (i = 0; d->name[i] && i + 1 < DECODE_NAME_MAX; i++)
 			upper[i] = (char)(d->name[i] >= 'a' && d->name[i] <= 'z' ? d->name[i] - 'a' + 'A' : d->name[i]);
@@ -766,15 +826,16 @@ fm__decoder_push(fm__decoder *d, const char *data, size_t len,
 		return d->error;
 	d->sink = sink;
 	d->payload = payload;
-	if (d->kind == DK_NONE) {
-		take = DECODE_SNIFF_MAX - d->head.size;
+	/* Held until the charset is named: a guess may want more than the sniffing did. */
+	while (d->kind == DK_NONE) {
+		take = (d->guessing ? DECODE_GUESS_MAX : DECODE_SNIFF_MAX) - d->head.size;
 		take = len < take ? len : take;
 		if ((error = fm_buf_append(&d->head, data, take)) < 0)
 			return error;
-		if ((error = decode_start(d, 0)) < 0 || d->kind == DK_NONE)
-			return error;
 		data += take;
 		len -= take;
+		if ((error = decode_start(d, 0)) < 0 || (d->kind == DK_NONE && !len))
+			return error;
 	}
 	/* Block by block (DECODE_BLOCK says why); the result is the same as one call. */
 	while (len > DECODE_BLOCK) {

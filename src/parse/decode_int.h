@@ -38,6 +38,7 @@ struct decode_sniff {
 	struct decode_cs cs;  /* the charset; plain UTF-16/UTF-32 made LE or BE */
 	size_t bomlen;        /* bytes of byte order mark to skip */
 	const char *unknown;  /* the HTTP charset or label when it named no charset, or NULL */
+	int undeclared;       /* UTF-8 only because nothing named a charset: fm__decode_guess() may */
 	char label[64];       /* the XML declaration's encoding label, "" when none */
 };
 
@@ -57,5 +58,15 @@ int fm__decode_lookup(struct decode_cs *cs, char *name, const char *label, int t
  */
 int fm__decode_sniff(struct decode_sniff *out, char *name, const unsigned char *h, size_t n,
 		     int final, const char *http, const char *forced);
+
+/*
+ * Guesses the charset of h[0..n), a document's first bytes that name no
+ * charset and are not UTF-8 (decode_guess.c). Returns 1 and fills out when
+ * the bytes read well in one of the legacy charsets it knows (EUC-KR,
+ * Shift_JIS, EUC-JP, GB2312, Big5, KOI8-R, windows-1251, windows-1255,
+ * TIS-620), 0 when it cannot say (Latin text, too few characters, nothing
+ * convincing, no memory).
+ */
+int fm__decode_guess(struct decode_cs *out, const unsigned char *h, size_t n);
 
 #endif

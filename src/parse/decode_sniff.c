@@ -289,6 +289,7 @@ fm__decode_sniff(struct decode_sniff *out, char *name, const unsigned char *h, s
 
 	out->bomlen = 0;
 	out->unknown = NULL;
+	out->undeclared = 0;
 	out->label[0] = '\0';
 	if (n < 4 && !final)
 		return 0;
@@ -320,5 +321,6 @@ fm__decode_sniff(struct decode_sniff *out, char *name, const unsigned char *h, s
 		return decode_decide(out, DECODE_WIDE(decl.kind) ? utf8 : decl, DK_NONE);
 	if (out->label[0] && !out->unknown)
 		out->unknown = out->label;
+	out->undeclared = !out->label[0] && !http_label;
 	return decode_decide(out, utf8, DK_NONE);
 }

@@ -165,7 +165,7 @@ jsonmap_reserve(fm__jsonmap *m, size_t ntags, size_t natts)
 	size_t i;
 
 	if (ntags > m->tags_cap) {
-		if (ntags > SIZE_MAX / sizeof(*tags))
+		if (ntags > SIZE_MAX / sizeof(*cats))
 			return FM_ENOMEM;
 		if (!(tags = realloc(m->tags, ntags * sizeof(*tags))))
 			return FM_ENOMEM;
@@ -268,7 +268,7 @@ jsonmap_tags(fm__jsonmap *m, struct json_object *o, fm_item *item, fm_diag *diag
 		m->tags[item->ncategories++] = s;
 	}
 	item->categories = item->ncategories ? m->tags : NULL;
-	item->tags = item->ncategories ? m->cats : NULL;
+	item->tags = item->ncategories ? m->cats : NULL; /* tags[i].term is categories[i] */
 	return 0;
 }
 

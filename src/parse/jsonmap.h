@@ -53,7 +53,7 @@ typedef struct fm__jsonmap {
 	fm_buf item_content;
 	jsonmap_person_bufs item_person;
 	const char **tags;
-	fm_category *cats;     /* the same terms as fm_category, for fm_item.tags */
+	fm_category *cats;         /* the tags as categories (term only): fm_item's tags */
 	size_t tags_cap;
 	jsonmap_att *atts;
 	fm_enclosure *encls;

@@ -62,7 +62,8 @@ static const model_map model_maps[EL_COUNT] = {
 	[EL_DC_CONTRIBUTOR] = { ML_CONTRIBUTOR, 1, ML_CONTRIBUTOR, 1, TK_PLAIN },
 	[EL_GENERATOR] = { 0, 0, MF_GENERATOR, 3, TK_PLAIN },
 	[EL_ITUNES_KEYWORDS] = { ML_KEYWORDS, 1, ML_KEYWORDS, 1, TK_PLAIN },
-	[EL_ITUNES_SUBTITLE] = { 0, 0, MF_SUBTITLE, 1, TK_PLAIN },
+	[EL_ITUNES_SUBTITLE] = { MF_SUBTITLE, 1, MF_SUBTITLE, 1, TK_PLAIN },
+	[EL_TAGS] = { ML_KEYWORDS, 1, ML_KEYWORDS, 1, TK_PLAIN }, /* made up, and common: comma-separated */
 	[EL_MEDIA_CATEGORY] = { ML_CATEGORY, 1, 0, 0, TK_PLAIN },
 	[EL_DC_DESCRIPTION] = { MF_SUMMARY, 2, MF_SUBTITLE, 2, TK_HTML },
 	[EL_DC_IDENTIFIER] = { MF_ID, 1, 0, 0, TK_PLAIN },
@@ -563,6 +564,9 @@ model_field_start(fm__model *m, int ctx, int el, const char **atts)
 {
 	const model_map *map = &model_maps[el];
 
+	/* A link with an href is Atom's, written without its namespace (an un-namespaced <feed>). */
+	if (el == EL_LINK && atts && atts[0] && fm__model_attr(m, atts, "href"))
+		el = EL_ATOM_LINK;
 	switch (el) {
 	case EL_ITEM:
 	case EL_ENTRY:
@@ -606,9 +610,15 @@ model_field_start(fm__model *m, int ctx, int el, const char **atts)
 			return;
 		break;
 	case EL_ENCLOSURE:
-		if (ctx == CTX_ITEM)
-			fm__model_add_enclosure(m, fm__model_attr(m, atts, "url"), fm__model_attr(m, atts, "type"),
-					    fm__model_attr(m, atts, "length"));
+		if (ctx == CTX_ITEM) {
+			const char *url = fm__model_attr(m, atts, "url");
+			const char *type = fm__model_attr(m, atts, "type");
+			const char *length = fm__model_attr(m, atts, "length");
+			/* An RSS enclosure is one of the item's links too, as rel="enclosure". */
+			if (url && *url && fm__model_resolve(m, url) == 0 && m->tmp.size)
+				fm__model_add_link(m, m->tmp.ptr, "enclosure", type, NULL, length);
+			fm__model_add_enclosure(m, url, type, length);
+		}
 		break;
 	case EL_MEDIA_CONTENT:
 		if (ctx == CTX_ITEM || ctx == CTX_MEDIA)
@@ -739,6 +749,16 @@ model_close_unended_item(fm__model *m, const char *name)
 		model_pop(m, NULL);
 }
 
+/* Returns a root's BASE attribute, CDF's xml:base (a CHANNEL's base for what it holds), or NULL. */
+static const char *
+model_cdf_base(const char **atts)
+{
+	for (; atts[0]; atts += 2)
+		if (!strcmp(atts[0], "BASE"))
+			return atts[1];
+	return NULL;
+}
+
 void
 fm__model_start(fm__model *m, const char *name, const char **atts)
 {
@@ -763,6 +783,8 @@ fm__model_start(fm__model *m, const char *name, const char **atts)
 			else if (!strcmp(a[0] + sizeof(model_xml_ns) - 1, "lang"))
 				lang = a[1];
 		}
+		if (!base && ctx == CTX_DOC)
+			base = model_cdf_base(atts);
 		based = model_base_begin(m, base);
 		langed = model_lang_begin(m, lang);
 	}

@@ -18,6 +18,7 @@ static const struct {
 } names_ns_table[] = {
 	{ "backend.userland.com/rss", NS_RSS },
 	{ "backend.userland.com/rss2", NS_RSS },
+	{ "backend.userland.com/rss2.1", NS_RSS },
 	{ "blogs.law.harvard.edu/tech/rss", NS_RSS },
 	{ "channel.netscape.com/rdf/simple/0.9", NS_RSS090 },
 	{ "my.netscape.com/rdf/simple/0.9", NS_RSS090 },
@@ -89,7 +90,7 @@ static const names_el names_rss[] = {
 	{ "pubDate", EL_PUBDATE }, { "published", EL_ATOM_PUBLISHED },
 	{ "rss", EL_RSS }, { "source", EL_SOURCE }, { "subtitle", EL_ATOM_SUBTITLE },
 	{ "summary", EL_ATOM_SUMMARY }, { "tagline", EL_ATOM_SUBTITLE },
-	{ "textInput", EL_TEXTINPUT }, { "textinput", EL_TEXTINPUT },
+	{ "tags", EL_TAGS }, { "textInput", EL_TEXTINPUT }, { "textinput", EL_TEXTINPUT },
 	{ "title", EL_TITLE }, { "updated", EL_ATOM_UPDATED }, { "uri", EL_URI },
 	{ "url", EL_URI }, { "webMaster", EL_WEBMASTER },
 };
@@ -100,6 +101,7 @@ static const names_el names_atom[] = {
 	{ "created", EL_ATOM_CREATED }, { "email", EL_EMAIL }, { "entry", EL_ENTRY },
 	{ "feed", EL_FEED }, { "generator", EL_GENERATOR }, { "homepage", EL_URI },
 	{ "id", EL_ATOM_ID }, { "issued", EL_ATOM_ISSUED },
+	{ "item", EL_ENTRY }, /* some Atom 0.3 feeds named their entries RSS's way */
 	{ "link", EL_ATOM_LINK }, { "modified", EL_ATOM_MODIFIED }, { "name", EL_NAME },
 	{ "published", EL_ATOM_PUBLISHED }, { "source", EL_SOURCE },
 	{ "subtitle", EL_ATOM_SUBTITLE }, { "summary", EL_ATOM_SUMMARY },
@@ -143,6 +145,25 @@ names_cmp(const void *key, const void *entry)
 #define NAMES_FIND(tab, local) \
 	((const names_el *)bsearch((local), (tab), sizeof(tab) / sizeof((tab)[0]), sizeof((tab)[0]), names_cmp))
 
+/*
+ * Returns the RSS element local names when its case is not the one RSS
+ * writes (<TiTlE>, <PUBDATE>), or NULL. Readers such as iTunes take RSS's
+ * names whatever their case. CDF's upper-case names are left to the exact
+ * match (their first letter is never a lower-case one): a name written in
+ * another case is read as RSS's.
+ */
+static const names_el *
+names_rss_anycase(const char *local)
+{
+	int c = tolower((unsigned char)local[0]);
+	size_t i;
+
+	for (i = 0; i < sizeof(names_rss) / sizeof(names_rss[0]); i++)
+		if (names_rss[i].name[0] == c && !strcasecmp(local, names_rss[i].name))
+			return &names_rss[i];
+	return NULL;
+}
+
 int
 fm__names_ns(const char *uri, size_t len)
 {
@@ -158,7 +179,8 @@ fm__names_element(int ns, const char *local)
 	case NS_RSS:
 	case NS_RSS090:
 	case NS_RSS10:
-		e = NAMES_FIND(names_rss, local);
+		if (!(e = NAMES_FIND(names_rss, local)))
+			e = names_rss_anycase(local);
 		break;
 	case NS_ATOM10:
 	case NS_ATOM03:

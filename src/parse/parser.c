@@ -462,29 +462,42 @@ parser_find(const char *s, size_t len, const char *needle)
 	return NULL;
 }
 
-/* Returns 1 when the start of a document is an HTML page's. */
+/*
+ * Returns 1 when the start of a document is an HTML page's: its first
+ * element is <html>, or an HTML DOCTYPE comes with no element after it in
+ * the bytes sniffed. A feed under a stray HTML DOCTYPE (<rss> after it) is
+ * read as the feed it is.
+ */
 static int
 parser_looks_html(const char *s, size_t len)
 {
 	const char *end;
+	int doctype = 0;
 
 	for (;;) {
 		while (len && isspace((unsigned char)*s))
 			s++, len--;
 		if (parser_starts(s, len, "<?") || parser_starts(s, len, "<!--")) {
-			end = parser_find(s, len, s[1] == '?' ? "?>" : "-->");
-			if (!end)
-				return 0;
-			len -= (size_t)(end - s) + 2;
-			s = end + 2;
+			const char *close = s[1] == '?' ? "?>" : "-->";
+			if (!(end = parser_find(s, len, close)))
+				return doctype;
+			len -= (size_t)(end - s) + strlen(close);
+			s = end + strlen(close);
+			continue;
+		}
+		if (!doctype && parser_starts(s, len, "<!doctype html")) {
+			doctype = 1;
+			if (!(end = memchr(s, '>', len)))
+				return 1;
+			len -= (size_t)(end - s) + 1;
+			s = end + 1;
 			continue;
 		}
 		break;
 	}
-	if (parser_starts(s, len, "<!doctype html"))
+	if (parser_starts(s, len, "<html") && len > 5 && (isspace((unsigned char)s[5]) || s[5] == '>'))
 		return 1;
-	return parser_starts(s, len, "<html") && len > 5 &&
-	       (isspace((unsigned char)s[5]) || s[5] == '>');
+	return doctype && (len < 2 || s[0] != '<' || !isalpha((unsigned char)s[1]));
 }
 
 /* Decides what the document is from its first bytes; returns 0 or a negative code. */

@@ -355,6 +355,7 @@ fm__model_item_emit(fm__model *m)
 	model_text(m, r, MF_TITLE, &it.title_detail);
 	it.title = it.title_detail.type == FM_TEXT_PLAIN ? it.title_detail.value : S(MF_TITLE_TEXT);
 	it.link = S(MF_LINK);
+	model_text(m, r, MF_SUBTITLE, &it.subtitle_detail);
 	it.author.name = S(MF_AUTHOR_NAME);
 	it.author.email = S(MF_AUTHOR_EMAIL);
 	it.author.uri = S(MF_AUTHOR_URI);

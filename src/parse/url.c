@@ -53,14 +53,52 @@ url_append_trimmed(fm_buf *out, const char *s)
 	return fm_buf_append(out, s, len);
 }
 
-/* Returns 1 when s needs nothing encoded: printable ASCII a URL carries as it is. */
+/*
+ * Returns 1 when s needs nothing encoded: printable ASCII a URL carries as
+ * it is, and UTF-8 beyond ASCII, which an IRI (RFC 3987) carries as it is.
+ */
 static int
 url_plain(const char *s)
 {
 	for (; *s; s++)
-		if ((unsigned char)*s <= 0x20 || (unsigned char)*s >= 0x7f || strchr("\"<>\\^`{|}", *s))
+		if ((unsigned char)*s <= 0x20 || (unsigned char)*s == 0x7f || strchr("\"<>\\^`{|}", *s))
 			return 0;
 	return 1;
+}
+
+/*
+ * Appends absolute URL s, trimmed. "http:///host/" (three slashes) lost
+ * nothing but had one slash too many: it is read as "http://host/", as
+ * browsers do. Returns 0 or FM_ENOMEM.
+ */
+static int
+url_append_absolute(fm_buf *out, const char *s)
+{
+	const char *p = s;
+
+	while (*p && isspace((unsigned char)*p))
+		p++;
+	if (!strncasecmp(p, "http:///", 8) || !strncasecmp(p, "https:///", 9)) {
+		const char *host = strstr(p, ":///") + 4;
+		int error;
+		while (*host == '/')
+			host++;
+		if (*host && (error = fm_buf_append(out, p, (size_t)(strstr(p, ":///") + 3 - p))) < 0)
+			return error;
+		if (*host)
+			return url_append_trimmed(out, host);
+	}
+	return url_append_trimmed(out, s);
+}
+
+/*
+ * RFC 3986 5.2.2: an empty reference is the base without its fragment.
+ * Returns 0 or FM_ENOMEM.
+ */
+static int
+url_append_base(fm_buf *out, const char *base)
+{
+	return fm_buf_append(out, base, strcspn(base, "#"));
 }
 
 /*
@@ -111,14 +149,15 @@ fm__url_resolve(fm_buf *out, const char *base, const char *ref)
 	int error;
 
 	fm_buf_clear(out);
-	if (!base || !*base || fm__url_is_absolute(ref))
+	if (!base || !*base)
 		return url_append_trimmed(out, ref);
+	if (fm__url_is_absolute(ref))
+		return url_append_absolute(out, ref);
 	if ((error = url_append_trimmed(&trimmed, ref)) < 0)
 		return error;
 	if (!trimmed.size) {
-		/* RFC 3986 5.2.2: an empty reference is the base itself, without its fragment. */
 		fm_buf_dispose(&trimmed);
-		return fm_buf_append(out, base, strcspn(base, "#"));
+		return url_append_base(out, base);
 	}
 	if ((error = url_resolve_fast(out, base, fm_buf_cstr(&trimmed))) != 0) {
 		fm_buf_dispose(&trimmed);

@@ -40,6 +40,7 @@ fm__item_copy(const fm_item *item)
 	strs += str_size(item->id) + str_size(item->title) + str_size(item->link);
 	strs += str_size(item->author.name) + str_size(item->author.email) + str_size(item->author.uri);
 	strs += str_size(item->summary) + str_size(item->content) + str_size(item->feed);
+	strs += str_size(fm_item_title_html(item));
 	for (i = 0; i < item->ncategories; i++)
 		strs += str_size(item->categories[i]);
 	for (i = 0; i < item->nenclosures; i++)
@@ -60,6 +61,27 @@ fm__item_copy(const fm_item *item)
 	c->summary = str_put(&tail, item->summary);
 	c->content = str_put(&tail, item->content);
 	c->feed = str_put(&tail, item->feed);
+	/*
+	 * The details keep what the writers use: the title's HTML when it has
+	 * markup (else the plain title), the text's types. Bases, languages
+	 * and the lists beyond categories and enclosures are not copied.
+	 */
+	memset(&c->title_detail, 0, sizeof(c->title_detail));
+	if ((c->title_detail.value = str_put(&tail, fm_item_title_html(item))))
+		c->title_detail.type = item->title_detail.type;
+	else
+		c->title_detail.value = c->title;
+	memset(&c->subtitle_detail, 0, sizeof(c->subtitle_detail));
+	c->summary_detail.value = c->summary;
+	c->summary_detail.base = c->summary_detail.language = NULL;
+	c->content_detail.value = c->content;
+	c->content_detail.base = c->content_detail.language = NULL;
+	c->tags = NULL;
+	c->authors = c->contributors = NULL;
+	c->nauthors = c->ncontributors = 0;
+	c->links = NULL;
+	c->nlinks = 0;
+	c->published_text = c->updated_text = c->language = NULL;
 	for (i = 0; i < item->ncategories; i++)
 		cats[i] = str_put(&tail, item->categories[i]);
 	for (i = 0; i < item->nenclosures; i++) {

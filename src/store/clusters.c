@@ -138,6 +138,11 @@ member_from_row(sqlite3_stmt *s, fm_store_item *it, struct member_lists *l)
 	it->item.published = sqlite3_column_int64(s, 12);
 	it->item.updated = sqlite3_column_int64(s, 13);
 	it->first_seen = sqlite3_column_int64(s, 14);
+	/* The title's HTML when the feed's had markup (schema 10), else the plain title. */
+	if ((it->item.title_detail.value = store__col_str(s, 15)))
+		it->item.title_detail.type = FM_TEXT_HTML;
+	else
+		it->item.title_detail.value = it->item.title;
 	return 0;
 }
 

@@ -189,6 +189,7 @@ item_insert(fm_store *st, const char *feed, const fm_item *item, const fm_finger
 	bind_content(s, 3, item, row);
 	sqlite3_bind_int64(s, 16, now);
 	sqlite3_bind_int64(s, 17, cluster);
+	store__bind_str(s, 18, fm_item_title_html(item));
 	if ((rc = store__step_done(s)))
 		return rc;
 	ref->item = sqlite3_last_insert_rowid(st->db);
@@ -280,6 +281,7 @@ fm_store_item_save(fm_store *st, const char *feed, fm_config_identity identity,
 		sqlite3_bind_int64(s, 1, where.item);
 		bind_content(s, 2, item, &row);
 		sqlite3_bind_int64(s, 15, now);
+		store__bind_str(s, 16, fm_item_title_html(item));
 		if (!(rc = store__step_done(s)) && sqlite3_changes(st->db)) {
 			done = FM_STORE_CHANGED;
 			rc = store__cluster_retime(st, where.cluster); /* its dates may have moved */

@@ -141,6 +141,14 @@ static const char *const schema_steps[] = {
 	"  made INTEGER NOT NULL,"
 	"  dict BLOB NOT NULL"
 	");",
+	/*
+	 * 9 -> 10: an item's title as the feed's HTML when it has markup
+	 * (fm_item_title_html), for writers that carry HTML titles (Atom's
+	 * type="html"); title keeps the plain text everything else reads.
+	 * Stored items had only their plain title: NULL says so, and they are
+	 * written as text until their feed is read again.
+	 */
+	"ALTER TABLE items ADD COLUMN title_html TEXT;",
 };
 
 /* 8 -> 9 beyond its SQL: items' text packed, fingerprints in the compact form. */

@@ -35,8 +35,8 @@ static const char *const store_sql[STMT_COUNT] = {
 		"UPDATE items SET guid = ?2, link = ?3, norm_link = ?4, title = ?5,"
 		" author_name = ?6, author_email = ?7, author_uri = ?8, summary = fm_pack(?9),"
 		" content = fm_pack(?10), categories = ?11, enclosures = ?12, published = ?13,"
-		" updated = ?14, last_seen = ?15 WHERE id = ?1 AND ("
-		" guid IS NOT ?2 OR link IS NOT ?3 OR title IS NOT ?5 OR"
+		" updated = ?14, last_seen = ?15, title_html = ?16 WHERE id = ?1 AND ("
+		" guid IS NOT ?2 OR link IS NOT ?3 OR title IS NOT ?5 OR title_html IS NOT ?16 OR"
 		" author_name IS NOT ?6 OR author_email IS NOT ?7 OR author_uri IS NOT ?8 OR"
 		/* the text compared as text: however it was packed, and only packed again when it changed */
 		" fm_unpack(summary) IS NOT ?9 OR fm_unpack(content) IS NOT ?10 OR categories IS NOT ?11 OR"
@@ -46,9 +46,9 @@ static const char *const store_sql[STMT_COUNT] = {
 	[STMT_ITEM_INSERT] =
 		"INSERT INTO items (feed, key, guid, link, norm_link, title, author_name,"
 		" author_email, author_uri, summary, content, categories, enclosures,"
-		" published, updated, first_seen, last_seen, cluster)"
+		" published, updated, first_seen, last_seen, cluster, title_html)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, fm_pack(?10), fm_pack(?11), ?12, ?13, ?14,"
-		" ?15, ?16, ?16, ?17)",
+		" ?15, ?16, ?16, ?17, ?18)",
 	[STMT_CLUSTER_INSERT] =
 		"INSERT INTO clusters (uid, updated) VALUES (?1, ?2)",
 	[STMT_CLUSTER_RETIME] =
@@ -56,11 +56,11 @@ static const char *const store_sql[STMT_COUNT] = {
 	[STMT_MEMBER_EACH] =
 		"SELECT id, feed, guid, link, title, author_name, author_email,"
 		" author_uri, fm_unpack(summary), fm_unpack(content), categories, enclosures, published,"
-		" updated, first_seen FROM items WHERE cluster = ?1 ORDER BY first_seen, id",
+		" updated, first_seen, title_html FROM items WHERE cluster = ?1 ORDER BY first_seen, id",
 	[STMT_ITEM_GET] =
 		"SELECT id, feed, guid, link, title, author_name, author_email,"
 		" author_uri, fm_unpack(summary), fm_unpack(content), categories, enclosures, published,"
-		" updated, first_seen FROM items WHERE id = ?1",
+		" updated, first_seen, title_html FROM items WHERE id = ?1",
 	[STMT_CLUSTER_ABSORB] =
 		"UPDATE clusters SET updated = max(updated,"
 		" (SELECT updated FROM clusters WHERE id = ?2)) WHERE id = ?1",

@@ -164,9 +164,6 @@ fm run -c odd.ini
 is "run with odd values" "$st" 0
 
 # The fixture holds what the checks are meant to see.
-json() {
-	"$py" -c 'import json,sys; d=json.load(open(sys.argv[1], encoding="utf-8")); print(eval(sys.argv[2]))' "$1" "$2"
-}
 is "entries" "$(json merged/merged.json 'len(d["items"])')" 8
 is "one story carried by three outlets, the wire first" \
 	"$(json merged/merged.json '[[m["feed"] for m in i["_feedmerge"]["members"]] for i in d["items"] if len(i["_feedmerge"]["members"]) > 1]')" \

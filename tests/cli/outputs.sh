@@ -72,10 +72,6 @@ is "run" "$st" 0
 has "summary" out "2 fetched, 0 not modified, 0 failed"
 has "include/exclude drops the sports item" out "3 new items"
 
-# json FILE EXPR: a Python expression over the JSON file as d.
-json() {
-	"$py" -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
-}
 is "folded by normalised link" "$(json merged/all.json 'len(d["items"])')" 2
 is "members of the folded story" \
 	"$(json merged/all.json '[m["feed"] for i in d["items"] for m in i["_feedmerge"]["members"] if len(i["_feedmerge"]["members"]) > 1]')" \

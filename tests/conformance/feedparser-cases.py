@@ -173,6 +173,18 @@ class Result(dict):
             raise AttributeError(key)
 
 
+class Charset(str):
+    """A charset name: IANA names compare without regard to case ("Big5" is "big5")."""
+
+    def __eq__(self, other):
+        return isinstance(other, str) and self.lower() == other.lower()
+
+    def __ne__(self, other):
+        return not self == other
+
+    __hash__ = str.__hash__
+
+
 def case_info(text):
     """Returns (description, expression) from a case's leading comment, or None."""
     m = DESC_RE.search(text)
@@ -305,7 +317,7 @@ def result_of(js):
             e["content"] = [detail(c["value"], c, "text/html") for c in content]
         entries.append(e)
     return Result(bozo=1 if js.get("bozo") else 0, feed=feed, entries=entries,
-                  encoding=js.get("encoding") or "", version=VERSIONS.get(js.get("format") or "", js.get("format")),
+                  encoding=Charset(js.get("encoding") or ""), version=VERSIONS.get(js.get("format") or "", js.get("format")),
                   bozo_exception=js.get("error"))
 
 

@@ -124,6 +124,11 @@ fm() {
 	st=$?
 }
 
+# json FILE EXPR: prints a Python expression over the JSON file FILE, read as d.
+json() {
+	"$py" -c 'import json,sys; d=json.load(open(sys.argv[1], encoding="utf-8")); print(eval(sys.argv[2]))' "$1" "$2"
+}
+
 # is NAME GOT WANT: GOT must equal WANT.
 is() {
 	ntests=$((ntests + 1))
