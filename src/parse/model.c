@@ -615,6 +615,28 @@ model_field_start(fm__model *m, int ctx, int el, const char **atts)
 						       fm__model_attr(m, atts, "scheme"), label);
 		}
 		break;
+	case EL_TTL:
+	case EL_SY_PERIOD:
+	case EL_SY_FREQUENCY:
+		if (ctx == CTX_CHANNEL) {
+			fm__model_capture(m, el, ML_HINT, 1, TK_PLAIN, atts);
+			return;
+		}
+		break;
+	case EL_SKIP_HOURS:
+	case EL_SKIP_DAYS:
+		if (ctx == CTX_CHANNEL) {
+			fm__model_push(m, el, CTX_SKIPLIST);
+			return;
+		}
+		break;
+	case EL_HOUR:
+	case EL_DAY:
+		if (ctx == CTX_SKIPLIST && m->stack[m->depth - 1].el == (el == EL_HOUR ? EL_SKIP_HOURS : EL_SKIP_DAYS)) {
+			fm__model_capture(m, el, ML_HINT, 1, TK_PLAIN, atts);
+			return;
+		}
+		break;
 	case EL_NAME:
 	case EL_EMAIL:
 	case EL_URI:
@@ -916,6 +938,7 @@ fm__model_init(fm__model *m, const char *url, const char *lang, const fm_parse_l
 	m->limits = *limits;
 	m->cap_field = -1;
 	m->item.author_person = m->feed.author_person = SIZE_MAX;
+	m->hints.ttl = -1;
 	if (!(m->bases = calloc(4, sizeof(*m->bases))))
 		return FM_ENOMEM;
 	m->abases = 4;
