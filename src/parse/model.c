@@ -850,10 +850,16 @@ fm__model_text(fm__model *m, const char *s, size_t len)
 
 	if (m->status || !m->depth || m->stack[m->depth - 1].ctx != CTX_CAPTURE || m->cap_field < 0)
 		return;
-	/* expat hands text over in many small pieces: copy those that fit in place. */
+	/*
+	 * expat hands text over in many small pieces (each reference in
+	 * escaped HTML is one byte of its own): copy those that fit in place.
+	 */
 	if (m->cap_kind != TK_XHTML && len < cap->asize - cap->size &&
 	    cap->size + len <= m->limits.max_field) {
-		memcpy(cap->ptr + cap->size, s, len);
+		if (len == 1)
+			cap->ptr[cap->size] = *s;
+		else
+			memcpy(cap->ptr + cap->size, s, len);
 		cap->size += len;
 		cap->ptr[cap->size] = '\0';
 		return;
