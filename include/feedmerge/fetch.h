@@ -62,13 +62,8 @@ typedef enum fm_fetch_outcome {
 	FM_FETCH_STOPPED       /**< fm_fetch_run was asked to stop first */
 } fm_fetch_outcome;
 
-/** What a feed body says about how often to poll it (channel level, outside items). */
-typedef struct fm_fetch_hints {
-	int ttl;             /**< RSS <ttl> in minutes, -1 when absent */
-	int64_t sy_seconds;  /**< sy:updatePeriod / sy:updateFrequency in seconds, 0 when absent */
-	uint32_t skip_hours; /**< RSS <skipHours>: bit h set for hour h (0-23, UTC) */
-	uint8_t skip_days;   /**< RSS <skipDays>: bit d set for day d (0 = Sunday, UTC) */
-} fm_fetch_hints;
+/** What a feed body says about how often to poll it: the parser's fm_feed_hints. */
+typedef fm_feed_hints fm_fetch_hints;
 
 /** The end of one transfer; borrowed for the done callback. */
 typedef struct fm_fetch_result {

@@ -146,6 +146,18 @@ typedef enum fm_format {
 const char *fm_format_name(fm_format format);
 
 /**
+ * What a feed says about how often to poll it: RSS 2.0's ttl, skipHours
+ * and skipDays and RSS 1.0's sy:updatePeriod / sy:updateFrequency, read
+ * at channel level (never inside an item). A plain value, no pointers.
+ */
+typedef struct fm_feed_hints {
+	int ttl;             /**< RSS <ttl> in minutes (1 to a week), -1 when absent */
+	int64_t sy_seconds;  /**< sy:updatePeriod / sy:updateFrequency in seconds, 0 when absent */
+	uint32_t skip_hours; /**< RSS <skipHours>: bit h set for hour h (0-23, UTC); all 24: 0 */
+	uint8_t skip_days;   /**< RSS <skipDays>: bit d set for day d (0 = Sunday, UTC); all 7: 0 */
+} fm_feed_hints;
+
+/**
  * A feed's own metadata. Borrowed from the parser, valid only during the
  * feed callback. Strings as in fm_item.
  */
@@ -174,6 +186,7 @@ typedef struct fm_feed {
 	const char *generator;         /**< the generator's name, or NULL */
 	const char *generator_uri;
 	const char *generator_version;
+	fm_feed_hints hints;           /**< its polling hints (JSON Feed: none) */
 } fm_feed;
 
 #endif

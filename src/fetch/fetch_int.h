@@ -3,8 +3,6 @@
 #define FM_FETCH_INT_H
 
 #include "feedmerge/fetch.h"
-#include "fetch/hints.h"
-
 #include <curl/curl.h>
 
 /* A header value kept from the response being read. */
@@ -41,7 +39,7 @@ struct xfer {
 	int http_major;            /* 1 or 2 from the first response's status line; 0 until then */
 	uint64_t bytes;
 	struct xfer_hdrs *hdrs;    /* made when the transfer starts (a queued one holds none) */
-	fm__hints_scan hints;      /* the body's polling hints, read beside the parser */
+	fm_fetch_hints hints;      /* the body's polling hints, as the parser's feed callback gave them */
 	char errbuf[CURL_ERROR_SIZE];
 	char msg[768];             /* the result's error line */
 };

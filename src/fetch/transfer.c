@@ -82,6 +82,25 @@ xfer_header(char *line, size_t size, size_t n, void *ud)
 	return len;
 }
 
+/* The parser's item callback: the caller's, with the request's payload. */
+static int
+xfer_on_item(const fm_item *it, void *ud)
+{
+	struct xfer *x = ud;
+
+	return x->cbs->item ? x->cbs->item(it, x->req.ud) : 0;
+}
+
+/* The parser's feed callback: keeps the feed's polling hints, then calls the caller's. */
+static int
+xfer_on_feed(const fm_feed *feed, void *ud)
+{
+	struct xfer *x = ud;
+
+	x->hints = feed->hints;
+	return x->cbs->feed ? x->cbs->feed(feed, x->req.ud) : 0;
+}
+
 /* Makes the parser for a 2xx body (or a file), with what the response says. */
 static int
 xfer_parser(struct xfer *x)
@@ -102,7 +121,7 @@ xfer_parser(struct xfer *x)
 	po.content_type = ctype;
 	po.encoding = x->req.encoding;
 	po.limits.max_bytes = (size_t)x->opts->max_size;
-	return fm_parser_new(&x->parser, &po, x->cbs->item, x->cbs->feed, x->req.ud);
+	return fm_parser_new(&x->parser, &po, xfer_on_item, xfer_on_feed, x);
 }
 
 /* curl's write callback: decompressed body bytes, straight into the parser. */
@@ -121,7 +140,6 @@ xfer_write(char *data, size_t size, size_t n, void *ud)
 		return CURL_WRITEFUNC_ERROR;
 	if (x->discard)
 		return len;
-	fm__hints_push(&x->hints, data, len);
 	if (fm_parser_push(x->parser, data, len)) {
 		x->parse_stopped = 1;
 		return CURL_WRITEFUNC_ERROR;
@@ -192,7 +210,8 @@ xfer__start(struct xfer *x)
 	if ((!x->hdrs && !(x->hdrs = calloc(1, sizeof *x->hdrs))) || !(e = x->easy = curl_easy_init()))
 		return FM_ENOMEM;
 	x->all_permanent = 1;
-	fm__hints_init(&x->hints);
+	memset(&x->hints, 0, sizeof x->hints);
+	x->hints.ttl = -1; /* none, until the parser's feed callback says */
 	/* The server's validators go back verbatim, never re-formatted. */
 	if (xfer_add_header(x, "If-None-Match", x->req.etag) ||
 	    xfer_add_header(x, "If-Modified-Since", x->req.last_modified) ||
@@ -331,10 +350,8 @@ xfer__finish(struct xfer *x, CURLcode code, int stopped)
 		r.expires = x->hdrs->expires[0] ? x->hdrs->expires : NULL;
 		r.date = x->hdrs->date[0] ? x->hdrs->date : NULL;
 	}
-	if (r.outcome == FM_FETCH_OK) {
-		fm__hints_finish(&x->hints);
-		r.hints = &x->hints.out;
-	}
+	if (r.outcome == FM_FETCH_OK)
+		r.hints = &x->hints;
 	if (x->redirects && x->all_permanent && url && strcmp(url, x->req.url))
 		r.permanent_url = url;
 	x->cbs->done(x->req.ud, &r);

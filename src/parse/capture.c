@@ -409,6 +409,12 @@ fm__model_capture_end(fm__model *m)
 		}
 		return;
 	}
+	if (field == ML_HINT) {
+		fm_buf_clear(&m->tmp);
+		if (fm__collapse_space(&m->tmp, fm_buf_cstr(&m->cap), m->cap.size) == 0)
+			fm__model_hint(m, m->cap_el, fm_buf_cstr(&m->tmp));
+		return;
+	}
 	if (field == ML_CONTRIBUTOR) {
 		fm_buf_clear(&m->tmp);
 		if (fm__collapse_space(&m->tmp, fm_buf_cstr(&m->cap), m->cap.size) == 0 && m->tmp.size)

@@ -22,6 +22,9 @@
 #include <assert.h>
 #include <stdint.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* Longest HTML5 reference name (CounterClockwiseContourIntegral). */
 #define HTML_ENTITY_MAX 32
@@ -660,21 +663,52 @@ static const unsigned char html_escape_extra[256] = {
 };
 
 /*
+ * Returns how many bytes at the start of u[0..len) need no escaping. With
+ * SSE2, 16 bytes at a time: text mostly has none of the four.
+ */
+static size_t
+html_escape_plain(const unsigned char *u, size_t len)
+{
+	size_t i = 0;
+
+#ifdef __SSE2__
+	for (; i + 16 <= len; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
+		__m128i hit = _mm_or_si128(
+			_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('&')), _mm_cmpeq_epi8(v, _mm_set1_epi8('<'))),
+			_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('>')), _mm_cmpeq_epi8(v, _mm_set1_epi8('"'))));
+		unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+
+		if (mask) {
+			while (!(mask & 1)) {
+				mask >>= 1;
+				i++;
+			}
+			return i;
+		}
+	}
+#endif
+	while (i < len && !html_escape_extra[u[i]])
+		i++;
+	return i;
+}
+
+/*
  * Appends s with &, <, > and " escaped; returns 0 or FM_ENOMEM (out
  * unchanged). One pass counts what escaping adds, so the buffer grows once;
- * text without any of the four (most of it) is then one copy.
+ * text without any of the four (most of it) is then one copy. Both passes
+ * skip runs that need no escaping (html_escape_plain).
  */
 int
 fm__html_escape(fm_buf *out, const char *s, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t extra = 0, i;
-	const char *rep;
+	size_t extra = 0, i, n;
 	char *w;
 	int error;
 
 	assert(s || len == 0);
-	for (i = 0; i < len; i++)
+	for (i = html_escape_plain(u, len); i < len; i += 1 + html_escape_plain(u + i + 1, len - i - 1))
 		extra += html_escape_extra[u[i]];
 	if (extra == 0)
 		return fm_buf_append(out, s, len);
@@ -684,11 +718,12 @@ fm__html_escape(fm_buf *out, const char *s, size_t len)
 		return error;
 	w = out->ptr + out->size;
 	for (i = 0; i < len; i++) {
-		if (!(rep = html_escapes[u[i]])) {
-			*w++ = (char)u[i];
-			continue;
-		}
-		memcpy(w, rep, (size_t)html_escape_extra[u[i]] + 1);
+		n = html_escape_plain(u + i, len - i);
+		memcpy(w, u + i, n);
+		w += n;
+		if ((i += n) == len)
+			break;
+		memcpy(w, html_escapes[u[i]], (size_t)html_escape_extra[u[i]] + 1);
 		w += html_escape_extra[u[i]] + 1;
 	}
 	out->size = (size_t)(w - out->ptr);

@@ -634,6 +634,28 @@ model_field_start(fm__model *m, int ctx, int el, const char **atts)
 						       fm__model_attr(m, atts, "scheme"), label);
 		}
 		break;
+	case EL_TTL:
+	case EL_SY_PERIOD:
+	case EL_SY_FREQUENCY:
+		if (ctx == CTX_CHANNEL) {
+			fm__model_capture(m, el, ML_HINT, 1, TK_PLAIN, atts);
+			return;
+		}
+		break;
+	case EL_SKIP_HOURS:
+	case EL_SKIP_DAYS:
+		if (ctx == CTX_CHANNEL) {
+			fm__model_push(m, el, CTX_SKIPLIST);
+			return;
+		}
+		break;
+	case EL_HOUR:
+	case EL_DAY:
+		if (ctx == CTX_SKIPLIST && m->stack[m->depth - 1].el == (el == EL_HOUR ? EL_SKIP_HOURS : EL_SKIP_DAYS)) {
+			fm__model_capture(m, el, ML_HINT, 1, TK_PLAIN, atts);
+			return;
+		}
+		break;
 	case EL_NAME:
 	case EL_EMAIL:
 	case EL_URI:
@@ -864,10 +886,16 @@ fm__model_text(fm__model *m, const char *s, size_t len)
 
 	if (m->status || !m->depth || m->stack[m->depth - 1].ctx != CTX_CAPTURE || m->cap_field < 0)
 		return;
-	/* expat hands text over in many small pieces: copy those that fit in place. */
+	/*
+	 * expat hands text over in many small pieces (each reference in
+	 * escaped HTML is one byte of its own): copy those that fit in place.
+	 */
 	if (m->cap_kind != TK_XHTML && len < cap->asize - cap->size &&
 	    cap->size + len <= m->limits.max_field) {
-		memcpy(cap->ptr + cap->size, s, len);
+		if (len == 1)
+			cap->ptr[cap->size] = *s;
+		else
+			memcpy(cap->ptr + cap->size, s, len);
 		cap->size += len;
 		cap->ptr[cap->size] = '\0';
 		return;
@@ -952,6 +980,7 @@ fm__model_init(fm__model *m, const char *url, const char *lang, const fm_parse_l
 	m->limits = *limits;
 	m->cap_field = -1;
 	m->item.author_person = m->feed.author_person = SIZE_MAX;
+	m->hints.ttl = -1;
 	if (!(m->bases = calloc(4, sizeof(*m->bases))))
 		return FM_ENOMEM;
 	m->abases = 4;

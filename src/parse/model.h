@@ -167,6 +167,9 @@ typedef struct fm__model {
 	fm_enclosure *encv;
 	size_t aencv;
 	model_record item, feed;
+	fm_feed_hints hints; /* the channel's polling hints so far (sy_seconds: see the next two) */
+	int64_t sy_period;   /* seconds of sy:updatePeriod, 0 when not given */
+	int sy_frequency;    /* sy:updateFrequency, 0 when not given */
 } fm__model;
 
 /*

@@ -19,7 +19,8 @@ enum {
 	CTX_PERSON,  /* inside <atom:author> */
 	CTX_MEDIA,   /* inside <media:group> */
 	CTX_CAPTURE, /* inside a field whose text is being captured */
-	CTX_SKIP     /* inside something we do not read (image, textInput, source) */
+	CTX_SKIP,    /* inside something we do not read (image, textInput, source) */
+	CTX_SKIPLIST /* inside a channel's <skipHours> or <skipDays> */
 };
 
 /* How captured text is read. */
@@ -42,6 +43,8 @@ enum {
 #define ML_KEYWORDS (MF_NFIELDS + 2)
 /* The URL of an Atom link that has no href. */
 #define ML_LINK (MF_NFIELDS + 3)
+/* A polling hint of the channel (ttl, sy:updatePeriod, a skipHours hour...): read by hints.c. */
+#define ML_HINT (MF_NFIELDS + 4)
 
 /* model.c */
 
@@ -91,6 +94,14 @@ void fm__model_cap_start_tag(fm__model *m, const char *local, const char **atts)
 
 /* Ends a capture: converts the text and stores it where it belongs. */
 void fm__model_capture_end(fm__model *m);
+
+/* hints.c */
+
+/* Takes the text (trimmed) of the channel's polling hint element el (EL_TTL, EL_HOUR...). */
+void fm__model_hint(fm__model *m, int el, const char *text);
+
+/* Fills out with the polling hints the channel gave. */
+void fm__model_hints(const fm__model *m, fm_feed_hints *out);
 
 /* record.c */
 

@@ -32,6 +32,7 @@ static const struct {
 	{ "purl.org/echo", NS_ATOM03 },
 	{ "purl.org/pie", NS_ATOM03 },
 	{ "purl.org/rss/1.0/modules/content", NS_CONTENT },
+	{ "purl.org/rss/1.0/modules/syndication", NS_SY },
 	{ "search.yahoo.com/mrss", NS_MEDIA },
 	{ "tools.search.yahoo.com/mrss", NS_MEDIA },
 	{ "www.itunes.com/dtds/podcast-1.0.dtd", NS_ITUNES },
@@ -79,19 +80,20 @@ static const names_el names_rss[] = {
 	{ "RDF", EL_RDF }, { "TITLE", EL_TITLE }, { "author", EL_RSS_AUTHOR },
 	{ "body", EL_XHTML_BODY }, { "category", EL_CATEGORY },
 	{ "channel", EL_CHANNEL }, { "content", EL_ATOM_CONTENT },
-	{ "created", EL_ATOM_CREATED }, { "description", EL_DESCRIPTION },
+	{ "created", EL_ATOM_CREATED }, { "day", EL_DAY }, { "description", EL_DESCRIPTION },
 	{ "email", EL_EMAIL }, { "enclosure", EL_ENCLOSURE }, { "entry", EL_ENTRY },
 	{ "feed", EL_FEED }, { "fullitem", EL_CONTENT_ENCODED }, { "generator", EL_GENERATOR },
-	{ "guid", EL_GUID }, { "html", EL_HTML },
+	{ "guid", EL_GUID }, { "hour", EL_HOUR }, { "html", EL_HTML },
 	{ "id", EL_ATOM_ID }, { "image", EL_IMAGE }, { "issued", EL_ATOM_ISSUED },
 	{ "item", EL_ITEM }, { "language", EL_LANGUAGE }, { "lastBuildDate", EL_LASTBUILDDATE },
 	{ "link", EL_LINK }, { "managingEditor", EL_MANAGING_EDITOR },
 	{ "modified", EL_ATOM_MODIFIED }, { "name", EL_NAME }, { "opml", EL_OPML },
 	{ "pubDate", EL_PUBDATE }, { "published", EL_ATOM_PUBLISHED },
-	{ "rss", EL_RSS }, { "source", EL_SOURCE }, { "subtitle", EL_ATOM_SUBTITLE },
+	{ "rss", EL_RSS }, { "skipDays", EL_SKIP_DAYS }, { "skipHours", EL_SKIP_HOURS },
+	{ "source", EL_SOURCE }, { "subtitle", EL_ATOM_SUBTITLE },
 	{ "summary", EL_ATOM_SUMMARY }, { "tagline", EL_ATOM_SUBTITLE },
 	{ "tags", EL_TAGS }, { "textInput", EL_TEXTINPUT }, { "textinput", EL_TEXTINPUT },
-	{ "title", EL_TITLE }, { "updated", EL_ATOM_UPDATED }, { "uri", EL_URI },
+	{ "title", EL_TITLE }, { "ttl", EL_TTL }, { "updated", EL_ATOM_UPDATED }, { "uri", EL_URI },
 	{ "url", EL_URI }, { "webMaster", EL_WEBMASTER },
 };
 
@@ -128,6 +130,9 @@ static const names_el names_media[] = {
 	{ "category", EL_MEDIA_CATEGORY }, { "content", EL_MEDIA_CONTENT },
 	{ "description", EL_MEDIA_DESCRIPTION },
 	{ "group", EL_MEDIA_GROUP }, { "title", EL_MEDIA_TITLE },
+};
+static const names_el names_sy[] = {
+	{ "updateFrequency", EL_SY_FREQUENCY }, { "updatePeriod", EL_SY_PERIOD },
 };
 static const names_el names_itunes[] = {
 	{ "author", EL_ITUNES_AUTHOR }, { "category", EL_ITUNES_CATEGORY },
@@ -193,6 +198,7 @@ fm__names_element(int ns, const char *local)
 	case NS_XHTML: e = NAMES_FIND(names_xhtml, local); break;
 	case NS_MEDIA: e = NAMES_FIND(names_media, local); break;
 	case NS_ITUNES: e = NAMES_FIND(names_itunes, local); break;
+	case NS_SY: e = NAMES_FIND(names_sy, local); break;
 	default: break;
 	}
 	return e ? e->el : EL_UNKNOWN;

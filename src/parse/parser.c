@@ -840,10 +840,13 @@ fm_parser_finish(fm_parser *p)
 			p->res.diag = repair;
 	}
 	if (p->res.format != FM_FORMAT_NONE && p->status != FM_ESTOPPED && p->on_feed) {
-		if (p->json)
+		if (p->json) {
 			feed = p->json_feed;
-		else
+			memset(&feed.hints, 0, sizeof(feed.hints));
+			feed.hints.ttl = -1; /* JSON Feed has no polling hints */
+		} else {
 			fm__model_feed(&p->model, &feed);
+		}
 		feed.format = p->res.format;
 		if (p->on_feed(&feed, p->payload) && !p->status)
 			p->res.status = p->status = FM_ESTOPPED;

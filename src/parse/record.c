@@ -418,6 +418,7 @@ fm__model_feed(fm__model *m, fm_feed *feed)
 	model_author_split(r);
 	memset(feed, 0, sizeof(*feed));
 	feed->format = m->format;
+	fm__model_hints(m, &feed->hints);
 	model_text(m, r, MF_TITLE, &feed->title_detail);
 	feed->title = feed->title_detail.type == FM_TEXT_PLAIN ? feed->title_detail.value :
 		      S(MF_TITLE_TEXT);

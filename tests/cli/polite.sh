@@ -2,7 +2,8 @@
 # polite.sh BIN TESTS_DIR - feeds are polled no more often than their
 # publisher asks: Cache-Control max-age/s-maxage (no-cache: no floor),
 # Expires against the response's Date, RSS <ttl>, sy:updatePeriod, skipHours
-# across midnight; max_interval caps a lying max-age; interval = auto from
+# across midnight, the same in a UTF-16 feed (read by the parser, not by a
+# byte scanner); max_interval caps a lying max-age; interval = auto from
 # the posting rhythm; a 304 keeps the 200's floor unless it brings its own;
 # run --force still fetches everything. The clock is moved with
 # $FEEDMERGE_TEST_NOW (a test-only hook of run and status).
@@ -41,6 +42,8 @@ chan skip "<skipHours><hour>23</hour><hour>0</hour><hour>1</hour></skipHours>" 2
 chan often "" 20 600 >often.rss
 chan rare "" 6 259200 >rare.rss
 chan item-ttl "" 1 60 | sed 's|<item>|<item><ttl>600</ttl>|' >itemttl.rss
+chan utf16 "<ttl>120</ttl><skipDays><day>Monday</day></skipDays>" 2 3600 | sed 's|encoding="utf-8"|encoding="utf-16"|' |
+	"$py" -c 'import sys; sys.stdout.buffer.write(sys.stdin.read().encode("utf-16"))' >utf16.rss
 srv_start "$tmp/root"
 cd "$tmp"
 exp=$(date -u -d "@$(($(date +%s) + 7200))" '+%a,%%20%d%%20%b%%20%Y%%20%H:%M:%S%%20GMT')
@@ -57,7 +60,8 @@ config "$(pfeed plain "$base/headers/plain.rss" 10m)" \
 	"$(pfeed renew "$base/headers/plain.rss?h200=Cache-Control:%20max-age=7200&h304=Cache-Control:%20max-age=10800" 10m)" \
 	"$(pfeed often "$base/headers/often.rss" auto)" \
 	"$(pfeed rare "$base/headers/rare.rss" auto)" \
-	"$(pfeed itemttl "$base/headers/itemttl.rss" 10m)"
+	"$(pfeed itemttl "$base/headers/itemttl.rss" 10m)" \
+	"$(pfeed utf16 "$base/headers/utf16.rss" 10m)"
 
 # plan FEED: "SECONDS-AFTER-T0 WHY" from status --json.
 plan() {
@@ -83,7 +87,7 @@ within() {
 
 FEEDMERGE_TEST_NOW=$T0 fm run -c feeds.ini
 is "first pass" "$st" 0
-has "all fetched" out "14 fetched, 0 not modified, 0 failed"
+has "all fetched" out "15 fetched, 0 not modified, 0 failed"
 within "no floor: the interval" plain 600 660 "interval 10m"
 within "Cache-Control max-age" cc 3600 3960 "Cache-Control max-age=3600"
 within "s-maxage wins over max-age" smax 5400 5940 "Cache-Control s-maxage=5400"
@@ -96,6 +100,7 @@ within "a lying max-age is capped by max_interval" liar 86400 95040 "max_interva
 within "interval = auto, a post every 10 min: 15m" often 900 990 "auto: 15m"
 within "interval = auto, a post every 3 days: max_interval" rare 86400 95040 "auto: 1d"
 within "a ttl inside an item is not the channel's" itemttl 600 660 "interval 10m"
+within "a UTF-16 feed's ttl" utf16 7200 7920 "ttl 2h"
 FEEDMERGE_TEST_NOW=$T0 fm status -c feeds.ini
 has "status shows why" out "next: Cache-Control max-age=3600"
 has "status shows skipHours" out "next: skipHours"
@@ -117,7 +122,7 @@ is "at 02:00 UTC it is polled" "$(requests /headers/skip.rss)" "$((n_skip + 1))"
 
 # --- A 304 keeps the 200's floor unless it carries its own.
 FEEDMERGE_TEST_NOW=$((T0 + 60)) fm run -c feeds.ini --force
-has "--force still fetches everything (as 304s)" out "0 fetched, 14 not modified, 0 failed"
+has "--force still fetches everything (as 304s)" out "0 fetched, 15 not modified, 0 failed"
 within "a 304 without Cache-Control keeps the 200's floor" keep 7260 8000 "Cache-Control max-age=7200"
 within "a 304 with its own Cache-Control replaces it" renew 10860 11940 "Cache-Control max-age=10800"
 within "a 304 keeps the ttl the 200 set" ttl 5460 6000 "ttl 90m"
