@@ -212,6 +212,29 @@ fm_simindex_add(fm_simindex *ix, uint64_t fp, uint32_t id)
 	return ix->n - ix->sorted >= IX_PENDING ? ix_flush(ix) : 0;
 }
 
+int
+fm_simindex_retain(fm_simindex *ix, const uint32_t *remap, size_t nremap)
+{
+	size_t i, m = 0;
+	int r;
+
+	for (r = 0; r < ix->nruns; r++)
+		ix_run_free(ix, &ix->runs[r]);
+	ix->nruns = 0;
+	for (i = 0; i < ix->n; i++) {
+		uint32_t id = ix->ids[i];
+
+		if (id >= nremap || remap[id] == UINT32_MAX)
+			continue;
+		ix->fps[m] = ix->fps[i];
+		ix->ids[m++] = remap[id];
+	}
+	ix->n = m;
+	ix->sorted = 0;
+	/* One run over what stays (the pending tail stays under IX_PENDING). */
+	return ix->n >= IX_PENDING ? ix_flush(ix) : 0;
+}
+
 /* Returns 1 when table t is the first (in table order) whose two blocks agree where x has no bits. */
 static int
 ix_first_table(const fm_simindex *ix, int t, uint64_t x)
