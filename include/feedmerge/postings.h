@@ -36,7 +36,8 @@ int fm_postings_add(fm_postings *px, uint32_t key, uint32_t id);
 /**
  * Keeps only the pairs whose id has a new id: remap[id] (ids at or past
  * nremap, and those whose remap[id] is UINT32_MAX, leave); a stopped key
- * stays stopped. remap stays the caller's. Allocates nothing.
+ * stays stopped and its pairs leave. remap stays the caller's. Allocates
+ * nothing.
  */
 void fm_postings_retain(fm_postings *px, const uint32_t *remap, size_t nremap);
 

@@ -218,7 +218,10 @@ fm_postings_retain(fm_postings *px, const uint32_t *remap, size_t nremap)
 			px->runs[mruns++].id = remap[id];
 		}
 		for (i = first; i < end; i++)
-			px->v[m++].key = px->v[i].key;
+			if (!px->cap || !px_is_stopped(px, px->v[i].key)) /* a stopped key's pairs go too */
+				px->v[m++].key = px->v[i].key;
+		if (m == px->runs[mruns - 1].first)
+			mruns--; /* all its pairs went */
 	}
 	px->n = m;
 	px->nruns = mruns;
