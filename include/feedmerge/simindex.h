@@ -39,8 +39,8 @@ int fm_simindex_add(fm_simindex *ix, uint64_t fp, uint32_t id);
  * Keeps only the fingerprints whose id has a new id: remap[id] (ids at or
  * past nremap, and those whose remap[id] is UINT32_MAX, leave), and
  * rebuilds the tables over them. remap stays the caller's.
- * @return 0 or FM_ENOMEM (the index unchanged, or what stays found only
- *         by a scan: it still answers, slowly, and the next add retries).
+ * @return 0, or FM_ENOMEM with the index unchanged. (Without room for the
+ *         tables, what stays is found by a scan until an add builds them.)
  */
 int fm_simindex_retain(fm_simindex *ix, const uint32_t *remap, size_t nremap);
 

@@ -112,16 +112,15 @@ cl_shed(fm_clusterer *c)
 	if (nold) {
 		if (!(remap = malloc(c->n * sizeof *remap)))
 			return FM_ENOMEM;
-		for (i = m = 0; i < c->n; i++) {
-			if (c->items[i].when < floor) {
-				remap[i] = UINT32_MAX;
-				continue;
-			}
-			remap[i] = (uint32_t)m;
-			c->items[m++] = c->items[i];
-		}
+		for (i = m = 0; i < c->n; i++)
+			remap[i] = c->items[i].when < floor ? UINT32_MAX : (uint32_t)m++;
 		rc = fm_candidates_retain(c->ci, remap, c->n);
+		for (i = 0; !rc && i < c->n; i++)
+			if (remap[i] != UINT32_MAX)
+				c->items[remap[i]] = c->items[i];
 		free(remap);
+		if (rc)
+			return rc; /* nothing changed */
 		c->n = m;
 		if (floor > c->floor)
 			c->floor = floor;

@@ -281,8 +281,14 @@ fm_simindex_retain(fm_simindex *ix, const uint32_t *remap, size_t nremap)
 	}
 	ix->n = m;
 	ix->sorted = 0;
-	/* One run over what stays (the pending tail stays under IX_PENDING). */
-	return ix->n >= IX_PENDING ? ix_flush(ix) : 0;
+	/*
+	 * One run over what stays (the pending tail stays under IX_PENDING).
+	 * Without room for it, the scan still answers, and the next add
+	 * builds it again.
+	 */
+	if (ix->n >= IX_PENDING)
+		(void)ix_flush(ix);
+	return 0;
 }
 
 /* Returns 1 when table t is the first (in table order) whose two blocks agree where x has no bits. */
