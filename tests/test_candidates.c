@@ -168,3 +168,60 @@ Test(candidates, a_common_key_finds_nothing)
 	fm_candidates_free(ci);
 	cr_assert_eq(fm_candidates_new(&ci, 11, 0), FM_EINVAL);
 }
+
+Test(candidates, retain_keeps_and_renames_exactly_the_survivors)
+{
+	enum { N = 9000 }; /* 3,000 stay: past the Hamming index's scanned tail */
+	fm_fingerprint *fps = malloc(N * sizeof *fps);
+	uint32_t *remap = malloc(N * sizeof *remap), *orig = malloc(N * sizeof *orig);
+	fm_dedup_params p;
+	fm_candidates *ci;
+	struct got g;
+	size_t i, j, m = 0;
+
+	cr_assert(fps && remap && orig);
+	g.bits = calloc(N, sizeof *g.bits);
+	cr_assert_not_null(g.bits);
+	fm_dedup_defaults(&p);
+	random_fps(fps, N, 11);
+	for (i = 0; i < N; i += 2)
+		fps[i].link = i % 97 + 1; /* link keys too */
+	cr_assert_eq(fm_candidates_new(&ci, p.threshold, 0), 0);
+	for (i = 0; i < N / 2; i++)
+		cr_assert_eq(fm_candidates_add(ci, &fps[i], (uint32_t)i), 0);
+	/* Every third item leaves; the rest are numbered again, in order. */
+	for (i = 0; i < N / 2; i++) {
+		remap[i] = i % 3 ? (uint32_t)m : UINT32_MAX;
+		if (i % 3)
+			orig[m++] = (uint32_t)i;
+	}
+	cr_assert_eq(fm_candidates_retain(ci, remap, N / 2), 0);
+	/* Then the second half is added after them and every query is checked. */
+	for (i = N / 2; i < N; i++) {
+		memset(g.bits, 0, N * sizeof *g.bits);
+		g.calls = 0;
+		g.ordered = 1;
+		cr_assert_eq(fm_candidates_query(ci, &fps[i], record, &g), 0);
+		cr_assert(g.ordered);
+		for (j = 0; j < m && i % 7 == 0; j++) { /* a sample of the queries checked in full */
+			unsigned want = fm_dedup_keys(&fps[i], &fps[orig[j]], &p);
+
+			cr_assert_eq(g.bits[j], want, "item %zu against %u (now %zu): keys %u, want %u",
+				     i, orig[j], j, g.bits[j], want);
+		}
+		orig[m] = (uint32_t)i;
+		cr_assert_eq(fm_candidates_add(ci, &fps[i], (uint32_t)m++), 0);
+	}
+	/* Dropping everything leaves an index that finds nothing. */
+	for (i = 0; i < m; i++)
+		remap[i] = UINT32_MAX;
+	cr_assert_eq(fm_candidates_retain(ci, remap, m), 0);
+	g.calls = 0;
+	cr_assert_eq(fm_candidates_query(ci, &fps[N - 1], record, &g), 0);
+	cr_assert_eq(g.calls, 0);
+	fm_candidates_free(ci);
+	free(fps);
+	free(remap);
+	free(orig);
+	free(g.bits);
+}

@@ -281,3 +281,74 @@ Test(cluster, same_feed_and_gone_items)
 	fm_clusterer_free(NULL);
 	cr_assert_eq(fm_clusterer_new(&c, &(fm_dedup_params){ .threshold = 11 }, 1), FM_EINVAL);
 }
+
+#define R1 "<p>Volunteers counted 212 pairs of puffins on the cliffs of Holm island this summer, twice the number found in the last survey five years ago, the bird society said.</p>"
+#define S1 "<p>The Tarnby library reopened its doors after a two year renovation that added a reading garden, a music room and longer opening hours on weekends.</p>"
+
+/* The four stories of the bound tests, each a story of its own. */
+static fm_fingerprint
+story(int i)
+{
+	switch (i) {
+	case 0: return fp_of("Norvik shuts bridge", P1 P2 P3);
+	case 1: return fp_of("Eskland raises rates", Q1 Q2);
+	case 2: return fp_of("Puffins return to Holm", R1);
+	default: return fp_of("Tarnby library reopens", S1);
+	}
+}
+
+Test(cluster, a_full_index_lets_the_oldest_stories_go)
+{
+	fm_clusterer *c;
+	fm_dedup_params p;
+	int i;
+
+	reset();
+	fm_dedup_defaults(&p);
+	cr_assert_eq(fm_clusterer_new(&c, &p, 30 * 86400), 0);
+	fm_clusterer_bound(c, 100000, 4);
+	for (i = 0; i < 4; i++)
+		cr_assert_eq(add(c, "wire", NULL, 1000 * (i + 1), story(i), NULL), 0);
+	/* Full at 4: the two oldest stories (1000, 2000) left; copies of them find nothing. */
+	cr_assert_eq(add(c, "desk", NULL, 1500, story(0), NULL), 0);
+	cr_assert_eq(add(c, "desk", NULL, 2500, story(1), NULL), 0);
+	/* ... nor were those copies indexed (older than what left). */
+	cr_assert_eq(add(c, "post", NULL, 1600, story(0), NULL), 0);
+	/* The newer two stay. */
+	cr_assert_eq(add(c, "desk", NULL, 3500, story(2), NULL), 1);
+	cr_assert_eq(mem[nmem].cluster, mem[3].cluster);
+	cr_assert_eq(add(c, "desk", NULL, 4500, story(3), NULL), 1);
+	cr_assert_eq(mem[nmem].cluster, mem[4].cluster);
+	fm_clusterer_free(c);
+}
+
+Test(cluster, stories_after_the_horizon_never_leave)
+{
+	fm_clusterer *c;
+	fm_dedup_params p;
+	int i;
+
+	reset();
+	fm_dedup_defaults(&p);
+	cr_assert_eq(fm_clusterer_new(&c, &p, 30 * 86400), 0);
+	/* One old story, three after the horizon, a bound of 2: only the old one may go. */
+	fm_clusterer_bound(c, 10000, 2);
+	cr_assert_eq(add(c, "wire", NULL, 5000, story(0), NULL), 0);
+	for (i = 1; i < 4; i++)
+		cr_assert_eq(add(c, "wire", NULL, 20000 + i, story(i), NULL), 0);
+	for (i = 1; i < 4; i++) {
+		cr_assert_eq(add(c, "desk", NULL, 21000 + i, story(i), NULL), 1, "story %d", i);
+		cr_assert_eq(mem[nmem].cluster, mem[i + 1].cluster);
+	}
+	cr_assert_eq(add(c, "desk", NULL, 5000, story(0), NULL), 0, "the old story left");
+	/* Unbounded (0): nothing leaves. */
+	reset();
+	fm_clusterer_free(c);
+	cr_assert_eq(fm_clusterer_new(&c, &p, 30 * 86400), 0);
+	fm_clusterer_bound(c, 10000, 0);
+	for (i = 0; i < 4; i++)
+		cr_assert_eq(add(c, "wire", NULL, 1000 + i, story(i), NULL), 0);
+	for (i = 0; i < 4; i++)
+		cr_assert_eq(add(c, "desk", NULL, 1100 + i, story(i), NULL), 1, "story %d", i);
+	fm_clusterer_free(c);
+}

@@ -174,3 +174,48 @@ Test(postings, ids_of_keys_added_together)
 	free(keys);
 	free(s.v);
 }
+
+Test(postings, retain_keeps_and_renames_the_survivors)
+{
+	enum { CAP = 4 };
+	fm_postings *px;
+	unsigned char v[64] = { 0 };
+	struct seen s = { v, 0 };
+	uint32_t remap[16], id;
+
+	cr_assert_eq(fm_postings_new(&px, CAP), 0);
+	/* Ids 0-9 each post key 100 + id and key 5; key 5 is stopped by a query (10 > CAP). */
+	for (id = 0; id < 10; id++) {
+		cr_assert_eq(fm_postings_add(px, 100 + id, id), 0);
+		cr_assert_eq(fm_postings_add(px, 5, id), 0);
+	}
+	cr_assert_eq(fm_postings_query(px, 5, mark, &s), 0);
+	cr_assert_eq(s.calls, 0);
+	/* Odd ids stay, numbered backwards; even ids and ids past the map leave. */
+	for (id = 0; id < 8; id++)
+		remap[id] = id % 2 ? 7 - id : UINT32_MAX;
+	fm_postings_retain(px, remap, 8);
+	for (id = 0; id < 10; id++) {
+		memset(v, 0, sizeof v);
+		s.calls = 0;
+		cr_assert_eq(fm_postings_query(px, 100 + id, mark, &s), 0);
+		if (id % 2 && id < 8) {
+			cr_assert_eq(s.calls, 1, "key of id %u", id);
+			cr_assert_eq(v[7 - id], 1, "id %u is now %u", id, 7 - id);
+		} else {
+			cr_assert_eq(s.calls, 0, "id %u left", id);
+		}
+	}
+	/* The stopped key stays stopped, its pairs gone. */
+	cr_assert_eq(fm_postings_count(px, 5), 0);
+	cr_assert_eq(fm_postings_add(px, 5, 9), 0);
+	cr_assert_eq(fm_postings_count(px, 5), 0);
+	/* New pairs after a retain are found with the rest. */
+	cr_assert_eq(fm_postings_add(px, 101, 20), 0);
+	memset(v, 0, sizeof v);
+	s.calls = 0;
+	cr_assert_eq(fm_postings_query(px, 101, mark, &s), 0);
+	cr_assert_eq(s.calls, 2);
+	cr_assert_eq(v[6] + v[20], 2);
+	fm_postings_free(px);
+}

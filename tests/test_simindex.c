@@ -156,3 +156,55 @@ Test(simindex, callback_stops_the_query)
 	cr_expect_eq(calls, 1);
 	fm_simindex_free(ix);
 }
+
+Test(simindex, ids_that_are_not_positions_and_retain)
+{
+	enum { N = 6000, GAP = 7 };
+	fm_simindex *ix;
+	uint64_t *fps = malloc(N * sizeof *fps), s = 99;
+	uint32_t *remap = malloc((N + GAP) * sizeof *remap), *at = malloc(N * sizeof *at);
+	struct hits h = { calloc(N + GAP, 1), 0, 0 };
+	size_t i, j, m = 0, kept;
+
+	cr_assert(fps && remap && at && h.seen);
+	cr_assert_eq(fm_simindex_new(&ix, 5), 0);
+	/* Ids equal to positions first, then ids that are not (past a gap). */
+	for (i = 0; i < N; i++) {
+		fps[i] = i && rnd(&s) % 2 ? flip(fps[rnd(&s) % i], (int)(rnd(&s) % 8), &s) : rnd(&s);
+		cr_assert_eq(fm_simindex_add(ix, fps[i], (uint32_t)(i < N / 2 ? i : i + GAP)), 0);
+	}
+	/* Three in four stay, numbered backwards; at[new id] is the fingerprint's index. */
+	for (i = 0; i < N + GAP; i++)
+		remap[i] = UINT32_MAX;
+	for (i = 0, kept = 0; i < N; i++)
+		kept += i % 4 != 0;
+	for (i = 0; i < N; i++)
+		if (i % 4) {
+			uint32_t id = (uint32_t)(i < N / 2 ? i : i + GAP);
+
+			remap[id] = (uint32_t)(kept - 1 - m);
+			at[kept - 1 - m++] = (uint32_t)i;
+		}
+	cr_assert_eq(fm_simindex_retain(ix, remap, N + GAP), 0);
+	cr_assert_eq(fm_simindex_count(ix), kept);
+	for (i = 0; i < 200; i++) {
+		uint64_t q = flip(fps[rnd(&s) % N], (int)(rnd(&s) % 8), &s);
+		size_t want = 0;
+
+		memset(h.seen, 0, N + GAP);
+		h.n = 0;
+		fm_simindex_query(ix, q, record, &h);
+		for (j = 0; j < kept; j++) {
+			int in = fm_hamming(fps[at[j]], q) <= 5;
+
+			want += (size_t)in;
+			cr_assert_eq(h.seen[j], in, "new id %zu: seen %d times, within %d", j, h.seen[j], in);
+		}
+		cr_assert_eq(h.n, want);
+	}
+	fm_simindex_free(ix);
+	free(fps);
+	free(remap);
+	free(at);
+	free(h.seen);
+}

@@ -37,6 +37,14 @@ void fm_candidates_free(fm_candidates *ci);
 int fm_candidates_add(fm_candidates *ci, const fm_fingerprint *fp, uint32_t id);
 
 /**
+ * Keeps only the items whose id has a new id, remap[id], and renames them
+ * (ids at or past nremap, and those whose remap[id] is UINT32_MAX, leave);
+ * a key stopped as too common stays stopped. remap stays the caller's.
+ * @return 0, or FM_ENOMEM with the index unchanged.
+ */
+int fm_candidates_retain(fm_candidates *ci, const uint32_t *remap, size_t nremap);
+
+/**
  * Calls cb once for every id that shares a key with fp, in ascending id
  * order, with the FM_DEDUP_KEY_* bits of the keys that found it. A non-zero
  * return from cb stops the query and is returned.

@@ -33,6 +33,14 @@ void fm_postings_free(fm_postings *px);
 /** Posts id under key (pairs need not be unique; nothing for a stopped key); returns 0 or FM_ENOMEM (also past 2^32 - 2 pairs). */
 int fm_postings_add(fm_postings *px, uint32_t key, uint32_t id);
 
+/**
+ * Keeps only the pairs whose id has a new id: remap[id] (ids at or past
+ * nremap, and those whose remap[id] is UINT32_MAX, leave); a stopped key
+ * stays stopped and its pairs leave. remap stays the caller's. Allocates
+ * nothing.
+ */
+void fm_postings_retain(fm_postings *px, const uint32_t *remap, size_t nremap);
+
 /** Returns how many ids are kept under key. */
 size_t fm_postings_count(const fm_postings *px, uint32_t key);
 

@@ -36,6 +36,15 @@ void fm_simindex_free(fm_simindex *ix);
 int fm_simindex_add(fm_simindex *ix, uint64_t fp, uint32_t id);
 
 /**
+ * Keeps only the fingerprints whose id has a new id: remap[id] (ids at or
+ * past nremap, and those whose remap[id] is UINT32_MAX, leave), and
+ * rebuilds the tables over them. remap stays the caller's.
+ * @return 0, or FM_ENOMEM with the index unchanged. (Without room for the
+ *         tables, what stays is found by a scan until an add builds them.)
+ */
+int fm_simindex_retain(fm_simindex *ix, const uint32_t *remap, size_t nremap);
+
+/**
  * Calls cb once for every added fingerprint within distance k of fp, with
  * its id and distance, in no particular order. A non-zero return from cb
  * stops the query and is returned.

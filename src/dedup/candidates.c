@@ -64,6 +64,18 @@ fm_candidates_add(fm_candidates *ci, const fm_fingerprint *fp, uint32_t id)
 	return 0;
 }
 
+int
+fm_candidates_retain(fm_candidates *ci, const uint32_t *remap, size_t nremap)
+{
+	int rc;
+
+	if ((rc = fm_simindex_retain(ci->lead, remap, nremap)))
+		return rc; /* nothing changed */
+	fm_postings_retain(ci->keys, remap, nremap);
+	fm_postings_retain(ci->links, remap, nremap);
+	return 0;
+}
+
 /* Notes that id was found by a key of kind bit. */
 static int
 ci_note(fm_candidates *ci, uint32_t id, unsigned bit)

@@ -33,6 +33,9 @@ struct cl_item {
 struct fm_clusterer {
 	fm_dedup_params p;
 	int64_t window;
+	fm_time horizon;   /* stories before it may leave the index (fm_clusterer_bound) */
+	fm_time floor;     /* stories before it are not indexed: the newest that left, + 1 */
+	size_t max_items;  /* past this many items the index drops old stories (0: never) */
 	fm_candidates *ci; /* every item's candidate keys; ids are positions in items */
 	fm_fpcache *fps;   /* the newest fingerprints, by row */
 	struct cl_item *items;
@@ -70,12 +73,79 @@ cl_name(fm_clusterer *c, const char *feed)
 	return (unsigned)c->nnames++;
 }
 
+/* qsort order of story times. */
+static int
+cl_time_cmp(const void *a, const void *b)
+{
+	fm_time x = *(const fm_time *)a, y = *(const fm_time *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The index is full: the oldest stories before the horizon leave it, down
+ * to half the bound when there are that many, and the floor rises past
+ * them. When little could leave (the window's own stories never do), the
+ * bound doubles, so a full index is not rebuilt for every add.
+ */
+static int
+cl_shed(fm_clusterer *c)
+{
+	size_t drop = c->n - c->max_items / 2, nold = 0, i, m = 0;
+	fm_time floor = c->horizon, *old;
+	uint32_t *remap;
+	int rc = 0;
+
+	for (i = 0; i < c->n; i++)
+		nold += c->items[i].when < c->horizon;
+	if (nold > drop) {
+		/* The drop oldest of them leave (and any that tie with the last). */
+		if (!(old = malloc(nold * sizeof *old)))
+			return FM_ENOMEM;
+		for (i = 0; i < c->n; i++)
+			if (c->items[i].when < c->horizon)
+				old[m++] = c->items[i].when;
+		qsort(old, nold, sizeof *old, cl_time_cmp);
+		floor = old[drop - 1] + 1; /* at most the horizon: old[] lies before it */
+		free(old);
+	}
+	if (nold) {
+		if (!(remap = malloc(c->n * sizeof *remap)))
+			return FM_ENOMEM;
+		for (i = m = 0; i < c->n; i++)
+			remap[i] = c->items[i].when < floor ? UINT32_MAX : (uint32_t)m++;
+		rc = fm_candidates_retain(c->ci, remap, c->n);
+		for (i = 0; !rc && i < c->n; i++)
+			if (remap[i] != UINT32_MAX)
+				c->items[remap[i]] = c->items[i];
+		free(remap);
+		if (rc)
+			return rc; /* nothing changed */
+		c->n = m;
+		if (floor > c->floor)
+			c->floor = floor;
+	}
+	if (c->n > c->max_items / 4 * 3)
+		c->max_items = c->max_items > SIZE_MAX / 2 ? SIZE_MAX : 2 * c->max_items;
+	return rc;
+}
+
+void
+fm_clusterer_bound(fm_clusterer *c, fm_time horizon, size_t max_items)
+{
+	c->horizon = horizon;
+	c->max_items = max_items;
+}
+
 int
 fm_clusterer_index(fm_clusterer *c, int64_t row, const char *feed, fm_time when, const fm_fingerprint *fp)
 {
-	unsigned name = cl_name(c, feed);
+	unsigned name;
+	int rc;
 
-	if (name == (unsigned)-1)
+	if (when < c->floor)
+		return 0; /* older than a story the index already let go */
+	if ((name = cl_name(c, feed)) == (unsigned)-1)
 		return FM_ENOMEM;
 	if (fm__grow(&c->items, &c->a, c->n, sizeof *c->items, 1024))
 		return FM_ENOMEM;
@@ -85,7 +155,9 @@ fm_clusterer_index(fm_clusterer *c, int64_t row, const char *feed, fm_time when,
 	c->n++;
 	if (fm__fpcache_put(c->fps, row, fp))
 		return FM_ENOMEM;
-	return fm_candidates_add(c->ci, fp, (uint32_t)(c->n - 1));
+	if ((rc = fm_candidates_add(c->ci, fp, (uint32_t)(c->n - 1))))
+		return rc;
+	return c->max_items && c->n >= c->max_items ? cl_shed(c) : 0;
 }
 
 int
@@ -105,6 +177,7 @@ fm_clusterer_new(fm_clusterer **out, const fm_dedup_params *p, int64_t window)
 		return FM_ENOMEM;
 	c->p = *p;
 	c->window = window;
+	c->floor = INT64_MIN;
 	if (!(c->fps = fm__fpcache_new(CL_FP_CACHE))) {
 		fm_clusterer_free(c);
 		return FM_ENOMEM;

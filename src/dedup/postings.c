@@ -17,7 +17,8 @@
  * An index made with a cap stops a key once a query finds it under more
  * than cap ids (common to too many items to tell anything): the key goes
  * into a small set, its queries end at once and its adds are dropped. Keys
- * only gain ids while an index lives, so a stopped key would never answer
+ * only gain ids while an index lives (but for fm_postings_retain, after
+ * which a stopped key stays stopped), so a stopped key would never answer
  * again anyway; stopping it spares walking its chain on every query.
  */
 /* Pairs per slot at most before the table doubles: chains stay short, the table small. */
@@ -199,6 +200,40 @@ fm_postings_add(fm_postings *px, uint32_t key, uint32_t id)
 	px->v[px->n - 1].next = px->head[s];
 	px->head[s] = (uint32_t)px->n;
 	return 0;
+}
+
+void
+fm_postings_retain(fm_postings *px, const uint32_t *remap, size_t nremap)
+{
+	size_t r, i, m = 0, mruns = 0;
+
+	for (r = 0; r < px->nruns; r++) {
+		size_t first = px->runs[r].first, end = r + 1 < px->nruns ? px->runs[r + 1].first : px->n;
+		uint32_t id = px->runs[r].id;
+
+		if (id >= nremap || remap[id] == UINT32_MAX)
+			continue;
+		if (!mruns || px->runs[mruns - 1].id != remap[id]) { /* else it joins the run before */
+			px->runs[mruns].first = (uint32_t)m;
+			px->runs[mruns++].id = remap[id];
+		}
+		for (i = first; i < end; i++)
+			if (!px->cap || !px_is_stopped(px, px->v[i].key)) /* a stopped key's pairs go too */
+				px->v[m++].key = px->v[i].key;
+		if (m == px->runs[mruns - 1].first)
+			mruns--; /* all its pairs went */
+	}
+	px->n = m;
+	px->nruns = mruns;
+	/* Threads the chains again in the table there is (no allocation: nothing can fail). */
+	if (px->nhead)
+		memset(px->head, 0, px->nhead * sizeof *px->head);
+	for (i = 0; i < px->n; i++) {
+		size_t s = px_slot(px, px->v[i].key);
+
+		px->v[i].next = px->head[s];
+		px->head[s] = (uint32_t)i + 1;
+	}
 }
 
 /* The id of pair i: that of the run of pairs it lies in. */

@@ -40,7 +40,7 @@ struct fm_simindex {
 	struct ix_run runs[IX_MAX_RUNS];
 	int nruns;
 	uint64_t *fps;
-	uint32_t *ids;
+	uint32_t *ids;     /* NULL while every id equals its position (the clusterer's) */
 	size_t n, alloc;
 	size_t sorted;     /* fps[0 .. sorted) are in runs; the rest is scanned */
 };
@@ -120,9 +120,20 @@ ix_bucket(const fm_simindex *ix, int t, int dbits, uint64_t fp)
 	return (uint32_t)(key >> (ix->width[a] + ix->width[b] - dbits));
 }
 
-/* Builds run r's tables over fps[lo .. hi) (a counting sort per table). */
+/* The id of the fingerprint at position i. */
+static inline uint32_t
+ix_id(const fm_simindex *ix, size_t i)
+{
+	return ix->ids ? ix->ids[i] : (uint32_t)i;
+}
+
+/*
+ * Builds run r's tables over fps[lo .. hi) (a counting sort per table).
+ * With a and b (the runs r replaces), each of their tables is freed as soon
+ * as r's is built: a merge then needs one table's room, not a whole run's.
+ */
 static int
-ix_build(fm_simindex *ix, struct ix_run *r, size_t lo, size_t hi)
+ix_build(fm_simindex *ix, struct ix_run *r, size_t lo, size_t hi, struct ix_run *a, struct ix_run *b)
 {
 	size_t n = hi - lo, nb, i;
 	int t, dbits = 1;
@@ -152,6 +163,13 @@ ix_build(fm_simindex *ix, struct ix_run *r, size_t lo, size_t hi)
 		/* The fill moved each start to the next bucket's: shift back. */
 		memmove(tb->dir + 1, tb->dir, nb * sizeof *tb->dir);
 		tb->dir[0] = 0;
+		if (a && b) {
+			free(a->tables[t].pos);
+			free(a->tables[t].dir);
+			free(b->tables[t].pos);
+			free(b->tables[t].dir);
+			a->tables[t].pos = a->tables[t].dir = b->tables[t].pos = b->tables[t].dir = NULL;
+		}
 	}
 	return 0;
 }
@@ -164,7 +182,7 @@ ix_flush(fm_simindex *ix)
 	int rc;
 
 	memset(&merged, 0, sizeof merged);
-	if ((rc = ix_build(ix, &merged, ix->sorted, ix->n))) {
+	if ((rc = ix_build(ix, &merged, ix->sorted, ix->n, NULL, NULL))) {
 		ix_run_free(ix, &merged);
 		return rc;
 	}
@@ -176,8 +194,13 @@ ix_flush(fm_simindex *ix)
 		if (a->hi - a->lo > 8 * (b->hi - b->lo) && ix->nruns < IX_MAX_RUNS)
 			break;
 		memset(&merged, 0, sizeof merged);
-		if ((rc = ix_build(ix, &merged, a->lo, b->hi))) {
+		if ((rc = ix_build(ix, &merged, a->lo, b->hi, a, b))) {
+			/* a and b lost tables: their fingerprints go back to the scanned tail. */
 			ix_run_free(ix, &merged);
+			ix_run_free(ix, a);
+			ix_run_free(ix, b);
+			ix->sorted = a->lo;
+			ix->nruns -= 2;
 			return rc;
 		}
 		ix_run_free(ix, a);
@@ -185,6 +208,19 @@ ix_flush(fm_simindex *ix)
 		*a = merged;
 		ix->nruns--;
 	}
+	return 0;
+}
+
+/* Gives the index an ids array (positions so far): an id that is not its position came. */
+static int
+ix_ids(fm_simindex *ix)
+{
+	size_t i;
+
+	if (!(ix->ids = malloc((ix->alloc ? ix->alloc : 1) * sizeof *ix->ids)))
+		return FM_ENOMEM;
+	for (i = 0; i < ix->n; i++)
+		ix->ids[i] = (uint32_t)i;
 	return 0;
 }
 
@@ -201,15 +237,58 @@ fm_simindex_add(fm_simindex *ix, uint64_t fp, uint32_t id)
 		if (!fps)
 			return FM_ENOMEM;
 		ix->fps = fps;
-		if (!(ids = realloc(ix->ids, a * sizeof *ids)))
-			return FM_ENOMEM;
-		ix->ids = ids;
+		if (ix->ids) {
+			if (!(ids = realloc(ix->ids, a * sizeof *ids)))
+				return FM_ENOMEM;
+			ix->ids = ids;
+		}
 		ix->alloc = a;
 	}
+	if (!ix->ids && id != ix->n && ix_ids(ix))
+		return FM_ENOMEM;
 	ix->fps[ix->n] = fp;
-	ix->ids[ix->n] = id;
+	if (ix->ids)
+		ix->ids[ix->n] = id;
 	ix->n++;
 	return ix->n - ix->sorted >= IX_PENDING ? ix_flush(ix) : 0;
+}
+
+int
+fm_simindex_retain(fm_simindex *ix, const uint32_t *remap, size_t nremap)
+{
+	size_t i, m = 0;
+	int r;
+
+	/* Ids stay positions when the survivors are numbered in order (the clusterer's). */
+	for (i = 0; i < ix->n && !ix->ids; i++) {
+		uint32_t id = ix_id(ix, i);
+
+		if (id < nremap && remap[id] != UINT32_MAX && remap[id] != m++ && ix_ids(ix))
+			return FM_ENOMEM;
+	}
+	for (r = 0; r < ix->nruns; r++)
+		ix_run_free(ix, &ix->runs[r]);
+	ix->nruns = 0;
+	for (i = m = 0; i < ix->n; i++) {
+		uint32_t id = ix_id(ix, i);
+
+		if (id >= nremap || remap[id] == UINT32_MAX)
+			continue;
+		ix->fps[m] = ix->fps[i];
+		if (ix->ids)
+			ix->ids[m] = remap[id];
+		m++;
+	}
+	ix->n = m;
+	ix->sorted = 0;
+	/*
+	 * One run over what stays (the pending tail stays under IX_PENDING).
+	 * Without room for it, the scan still answers, and the next add
+	 * builds it again.
+	 */
+	if (ix->n >= IX_PENDING)
+		(void)ix_flush(ix);
+	return 0;
 }
 
 /* Returns 1 when table t is the first (in table order) whose two blocks agree where x has no bits. */
@@ -271,7 +350,7 @@ fm_simindex_query(fm_simindex *ix, uint64_t fp, int (*cb)(void *ud, uint32_t id,
 
 				/* Found in several tables: report it from the first that holds it. */
 				if (d <= ix->k && ix_first_table(ix, t, x) &&
-				    (rc = cb(ud, ix->ids[tb->pos[j]], d)))
+				    (rc = cb(ud, ix_id(ix, tb->pos[j]), d)))
 					return rc;
 			}
 		}
@@ -279,7 +358,7 @@ fm_simindex_query(fm_simindex *ix, uint64_t fp, int (*cb)(void *ud, uint32_t id,
 	for (i = ix->sorted; i < ix->n; i++) {
 		int d = __builtin_popcountll(ix->fps[i] ^ fp);
 
-		if (d <= ix->k && (rc = cb(ud, ix->ids[i], d)))
+		if (d <= ix->k && (rc = cb(ud, ix_id(ix, i), d)))
 			return rc;
 	}
 	return 0;
@@ -294,7 +373,7 @@ fm_simindex_count(const fm_simindex *ix)
 size_t
 fm_simindex_memory(const fm_simindex *ix)
 {
-	size_t bytes = sizeof *ix + ix->alloc * (sizeof *ix->fps + sizeof *ix->ids);
+	size_t bytes = sizeof *ix + ix->alloc * (sizeof *ix->fps + (ix->ids ? sizeof *ix->ids : 0));
 	int r;
 
 	for (r = 0; r < ix->nruns; r++)

@@ -248,7 +248,8 @@ fetch_start_more(fm_fetch *f)
 		x->pipewait = h->http_major == 2;
 		f->queue[i] = NULL;
 		if (xfer__start(x) || curl_multi_add_handle(f->multi, x->easy) != CURLM_OK) {
-			snprintf(x->msg, sizeof x->msg, "out of memory starting the transfer");
+			if (x->hdrs) /* the line xfer__finish reports (curl's own would say less) */
+				snprintf(x->hdrs->errbuf, sizeof x->hdrs->errbuf, "out of memory starting the transfer");
 			xfer__finish(x, CURLE_OUT_OF_MEMORY, 0);
 			xfer__free(x);
 			continue;

@@ -183,22 +183,22 @@ xfer_add_extra(struct xfer *x)
 	return 0;
 }
 
-/* Writes the line of an HTTP error status into x->msg; 401 and 403 say what to check. */
+/* Writes the line of an HTTP error status into x->hdrs->msg; 401 and 403 say what to check. */
 static void
 xfer_http_error(struct xfer *x, long status)
 {
 	if (status == 401 && x->auth_sent)
-		snprintf(x->msg, sizeof x->msg,
+		snprintf(x->hdrs->msg, sizeof x->hdrs->msg,
 			 "HTTP 401: authentication failed (check username and password)");
 	else if (status == 401)
-		snprintf(x->msg, sizeof x->msg,
+		snprintf(x->hdrs->msg, sizeof x->hdrs->msg,
 			 "HTTP 401: authentication required (set username and password)");
 	else if (status == 403)
-		snprintf(x->msg, sizeof x->msg, "HTTP 403: forbidden (a header or credentials refused?)");
+		snprintf(x->hdrs->msg, sizeof x->hdrs->msg, "HTTP 403: forbidden (a header or credentials refused?)");
 	else if (status == 407)
-		snprintf(x->msg, sizeof x->msg, "HTTP 407: the proxy wants authentication");
+		snprintf(x->hdrs->msg, sizeof x->hdrs->msg, "HTTP 407: the proxy wants authentication");
 	else
-		snprintf(x->msg, sizeof x->msg, "HTTP %ld", status);
+		snprintf(x->hdrs->msg, sizeof x->hdrs->msg, "HTTP %ld", status);
 }
 
 int
@@ -262,7 +262,7 @@ xfer__start(struct xfer *x)
 		curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
 	}
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->hdrs->errbuf);
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, xfer_header);
 	curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, xfer_write);
@@ -270,20 +270,20 @@ xfer__start(struct xfer *x)
 	return 0;
 }
 
-/* Says what a failed transfer ran into, in x->msg. */
+/* Says what a failed transfer ran into, in x->hdrs->msg. */
 static void
 xfer_failure(struct xfer *x, CURLcode code)
 {
 	char size[FM_CONFIG_UNIT_BUFSZ];
 
 	if (x->too_big || code == CURLE_FILESIZE_EXCEEDED)
-		snprintf(x->msg, sizeof x->msg, "body larger than max_feed_size (%s)",
+		snprintf(x->hdrs->msg, sizeof x->hdrs->msg, "body larger than max_feed_size (%s)",
 			 fm_config_size_format(size, x->opts->max_size));
-	else if (code == CURLE_OPERATION_TIMEDOUT && x->bytes && strstr(x->errbuf, "slower"))
-		snprintf(x->msg, sizeof x->msg, "server too slow: %s", x->errbuf);
+	else if (code == CURLE_OPERATION_TIMEDOUT && x->bytes && strstr(x->hdrs->errbuf, "slower"))
+		snprintf(x->hdrs->msg, sizeof x->hdrs->msg, "server too slow: %s", x->hdrs->errbuf);
 	else
-		snprintf(x->msg, sizeof x->msg, "%s",
-			 x->errbuf[0] ? x->errbuf : curl_easy_strerror(code));
+		snprintf(x->hdrs->msg, sizeof x->hdrs->msg, "%s",
+			 x->hdrs->errbuf[0] ? x->hdrs->errbuf : curl_easy_strerror(code));
 }
 
 /* Finishes the parse and decides a fetched body's outcome. */
@@ -297,11 +297,11 @@ xfer_parsed(struct xfer *x, const fm_parse_result **pr)
 	fm_parser_finish(x->parser); /* an empty body is "not a feed" */
 	*pr = r = fm_parser_result(x->parser);
 	if (r->status && !r->items) {
-		snprintf(x->msg, sizeof x->msg, "%s", r->diag.msg);
+		snprintf(x->hdrs->msg, sizeof x->hdrs->msg, "%s", r->diag.msg);
 		return FM_FETCH_NOT_FEED;
 	}
 	if (r->status || r->bozo)
-		snprintf(x->msg, sizeof x->msg, "%s%s", r->recovered ? "recovered: " : "",
+		snprintf(x->hdrs->msg, sizeof x->hdrs->msg, "%s%s", r->recovered ? "recovered: " : "",
 			 r->diag.msg);
 	return r->status ? FM_FETCH_NOT_FEED : FM_FETCH_OK;
 }
@@ -314,6 +314,13 @@ xfer__finish(struct xfer *x, CURLcode code, int stopped)
 	char *url = NULL;
 
 	memset(&r, 0, sizeof r);
+	if (!x->hdrs && !(x->hdrs = calloc(1, sizeof *x->hdrs))) {
+		/* Never started (stopped in the queue) and no room to say more. */
+		r.outcome = stopped ? FM_FETCH_STOPPED : FM_FETCH_FAILED;
+		r.error = "out of memory";
+		x->cbs->done(x->req.ud, &r);
+		return;
+	}
 	if (x->easy) {
 		curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
 		curl_easy_getinfo(x->easy, CURLINFO_EFFECTIVE_URL, &url);
@@ -322,7 +329,7 @@ xfer__finish(struct xfer *x, CURLcode code, int stopped)
 	r.bytes = x->bytes;
 	if (stopped) {
 		r.outcome = FM_FETCH_STOPPED;
-		snprintf(x->msg, sizeof x->msg, "stopped before the transfer ended");
+		snprintf(x->hdrs->msg, sizeof x->hdrs->msg, "stopped before the transfer ended");
 	} else if (code != CURLE_OK && !(x->parse_stopped && code == CURLE_WRITE_ERROR)) {
 		r.outcome = FM_FETCH_FAILED;
 		xfer_failure(x, code);
@@ -339,9 +346,9 @@ xfer__finish(struct xfer *x, CURLcode code, int stopped)
 	} else {
 		r.outcome = xfer_parsed(x, &r.parse);
 		if (r.outcome == FM_FETCH_FAILED)
-			snprintf(x->msg, sizeof x->msg, "out of memory");
+			snprintf(x->hdrs->msg, sizeof x->hdrs->msg, "out of memory");
 	}
-	r.error = x->msg[0] ? x->msg : NULL;
+	r.error = x->hdrs->msg[0] ? x->hdrs->msg : NULL;
 	if (x->hdrs) {
 		r.etag = x->hdrs->etag[0] ? x->hdrs->etag : NULL;
 		r.last_modified = x->hdrs->last_modified[0] ? x->hdrs->last_modified : NULL;

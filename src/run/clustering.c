@@ -98,6 +98,7 @@ run__clusterer_open(fm_clusterer **out, fm_store *st, const fm_dedup_params *p, 
 
 	if ((rc = fm_clusterer_new(out, p, window)))
 		return rc;
+	fm_clusterer_bound(*out, now - 2 * window, FM_CLUSTER_INDEX_ITEMS);
 	/* Items two windows back: old stories that arrived lately still meet their copies. */
 	if ((rc = fm_store_fingerprints(st, now - 2 * window, load_one, *out))) {
 		fm_clusterer_free(*out);
