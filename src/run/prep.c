@@ -1,4 +1,4 @@
-/* prep.c - a worker thread preparing items' text for fingerprinting. */
+/* prep.c - a worker thread preparing items' text for fingerprinting, and packing it for the state. */
 #include "run/prep.h"
 #include "feedmerge/error.h"
 
@@ -10,6 +10,7 @@ enum { JOB_QUEUED, JOB_RUNNING, JOB_DONE };
 struct run_prep_job {
 	const fm_item *item;
 	fm_fp_text *text;
+	fm_store_packed packed; /* ready when the worker packed the text */
 	int rc;
 	int state;
 	run_prep_job *prev, *next; /* in the queue while JOB_QUEUED */
@@ -22,6 +23,8 @@ struct run_prep {
 	pthread_cond_t done;   /* a job the worker ran is done */
 	run_prep_job *head, *tail;
 	int stop;
+	fm_store *st;          /* asked only for its current dictionary (any thread may) */
+	fm_store_packer *packer; /* the worker's own; NULL: the store packs */
 };
 
 /* Unlinks a queued job (mu held). */
@@ -59,6 +62,10 @@ prep_main(void *arg)
 		j->state = JOB_RUNNING;
 		pthread_mutex_unlock(&p->mu);
 		rc = fm_fp_text_new(&t, j->item);
+		/* Packing that fails leaves it to the store (packed not ready). */
+		if (!rc && p->packer &&
+		    fm_store_pack_item(p->packer, fm_store_packdict_current(p->st), j->item, &j->packed))
+			fm_store_packed_dispose(&j->packed);
 		pthread_mutex_lock(&p->mu);
 		j->text = t;
 		j->rc = rc;
@@ -70,25 +77,31 @@ prep_main(void *arg)
 }
 
 int
-run_prep_start(run_prep **out)
+run_prep_start(run_prep **out, fm_store *st)
 {
 	run_prep *p;
 
 	*out = NULL;
 	if (!(p = calloc(1, sizeof *p)))
 		return FM_ENOMEM;
+	p->st = st;
+	if (st && fm_store_packer_new(&p->packer))
+		p->packer = NULL;
 	if (pthread_mutex_init(&p->mu, NULL)) {
+		fm_store_packer_free(p->packer);
 		free(p);
 		return FM_EIO;
 	}
 	if (pthread_cond_init(&p->work, NULL)) {
 		pthread_mutex_destroy(&p->mu);
+		fm_store_packer_free(p->packer);
 		free(p);
 		return FM_EIO;
 	}
 	if (pthread_cond_init(&p->done, NULL)) {
 		pthread_cond_destroy(&p->work);
 		pthread_mutex_destroy(&p->mu);
+		fm_store_packer_free(p->packer);
 		free(p);
 		return FM_EIO;
 	}
@@ -96,6 +109,7 @@ run_prep_start(run_prep **out)
 		pthread_cond_destroy(&p->done);
 		pthread_cond_destroy(&p->work);
 		pthread_mutex_destroy(&p->mu);
+		fm_store_packer_free(p->packer);
 		free(p);
 		return FM_EIO;
 	}
@@ -116,6 +130,7 @@ run_prep_stop(run_prep *p)
 	pthread_cond_destroy(&p->done);
 	pthread_cond_destroy(&p->work);
 	pthread_mutex_destroy(&p->mu);
+	fm_store_packer_free(p->packer);
 	free(p);
 }
 
@@ -159,7 +174,7 @@ prep_claim(run_prep *p, run_prep_job *j)
 }
 
 int
-run_prep_take(run_prep *p, run_prep_job *job, fm_fp_text **text)
+run_prep_take(run_prep *p, run_prep_job *job, fm_fp_text **text, fm_store_packed *packed)
 {
 	int rc;
 
@@ -169,6 +184,10 @@ run_prep_take(run_prep *p, run_prep_job *job, fm_fp_text **text)
 		*text = job->text;
 		rc = job->rc;
 	}
+	if (packed)
+		*packed = job->packed; /* not ready when the worker did not pack it */
+	else
+		fm_store_packed_dispose(&job->packed);
 	free(job);
 	return rc;
 }
@@ -180,5 +199,6 @@ run_prep_drop(run_prep *p, run_prep_job *job)
 		return;
 	prep_claim(p, job);
 	fm_fp_text_free(job->text);
+	fm_store_packed_dispose(&job->packed);
 	free(job);
 }

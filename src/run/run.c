@@ -748,7 +748,7 @@ fm_run_pass(const fm_config *cfg, const fm_run_opts *opts, fm_run_report *rep, f
 	 * (measured: the thread's locking and switches cost ~5% of a cold pass
 	 * on one core).
 	 */
-	if (!opts->dry_run && fm__cpus_usable() > 1 && run_prep_start(&run.prep))
+	if (!opts->dry_run && fm__cpus_usable() > 1 && run_prep_start(&run.prep, run.st))
 		run.prep = NULL;
 	rc = run_fetch(&run);
 	run_prep_stop(run.prep);

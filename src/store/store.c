@@ -49,6 +49,12 @@ static const char *const store_sql[STMT_COUNT] = {
 		" published, updated, first_seen, last_seen, cluster)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, fm_pack(?10), fm_pack(?11), ?12, ?13, ?14,"
 		" ?15, ?16, ?16, ?17)",
+	[STMT_ITEM_INSERT_PACKED] = /* the same, summary and content packed already (or plain) */
+		"INSERT INTO items (feed, key, guid, link, norm_link, title, author_name,"
+		" author_email, author_uri, summary, content, categories, enclosures,"
+		" published, updated, first_seen, last_seen, cluster)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+		" ?15, ?16, ?16, ?17)",
 	[STMT_CLUSTER_INSERT] =
 		"INSERT INTO clusters (uid, updated) VALUES (?1, ?2)",
 	[STMT_CLUSTER_RETIME] =
