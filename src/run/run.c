@@ -70,9 +70,11 @@ struct run {
 
 /*
  * Finished feeds waiting for the writer at most: when it is this far
- * behind, the fetching thread waits (a few MB of items at most).
+ * behind, the fetching thread waits. A few keep the writer busy; each
+ * holds its items, their prepared text and packed values (measured at
+ * 10,000 feeds: a queue of 64 peaked 35 MB above no writer, 16 at 21 MB).
  */
-#define RUN_WRITER_QUEUE 64
+#define RUN_WRITER_QUEUE 8
 
 void
 run__problem(const fm_run_opts *opts, const char *fmt, ...)
