@@ -109,6 +109,22 @@ ingest_learn_all(fm_store *st, struct ingest_feed *f, const fm_config_feed *cf,
 	return rc;
 }
 
+/* A feed kept out of clustering: takes its jobs' packed text only (a job marks nothing here: the store looks items up). */
+static int
+ingest_take_packed(struct ingest_feed *f, run_prep *prep, run_prep_job **jobs, size_t n)
+{
+	size_t i;
+
+	if (!(f->packed = calloc(n ? n : 1, sizeof *f->packed)))
+		return FM_ENOMEM;
+	for (i = 0; i < n; i++)
+		if (jobs[i]) {
+			run_prep_take(prep, jobs[i], NULL, &f->packed[i]);
+			jobs[i] = NULL;
+		}
+	return 0;
+}
+
 /* Saves the feed's counts when this batch changed them. */
 static int
 ingest_save_boiler(fm_store *st, const struct ingest_feed *f, const char *feed)
@@ -140,6 +156,8 @@ run__ingest(fm_store *st, fm_clusterer *(*clusterer)(void *ud, int open, int *rc
 		rc = rc ? rc : FM_ENOMEM;
 		goto out;
 	}
+	if (!clustered && jobs && (rc = ingest_take_packed(&f, prep, jobs, n)))
+		goto out;
 	/* Only a new item needs the clusterer (changed ones keep their cluster). */
 	for (i = 0; clustered && i < n && !cl && !rc; i++)
 		if (f.text[i])

@@ -9,6 +9,7 @@ enum { JOB_QUEUED, JOB_RUNNING, JOB_DONE };
 
 struct run_prep_job {
 	const fm_item *item;
+	int want_text;          /* prepare its text for fingerprinting (a clustered feed's item) */
 	fm_fp_text *text;
 	fm_store_packed packed; /* ready when the worker packed the text */
 	int rc;
@@ -61,7 +62,8 @@ prep_main(void *arg)
 		prep_unlink(p, j);
 		j->state = JOB_RUNNING;
 		pthread_mutex_unlock(&p->mu);
-		rc = fm_fp_text_new(&t, j->item);
+		t = NULL;
+		rc = j->want_text ? fm_fp_text_new(&t, j->item) : 0;
 		/* Packing that fails leaves it to the store (packed not ready). */
 		if (!rc && p->packer &&
 		    fm_store_pack_item(p->packer, fm_store_packdict_current(p->st), j->item, &j->packed))
@@ -135,13 +137,14 @@ run_prep_stop(run_prep *p)
 }
 
 run_prep_job *
-run_prep_add(run_prep *p, const fm_item *item)
+run_prep_add(run_prep *p, const fm_item *item, int want_text)
 {
 	run_prep_job *j = calloc(1, sizeof *j);
 
 	if (!j)
 		return NULL;
 	j->item = item;
+	j->want_text = want_text;
 	j->state = JOB_QUEUED;
 	pthread_mutex_lock(&p->mu);
 	j->prev = p->tail;
@@ -179,9 +182,12 @@ run_prep_take(run_prep *p, run_prep_job *job, fm_fp_text **text, fm_store_packed
 	int rc;
 
 	if (prep_claim(p, job)) {
-		rc = fm_fp_text_new(text, job->item);
+		rc = text ? fm_fp_text_new(text, job->item) : 0;
 	} else {
-		*text = job->text;
+		if (text)
+			*text = job->text;
+		else
+			fm_fp_text_free(job->text);
 		rc = job->rc;
 	}
 	if (packed)

@@ -91,19 +91,20 @@ run__problem(const fm_run_opts *opts, const char *fmt, ...)
 }
 
 /*
- * Hands a new item of a clustered feed to the text worker as soon as it is
- * parsed: every item of a feed the state has no item of (has_items, asked
- * when the pass was planned) is new. NULL for any other item, or on any
- * error: the ingest then looks the item up and prepares its text itself.
- * A job thus marks an item the state does not have. The state is not
+ * Hands a new item to the text worker as soon as it is parsed (to pack its
+ * text, and prepare it for fingerprinting in a clustered feed): every item
+ * of a feed the state has no item of (has_items, asked when the pass was
+ * planned) is new. NULL for any other item, or on any error: the ingest
+ * then looks the item up and prepares its text itself, and the store packs
+ * it. A job thus marks an item the state does not have. The state is not
  * asked here: while transfers run, only the writer thread uses it.
  */
 static run_prep_job *
 run_prep_new_item(struct run_feed *rf, const fm_item *item)
 {
-	if (!rf->run->prep || !rf->cfg->cluster || rf->has_items != 0)
+	if (!rf->run->prep || rf->has_items != 0)
 		return NULL;
-	return run_prep_add(rf->run->prep, item);
+	return run_prep_add(rf->run->prep, item, rf->cfg->cluster);
 }
 
 /* Parser callback: keeps a copy of an item the feed's include/exclude wants. */
@@ -582,7 +583,7 @@ run_plan(struct run *run, fm_fetch *f, struct run_feed *feeds, size_t *nfeeds)
 		 * are parsed (see run_prep_new_item). Feeds fetched before are not
 		 * asked: the pass of 304s this would slow down is the common one.
 		 */
-		if (run->prep && cf->cluster && !rf->fs.last_success &&
+		if (run->prep && !rf->fs.last_success &&
 		    fm_store_feed_has_items(run->st, cf->name, &rf->has_items))
 			rf->has_items = -1;
 		rf->url = rf->fs.redirect_url && rf->fs.redirect_seen >= FM_SCHED_REDIRECT_GRACE
