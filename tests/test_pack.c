@@ -306,18 +306,25 @@ Test(pack, corrupt_values_are_errors_that_say_what_is_wrong)
 	fm_store_close(st);
 }
 
-/* A version 8 state as feedmerge left it before packing: items' text as TEXT. */
+/* A version 8 state as feedmerge left it before packing: items' text as TEXT, 4 KB pages. */
 static void
 pk_make_v8(unsigned n)
 {
 	char id[32], summary[512], content[4096];
 	sqlite3 *db;
 	sqlite3_stmt *s;
-	fm_store *st = st_open();
+	fm_store *st;
 	fm_item it;
 	unsigned i;
 
+	/* The page size SQLite gave every state before 16 KB ones (a file with content keeps its own). */
+	cr_assert_eq(sqlite3_open(st_path, &db), SQLITE_OK);
+	cr_assert_eq(sqlite3_exec(db, "PRAGMA page_size = 4096; CREATE TABLE pk_old (x); DROP TABLE pk_old",
+				  NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
+	sqlite3_close(db);
+	st = st_open();
 	fm_store_close(st);
+	cr_expect_eq(pk_sql_int("SELECT page_size FROM pragma_page_size"), 4096);
 	cr_assert_eq(sqlite3_open(st_path, &db), SQLITE_OK);
 	cr_assert_eq(sqlite3_exec(db, "DROP TABLE pack_dicts; PRAGMA user_version = 8; BEGIN", NULL, NULL, NULL),
 		     SQLITE_OK, "%s", sqlite3_errmsg(db));

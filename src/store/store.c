@@ -177,7 +177,14 @@ fm_store_open(fm_store **out, const char *path, fm_diag *diag)
 	}
 	/* Readers (status, a daemon's healthz) may overlap a run: wait, don't fail. */
 	sqlite3_busy_timeout(st->db, 10000);
-	if (store__exec(st, "PRAGMA journal_mode = WAL") ||
+	/*
+	 * A new state gets 16 KB pages (an existing one keeps its own: SQLite
+	 * ignores this once the file has content). Items' packed text is a few
+	 * KB a row: 4 KB pages left much of it in half-empty overflow pages
+	 * (a cold pass over 10,000 generated feeds: 524 -> 479 MB).
+	 */
+	if (store__exec(st, "PRAGMA page_size = 16384") ||
+	    store__exec(st, "PRAGMA journal_mode = WAL") ||
 	    store__exec(st, "PRAGMA synchronous = NORMAL") ||
 	    /*
 	     * Checkpoint every 32 MB of WAL (at 4 KB pages), not 4 MB: a page
