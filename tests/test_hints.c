@@ -58,32 +58,3 @@ Test(hints, none_is_none)
 	cr_assert_eq(h.out.skip_hours, 0);
 	cr_assert_eq(h.out.skip_days, 0);
 }
-
-/* Scans s in chunks of step bytes; returns what was found. */
-static fm_fetch_hints
-scan_str(const char *s, size_t step)
-{
-	fm__hints_scan h;
-	size_t i, n = strlen(s);
-
-	fm__hints_init(&h);
-	for (i = 0; i < n; i += step)
-		fm__hints_push(&h, s + i, n - i < step ? n - i : step);
-	fm__hints_finish(&h);
-	return h.out;
-}
-
-Test(hints, text_around_comments_and_long_text)
-{
-	/* A comment inside the element leaves the text before it; text past the buffer is cut. */
-	const char *commented = "<rss><channel><ttl>60<!-- minutes --></ttl></channel></rss>";
-	const char *long_text = "<rss><channel><ttl>1234567890123456789012345678901234567890123</ttl></channel></rss>";
-	const char *no_end = "<rss><channel><ttl>30";
-	size_t step;
-
-	for (step = 1; step <= strlen(long_text); step++) {
-		cr_assert_eq(scan_str(commented, step).ttl, 60, "chunks of %zu", step);
-		cr_assert_eq(scan_str(long_text, step).ttl, -1, "chunks of %zu: not a number once cut", step);
-		cr_assert_eq(scan_str(no_end, step).ttl, -1, "chunks of %zu", step);
-	}
-}

@@ -130,41 +130,25 @@ hints_tag(fm__hints_scan *h)
 	h->text[0] = '\0';
 }
 
-/* Appends the text's bytes that fit to h->text (it keeps the first 39 after a tag). */
-static void
-hints_text(fm__hints_scan *h, const char *data, size_t n)
-{
-	size_t room = sizeof h->text - 1 - h->ntext;
-
-	if (n > room)
-		n = room;
-	if (!n)
-		return; /* nothing added: the text stays as it was (a comment does not clear it) */
-	memcpy(h->text + h->ntext, data, n);
-	h->ntext += n;
-	h->text[h->ntext] = '\0';
-}
-
 void
 fm__hints_push(fm__hints_scan *h, const char *data, size_t len)
 {
-	const char *p = data, *end = data + len, *lt;
+	size_t i;
 
-	while (p < end) {
+	for (i = 0; i < len; i++) {
+		char c = data[i];
+
 		switch (h->state) {
 		case H_TEXT:
-			/* Text runs to the next '<': found with memchr, most of a body is text. */
-			lt = memchr(p, '<', (size_t)(end - p));
-			hints_text(h, p, (size_t)((lt ? lt : end) - p));
-			if (!lt)
-				return;
-			h->state = H_TAG;
-			h->ntag = 0;
-			p = lt + 1;
+			if (c == '<') {
+				h->state = H_TAG;
+				h->ntag = 0;
+			} else if (h->ntext < sizeof h->text - 1) {
+				h->text[h->ntext++] = c;
+				h->text[h->ntext] = '\0';
+			}
 			break;
-		case H_TAG: {
-			char c = *p++;
-
+		case H_TAG:
 			if (c == '>') {
 				hints_tag(h);
 				h->state = H_TEXT;
@@ -179,13 +163,11 @@ fm__hints_push(fm__hints_scan *h, const char *data, size_t len)
 				h->ntag = sizeof h->tag - 1;
 			}
 			break;
-		}
 		default:
-			if (!(lt = memchr(p, '>', (size_t)(end - p))))
-				return;
-			h->state = H_TEXT;
-			h->ntext = 0;
-			p = lt + 1;
+			if (c == '>') {
+				h->state = H_TEXT;
+				h->ntext = 0;
+			}
 			break;
 		}
 	}
