@@ -163,7 +163,7 @@ pk_put_packed(fm_store *st, fm_store_packer *pk, unsigned i)
 
 	memset(&packed, 0, sizeof packed);
 	pk_item(&it, id, summary, content, i, 0);
-	cr_assert_eq(fm_store_pack_item(pk, fm_store_packdict_current(st), &it, &packed), 0);
+	cr_assert_eq(fm_store_pack_item(&packed, pk, fm_store_packdict_current(st), &it), 0);
 	cr_assert(packed.ready);
 	cr_assert_gt(packed.content.size, 0, "a long text is packed");
 	cr_assert_eq(fm_store_begin(st), 0);

@@ -233,8 +233,8 @@ void fm_store_packer_free(fm_store_packer *pk);
  * disposes) with dictionary d (NULL: none), as the store would; any
  * thread, one packer per thread at a time. Returns 0, FM_ENOMEM or FM_EIO.
  */
-int fm_store_pack_item(fm_store_packer *pk, const fm_store_packdict *d, const fm_item *item,
-		       fm_store_packed *out);
+int fm_store_pack_item(fm_store_packed *out, fm_store_packer *pk, const fm_store_packdict *d,
+		       const fm_item *item);
 
 /** Frees what p holds and empties it; NULL is fine. */
 void fm_store_packed_dispose(fm_store_packed *p);

@@ -66,7 +66,7 @@ prep_main(void *arg)
 		rc = j->want_text ? fm_fp_text_new(&t, j->item) : 0;
 		/* Packing that fails leaves it to the store (packed not ready). */
 		if (!rc && p->packer &&
-		    fm_store_pack_item(p->packer, fm_store_packdict_current(p->st), j->item, &j->packed))
+		    fm_store_pack_item(&j->packed, p->packer, fm_store_packdict_current(p->st), j->item))
 			fm_store_packed_dispose(&j->packed);
 		pthread_mutex_lock(&p->mu);
 		j->text = t;

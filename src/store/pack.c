@@ -246,8 +246,8 @@ packer_one(fm_store_packer *pk, const fm_store_packdict *d, const char *text, fm
 }
 
 int
-fm_store_pack_item(fm_store_packer *pk, const fm_store_packdict *d, const fm_item *item,
-		   fm_store_packed *out)
+fm_store_pack_item(fm_store_packed *out, fm_store_packer *pk, const fm_store_packdict *d,
+		   const fm_item *item)
 {
 	int rc;
 
