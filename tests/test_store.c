@@ -90,6 +90,43 @@ Test(store, creates_schema_and_reopens)
 	fm_store_close(st);
 }
 
+/* The state's page size, read with a connection of its own. */
+static int
+st_page_size(void)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	int v = -1;
+
+	cr_assert_eq(sqlite3_open(st_path, &db), SQLITE_OK);
+	cr_assert_eq(sqlite3_prepare_v2(db, "PRAGMA page_size", -1, &s, NULL), SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return v;
+}
+
+Test(store, a_new_state_has_16k_pages_and_an_old_one_keeps_its_own)
+{
+	fm_store *st = st_open();
+	sqlite3 *db;
+
+	fm_store_close(st);
+	cr_expect_eq(st_page_size(), 16384);
+	st_teardown();
+	st_setup();
+	/* A state an older feedmerge made, with SQLite's 4 KB pages: opened, migrated, still 4 KB. */
+	cr_assert_eq(sqlite3_open(st_path, &db), SQLITE_OK);
+	cr_assert_eq(sqlite3_exec(db, "PRAGMA page_size = 4096; CREATE TABLE old (x); DROP TABLE old",
+				  NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	st = st_open();
+	cr_expect_eq(fm_store_schema_version(st), 9);
+	fm_store_close(st);
+	cr_expect_eq(st_page_size(), 4096);
+}
+
 Test(store, last_pass_recorded_and_read_back_read_only)
 {
 	fm_store *st = st_open(), *ro = NULL;

@@ -197,6 +197,58 @@ int fm_store_item_save(fm_store *st, const char *feed, fm_config_identity identi
 		       const fm_item *item, const fm_fingerprint *fp, fm_time now,
 		       fm_store_put *what, fm_store_ref *ref);
 
+/**
+ * A new item's summary and content packed (compressed) ahead of its save,
+ * on another thread than the store's: the store then only writes them.
+ * The caller owns it; fm_store_packed_dispose() frees what it holds.
+ */
+typedef struct fm_store_packed {
+	fm_buf summary; /**< the summary packed; empty: stored as the text is */
+	fm_buf content; /**< the content packed; empty: stored as the text is */
+	int nodict;     /**< texts compressed without a dictionary (they count towards training one) */
+	int ready;      /**< 1 once fm_store_pack_item() filled it; 0: the store packs the text itself */
+} fm_store_packed;
+
+/** A zstd dictionary the store packs text with; owned by the store, valid until fm_store_close(). */
+typedef struct fm_store_packdict fm_store_packdict;
+
+/**
+ * Returns the dictionary text is packed with now, saved in the state for
+ * good (owned by st, valid until fm_store_close()), or NULL before one is
+ * trained. Safe to call from any thread while the store's own thread works.
+ */
+const fm_store_packdict *fm_store_packdict_current(fm_store *st);
+
+/** A compressor for a thread other than the store's; opaque. */
+typedef struct fm_store_packer fm_store_packer;
+
+/** Makes a packer (the caller frees it with fm_store_packer_free()); returns 0, FM_ENOMEM or FM_EIO. */
+int fm_store_packer_new(fm_store_packer **out);
+
+/** Frees a packer; NULL is fine. */
+void fm_store_packer_free(fm_store_packer *pk);
+
+/**
+ * Packs item's summary and content into out (which the caller owns and
+ * disposes) with dictionary d (NULL: none), as the store would; any
+ * thread, one packer per thread at a time. Returns 0, FM_ENOMEM or FM_EIO.
+ */
+int fm_store_pack_item(fm_store_packed *out, fm_store_packer *pk, const fm_store_packdict *d,
+		       const fm_item *item);
+
+/** Frees what p holds and empties it; NULL is fine. */
+void fm_store_packed_dispose(fm_store_packed *p);
+
+/**
+ * fm_store_item_save() with the item's text packed already (packed may be
+ * NULL, or not ready: the store packs it). Only a new item's insert uses
+ * packed; a known item's text is compared and packed by the store.
+ */
+int fm_store_item_save_packed(fm_store *st, const char *feed, fm_config_identity identity,
+			      const fm_item *item, const fm_store_packed *packed,
+			      const fm_fingerprint *fp, fm_time now, fm_store_put *what,
+			      fm_store_ref *ref);
+
 /** Sets *has to 1 when the state holds any item of feed, else 0; returns 0 or FM_EIO. */
 int fm_store_feed_has_items(fm_store *st, const char *feed, int *has);
 

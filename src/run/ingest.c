@@ -14,6 +14,7 @@ struct ingest_feed {
 	size_t nseen;
 	int crossed;         /* a paragraph or headline just became boilerplate */
 	fm_fp_text **text;   /* per item: prepared when the state does not know it, else NULL */
+	fm_store_packed *packed; /* per item: its text packed by the worker (ready), or not */
 };
 
 /* Fingerprint callback: is this paragraph (or headline) the feed's boilerplate? */
@@ -86,13 +87,14 @@ ingest_learn_all(fm_store *st, struct ingest_feed *f, const fm_config_feed *cf,
 		return rc;
 	}
 	fm_buf_dispose(&blob);
-	if (!(f->text = calloc(n ? n : 1, sizeof *f->text)))
+	if (!(f->text = calloc(n ? n : 1, sizeof *f->text)) ||
+	    !(f->packed = calloc(n ? n : 1, sizeof *f->packed)))
 		return FM_ENOMEM;
 	/* Each new item's text is prepared once: counted now, fingerprinted after. */
 	for (i = 0; i < n && !rc; i++) {
 		if (jobs && jobs[i]) {
 			/* Found new when parsed (see run.c), its text prepared meanwhile. */
-			rc = run_prep_take(prep, jobs[i], &f->text[i]);
+			rc = run_prep_take(prep, jobs[i], &f->text[i], &f->packed[i]);
 			jobs[i] = NULL;
 		} else if ((rc = ingest_is_new(st, cf, items[i], &has, &is_new)) || !is_new) {
 			continue;
@@ -105,6 +107,22 @@ ingest_learn_all(fm_store *st, struct ingest_feed *f, const fm_config_feed *cf,
 		rc = fm_fp_compute(NULL, f->text[i], NULL, ingest_learn, f);
 	}
 	return rc;
+}
+
+/* A feed kept out of clustering: takes its jobs' packed text only (a job marks nothing here: the store looks items up). */
+static int
+ingest_take_packed(struct ingest_feed *f, run_prep *prep, run_prep_job **jobs, size_t n)
+{
+	size_t i;
+
+	if (!(f->packed = calloc(n ? n : 1, sizeof *f->packed)))
+		return FM_ENOMEM;
+	for (i = 0; i < n; i++)
+		if (jobs[i]) {
+			run_prep_take(prep, jobs[i], NULL, &f->packed[i]);
+			jobs[i] = NULL;
+		}
+	return 0;
 }
 
 /* Saves the feed's counts when this batch changed them. */
@@ -138,6 +156,8 @@ run__ingest(fm_store *st, fm_clusterer *(*clusterer)(void *ud, int open, int *rc
 		rc = rc ? rc : FM_ENOMEM;
 		goto out;
 	}
+	if (!clustered && jobs && (rc = ingest_take_packed(&f, prep, jobs, n)))
+		goto out;
 	/* Only a new item needs the clusterer (changed ones keep their cluster). */
 	for (i = 0; clustered && i < n && !cl && !rc; i++)
 		if (f.text[i])
@@ -153,8 +173,9 @@ run__ingest(fm_store *st, fm_clusterer *(*clusterer)(void *ud, int open, int *rc
 		if (clustered && f.text[i] &&
 		    !(rc = fm_fp_compute(fp, f.text[i], ingest_is_boiler, NULL, &f)))
 			have_fp = 1;
-		if (rc || (rc = fm_store_item_save(st, cf->name, cf->identity, items[i],
-						   have_fp ? fp : NULL, now, &what, &ref)))
+		if (rc || (rc = fm_store_item_save_packed(st, cf->name, cf->identity, items[i],
+							  f.packed ? &f.packed[i] : NULL,
+							  have_fp ? fp : NULL, now, &what, &ref)))
 			break;
 		if (clustered && what == FM_STORE_CHANGED) {
 			fm_clusterer *loaded = cl ? cl : clusterer(ud, 0, &rc);
@@ -185,7 +206,10 @@ run__ingest(fm_store *st, fm_clusterer *(*clusterer)(void *ud, int open, int *rc
 out:
 	for (i = 0; f.text && i < n; i++)
 		fm_fp_text_free(f.text[i]);
+	for (i = 0; f.packed && i < n; i++)
+		fm_store_packed_dispose(&f.packed[i]);
 	free(f.text);
+	free(f.packed);
 	fm_boiler_free(f.boiler);
 	free(fp);
 	return rc;

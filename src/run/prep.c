@@ -1,4 +1,4 @@
-/* prep.c - a worker thread preparing items' text for fingerprinting. */
+/* prep.c - a worker thread preparing items' text for fingerprinting, and packing it for the state. */
 #include "run/prep.h"
 #include "feedmerge/error.h"
 
@@ -9,7 +9,9 @@ enum { JOB_QUEUED, JOB_RUNNING, JOB_DONE };
 
 struct run_prep_job {
 	const fm_item *item;
+	int want_text;          /* prepare its text for fingerprinting (a clustered feed's item) */
 	fm_fp_text *text;
+	fm_store_packed packed; /* ready when the worker packed the text */
 	int rc;
 	int state;
 	run_prep_job *prev, *next; /* in the queue while JOB_QUEUED */
@@ -22,6 +24,8 @@ struct run_prep {
 	pthread_cond_t done;   /* a job the worker ran is done */
 	run_prep_job *head, *tail;
 	int stop;
+	fm_store *st;          /* asked only for its current dictionary (any thread may) */
+	fm_store_packer *packer; /* the worker's own; NULL: the store packs */
 };
 
 /* Unlinks a queued job (mu held). */
@@ -58,7 +62,12 @@ prep_main(void *arg)
 		prep_unlink(p, j);
 		j->state = JOB_RUNNING;
 		pthread_mutex_unlock(&p->mu);
-		rc = fm_fp_text_new(&t, j->item);
+		t = NULL;
+		rc = j->want_text ? fm_fp_text_new(&t, j->item) : 0;
+		/* Packing that fails leaves it to the store (packed not ready). */
+		if (!rc && p->packer &&
+		    fm_store_pack_item(&j->packed, p->packer, fm_store_packdict_current(p->st), j->item))
+			fm_store_packed_dispose(&j->packed);
 		pthread_mutex_lock(&p->mu);
 		j->text = t;
 		j->rc = rc;
@@ -70,25 +79,31 @@ prep_main(void *arg)
 }
 
 int
-run_prep_start(run_prep **out)
+run_prep_start(run_prep **out, fm_store *st)
 {
 	run_prep *p;
 
 	*out = NULL;
 	if (!(p = calloc(1, sizeof *p)))
 		return FM_ENOMEM;
+	p->st = st;
+	if (st && fm_store_packer_new(&p->packer))
+		p->packer = NULL;
 	if (pthread_mutex_init(&p->mu, NULL)) {
+		fm_store_packer_free(p->packer);
 		free(p);
 		return FM_EIO;
 	}
 	if (pthread_cond_init(&p->work, NULL)) {
 		pthread_mutex_destroy(&p->mu);
+		fm_store_packer_free(p->packer);
 		free(p);
 		return FM_EIO;
 	}
 	if (pthread_cond_init(&p->done, NULL)) {
 		pthread_cond_destroy(&p->work);
 		pthread_mutex_destroy(&p->mu);
+		fm_store_packer_free(p->packer);
 		free(p);
 		return FM_EIO;
 	}
@@ -96,6 +111,7 @@ run_prep_start(run_prep **out)
 		pthread_cond_destroy(&p->done);
 		pthread_cond_destroy(&p->work);
 		pthread_mutex_destroy(&p->mu);
+		fm_store_packer_free(p->packer);
 		free(p);
 		return FM_EIO;
 	}
@@ -116,17 +132,19 @@ run_prep_stop(run_prep *p)
 	pthread_cond_destroy(&p->done);
 	pthread_cond_destroy(&p->work);
 	pthread_mutex_destroy(&p->mu);
+	fm_store_packer_free(p->packer);
 	free(p);
 }
 
 run_prep_job *
-run_prep_add(run_prep *p, const fm_item *item)
+run_prep_add(run_prep *p, const fm_item *item, int want_text)
 {
 	run_prep_job *j = calloc(1, sizeof *j);
 
 	if (!j)
 		return NULL;
 	j->item = item;
+	j->want_text = want_text;
 	j->state = JOB_QUEUED;
 	pthread_mutex_lock(&p->mu);
 	j->prev = p->tail;
@@ -159,16 +177,23 @@ prep_claim(run_prep *p, run_prep_job *j)
 }
 
 int
-run_prep_take(run_prep *p, run_prep_job *job, fm_fp_text **text)
+run_prep_take(run_prep *p, run_prep_job *job, fm_fp_text **text, fm_store_packed *packed)
 {
 	int rc;
 
 	if (prep_claim(p, job)) {
-		rc = fm_fp_text_new(text, job->item);
+		rc = text ? fm_fp_text_new(text, job->item) : 0;
 	} else {
-		*text = job->text;
+		if (text)
+			*text = job->text;
+		else
+			fm_fp_text_free(job->text);
 		rc = job->rc;
 	}
+	if (packed)
+		*packed = job->packed; /* not ready when the worker did not pack it */
+	else
+		fm_store_packed_dispose(&job->packed);
 	free(job);
 	return rc;
 }
@@ -180,5 +205,6 @@ run_prep_drop(run_prep *p, run_prep_job *job)
 		return;
 	prep_claim(p, job);
 	fm_fp_text_free(job->text);
+	fm_store_packed_dispose(&job->packed);
 	free(job);
 }

@@ -36,9 +36,10 @@ struct run_ingest {
  * gives the clusterer: loaded when open is 1 (asked so only when the feed
  * brings a new item), else NULL unless it is loaded already (a changed
  * item's new fingerprint is passed on to it). jobs
- * (NULL, or one per item, NULL entries too) holds texts queued on prep for
- * items found new when parsed: they are taken without another lookup, and
- * their entries set to NULL.
+ * (NULL, or one per item, NULL entries too) holds the jobs queued on prep
+ * for items found new when parsed: their text (a clustered feed's, taken
+ * without another lookup) and their packed summary and content are taken,
+ * and their entries set to NULL.
  * Adds its counts to *out; returns 0, FM_EIO or FM_ENOMEM.
  */
 int run__ingest(fm_store *st, fm_clusterer *(*clusterer)(void *ud, int open, int *rc), void *ud,

@@ -1,5 +1,6 @@
 /* items.c - items kept across fetches, folded into clusters. */
 #include "store/store_int.h"
+#include "store/pack.h"
 #include "feedmerge/buf.h"
 
 #include <inttypes.h>
@@ -170,10 +171,20 @@ store__cluster_found(fm_store *st, const char *feed, const char *key, size_t key
 	return FM_EIO;
 }
 
-/* Inserts a new item in a cluster of its own; fills ref. */
+/* Binds text column i: packed when packed holds it, else the text as it is. */
+static void
+bind_packed(sqlite3_stmt *s, int i, const fm_buf *packed, const char *text)
+{
+	if (packed->size)
+		sqlite3_bind_blob(s, i, packed->ptr, (int)packed->size, SQLITE_STATIC);
+	else
+		store__bind_str(s, i, text);
+}
+
+/* Inserts a new item in a cluster of its own (its text packed already when packed is ready); fills ref. */
 static int
-item_insert(fm_store *st, const char *feed, const fm_item *item, const fm_fingerprint *fp,
-	    const struct item_row *row, fm_time now, fm_store_ref *ref)
+item_insert(fm_store *st, const char *feed, const fm_item *item, const fm_store_packed *packed,
+	    const fm_fingerprint *fp, const struct item_row *row, fm_time now, fm_store_ref *ref)
 {
 	sqlite3_stmt *s;
 	fm_time t = item_time(item, now);
@@ -182,16 +193,23 @@ item_insert(fm_store *st, const char *feed, const fm_item *item, const fm_finger
 
 	/* Every new item founds its story; clustering (dedup) decides what it joins. */
 	rc = store__cluster_found(st, feed, row->key.ptr, row->key.size, t, &cluster);
-	if (rc || !(s = store__stmt(st, STMT_ITEM_INSERT)))
+	packed = packed && packed->ready ? packed : NULL;
+	if (rc || !(s = store__stmt(st, packed ? STMT_ITEM_INSERT_PACKED : STMT_ITEM_INSERT)))
 		return rc ? rc : FM_EIO;
 	store__bind_str(s, 1, feed);
 	sqlite3_bind_text(s, 2, row->key.ptr, (int)row->key.size, SQLITE_STATIC);
 	bind_content(s, 3, item, row);
+	if (packed) {
+		bind_packed(s, 10, &packed->summary, item->summary);
+		bind_packed(s, 11, &packed->content, item->content);
+	}
 	sqlite3_bind_int64(s, 16, now);
 	sqlite3_bind_int64(s, 17, cluster);
 	store__bind_str(s, 18, fm_item_title_html(item));
 	if ((rc = store__step_done(s)))
 		return rc;
+	if (packed)
+		store__pack_count(st, packed);
 	ref->item = sqlite3_last_insert_rowid(st->db);
 	if (fp && (rc = store__fp_insert(st, ref->item, feed, fm_item_time(item, now), fp)))
 		return rc;
@@ -263,6 +281,15 @@ fm_store_item_save(fm_store *st, const char *feed, fm_config_identity identity,
 		   const fm_item *item, const fm_fingerprint *fp, fm_time now,
 		   fm_store_put *what, fm_store_ref *ref)
 {
+	return fm_store_item_save_packed(st, feed, identity, item, NULL, fp, now, what, ref);
+}
+
+int
+fm_store_item_save_packed(fm_store *st, const char *feed, fm_config_identity identity,
+			  const fm_item *item, const fm_store_packed *packed,
+			  const fm_fingerprint *fp, fm_time now, fm_store_put *what,
+			  fm_store_ref *ref)
+{
 	struct item_row row = { FM_BUF_INIT, FM_BUF_INIT, FM_BUF_INIT };
 	fm_store_ref where = { 0, 0 };
 	fm_store_put done = FM_STORE_SAME;
@@ -274,7 +301,7 @@ fm_store_item_save(fm_store *st, const char *feed, fm_config_identity identity,
 		goto out;
 	if (!where.item) {
 		done = FM_STORE_NEW;
-		rc = item_insert(st, feed, item, fp, &row, now, &where);
+		rc = item_insert(st, feed, item, packed, fp, &row, now, &where);
 	} else if (!(s = store__stmt(st, STMT_ITEM_UPDATE))) {
 		rc = FM_EIO;
 	} else {

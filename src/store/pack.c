@@ -32,11 +32,25 @@ struct pack_dict {
 	ZSTD_DDict *ddict;
 };
 
+/* A dictionary text is packed with, by the store or by a packer on another thread: immutable once made. */
+struct fm_store_packdict {
+	int64_t id;
+	ZSTD_CDict *cdict;
+	struct fm_store_packdict *older; /* the store's list of every one made (all live until close) */
+};
+
+/* A compression context of another thread's. */
+struct fm_store_packer {
+	ZSTD_CCtx *cctx;
+};
+
 struct store_pack {
 	ZSTD_CCtx *cctx;
 	ZSTD_DCtx *dctx;
 	ZSTD_CDict *cdict;        /* the dictionary new text is packed with, or NULL */
 	int64_t cur;              /* its id (0: none) */
+	struct fm_store_packdict *made;      /* every dictionary made, newest first */
+	struct fm_store_packdict *published; /* the newest one saved for good, for other threads (atomic) */
 	struct pack_dict *dicts;  /* every dictionary read so far */
 	size_t ndicts, adicts;
 	long nodict;              /* values packed without a dictionary (items when opened without one) */
@@ -102,19 +116,166 @@ pack_ddict(fm_store *st, int64_t id)
 	return dd;
 }
 
-/* Makes dict (len bytes, row id) the one new text is packed with; returns 0 or FM_ENOMEM. */
+/*
+ * Makes dict (len bytes, row id) the one new text is packed with; returns
+ * 0 or FM_ENOMEM. The dictionary lives until the store closes: a packer on
+ * another thread may hold it (fm_store_packdict_current).
+ */
 static int
 pack_use(fm_store *st, int64_t id, const void *dict, size_t len)
 {
 	struct store_pack *pk = st->pack;
-	ZSTD_CDict *cd = ZSTD_createCDict(dict, len, PACK_LEVEL);
+	struct fm_store_packdict *d = malloc(sizeof *d);
 
-	if (!cd)
+	if (!d || !(d->cdict = ZSTD_createCDict(dict, len, PACK_LEVEL))) {
+		free(d);
 		return FM_ENOMEM;
-	ZSTD_freeCDict(pk->cdict);
-	pk->cdict = cd;
+	}
+	d->id = id;
+	d->older = pk->made;
+	pk->made = d;
+	pk->cdict = d->cdict;
 	pk->cur = id;
 	return 0;
+}
+
+/* Shows the current dictionary to other threads: it is saved in the state for good. */
+static void
+pack_publish(struct store_pack *pk)
+{
+	struct fm_store_packdict *d = pk->cur && pk->made && pk->made->id == pk->cur ? pk->made : NULL;
+
+	__atomic_store_n(&pk->published, d, __ATOMIC_RELEASE);
+}
+
+const fm_store_packdict *
+fm_store_packdict_current(fm_store *st)
+{
+	return __atomic_load_n(&st->pack->published, __ATOMIC_ACQUIRE);
+}
+
+/* Sets a compression context up as every packed value needs it; returns 0 or FM_EIO. */
+static int
+pack_cctx_setup(ZSTD_CCtx *cctx)
+{
+	/* The frame keeps its size (for the reader's bound), neither checksum nor dictionary id (ours precedes it). */
+	if (ZSTD_isError(ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, PACK_LEVEL)) ||
+	    ZSTD_isError(ZSTD_CCtx_setParameter(cctx, ZSTD_c_contentSizeFlag, 1)) ||
+	    ZSTD_isError(ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 0)) ||
+	    ZSTD_isError(ZSTD_CCtx_setParameter(cctx, ZSTD_c_dictIDFlag, 0)))
+		return FM_EIO;
+	return 0;
+}
+
+/*
+ * Packs n bytes of text into out (cleared first) with cctx and dictionary
+ * cdict (row id; NULL and 0: none). *tried is set when zstd ran. Returns 1
+ * when out holds a packed value, 0 when the text is better kept plain,
+ * FM_ENOMEM or FM_EIO.
+ */
+static int
+pack_text(ZSTD_CCtx *cctx, ZSTD_CDict *cdict, int64_t id, const char *text, size_t n, fm_buf *out,
+	  int *tried)
+{
+	size_t head, bound, z;
+	int rc;
+
+	*tried = 0;
+	fm_buf_clear(out);
+	if (n < STORE_PACK_MIN || n > STORE_PACK_MAX)
+		return 0;
+	bound = ZSTD_compressBound(n);
+	if ((rc = fm_buf_grow(out, 16 + bound)))
+		return rc;
+	out->ptr[0] = STORE_PACK_V1;
+	head = 1 + pack_put_varint((unsigned char *)out->ptr + 1, (uint64_t)id);
+	if (ZSTD_isError(ZSTD_CCtx_refCDict(cctx, cdict)))
+		return FM_EIO;
+	z = ZSTD_compress2(cctx, out->ptr + head, bound, text, n);
+	if (ZSTD_isError(z))
+		return FM_EIO;
+	*tried = 1;
+	if (head + z >= n)
+		return 0; /* nothing gained: the text stays plain */
+	out->size = head + z;
+	out->ptr[out->size] = '\0';
+	return 1;
+}
+
+int
+fm_store_packer_new(fm_store_packer **out)
+{
+	fm_store_packer *pk;
+
+	*out = NULL;
+	if (!(pk = calloc(1, sizeof *pk)) || !(pk->cctx = ZSTD_createCCtx())) {
+		free(pk);
+		return FM_ENOMEM;
+	}
+	if (pack_cctx_setup(pk->cctx)) {
+		fm_store_packer_free(pk);
+		return FM_EIO;
+	}
+	*out = pk;
+	return 0;
+}
+
+void
+fm_store_packer_free(fm_store_packer *pk)
+{
+	if (!pk)
+		return;
+	ZSTD_freeCCtx(pk->cctx);
+	free(pk);
+}
+
+/* Packs one of an item's texts into *b, emptied when it stays plain; counts a try without a dictionary. */
+static int
+packer_one(fm_store_packer *pk, const fm_store_packdict *d, const char *text, fm_buf *b, int *nodict)
+{
+	int rc, tried;
+
+	if (!text)
+		return 0;
+	rc = pack_text(pk->cctx, d ? d->cdict : NULL, d ? d->id : 0, text, strlen(text), b, &tried);
+	if (tried && !d)
+		(*nodict)++;
+	if (rc == 0)
+		fm_buf_clear(b);
+	return rc < 0 ? rc : 0;
+}
+
+int
+fm_store_pack_item(fm_store_packed *out, fm_store_packer *pk, const fm_store_packdict *d,
+		   const fm_item *item)
+{
+	int rc;
+
+	out->nodict = 0;
+	if ((rc = packer_one(pk, d, item->summary, &out->summary, &out->nodict)) ||
+	    (rc = packer_one(pk, d, item->content, &out->content, &out->nodict))) {
+		fm_store_packed_dispose(out);
+		return rc;
+	}
+	out->ready = 1;
+	return 0;
+}
+
+void
+fm_store_packed_dispose(fm_store_packed *p)
+{
+	if (!p)
+		return;
+	fm_buf_dispose(&p->summary);
+	fm_buf_dispose(&p->content);
+	p->nodict = 0;
+	p->ready = 0;
+}
+
+void
+store__pack_count(fm_store *st, const fm_store_packed *p)
+{
+	st->pack->nodict += p->nodict;
 }
 
 /* Reads the newest dictionary of the state (if any) as the current one; returns 0 or FM_ENOMEM. */
@@ -132,6 +293,8 @@ pack_load_current(fm_store *st)
 		rc = pack_use(st, sqlite3_column_int64(s, 0), sqlite3_column_blob(s, 1),
 			      (size_t)sqlite3_column_bytes(s, 1));
 	sqlite3_finalize(s);
+	if (!rc)
+		pack_publish(st->pack);
 	return rc;
 }
 
@@ -139,29 +302,12 @@ int
 store__pack(fm_store *st, const char *text, size_t n, fm_buf *out)
 {
 	struct store_pack *pk = st->pack;
-	size_t head, bound, z;
-	int rc;
+	int rc, tried;
 
-	fm_buf_clear(out);
-	if (n < STORE_PACK_MIN || n > STORE_PACK_MAX)
-		return 0;
-	bound = ZSTD_compressBound(n);
-	if ((rc = fm_buf_grow(out, 16 + bound)))
-		return rc;
-	out->ptr[0] = STORE_PACK_V1;
-	head = 1 + pack_put_varint((unsigned char *)out->ptr + 1, (uint64_t)pk->cur);
-	if (ZSTD_isError(ZSTD_CCtx_refCDict(pk->cctx, pk->cdict)))
-		return FM_EIO;
-	z = ZSTD_compress2(pk->cctx, out->ptr + head, bound, text, n);
-	if (ZSTD_isError(z))
-		return FM_EIO;
-	if (!pk->cur)
+	rc = pack_text(pk->cctx, pk->cdict, pk->cur, text, n, out, &tried);
+	if (tried && !pk->cur)
 		pk->nodict++;
-	if (head + z >= n)
-		return 0; /* nothing gained: the text stays plain */
-	out->size = head + z;
-	out->ptr[out->size] = '\0';
-	return 1;
+	return rc;
 }
 
 /* Fills why with a message (printf-style); returns FM_EINVAL. */
@@ -284,11 +430,7 @@ store__pack_open(fm_store *st)
 	if (!(pk = st->pack = calloc(1, sizeof *pk)) ||
 	    !(pk->cctx = ZSTD_createCCtx()) || !(pk->dctx = ZSTD_createDCtx()))
 		return FM_ENOMEM;
-	/* The frame keeps its size (for the reader's bound), neither checksum nor dictionary id (ours precedes it). */
-	if (ZSTD_isError(ZSTD_CCtx_setParameter(pk->cctx, ZSTD_c_compressionLevel, PACK_LEVEL)) ||
-	    ZSTD_isError(ZSTD_CCtx_setParameter(pk->cctx, ZSTD_c_contentSizeFlag, 1)) ||
-	    ZSTD_isError(ZSTD_CCtx_setParameter(pk->cctx, ZSTD_c_checksumFlag, 0)) ||
-	    ZSTD_isError(ZSTD_CCtx_setParameter(pk->cctx, ZSTD_c_dictIDFlag, 0)))
+	if (pack_cctx_setup(pk->cctx))
 		return FM_EIO;
 	pk->train_at = STORE_PACK_TRAIN;
 	if (sqlite3_create_function(st->db, "fm_pack", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY, st,
@@ -311,7 +453,13 @@ store__pack_close(fm_store *st)
 	for (i = 0; i < pk->ndicts; i++)
 		ZSTD_freeDDict(pk->dicts[i].ddict);
 	free(pk->dicts);
-	ZSTD_freeCDict(pk->cdict);
+	while (pk->made) {
+		struct fm_store_packdict *d = pk->made;
+
+		pk->made = d->older;
+		ZSTD_freeCDict(d->cdict);
+		free(d);
+	}
 	ZSTD_freeCCtx(pk->cctx);
 	ZSTD_freeDCtx(pk->dctx);
 	free(pk);
@@ -400,12 +548,13 @@ store__pack_maybe_train(fm_store *st)
 	if (store__exec(st, st->in_batch ? "SAVEPOINT train" : "BEGIN IMMEDIATE"))
 		return;
 	rc = store__pack_train(st);
-	if (rc == 1 && !store__exec(st, st->in_batch ? "RELEASE train" : "COMMIT"))
+	if (rc == 1 && !store__exec(st, st->in_batch ? "RELEASE train" : "COMMIT")) {
+		pack_publish(pk); /* saved: other threads' packers may use it now */
 		return;
+	}
 	store__exec(st, st->in_batch ? "ROLLBACK TO train; RELEASE train" : "ROLLBACK");
-	/* Nothing saved: new text must not name a dictionary the state lacks. */
+	/* Nothing saved: new text must not name a dictionary the state lacks (it is freed at close). */
 	if (pk->cur != before) {
-		ZSTD_freeCDict(pk->cdict);
 		pk->cdict = NULL;
 		pk->cur = 0;
 	}
@@ -428,8 +577,10 @@ store__pack_count_nodict(fm_store *st)
 	sqlite3_stmt *s;
 	int rc;
 
-	if (st->pack->cur)
+	if (st->pack->cur) {
+		pack_publish(st->pack); /* open, and migrated: it is saved */
 		return 0;
+	}
 	if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM items", -1, &s, NULL) != SQLITE_OK)
 		return FM_EIO;
 	rc = sqlite3_step(s) == SQLITE_ROW ? 0 : FM_EIO;

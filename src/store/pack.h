@@ -3,11 +3,10 @@
 #define FM_STORE_PACK_H
 
 #include "feedmerge/buf.h"
+#include "feedmerge/store.h"
 
 #include <stddef.h>
 #include <stdint.h>
-
-typedef struct fm_store fm_store;
 
 /*
  * A packed value is a BLOB: byte 0 is STORE_PACK_V1, then the id of the
@@ -58,7 +57,10 @@ void store__pack_maybe_train(fm_store *st);
 /* Migration 8 -> 9 (inside its transaction): trains a dictionary and packs every item's summary and content; returns 0 or FM_EIO / FM_ENOMEM. */
 int store__pack_migrate(fm_store *st);
 
-/* Counts the items of a state opened without a dictionary as text that went without one; returns 0 or FM_EIO. */
+/* Adds the texts p (packed by a packer) compressed without a dictionary to those that count towards training one. */
+void store__pack_count(fm_store *st, const fm_store_packed *p);
+
+/* Counts the items of a state opened without a dictionary as text that went without one (and shows other threads a dictionary it has); returns 0 or FM_EIO. */
 int store__pack_count_nodict(fm_store *st);
 
 #endif

@@ -49,6 +49,12 @@ static const char *const store_sql[STMT_COUNT] = {
 		" published, updated, first_seen, last_seen, cluster, title_html)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, fm_pack(?10), fm_pack(?11), ?12, ?13, ?14,"
 		" ?15, ?16, ?16, ?17, ?18)",
+	[STMT_ITEM_INSERT_PACKED] = /* the same, summary and content packed already (or plain) */
+		"INSERT INTO items (feed, key, guid, link, norm_link, title, author_name,"
+		" author_email, author_uri, summary, content, categories, enclosures,"
+		" published, updated, first_seen, last_seen, cluster, title_html)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+		" ?15, ?16, ?16, ?17, ?18)",
 	[STMT_CLUSTER_INSERT] =
 		"INSERT INTO clusters (uid, updated) VALUES (?1, ?2)",
 	[STMT_CLUSTER_RETIME] =
@@ -171,7 +177,14 @@ fm_store_open(fm_store **out, const char *path, fm_diag *diag)
 	}
 	/* Readers (status, a daemon's healthz) may overlap a run: wait, don't fail. */
 	sqlite3_busy_timeout(st->db, 10000);
-	if (store__exec(st, "PRAGMA journal_mode = WAL") ||
+	/*
+	 * A new state gets 16 KB pages (an existing one keeps its own: SQLite
+	 * ignores this once the file has content). Items' packed text is a few
+	 * KB a row: 4 KB pages left much of it in half-empty overflow pages
+	 * (a cold pass over 10,000 generated feeds: 524 -> 479 MB).
+	 */
+	if (store__exec(st, "PRAGMA page_size = 16384") ||
+	    store__exec(st, "PRAGMA journal_mode = WAL") ||
 	    store__exec(st, "PRAGMA synchronous = NORMAL") ||
 	    /*
 	     * Checkpoint every 32 MB of WAL (at 4 KB pages), not 4 MB: a page

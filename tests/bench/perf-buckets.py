@@ -41,7 +41,7 @@ def call_sites(binary):
             continue
         after = [c for _, c in calls[i + 1:i + 4]]
         off = "run__ingest+0x%x" % (ret - 1 - base)
-        if "fm_store_item_save" in after:
+        if "fm_store_item_save" in after or "fm_store_item_save_packed" in after:
             fp = off
         else:
             learn = off
@@ -78,7 +78,7 @@ def bucket(st, raw, learn_site, fp_site):
         return "cluster_add: the rest (index add, plan)"
     if has("run__cluster_refresh"):
         return "cluster_refresh: re-fingerprint, split, join"
-    if has("fm_store_item_save"):
+    if has("fm_store_item_save") or has("fm_store_item_save_packed"):
         return "store: fm_store_item_save"
     if has("fm_store_commit"):
         return "store: fm_store_commit"
