@@ -122,7 +122,7 @@ Test(store, a_new_state_has_16k_pages_and_an_old_one_keeps_its_own)
 				  NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	st = st_open();
-	cr_expect_eq(fm_store_schema_version(st), 9);
+	cr_expect_eq(fm_store_schema_version(st), 10);
 	fm_store_close(st);
 	cr_expect_eq(st_page_size(), 4096);
 }
