@@ -32,6 +32,7 @@ struct run_feed {
 	const fm_config_feed *cfg;
 	fm_feed_state fs;      /* as loaded; updated and written back when done */
 	const char *url;       /* fetched: cfg->url, or an adopted redirect target */
+	char *url_kept;        /* owns url once the state's redirect target is replaced */
 	fm_item **items;
 	run_prep_job **jobs;   /* per item: its text being prepared (a new item), or NULL */
 	int has_items;         /* the state holds items of this feed: 1, 0, -1 not asked (no jobs then) */
@@ -267,6 +268,11 @@ run_update_state(struct run_feed *rf, const fm_fetch_result *r, int ok)
 		if (fs->redirect_url && !strcmp(fs->redirect_url, r->permanent_url)) {
 			fs->redirect_seen++;
 		} else {
+			if (rf->url == fs->redirect_url) {
+				/* url still names what was fetched (reports use it): keep it alive. */
+				rf->url_kept = fs->redirect_url;
+				fs->redirect_url = NULL;
+			}
 			run_set(&fs->redirect_url, r->permanent_url);
 			fs->redirect_seen = 1;
 		}
@@ -526,6 +532,7 @@ run_feed_dispose(struct run_feed *rf)
 	free(rf->title);
 	free(rf->link);
 	free(rf->res.strings);
+	free(rf->url_kept);
 	fm_feed_state_clear(&rf->fs);
 }
 
