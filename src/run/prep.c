@@ -89,34 +89,26 @@ run_prep_start(run_prep **out, fm_store *st)
 	p->st = st;
 	if (st && fm_store_packer_new(&p->packer))
 		p->packer = NULL;
-	if (pthread_mutex_init(&p->mu, NULL)) {
-		fm_store_packer_free(p->packer);
-		free(p);
-		return FM_EIO;
-	}
-	if (pthread_cond_init(&p->work, NULL)) {
-		pthread_mutex_destroy(&p->mu);
-		fm_store_packer_free(p->packer);
-		free(p);
-		return FM_EIO;
-	}
-	if (pthread_cond_init(&p->done, NULL)) {
-		pthread_cond_destroy(&p->work);
-		pthread_mutex_destroy(&p->mu);
-		fm_store_packer_free(p->packer);
-		free(p);
-		return FM_EIO;
-	}
-	if (pthread_create(&p->thread, NULL, prep_main, p)) {
-		pthread_cond_destroy(&p->done);
-		pthread_cond_destroy(&p->work);
-		pthread_mutex_destroy(&p->mu);
-		fm_store_packer_free(p->packer);
-		free(p);
-		return FM_EIO;
-	}
+	if (pthread_mutex_init(&p->mu, NULL))
+		goto fail_mu;
+	if (pthread_cond_init(&p->work, NULL))
+		goto fail_work;
+	if (pthread_cond_init(&p->done, NULL))
+		goto fail_done;
+	if (pthread_create(&p->thread, NULL, prep_main, p))
+		goto fail_thread;
 	*out = p;
 	return 0;
+fail_thread:
+	pthread_cond_destroy(&p->done);
+fail_done:
+	pthread_cond_destroy(&p->work);
+fail_work:
+	pthread_mutex_destroy(&p->mu);
+fail_mu:
+	fm_store_packer_free(p->packer);
+	free(p);
+	return FM_EIO;
 }
 
 void

@@ -459,24 +459,18 @@ static int
 run_keep_result(struct run_feed *rf, const fm_fetch_result *r)
 {
 	struct run_result *k = &rf->res;
-	const char *strs[] = { r->error, r->etag, r->last_modified, r->retry_after, r->cache_control,
-			       r->expires, r->date, r->permanent_url };
+	const char **strs[] = { &k->r.error, &k->r.etag, &k->r.last_modified, &k->r.retry_after,
+				&k->r.cache_control, &k->r.expires, &k->r.date, &k->r.permanent_url };
 	size_t need = 1, i;
 	char *at;
 
+	k->r = *r;
 	for (i = 0; i < sizeof strs / sizeof strs[0]; i++)
-		need += strs[i] ? strlen(strs[i]) + 1 : 0;
+		need += *strs[i] ? strlen(*strs[i]) + 1 : 0;
 	if (!(at = k->strings = malloc(need)))
 		return FM_ENOMEM;
-	k->r = *r;
-	k->r.error = run_keep_str(&at, r->error);
-	k->r.etag = run_keep_str(&at, r->etag);
-	k->r.last_modified = run_keep_str(&at, r->last_modified);
-	k->r.retry_after = run_keep_str(&at, r->retry_after);
-	k->r.cache_control = run_keep_str(&at, r->cache_control);
-	k->r.expires = run_keep_str(&at, r->expires);
-	k->r.date = run_keep_str(&at, r->date);
-	k->r.permanent_url = run_keep_str(&at, r->permanent_url);
+	for (i = 0; i < sizeof strs / sizeof strs[0]; i++)
+		*strs[i] = run_keep_str(&at, *strs[i]);
 	if (r->hints)
 		k->hints = *r->hints;
 	k->r.hints = r->hints ? &k->hints : NULL;
