@@ -157,6 +157,9 @@ typedef struct fm_feed_hints {
 	uint8_t skip_days;   /**< RSS <skipDays>: bit d set for day d (0 = Sunday, UTC); all 7: 0 */
 } fm_feed_hints;
 
+/** An fm_feed_hints initialiser: a feed that gives no hints. */
+#define FM_FEED_HINTS_NONE { -1, 0, 0, 0 }
+
 /**
  * A feed's own metadata. Borrowed from the parser, valid only during the
  * feed callback. Strings as in fm_item.

@@ -210,8 +210,7 @@ xfer__start(struct xfer *x)
 	if ((!x->hdrs && !(x->hdrs = calloc(1, sizeof *x->hdrs))) || !(e = x->easy = curl_easy_init()))
 		return FM_ENOMEM;
 	x->all_permanent = 1;
-	memset(&x->hints, 0, sizeof x->hints);
-	x->hints.ttl = -1; /* none, until the parser's feed callback says */
+	x->hints = (fm_fetch_hints)FM_FEED_HINTS_NONE; /* until the parser's feed callback says */
 	/* The server's validators go back verbatim, never re-formatted. */
 	if (xfer_add_header(x, "If-None-Match", x->req.etag) ||
 	    xfer_add_header(x, "If-Modified-Since", x->req.last_modified) ||

@@ -980,7 +980,7 @@ fm__model_init(fm__model *m, const char *url, const char *lang, const fm_parse_l
 	m->limits = *limits;
 	m->cap_field = -1;
 	m->item.author_person = m->feed.author_person = SIZE_MAX;
-	m->hints.ttl = -1;
+	m->hints = (fm_feed_hints)FM_FEED_HINTS_NONE;
 	if (!(m->bases = calloc(4, sizeof(*m->bases))))
 		return FM_ENOMEM;
 	m->abases = 4;

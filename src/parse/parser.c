@@ -842,8 +842,7 @@ fm_parser_finish(fm_parser *p)
 	if (p->res.format != FM_FORMAT_NONE && p->status != FM_ESTOPPED && p->on_feed) {
 		if (p->json) {
 			feed = p->json_feed;
-			memset(&feed.hints, 0, sizeof(feed.hints));
-			feed.hints.ttl = -1; /* JSON Feed has no polling hints */
+			feed.hints = (fm_feed_hints)FM_FEED_HINTS_NONE; /* JSON Feed has none */
 		} else {
 			fm__model_feed(&p->model, &feed);
 		}
