@@ -396,6 +396,36 @@ Test(decode, whitespace_longer_than_sniff_window_is_dropped)
 	fm_buf_dispose(&in);
 }
 
+/*
+ * A declaration longer than the sniff window names its charset past the
+ * window's end. Whether it is seen must not depend on how the bytes came:
+ * pushed whole, the label is read in full; a byte at a time, it used to be
+ * read while cut short ("b", unknown, so UTF-8). Found by fuzz_parse.
+ */
+Test(decode, declaration_past_the_sniff_window_decides_alike_for_every_chunking)
+{
+	fm_buf in = FM_BUF_INIT;
+	struct decoded whole, split;
+	size_t i;
+	int k;
+
+	fm_buf_puts(&in, "<?xml version=\"1.0\"");
+	for (k = 0; k < 1020; k++)
+		fm_buf_putc(&in, ' ');
+	fm_buf_puts(&in, " encoding=\"big5\"?><a>\xA4\xA4\xA4\xE5 \xA4\xA4\xB0\xEA</a>");
+	decode_steps(&whole, in.ptr, in.size, in.size, NULL, NULL);
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		decode_steps(&split, in.ptr, in.size, steps[i], NULL, NULL);
+		cr_assert_str_eq(split.encoding, whole.encoding, "chunk size %zu", steps[i]);
+		cr_assert_eq(split.text.size, whole.text.size, "chunk size %zu", steps[i]);
+		cr_assert(memcmp(split.text.ptr, whole.text.ptr, whole.text.size) == 0, "chunk size %zu", steps[i]);
+		cr_assert_eq(split.repaired, whole.repaired, "chunk size %zu", steps[i]);
+		fm_buf_dispose(&split.text);
+	}
+	fm_buf_dispose(&whole.text);
+	fm_buf_dispose(&in);
+}
+
 Test(decode, json_feed_is_not_broken)
 {
 	check_fixture("feed.json", NULL, NULL, "utf-8", NULL);

@@ -764,9 +764,14 @@ decode_start(fm__decoder *d, int final)
 	char upper[DECODE_NAME_MAX];
 	int error, i, guessed = 0;
 
+	/*
+	 * The sniff reads its window and no further, even while a guess holds
+	 * more: a declaration that only a longer window would show (or show
+	 * whole) must not decide differently for different chunkings.
+	 */
 	if (!fm__decode_sniff(&s, d->name, (const unsigned char *)fm_buf_cstr(&d->head),
-			      d->head.size, final || d->head.size >= DECODE_SNIFF_MAX,
-			      d->http, d->forced))
+			      d->head.size < DECODE_SNIFF_MAX ? d->head.size : DECODE_SNIFF_MAX,
+			      final || d->head.size >= DECODE_SNIFF_MAX, d->http, d->forced))
 		return 0;
 	if (s.undeclared && !decode_undeclared(d, &s.cs, &guessed, final)) {
 		d->guessing = 1;
