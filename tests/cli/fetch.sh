@@ -118,6 +118,30 @@ has "adopted target fetched" out "0 failed"
 grep -q 'moved permanently' feeds.ini
 is "the INI file is never rewritten" $? 1
 
+# --- An adopted target that moves again: the new move is seen afresh, and
+# the run still reports the URL it fetched (that string used to be freed
+# when the new target replaced it; ASan builds caught the read).
+rm -f state.db*
+config "$(feed again "$base/redirect-to/301?to=/moved/a.rss")"
+fm run -c feeds.ini
+fm run -c feeds.ini --force
+fm run -c feeds.ini --force
+fm status -c feeds.ini
+has "first move in use" out "moved permanently to $base/moved/a.rss (in use)"
+# The new target is a feed that parses with a warning, so the run reports a URL.
+printf '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>C</title>\n<item><title>one & two</title><link>http://example.com/c1</link></item>\n</channel></rss>\n' >"$tmp/root/c.rss"
+echo /feed/c.rss >"$tmp/root/a.rss.location"
+fm run -c feeds.ini --force
+is "the moved target moves again" "$st" 0
+has "moved again: the warning names the adopted URL it fetched" err "feed again: warning: $base/moved/a.rss: recovered: "
+fm status -c feeds.ini
+has "the second move counts from 1" out "permanent redirect to $base/feed/c.rss seen 1 of 3"
+fm run -c feeds.ini --force
+fm run -c feeds.ini --force
+fm status -c feeds.ini
+has "second move in use" out "moved permanently to $base/feed/c.rss (in use)"
+rm -f "$tmp/root/a.rss.location" "$tmp/root/c.rss"
+
 # --- Hostile servers: loops, bombs, huge bodies, hangs, trickles, truncation.
 rm -f state.db*
 timeout=3s max_feed_size=1M config "$(feed loop "$base/loop/301")" "$(feed bomb "$base/bomb/256M")" \

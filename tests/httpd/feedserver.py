@@ -611,6 +611,25 @@ class Handler(http.server.BaseHTTPRequestHandler):
             raise BadRequest("to= must start with /")
         self.redirect(int(segs[2]), to)
 
+    def r_moved(self, segs, rest):
+        # /moved/NAME: the feed, until NAME.location names where it went (301)
+        if len(segs) < 3:
+            raise BadRequest("use /moved/NAME")
+        name = "/".join(segs[2:])
+        path = self.resolve(name)
+        try:
+            with open(path + ".location", encoding="utf-8") as f:
+                to = f.read().strip()
+        except FileNotFoundError:
+            e = self.entry_or_404(name)
+            if e:
+                self.serve_entry(e)
+            return
+        header_safe(to)
+        if not to.startswith("/"):
+            raise BadRequest("NAME.location must hold a path starting with /")
+        self.redirect(301, to)
+
     def r_auth(self, segs, rest):
         # /auth/USER/PASS/NAME: HTTP basic authentication (RFC 7617) first.
         if len(segs) < 5:
@@ -811,6 +830,7 @@ ROUTES = {
     "redirect": Handler.r_redirect,
     "loop": Handler.r_loop,
     "redirect-to": Handler.r_redirect_to,
+    "moved": Handler.r_moved,
     "status": Handler.r_status,
     "auth": Handler.r_auth,
     "header": Handler.r_header,
