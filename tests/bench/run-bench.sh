@@ -165,7 +165,15 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
 	build
 fi
 [ -x "$FM" ] || { echo "run-bench: $FM is missing (run without SKIP_BUILD=1)" >&2; exit 2; }
-if [ ! -f "$FEEDSET/MANIFEST.tsv" ] || [ "$(cat "$FEEDSET/.params" 2>/dev/null)" != "$SEED $FEEDS" ]; then
+# The kept set must still be what its manifest says: a file of another size
+# (a change pass run on the set itself) has it made again.
+feedset_intact() {
+	[ -f "$FEEDSET/MANIFEST.tsv" ] && [ "$(cat "$FEEDSET/.params" 2>/dev/null)" = "$SEED $FEEDS" ] &&
+		find "$FEEDSET" -maxdepth 1 -type f -printf '%f\t%s\n' |
+		awk -F'\t' 'NR == FNR { size[$1] = $2; next }
+			!/^#/ && size[$1] != $5 { bad = 1 } END { exit bad }' - "$FEEDSET/MANIFEST.tsv"
+}
+if ! feedset_intact; then
 	echo "== generating $FEEDS feeds in $FEEDSET (seed $SEED)" >&2
 	rm -rf "$FEEDSET"
 	"$PY" "$HERE/gen-feeds.py" --seed "$SEED" --feeds "$FEEDS" "$FEEDSET"
