@@ -37,7 +37,7 @@ def call_sites(binary):
             calls.append((int(nxt.group(1), 16) if nxt else int(c.group(1), 16) + 5, c.group(2)))
     learn = fp = None
     for i, (ret, callee) in enumerate(calls):
-        if callee != "fm_fingerprint_item":
+        if callee not in ("fm_fingerprint_item", "fm_fp_compute"):
             continue
         after = [c for _, c in calls[i + 1:i + 4]]
         off = "run__ingest+0x%x" % (ret - 1 - base)
@@ -50,7 +50,8 @@ def call_sites(binary):
 
 def bucket(st, raw, learn_site, fp_site):
     def has(f):
-        return f in st
+        # Clones keep their base name: fm_simindex_query.popcnt is fm_simindex_query.
+        return f in st or any(g.startswith(f + ".") for g in st)
     qsort = has("__GI___qsort_r") or has("msort_with_tmp.part.0") or has("fp_shingles")
     if has("run__clusterer_open") or has("fm_clusterer_open"):
         return "clusterer_open: load the window's fingerprints into the index"
@@ -60,7 +61,7 @@ def bucket(st, raw, learn_site, fp_site):
         if has("ingest_learn"):
             return "learn pass: boilerplate counts written to SQLite"
         return "learn pass: fm_fingerprint_item: fp_shingles qsort" if qsort else "learn pass: fm_fingerprint_item: the rest"
-    if has("fm_fingerprint_item"):
+    if has("fm_fingerprint_item") or has("fm_fp_compute"):
         if has("ingest_is_boiler"):
             return "fp pass: is_boiler SQLite lookups"
         return "fp pass: fm_fingerprint_item: fp_shingles qsort" if qsort else "fp pass: fm_fingerprint_item: the rest"
