@@ -81,10 +81,22 @@ fi
 [ -x "$FLOOR" ] && [ "$FLOOR" -nt "$HERE/expat-floor.c" ] ||
 	cc -O2 -std=c11 -Wall -Wextra -o "$FLOOR" "$HERE/expat-floor.c" -lexpat
 
+# intact DIR: true when every chunk's files still have their manifest sizes
+# (a change pass once ran on a kept set itself; every later run measured it).
+intact() {
+	local c
+	for c in "$1"/c*; do
+		[ -f "$c/MANIFEST.tsv" ] || return 1
+		find "$c" -maxdepth 1 -type f -printf '%f\t%s\n' |
+			awk -F'\t' 'NR == FNR { size[$1] = $2; next }
+				!/^#/ && size[$1] != $5 { bad = 1 } END { exit bad }' - "$c/MANIFEST.tsv" || return 1
+	done
+}
+
 # feedset N: makes (once) and prints the folder of N feeds.
 feedset() {
 	local n=$1 dir=$BUILD/scale/feeds-$1 chunks k
-	if [ ! -f "$dir/.done" ]; then
+	if [ ! -f "$dir/.done" ] || ! intact "$dir"; then
 		echo "== generating $n feeds in $dir" >&2
 		rm -rf "$dir"
 		mkdir -p "$dir"
