@@ -100,7 +100,7 @@ typedef struct fm_fetch fm_fetch;
  */
 int fm_fetch_new(fm_fetch **out, const fm_fetch_opts *opts, const fm_fetch_cbs *cbs);
 
-/** Queues a request (copied); returns 0, FM_EINVAL (no url) or FM_ENOMEM. */
+/** Queues a request; its strings are borrowed until its done callback (headers are copied); returns 0, FM_EINVAL (no url) or FM_ENOMEM. */
 int fm_fetch_add(fm_fetch *f, const fm_fetch_req *req);
 
 /**

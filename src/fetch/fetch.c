@@ -146,19 +146,6 @@ fm_fetch_new(fm_fetch **out, const fm_fetch_opts *opts, const fm_fetch_cbs *cbs)
 	return 0;
 }
 
-/* Returns a malloc'd copy of s, NULL for NULL; sets *err on ENOMEM. */
-static char *
-fetch_dup(const char *s, int *err)
-{
-	char *c;
-
-	if (!s)
-		return NULL;
-	if (!(c = strdup(s)))
-		*err = 1;
-	return c;
-}
-
 int
 fm_fetch_add(fm_fetch *f, const fm_fetch_req *req)
 {
@@ -173,17 +160,10 @@ fm_fetch_add(fm_fetch *f, const fm_fetch_req *req)
 		return FM_ENOMEM;
 	if (!(x = calloc(1, sizeof *x)))
 		return FM_ENOMEM;
-	x->req.url = fetch_dup(req->url, &err);
-	x->req.user_agent = fetch_dup(req->user_agent, &err);
-	x->req.etag = fetch_dup(req->etag, &err);
-	x->req.last_modified = fetch_dup(req->last_modified, &err);
-	x->req.encoding = fetch_dup(req->encoding, &err);
-	x->req.username = fetch_dup(req->username, &err);
-	x->req.password = fetch_dup(req->password, &err);
-	x->req.proxy = fetch_dup(req->proxy, &err);
-	x->req.ca_file = fetch_dup(req->ca_file, &err);
-	x->req.insecure = req->insecure;
-	x->req.ud = req->ud;
+	/* The strings are the caller's until done (fetch.h): a pass queues every due feed at once. */
+	x->req = *req;
+	x->req.headers = NULL;
+	x->req.nheaders = 0;
 	for (i = 0; i < req->nheaders && !err; i++) {
 		struct curl_slist *l = curl_slist_append(x->extra, req->headers[i]);
 		if (!l)

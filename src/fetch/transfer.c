@@ -371,17 +371,6 @@ xfer__free(struct xfer *x)
 	curl_slist_free_all(x->headers);
 	free(x->hdrs);
 	fm_parser_free(x->parser);
-	free((char *)x->req.url);
-	free((char *)x->req.user_agent);
-	free((char *)x->req.etag);
-	free((char *)x->req.last_modified);
-	free((char *)x->req.encoding);
-	free((char *)x->req.username);
-	if (x->req.password)
-		memset((char *)x->req.password, 0, strlen(x->req.password));
-	free((char *)x->req.password);
-	free((char *)x->req.proxy);
-	free((char *)x->req.ca_file);
 	curl_slist_free_all(x->extra);
 	free(x->host);
 	free(x);
