@@ -35,7 +35,8 @@
 # (keep the configs, states and logs of the last N there), PERF=HZ (each
 # pass under `perf record -F HZ`, flat: $BUILD/scale/{cold,warm,changed}-N.perf), COLD_WRAP
 # (a command the cold pass runs under, e.g. "heaptrack -o /tmp/cold": its
-# figures are then not feedmerge's own), WARM_WRAP (the same for the warm pass).
+# figures are then not feedmerge's own), WARM_WRAP and CHANGED_WRAP (the same
+# for the warm and the 10%-changed passes).
 set -eu
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -223,7 +224,7 @@ for N in $NS; do
 	for c in "$WORK"/c*; do
 		"$PY" "$HERE/gen-feeds.py" --change $(($(ls "$c" | grep -c -E '\.(rss|atom)$') / 10)) --round 1 --seed 7 "$c" >/dev/null
 	done
-	measure fm_changed ${PERF:+perf record -F "$PERF" -o "$BUILD/scale/changed-$N.perf"} "$FM" run --force -c "$TMP/fm.ini"
+	measure fm_changed ${PERF:+perf record -F "$PERF" -o "$BUILD/scale/changed-$N.perf"} ${CHANGED_WRAP:-} "$FM" run --force -c "$TMP/fm.ini"
 	STATE2=$(du -cb "$TMP"/state/feedmerge.db* | tail -1 | cut -f1)
 	nginx_stop
 	if [ -n "${KEEP:-}" ]; then
