@@ -83,10 +83,10 @@ Test(store, creates_schema_and_reopens)
 {
 	fm_store *st = st_open();
 
-	cr_expect_eq(fm_store_schema_version(st), 10);
+	cr_expect_eq(fm_store_schema_version(st), 11);
 	fm_store_close(st);
 	st = st_open();
-	cr_expect_eq(fm_store_schema_version(st), 10);
+	cr_expect_eq(fm_store_schema_version(st), 11);
 	fm_store_close(st);
 }
 
@@ -122,7 +122,7 @@ Test(store, a_new_state_has_16k_pages_and_an_old_one_keeps_its_own)
 				  NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	st = st_open();
-	cr_expect_eq(fm_store_schema_version(st), 10);
+	cr_expect_eq(fm_store_schema_version(st), 11);
 	fm_store_close(st);
 	cr_expect_eq(st_page_size(), 4096);
 }
@@ -845,7 +845,7 @@ Test(store, migrates_fingerprints_out_of_items)
 	cr_assert_eq(sqlite3_exec(db, v4, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
 	sqlite3_close(db);
 	st = st_open();
-	cr_expect_eq(fm_store_schema_version(st), 10);
+	cr_expect_eq(fm_store_schema_version(st), 11);
 	cr_assert_eq(fm_store_fingerprint(st, 1, &got, &cluster), 0);
 	cr_expect_eq(got.simhash, (uint64_t)-2);
 	cr_expect_eq(got.title, 2);
@@ -904,7 +904,7 @@ Test(store, polling_floors_migrate_and_round_trip)
 	cr_assert_eq(sqlite3_exec(db, drop, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
 	sqlite3_close(db);
 	st = st_open();
-	cr_expect_eq(fm_store_schema_version(st), 10);
+	cr_expect_eq(fm_store_schema_version(st), 11);
 	cr_assert_eq(fm_store_feed_get(st, "one", &got), 0);
 	cr_expect_eq(got.next_due, 1234, "the old row kept");
 	cr_expect_eq(got.poll_http, 0);
@@ -1000,9 +1000,76 @@ Test(store, a_title_with_markup_keeps_its_html)
 				  NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
 	sqlite3_close(db);
 	st = st_open();
-	cr_expect_eq(fm_store_schema_version(st), 10);
+	cr_expect_eq(fm_store_schema_version(st), 11);
 	t = st_title_of(st, ref.item);
 	cr_expect_str_eq(t.value, "Bold & brave");
 	cr_expect_eq(t.type, FM_TEXT_PLAIN);
 	fm_store_close(st);
+}
+
+/* The SQL sqlite_schema holds for table name, read with a connection of its own ("" when none). */
+static void
+st_table_sql(const char *name, char *out, size_t len)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+
+	out[0] = '\0';
+	cr_assert_eq(sqlite3_open(st_path, &db), SQLITE_OK);
+	cr_assert_eq(sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?1",
+					-1, &s, NULL), SQLITE_OK);
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		snprintf(out, len, "%s", (const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+}
+
+Test(store, boiler_counts_move_to_a_rowid_table_and_are_updated_in_place)
+{
+	fm_store *st = st_open();
+	fm_buf got = FM_BUF_INIT;
+	sqlite3 *db;
+	char sql[512];
+
+	/* A version 10 state: the counts in a WITHOUT ROWID table. */
+	fm_store_close(st);
+	cr_assert_eq(sqlite3_open(st_path, &db), SQLITE_OK);
+	cr_assert_eq(sqlite3_exec(db,
+				  "DROP TABLE feed_boiler;"
+				  "CREATE TABLE feed_boiler (feed TEXT PRIMARY KEY, counts BLOB NOT NULL) WITHOUT ROWID;"
+				  "INSERT INTO feed_boiler VALUES ('one', x'0102030405'), ('two', x'0a0b');"
+				  "PRAGMA user_version = 10;",
+				  NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
+	sqlite3_close(db);
+	st = st_open();
+	cr_expect_eq(fm_store_schema_version(st), 11);
+	st_table_sql("feed_boiler", sql, sizeof sql);
+	cr_expect_neq(strstr(sql, "CREATE TABLE"), NULL, "%s", sql);
+	cr_expect_eq(strstr(sql, "WITHOUT ROWID"), NULL, "still WITHOUT ROWID: %s", sql);
+	/* The counts came along. */
+	cr_assert_eq(fm_store_boiler_get(st, "one", &got), 0);
+	cr_expect_eq(got.size, 5);
+	cr_expect(got.size == 5 && !memcmp(got.ptr, "\x01\x02\x03\x04\x05", 5));
+	fm_buf_clear(&got);
+	/* A second put replaces the first, keeping the row (and its rowid). */
+	cr_assert_eq(fm_store_boiler_put(st, "two", "\x07\x07\x07", 3), 0);
+	cr_assert_eq(fm_store_boiler_get(st, "two", &got), 0);
+	cr_expect(got.size == 3 && !memcmp(got.ptr, "\x07\x07\x07", 3));
+	fm_buf_clear(&got);
+	cr_assert_eq(fm_store_boiler_put(st, "new", "\x09", 1), 0);
+	cr_assert_eq(fm_store_boiler_get(st, "new", &got), 0);
+	cr_expect(got.size == 1 && got.ptr[0] == '\x09');
+	fm_store_close(st);
+	cr_assert_eq(sqlite3_open(st_path, &db), SQLITE_OK);
+	{
+		sqlite3_stmt *s;
+		cr_assert_eq(sqlite3_prepare_v2(db, "SELECT group_concat(feed || '@' || rowid, ' ') FROM"
+						" (SELECT feed, rowid FROM feed_boiler ORDER BY rowid)", -1, &s, NULL), SQLITE_OK);
+		cr_assert_eq(sqlite3_step(s), SQLITE_ROW);
+		cr_expect_str_eq((const char *)sqlite3_column_text(s, 0), "one@1 two@2 new@3");
+		sqlite3_finalize(s);
+	}
+	sqlite3_close(db);
+	fm_buf_dispose(&got);
 }

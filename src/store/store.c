@@ -90,7 +90,8 @@ static const char *const store_sql[STMT_COUNT] = {
 	[STMT_BOILER_GET] =
 		"SELECT counts FROM feed_boiler WHERE feed = ?1",
 	[STMT_BOILER_PUT] =
-		"INSERT OR REPLACE INTO feed_boiler (feed, counts) VALUES (?1, ?2)",
+		"INSERT INTO feed_boiler (feed, counts) VALUES (?1, ?2)"
+		" ON CONFLICT (feed) DO UPDATE SET counts = excluded.counts",
 	[STMT_PASS_GET] =
 		"SELECT started, finished, status, summary FROM last_pass WHERE id = 1",
 	[STMT_PASS_PUT] =
