@@ -903,12 +903,6 @@ fm__model_text(fm__model *m, const char *s, size_t len)
 	fm__model_cap_append(m, s, len, m->cap_kind == TK_XHTML);
 }
 
-int
-fm__model_wants_text(const fm__model *m)
-{
-	return m->depth && m->stack[m->depth - 1].ctx == CTX_CAPTURE && m->cap_field >= 0;
-}
-
 void
 fm__model_ns_start(fm__model *m, const char *prefix, const char *uri)
 {

@@ -10,19 +10,6 @@
 
 #include "parse/model.h"
 
-/* Contexts: how the children of an element are read. */
-enum {
-	CTX_DOC,     /* before the root */
-	CTX_FEED,    /* inside <rss> or <rdf:RDF> */
-	CTX_CHANNEL, /* inside <channel> or Atom <feed> */
-	CTX_ITEM,    /* inside <item> or <entry> */
-	CTX_PERSON,  /* inside <atom:author> */
-	CTX_MEDIA,   /* inside <media:group> */
-	CTX_CAPTURE, /* inside a field whose text is being captured */
-	CTX_SKIP,    /* inside something we do not read (image, textInput, source) */
-	CTX_SKIPLIST /* inside a channel's <skipHours> or <skipDays> */
-};
-
 /* How captured text is read. */
 enum {
 	TK_PLAIN,   /* text; child tags ignored */
