@@ -142,8 +142,9 @@ model_attr_value(fm__model *m, const char *local, const char *value)
 const char *
 fm__model_attr(fm__model *m, const char **atts, const char *local)
 {
+	/* The first byte tells most names apart without a call. */
 	for (; atts && atts[0]; atts += 2)
-		if (!strcmp(atts[0], local))
+		if (atts[0][0] == local[0] && !strcmp(atts[0], local))
 			return model_attr_value(m, local, atts[1]);
 	return NULL;
 }
