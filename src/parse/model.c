@@ -189,12 +189,16 @@ _Static_assert(EL_COUNT <= UINT8_MAX && NS_OTHER <= UINT8_MAX, "the name cache k
 static model_elcache *
 model_elcache_pair(fm__model *m, const char *s, size_t len)
 {
-	uint32_t h = (uint32_t)len;
+	uint32_t w = 0, h;
 	size_t i;
 
-	/* The length and the last bytes tell the names of one document apart. */
-	for (i = len > 4 ? len - 4 : 0; i < len; i++)
-		h = h * 31 + (unsigned char)s[i];
+	/* The length and the last 4 bytes (read as one word) tell the names of one document apart. */
+	if (len >= 4)
+		memcpy(&w, s + len - 4, 4);
+	else
+		for (i = 0; i < len; i++)
+			w = w << 8 | (unsigned char)s[i];
+	h = w + (uint32_t)len * 0x01000193u;
 	/* The top 6 bits of a multiplicative hash pick one of 64 pairs. */
 	return &m->elcache[((h * 2654435761u) >> 26) * 2 % MODEL_ELCACHE];
 }
