@@ -973,7 +973,6 @@ int
 fm__model_init(fm__model *m, const char *url, const char *lang, const fm_parse_limits *limits,
 	       fm_item_cb on_item, void *payload)
 {
-	memset(m, 0, sizeof(*m));
 	m->on_item = on_item;
 	m->payload = payload;
 	m->limits = *limits;

@@ -186,8 +186,10 @@ typedef struct fm__model {
 } fm__model;
 
 /*
- * Readies a model; url (copied) is the document's base URL, lang (copied,
- * may be NULL) its language before any xml:lang. Returns 0 or FM_ENOMEM.
+ * Readies a model in zeroed memory (the parser is calloc'd: the 12 KB are
+ * not cleared twice); url (copied) is the document's base URL, lang
+ * (copied, may be NULL) its language before any xml:lang. Returns 0 or
+ * FM_ENOMEM.
  */
 int fm__model_init(fm__model *m, const char *url, const char *lang, const fm_parse_limits *limits,
 		   fm_item_cb on_item, void *payload);
