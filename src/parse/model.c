@@ -283,7 +283,8 @@ fm__model_push(fm__model *m, int el, int ctx)
 		fm__model_fail(m, FM_ELIMIT, "elements nested deeper than %zu", m->limits.max_depth);
 		return m->status;
 	}
-	if (fm__model_reserve((void **)&m->stack, &m->astack, m->depth, sizeof(*m->stack)) < 0) {
+	if (m->depth >= m->astack &&
+	    fm__model_reserve((void **)&m->stack, &m->astack, m->depth, sizeof(*m->stack)) < 0) {
 		fm__model_fail(m, FM_ENOMEM, "out of memory");
 		return m->status;
 	}
