@@ -252,13 +252,6 @@ model_attr_ns(fm__model *m, const char **atts, int ns, const char *local)
 	return NULL;
 }
 
-/* Returns the record fields go to: the open item, else the feed. */
-model_record *
-fm__model_rec(fm__model *m)
-{
-	return m->in_item ? &m->item : &m->feed;
-}
-
 /* Returns the base URL in force. */
 const char *
 fm__model_base(const fm__model *m)
