@@ -234,13 +234,20 @@ model_cap_replace(fm__model *m, size_t *len)
 	return fm_buf_cstr(&m->cap);
 }
 
+/* Returns 1 for what model_trim drops: space, tab, CR, LF (and NUL, as strchr(" \t\r\n", c) did). */
+static int
+model_trim_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\0';
+}
+
 /* Drops white space at both ends of s[0..*len); returns the new start. */
 static const char *
 model_trim(const char *s, size_t *len)
 {
-	while (*len && strchr(" \t\r\n", s[0]))
+	while (*len && model_trim_space(s[0]))
 		s++, (*len)--;
-	while (*len && strchr(" \t\r\n", s[*len - 1]))
+	while (*len && model_trim_space(s[*len - 1]))
 		(*len)--;
 	return s;
 }

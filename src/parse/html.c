@@ -616,19 +616,22 @@ int
 fm__looks_like_html(const char *s, size_t len)
 {
 	char name[HTML_TAG_MAX];
-	size_t i, k, nlen, last_gt = 0;
+	const char *p;
+	size_t i, k, nlen, lt, amp, last_gt = SIZE_MAX;
 
 	assert(s || len == 0);
-	for (i = len; i > 0; i--) {
-		if (s[i - 1] == '>') {
-			last_gt = i;
-			break;
+	/* Only a '<' or a '&' can start what is looked for: go from one to the next (memchr). */
+	lt = (p = len ? memchr(s, '<', len) : NULL) ? (size_t)(p - s) : len;
+	amp = (p = len ? memchr(s, '&', len) : NULL) ? (size_t)(p - s) : len;
+	while ((i = lt < amp ? lt : amp) < len) {
+		if (i == amp) {
+			if (html_is_reference(s, len, i))
+				return 1;
+			amp = (p = memchr(s + i + 1, '&', len - i - 1)) ? (size_t)(p - s) : len;
+			continue;
 		}
-	}
-	for (i = 0; i < len; i++) {
-		if (s[i] == '&' && html_is_reference(s, len, i))
-			return 1;
-		if (s[i] != '<' || i + 1 >= len)
+		lt = (p = memchr(s + i + 1, '<', len - i - 1)) ? (size_t)(p - s) : len;
+		if (i + 1 >= len)
 			continue;
 		if (s[i + 1] == '/') {
 			if (i + 2 >= len || !fm__html_is_alpha((unsigned char)s[i + 2]))
@@ -645,8 +648,14 @@ fm__looks_like_html(const char *s, size_t len)
 				continue;
 			if (s[k] == '>' || (s[k] == '/' && k + 1 < len && s[k + 1] == '>'))
 				return 1;
-			if (fm__text_is_space((unsigned char)s[k]) && last_gt > k)
-				return 1;
+			if (fm__text_is_space((unsigned char)s[k])) {
+				/* "<br class=x>": a '>' after the name; found once, from the end. */
+				if (last_gt == SIZE_MAX)
+					for (last_gt = len; last_gt > 0 && s[last_gt - 1] != '>'; last_gt--)
+						;
+				if (last_gt > k)
+					return 1;
+			}
 		}
 	}
 	return 0;

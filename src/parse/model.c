@@ -142,8 +142,9 @@ model_attr_value(fm__model *m, const char *local, const char *value)
 const char *
 fm__model_attr(fm__model *m, const char **atts, const char *local)
 {
+	/* The first byte tells most names apart without a call. */
 	for (; atts && atts[0]; atts += 2)
-		if (!strcmp(atts[0], local))
+		if (atts[0][0] == local[0] && !strcmp(atts[0], local))
 			return model_attr_value(m, local, atts[1]);
 	return NULL;
 }
@@ -188,12 +189,16 @@ _Static_assert(EL_COUNT <= UINT8_MAX && NS_OTHER <= UINT8_MAX, "the name cache k
 static model_elcache *
 model_elcache_pair(fm__model *m, const char *s, size_t len)
 {
-	uint32_t h = (uint32_t)len;
+	uint32_t w = 0, h;
 	size_t i;
 
-	/* The length and the last bytes tell the names of one document apart. */
-	for (i = len > 4 ? len - 4 : 0; i < len; i++)
-		h = h * 31 + (unsigned char)s[i];
+	/* The length and the last 4 bytes (read as one word) tell the names of one document apart. */
+	if (len >= 4)
+		memcpy(&w, s + len - 4, 4);
+	else
+		for (i = 0; i < len; i++)
+			w = w << 8 | (unsigned char)s[i];
+	h = w + (uint32_t)len * 0x01000193u;
 	/* The top 6 bits of a multiplicative hash pick one of 64 pairs. */
 	return &m->elcache[((h * 2654435761u) >> 26) * 2 % MODEL_ELCACHE];
 }
@@ -247,13 +252,6 @@ model_attr_ns(fm__model *m, const char **atts, int ns, const char *local)
 	return NULL;
 }
 
-/* Returns the record fields go to: the open item, else the feed. */
-model_record *
-fm__model_rec(fm__model *m)
-{
-	return m->in_item ? &m->item : &m->feed;
-}
-
 /* Returns the base URL in force. */
 const char *
 fm__model_base(const fm__model *m)
@@ -278,7 +276,8 @@ fm__model_push(fm__model *m, int el, int ctx)
 		fm__model_fail(m, FM_ELIMIT, "elements nested deeper than %zu", m->limits.max_depth);
 		return m->status;
 	}
-	if (fm__model_reserve((void **)&m->stack, &m->astack, m->depth, sizeof(*m->stack)) < 0) {
+	if (m->depth >= m->astack &&
+	    fm__model_reserve((void **)&m->stack, &m->astack, m->depth, sizeof(*m->stack)) < 0) {
 		fm__model_fail(m, FM_ENOMEM, "out of memory");
 		return m->status;
 	}
@@ -903,12 +902,6 @@ fm__model_text(fm__model *m, const char *s, size_t len)
 	fm__model_cap_append(m, s, len, m->cap_kind == TK_XHTML);
 }
 
-int
-fm__model_wants_text(const fm__model *m)
-{
-	return m->depth && m->stack[m->depth - 1].ctx == CTX_CAPTURE && m->cap_field >= 0;
-}
-
 void
 fm__model_ns_start(fm__model *m, const char *prefix, const char *uri)
 {
@@ -974,7 +967,6 @@ int
 fm__model_init(fm__model *m, const char *url, const char *lang, const fm_parse_limits *limits,
 	       fm_item_cb on_item, void *payload)
 {
-	memset(m, 0, sizeof(*m));
 	m->on_item = on_item;
 	m->payload = payload;
 	m->limits = *limits;

@@ -67,6 +67,19 @@ typedef struct model_record {
 	size_t nencs, aencs;
 } model_record;
 
+/* Contexts: how the children of an element are read. */
+enum {
+	CTX_DOC,     /* before the root */
+	CTX_FEED,    /* inside <rss> or <rdf:RDF> */
+	CTX_CHANNEL, /* inside <channel> or Atom <feed> */
+	CTX_ITEM,    /* inside <item> or <entry> */
+	CTX_PERSON,  /* inside <atom:author> */
+	CTX_MEDIA,   /* inside <media:group> */
+	CTX_CAPTURE, /* inside a field whose text is being captured */
+	CTX_SKIP,    /* inside something we do not read (image, textInput, source) */
+	CTX_SKIPLIST /* inside a channel's <skipHours> or <skipDays> */
+};
+
 /* One open element. */
 typedef struct model_frame {
 	uint16_t el;      /* element code (model.c) */
@@ -173,8 +186,10 @@ typedef struct fm__model {
 } fm__model;
 
 /*
- * Readies a model; url (copied) is the document's base URL, lang (copied,
- * may be NULL) its language before any xml:lang. Returns 0 or FM_ENOMEM.
+ * Readies a model in zeroed memory (the parser is calloc'd: the 12 KB are
+ * not cleared twice); url (copied) is the document's base URL, lang
+ * (copied, may be NULL) its language before any xml:lang. Returns 0 or
+ * FM_ENOMEM.
  */
 int fm__model_init(fm__model *m, const char *url, const char *lang, const fm_parse_limits *limits,
 		   fm_item_cb on_item, void *payload);
@@ -193,8 +208,12 @@ void fm__model_text(fm__model *m, const char *s, size_t len);
 void fm__model_ns_start(fm__model *m, const char *prefix, const char *uri);
 void fm__model_ns_end(fm__model *m, const char *prefix);
 
-/* Returns 1 while text events matter: a field is being captured. */
-int fm__model_wants_text(const fm__model *m);
+/* Returns 1 while text events matter: a field is being captured (inline: asked after every tag). */
+static inline int
+fm__model_wants_text(const fm__model *m)
+{
+	return m->cap_field >= 0 && m->depth && m->stack[m->depth - 1].ctx == CTX_CAPTURE;
+}
 
 /* Forgets everything opened below depth: the state as it was at a checkpoint of that depth. */
 void fm__model_rollback(fm__model *m, size_t depth);

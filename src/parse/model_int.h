@@ -10,19 +10,6 @@
 
 #include "parse/model.h"
 
-/* Contexts: how the children of an element are read. */
-enum {
-	CTX_DOC,     /* before the root */
-	CTX_FEED,    /* inside <rss> or <rdf:RDF> */
-	CTX_CHANNEL, /* inside <channel> or Atom <feed> */
-	CTX_ITEM,    /* inside <item> or <entry> */
-	CTX_PERSON,  /* inside <atom:author> */
-	CTX_MEDIA,   /* inside <media:group> */
-	CTX_CAPTURE, /* inside a field whose text is being captured */
-	CTX_SKIP,    /* inside something we do not read (image, textInput, source) */
-	CTX_SKIPLIST /* inside a channel's <skipHours> or <skipDays> */
-};
-
 /* How captured text is read. */
 enum {
 	TK_PLAIN,   /* text; child tags ignored */
@@ -59,8 +46,12 @@ fm__model_warn(fm__model *m, const char *fmt, ...);
 /* Returns the value of attribute local (no namespace) in atts, or NULL; one longer than max_field ends the parse. */
 const char *fm__model_attr(fm__model *m, const char **atts, const char *local);
 
-/* Returns the record fields go to: the open item, else the feed. */
-model_record *fm__model_rec(fm__model *m);
+/* Returns the record fields go to: the open item, else the feed (inline: asked for every field). */
+static inline model_record *
+fm__model_rec(fm__model *m)
+{
+	return m->in_item ? &m->item : &m->feed;
+}
 
 /* Returns the base URL in force (borrowed, valid until the element that set it ends). */
 const char *fm__model_base(const fm__model *m);
