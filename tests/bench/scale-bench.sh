@@ -42,6 +42,7 @@ set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 BUILD=${BUILD:-$ROOT/build-runbench}
+mkdir -p "$BUILD" && BUILD=$(cd "$BUILD" && pwd) # the floor runs from the feeds' folder
 NS=${NS:-1000 10000}
 CONC=${CONC:-32}
 PER_HOST=${PER_HOST:-4}
