@@ -1,4 +1,4 @@
-/* cputime.h - CPU seconds of this process, for the C benchmarks. */
+/* cputime.h - CPU seconds of this process or thread, for the C benchmarks. */
 #ifndef FM_BENCH_CPUTIME_H
 #define FM_BENCH_CPUTIME_H
 
@@ -11,6 +11,16 @@ cpu_now(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* CPU seconds of this thread. */
+static inline double
+cpu_thread_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 

@@ -31,55 +31,9 @@
 #include <strings.h>
 #include <time.h>
 
+#include "expat-noop.h"
+
 #define FLOOR_CHUNK 65536
-
-static void XMLCALL
-floor_start(void *ud, const XML_Char *name, const XML_Char **atts)
-{
-	(void)ud;
-	(void)name;
-	(void)atts;
-}
-
-static void XMLCALL
-floor_end(void *ud, const XML_Char *name)
-{
-	(void)ud;
-	(void)name;
-}
-
-static void XMLCALL
-floor_text(void *ud, const XML_Char *s, int len)
-{
-	(void)ud;
-	(void)s;
-	(void)len;
-}
-
-/* windows-1252's 0x80-0x9F; -1 where the code page leaves a byte undefined. */
-static const int floor_cp1252[32] = {
-	0x20AC, -1, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-	0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, -1, 0x017D, -1,
-	-1, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, -1, 0x017E, 0x0178,
-};
-
-/* Teaches expat windows-1252; returns XML_STATUS_OK, or XML_STATUS_ERROR for other names. */
-static int XMLCALL
-floor_unknown_encoding(void *data, const XML_Char *name, XML_Encoding *info)
-{
-	int i;
-
-	(void)data;
-	if (strcasecmp(name, "windows-1252") != 0 && strcasecmp(name, "cp1252") != 0)
-		return XML_STATUS_ERROR;
-	for (i = 0; i < 256; i++)
-		info->map[i] = (i >= 0x80 && i < 0xA0) ? floor_cp1252[i - 0x80] : i;
-	info->data = NULL;
-	info->convert = NULL;
-	info->release = NULL;
-	return XML_STATUS_OK;
-}
 
 /* Returns the clock's reading in seconds. */
 static double
@@ -111,9 +65,7 @@ floor_parse(const char *path, int ns, unsigned long long *bytes)
 		fclose(f);
 		return -1;
 	}
-	XML_SetElementHandler(xp, floor_start, floor_end);
-	XML_SetCharacterDataHandler(xp, floor_text);
-	XML_SetUnknownEncodingHandler(xp, floor_unknown_encoding, NULL);
+	noop_setup(xp);
 	do {
 		n = fread(chunk, 1, sizeof(chunk), f);
 		*bytes += n;

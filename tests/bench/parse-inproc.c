@@ -28,55 +28,10 @@
 #include <strings.h>
 #include <time.h>
 
+#include "cputime.h"
+#include "expat-noop.h"
+
 #define INPROC_CHUNK 65536
-
-/* windows-1252's 0x80-0x9F; -1 where the code page leaves a byte undefined. */
-static const int inproc_cp1252[32] = {
-	0x20AC, -1, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-	0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, -1, 0x017D, -1,
-	-1, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, -1, 0x017E, 0x0178,
-};
-
-static void XMLCALL
-inproc_start(void *ud, const XML_Char *name, const XML_Char **atts)
-{
-	(void)ud;
-	(void)name;
-	(void)atts;
-}
-
-static void XMLCALL
-inproc_end(void *ud, const XML_Char *name)
-{
-	(void)ud;
-	(void)name;
-}
-
-static void XMLCALL
-inproc_text(void *ud, const XML_Char *s, int len)
-{
-	(void)ud;
-	(void)s;
-	(void)len;
-}
-
-/* Teaches expat windows-1252 (as expat-floor.c does); XML_STATUS_ERROR for other names. */
-static int XMLCALL
-inproc_unknown_encoding(void *data, const XML_Char *name, XML_Encoding *info)
-{
-	int i;
-
-	(void)data;
-	if (strcasecmp(name, "windows-1252") != 0 && strcasecmp(name, "cp1252") != 0)
-		return XML_STATUS_ERROR;
-	for (i = 0; i < 256; i++)
-		info->map[i] = (i >= 0x80 && i < 0xA0) ? inproc_cp1252[i - 0x80] : i;
-	info->data = NULL;
-	info->convert = NULL;
-	info->release = NULL;
-	return XML_STATUS_OK;
-}
 
 static int
 inproc_item(const fm_item *item, void *payload)
@@ -86,29 +41,17 @@ inproc_item(const fm_item *item, void *payload)
 	return 0;
 }
 
-/* Returns this thread's CPU time in seconds. */
-static double
-inproc_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* One expat pass over data; returns its CPU seconds. */
 static double
 inproc_floor(const char *data, size_t len)
 {
-	double t0 = inproc_now();
+	double t0 = cpu_thread_now();
 	XML_Parser xp = XML_ParserCreate(NULL);
 	size_t off, n;
 
 	if (!xp)
 		abort();
-	XML_SetElementHandler(xp, inproc_start, inproc_end);
-	XML_SetCharacterDataHandler(xp, inproc_text);
-	XML_SetUnknownEncodingHandler(xp, inproc_unknown_encoding, NULL);
+	noop_setup(xp);
 	for (off = 0; off < len; off += n) {
 		n = len - off < INPROC_CHUNK ? len - off : INPROC_CHUNK;
 		if (XML_Parse(xp, data + off, (int)n, 0) != XML_STATUS_OK)
@@ -116,14 +59,14 @@ inproc_floor(const char *data, size_t len)
 	}
 	XML_Parse(xp, "", 0, 1);
 	XML_ParserFree(xp);
-	return inproc_now() - t0;
+	return cpu_thread_now() - t0;
 }
 
 /* One fm_parser pass over data; returns its CPU seconds. */
 static double
 inproc_ours(const char *data, size_t len)
 {
-	double t0 = inproc_now();
+	double t0 = cpu_thread_now();
 	fm_parser *p;
 	size_t off, n;
 
@@ -136,7 +79,7 @@ inproc_ours(const char *data, size_t len)
 	}
 	fm_parser_finish(p);
 	fm_parser_free(p);
-	return inproc_now() - t0;
+	return cpu_thread_now() - t0;
 }
 
 /* Reads path whole; returns a malloc'd buffer (caller frees) and its length in *len, or NULL. */

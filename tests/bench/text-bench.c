@@ -19,20 +19,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "cputime.h"
+
 struct bench_doc {
 	char *data;
 	size_t len;
 };
-
-/* Returns the process's CPU time in seconds. */
-static double
-bench_cpu(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* Reads path whole into d; returns 0 or -1 (with a message). */
 static int
@@ -98,20 +90,20 @@ main(int argc, char **argv)
 	do {
 		text_bytes = norm_bytes = 0;
 		/* Each stage over all fragments between two clock readings. */
-		t0 = bench_cpu();
+		t0 = cpu_now();
 		for (i = 0; i < ndocs; i++) {
 			fm_buf_clear(&texts[i]);
 			if (fm_text_from_html(&texts[i], docs[i].data, docs[i].len) < 0)
 				goto out;
 		}
-		t1 = bench_cpu();
+		t1 = cpu_now();
 		for (i = 0; i < ndocs; i++) {
 			fm_buf_clear(&norm);
 			if (fm_text_normalise(&norm, fm_buf_cstr(&texts[i]), texts[i].size) < 0)
 				goto out;
 			norm_bytes += norm.size;
 		}
-		t2 = bench_cpu();
+		t2 = cpu_now();
 		for (i = 0; i < ndocs; i++)
 			text_bytes += texts[i].size;
 		t_html += t1 - t0;
