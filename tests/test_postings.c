@@ -219,3 +219,79 @@ Test(postings, retain_keeps_and_renames_the_survivors)
 	cr_assert_eq(v[6] + v[20], 2);
 	fm_postings_free(px);
 }
+
+/* Queries k and checks the ids against the scan of (ids, keys) pairs. */
+static void
+check_against_scan(fm_postings *px, uint32_t k, const uint32_t *pid, const uint32_t *pkey, size_t np,
+		   struct seen *s, size_t nid)
+{
+	size_t j;
+
+	memset(s->v, 0, nid);
+	s->calls = 0;
+	cr_assert_eq(fm_postings_query(px, k, mark, s), 0);
+	for (j = 0; j < np; j++)
+		if (pkey[j] == k)
+			cr_assert_eq(s->v[pid[j]]--, 1, "key %u: id %u not reported once", k, pid[j]);
+	for (j = 0; j < nid; j++)
+		cr_assert_eq(s->v[j], 0, "key %u: id %zu reported, not posted", k, j);
+}
+
+Test(postings, ids_of_many_keys_each_equal_a_scan_before_and_after_retain)
+{
+	/* Several keys an id (runs of 1-6 pairs, a key at most once an id), across many pages of the run index. */
+	enum { N = 20000, KEYS = 400, MAXP = N * 6 };
+	uint32_t *pid = malloc(MAXP * sizeof *pid), *pkey = malloc(MAXP * sizeof *pkey);
+	uint32_t *remap = malloc(N * sizeof *remap), next = 0;
+	fm_postings *px;
+	uint64_t r = 29;
+	size_t i, np = 0, mp, q;
+	struct seen s;
+
+	cr_assert(pid && pkey && remap);
+	s.v = calloc(N + 10, 1);
+	cr_assert_not_null(s.v);
+	cr_assert_eq(fm_postings_new(&px, 0), 0);
+	for (i = 0; i < N; i++) {
+		size_t k, n = 1 + rnd(&r) % 6, first = np;
+		for (k = 0; k < n; k++) {
+			uint32_t key = (uint32_t)(rnd(&r) % KEYS) * 2654435761u;
+			size_t j;
+			for (j = first; j < np && pkey[j] != key; j++)
+				;
+			if (j < np)
+				continue;
+			pid[np] = (uint32_t)i;
+			pkey[np++] = key;
+			cr_assert_eq(fm_postings_add(px, key, (uint32_t)i), 0);
+		}
+	}
+	for (q = 0; q < 100; q++)
+		check_against_scan(px, (uint32_t)(rnd(&r) % (KEYS + 5)) * 2654435761u, pid, pkey, np, &s, N);
+	/* Every third id leaves; the others are numbered again from 0. */
+	for (i = 0; i < N; i++)
+		remap[i] = i % 3 ? next++ : UINT32_MAX;
+	fm_postings_retain(px, remap, N);
+	for (i = mp = 0; i < np; i++)
+		if (remap[pid[i]] != UINT32_MAX) {
+			pkey[mp] = pkey[i];
+			pid[mp++] = remap[pid[i]];
+		}
+	np = mp;
+	for (q = 0; q < 100; q++)
+		check_against_scan(px, (uint32_t)(rnd(&r) % (KEYS + 5)) * 2654435761u, pid, pkey, np, &s, N);
+	/* And after more adds. */
+	for (i = 0; i < 5; i++) {
+		pid[np] = next + (uint32_t)i;
+		pkey[np] = (uint32_t)(i * 7) * 2654435761u;
+		cr_assert_eq(fm_postings_add(px, pkey[np], pid[np]), 0);
+		np++;
+	}
+	for (q = 0; q < 40; q++)
+		check_against_scan(px, (uint32_t)(q % 40) * 2654435761u, pid, pkey, np, &s, N);
+	fm_postings_free(px);
+	free(pid);
+	free(pkey);
+	free(remap);
+	free(s.v);
+}
