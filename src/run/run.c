@@ -26,21 +26,29 @@ struct run_result {
 	/* r's strings follow */
 };
 
-/* One due feed while its transfer runs: its items wait here for one transaction. */
+/*
+ * One due feed while its transfer runs: its items wait here for one
+ * transaction. Every due feed of a pass has one from the plan on (100,000
+ * at once in the scale benchmark), so it keeps no fm_feed_state: the state
+ * is read again when the feed is stored (run_store), and only what the
+ * request borrows is kept.
+ */
 struct run_feed {
 	struct run *run;
 	const fm_config_feed *cfg;
-	fm_feed_state fs;      /* as loaded; updated and written back when done */
-	const char *url;       /* fetched: cfg->url, or an adopted redirect target */
-	char *url_kept;        /* owns url once the state's redirect target is replaced */
+	const char *url;       /* fetched: cfg->url, or the state's redirect target (in kept) */
+	char *kept;            /* owns the strings the request borrows from the state (url, etag, last_modified), one block; NULL: none */
 	fm_item **items;
 	run_prep_job **jobs;   /* per item: its text being prepared (a new item), or NULL */
-	int has_items;         /* the state holds items of this feed: 1, 0, -1 not asked (no jobs then) */
 	struct run_result *res; /* the transfer's end while it waits for the writer (owned; NULL: none kept) */
 	size_t nitems, aitems;
 	char *title, *link;    /* the feed's own metadata */
-	int oom;               /* an item could not be kept */
-	int stopped;           /* the transfer was stopped (when its result could not be kept) */
+	fm_time next_due;      /* the state's, once stored (stored = 1) */
+	signed char has_items; /* the state holds items of this feed: 1, 0, -1 not asked (no jobs then) */
+	unsigned char oom;     /* an item could not be kept */
+	unsigned char stopped; /* the transfer was stopped (when its result could not be kept) */
+	unsigned char stored;  /* this pass wrote its state back (next_due and gone are its) */
+	unsigned char gone;    /* the stored state says gone (410) */
 };
 
 /* The pass. */
@@ -178,10 +186,9 @@ run_set(char **dst, const char *src)
  * fetch's new items count).
  */
 static void
-run_plan_next(struct run_feed *rf, const fm_fetch_result *r, int ok)
+run_plan_next(struct run_feed *rf, fm_feed_state *fs, const fm_fetch_result *r, int ok)
 {
 	const fm_config_feed *cf = rf->cfg;
-	fm_feed_state *fs = &rf->fs;
 	fm_sched_input in;
 	fm_time times[FM_SCHED_AUTO_ITEMS];
 	char why[FM_SCHED_WHY_BUFSZ], iwhy[FM_SCHED_WHY_BUFSZ], b[FM_CONFIG_UNIT_BUFSZ];
@@ -228,11 +235,10 @@ run_plan_next(struct run_feed *rf, const fm_fetch_result *r, int ok)
 	run_set(&fs->next_why, why);
 }
 
-/* Folds a transfer's result into the feed's state (fetch times, validators, backoff, redirects). */
+/* Folds a transfer's result into the feed's state fs (fetch times, validators, backoff, redirects). */
 static void
-run_update_state(struct run_feed *rf, const fm_fetch_result *r, int ok)
+run_update_state(struct run_feed *rf, fm_feed_state *fs, const fm_fetch_result *r, int ok)
 {
-	fm_feed_state *fs = &rf->fs;
 	fm_time now = rf->run->now;
 
 	fs->last_attempt = now;
@@ -263,17 +269,13 @@ run_update_state(struct run_feed *rf, const fm_fetch_result *r, int ok)
 		fs->gone = 1;
 	if (r->http_status == 429 || r->http_status == 503)
 		fs->retry_after = fm_sched_retry_after(r->retry_after, now);
-	run_plan_next(rf, r, ok);
+	run_plan_next(rf, fs, r, ok);
 	/* A permanent redirect is used once FM_SCHED_REDIRECT_GRACE fetches in a row saw it. */
 	if (r->permanent_url && ok) {
 		if (fs->redirect_url && !strcmp(fs->redirect_url, r->permanent_url)) {
 			fs->redirect_seen++;
 		} else {
-			if (rf->url == fs->redirect_url) {
-				/* url still names what was fetched (reports use it): keep it alive. */
-				rf->url_kept = fs->redirect_url;
-				fs->redirect_url = NULL;
-			}
+			/* rf->url is rf's own copy (kept), not fs's: replacing this leaves it. */
 			run_set(&fs->redirect_url, r->permanent_url);
 			fs->redirect_seen = 1;
 		}
@@ -283,7 +285,6 @@ run_update_state(struct run_feed *rf, const fm_fetch_result *r, int ok)
 	}
 }
 
-/* Stores a finished feed: items and state in one transaction. Returns 0 or an FM_E* code. */
 /*
  * Ingest callback: the clusterer, loaded with [dedup]'s knobs the first
  * time a clustered feed brings an item the state has not seen, so a pass
@@ -328,11 +329,44 @@ run_batch_end(struct run *run)
 	return fm_store_batch_end(run->st);
 }
 
+/* A state about another URL than the configured one is forgotten (the user edited the file). */
+static int
+run_reset_if_moved(fm_feed_state *fs, const char *url)
+{
+	char *name;
+
+	if (fs->url && !strcmp(fs->url, url))
+		return 0;
+	name = fs->name;
+	fs->name = NULL;
+	fm_feed_state_clear(fs);
+	fs->name = name;
+	return (fs->url = strdup(url)) ? 0 : FM_ENOMEM;
+}
+
+/*
+ * Reads the state of feed cf into fs (a feed never seen: its name only),
+ * forgotten when it is about another URL. fs is the caller's to clear with
+ * fm_feed_state_clear(), on failure too. Returns 0, FM_EIO or FM_ENOMEM.
+ */
+static int
+run_state_load(struct run *run, const fm_config_feed *cf, fm_feed_state *fs)
+{
+	int rc;
+
+	memset(fs, 0, sizeof *fs);
+	if ((rc = fm_store_feed_get(run->st, cf->name, fs)))
+		return rc;
+	return run_reset_if_moved(fs, cf->url);
+}
+
+/* Stores a finished feed: items and state in one transaction. Returns 0 or an FM_E* code. */
 static int
 run_store(struct run_feed *rf, const fm_fetch_result *r, int ok, long *new_items)
 {
 	struct run *run = rf->run;
 	struct run_ingest counts = { 0, 0, 0, 0 };
+	fm_feed_state fs;
 	int rc;
 
 	if (!run->batch_feeds) {
@@ -343,15 +377,25 @@ run_store(struct run_feed *rf, const fm_fetch_result *r, int ok, long *new_items
 	run->batch_feeds++;
 	if ((rc = fm_store_begin(run->st)))
 		return rc;
-	rc = run__ingest(run->st, run_clusterer, run, run->prep, rf->jobs, rf->cfg, rf->items,
-			 rf->nitems, run->now, &counts);
-	run_update_state(rf, r, ok);
+	/* The state as the plan read it: only this pass writes it (the lock), and not before now. */
+	rc = run_state_load(run, rf->cfg, &fs);
 	if (!rc)
-		rc = fm_store_feed_put(run->st, &rf->fs);
+		rc = run__ingest(run->st, run_clusterer, run, run->prep, rf->jobs, rf->cfg, rf->items,
+				 rf->nitems, run->now, &counts);
+	if (!rc) {
+		run_update_state(rf, &fs, r, ok);
+		rc = fm_store_feed_put(run->st, &fs);
+	}
 	if (!rc)
 		rc = fm_store_commit(run->st);
 	else
 		fm_store_rollback(run->st);
+	if (!rc) {
+		rf->stored = 1;
+		rf->next_due = fs.next_due;
+		rf->gone = fs.gone != 0;
+	}
+	fm_feed_state_clear(&fs);
 	if (!rc) {
 		*new_items = counts.new_items;
 		run->rep->changed_items += counts.changed;
@@ -554,23 +598,37 @@ run_feed_dispose(struct run_feed *rf)
 	free(rf->title);
 	free(rf->link);
 	free(rf->res);
-	free(rf->url_kept);
-	fm_feed_state_clear(&rf->fs);
+	free(rf->kept);
 }
 
-/* A state about another URL than the configured one is forgotten (the user edited the file). */
+/*
+ * Copies the strings of fs the request borrows (the redirect target when
+ * it is fetched, etag, last_modified) into one block owned by rf->kept and
+ * points rf->url and req at them; returns 0 or FM_ENOMEM. Most feeds of a
+ * first pass have none of them: no block then.
+ */
 static int
-run_reset_if_moved(fm_feed_state *fs, const char *url)
+run_keep_req(struct run_feed *rf, const fm_feed_state *fs, const char *redirect, fm_fetch_req *req)
 {
-	char *name;
+	const char *src[3] = { redirect, fs->etag, fs->last_modified };
+	const char **dst[3] = { &rf->url, &req->etag, &req->last_modified };
+	size_t need = 0, n, i;
+	char *at;
 
-	if (fs->url && !strcmp(fs->url, url))
+	for (i = 0; i < 3; i++)
+		need += src[i] ? strlen(src[i]) + 1 : 0;
+	if (!need)
 		return 0;
-	name = fs->name;
-	fs->name = NULL;
-	fm_feed_state_clear(fs);
-	fs->name = name;
-	return (fs->url = strdup(url)) ? 0 : FM_ENOMEM;
+	if (!(rf->kept = at = malloc(need)))
+		return FM_ENOMEM;
+	for (i = 0; i < 3; i++) {
+		if (!src[i])
+			continue;
+		n = strlen(src[i]) + 1;
+		*dst[i] = memcpy(at, src[i], n);
+		at += n;
+	}
+	return 0;
 }
 
 /* Decides for every configured feed; queues the due ones. */
@@ -584,23 +642,25 @@ run_plan(struct run *run, fm_fetch *f, struct run_feed *feeds, size_t *nfeeds)
 	for (i = 0; i < n; i++) {
 		const fm_config_feed *cf = fm_config_feed_at(run->cfg, i);
 		struct run_feed *rf = &feeds[*nfeeds];
+		fm_feed_state fs;
 		fm_fetch_req req;
+		const char *redirect;
+		int has_items;
 
 		if (!cf->enabled) {
 			run->rep->skipped++;
 			continue;
 		}
 		memset(rf, 0, sizeof *rf);
-		if ((rc = fm_store_feed_get(run->st, cf->name, &rf->fs)) ||
-		    (rc = run_reset_if_moved(&rf->fs, cf->url))) {
-			fm_feed_state_clear(&rf->fs);
+		if ((rc = run_state_load(run, cf, &fs))) {
+			fm_feed_state_clear(&fs);
 			return rc;
 		}
-		if (fm_sched_due(&rf->fs, run->now, run->opts->force) != FM_SCHED_DUE) {
-			if (!rf->fs.gone && (!run->rep->next_due || rf->fs.next_due < run->rep->next_due))
-				run->rep->next_due = rf->fs.next_due;
+		if (fm_sched_due(&fs, run->now, run->opts->force) != FM_SCHED_DUE) {
+			if (!fs.gone && (!run->rep->next_due || fs.next_due < run->rep->next_due))
+				run->rep->next_due = fs.next_due;
 			run->rep->skipped++;
-			fm_feed_state_clear(&rf->fs);
+			fm_feed_state_clear(&fs);
 			continue;
 		}
 		rf->run = run;
@@ -612,20 +672,21 @@ run_plan(struct run *run, fm_fetch *f, struct run_feed *feeds, size_t *nfeeds)
 		 * are parsed (see run_prep_new_item). Feeds fetched before are not
 		 * asked: the pass of 304s this would slow down is the common one.
 		 */
-		if (run->prep && !rf->fs.last_success &&
-		    fm_store_feed_has_items(run->st, cf->name, &rf->has_items))
-			rf->has_items = -1;
-		rf->url = rf->fs.redirect_url && rf->fs.redirect_seen >= FM_SCHED_REDIRECT_GRACE
-			? rf->fs.redirect_url : cf->url;
+		if (run->prep && !fs.last_success && !fm_store_feed_has_items(run->st, cf->name, &has_items))
+			rf->has_items = has_items != 0;
+		redirect = fs.redirect_url && fs.redirect_seen >= FM_SCHED_REDIRECT_GRACE
+			? fs.redirect_url : NULL;
 		/* Credentials and headers go only to the host they were configured for. */
-		if ((cf->username || cf->nheaders) && rf->url != cf->url &&
-		    !fm_fetch_same_host(rf->url, cf->url))
-			rf->url = cf->url;
+		if (redirect && (cf->username || cf->nheaders) && !fm_fetch_same_host(redirect, cf->url))
+			redirect = NULL;
 		memset(&req, 0, sizeof req);
+		rf->url = cf->url;
+		rc = run_keep_req(rf, &fs, redirect, &req);
+		fm_feed_state_clear(&fs);
+		if (rc)
+			return rc;
 		req.url = rf->url;
 		req.user_agent = cf->user_agent;
-		req.etag = rf->fs.etag;
-		req.last_modified = rf->fs.last_modified;
 		req.encoding = cf->encoding;
 		req.username = cf->username;
 		req.password = cf->password;
@@ -674,9 +735,9 @@ run_fetch(struct run *run)
 	}
 	fm_fetch_free(f);
 	for (i = 0; i < nfeeds; i++) {
-		if (feeds[i].fs.last_attempt == run->now && !feeds[i].fs.gone &&
-		    (!run->rep->next_due || feeds[i].fs.next_due < run->rep->next_due))
-			run->rep->next_due = feeds[i].fs.next_due;
+		if (feeds[i].stored && !feeds[i].gone &&
+		    (!run->rep->next_due || feeds[i].next_due < run->rep->next_due))
+			run->rep->next_due = feeds[i].next_due;
 		run_feed_dispose(&feeds[i]);
 	}
 	free(feeds);
