@@ -38,17 +38,22 @@ struct run_feed {
 	const fm_config_feed *cfg;
 	const char *url;       /* fetched: cfg->url, or the state's redirect target (in kept) */
 	char *kept;            /* owns the strings the request borrows from the state (url, etag, last_modified), one block; NULL: none */
-	fm_item **items;
-	run_prep_job **jobs;   /* per item: its text being prepared (a new item), or NULL */
-	struct run_result *res; /* the transfer's end while it waits for the writer (owned; NULL: none kept) */
-	size_t nitems, aitems;
-	char *title, *link;    /* the feed's own metadata */
+	struct run_got *got;   /* what its transfer brought, from the first callback until stored (owned; NULL: nothing yet) */
 	fm_time next_due;      /* the state's, once stored (stored = 1) */
 	signed char has_items; /* the state holds items of this feed: 1, 0, -1 not asked (no jobs then) */
 	unsigned char oom;     /* an item could not be kept */
 	unsigned char stopped; /* the transfer was stopped (when its result could not be kept) */
 	unsigned char stored;  /* this pass wrote its state back (next_due and gone are its) */
 	unsigned char gone;    /* the stored state says gone (410) */
+};
+
+/* What a feed's transfer brought, kept until the feed is stored (made when the first of it comes). */
+struct run_got {
+	fm_item **items;
+	run_prep_job **jobs;   /* per item: its text being prepared (a new item), or NULL */
+	size_t nitems, aitems;
+	char *title, *link;    /* the feed's own metadata */
+	struct run_result *res; /* the transfer's end while it waits for the writer (owned; NULL: none kept) */
 };
 
 /* The pass. */
@@ -117,6 +122,37 @@ run_prep_new_item(struct run_feed *rf, const fm_item *item)
 	return run_prep_add(rf->run->prep, item, rf->cfg->cluster);
 }
 
+/* Returns rf->got, made when missing; NULL on ENOMEM. */
+static struct run_got *
+run_got(struct run_feed *rf)
+{
+	if (!rf->got)
+		rf->got = calloc(1, sizeof *rf->got);
+	return rf->got;
+}
+
+/* Frees rf->got and what it holds (items, their jobs, metadata, a kept result). */
+static void
+run_got_free(struct run_feed *rf)
+{
+	struct run_got *g = rf->got;
+	size_t i;
+
+	if (!g)
+		return;
+	for (i = 0; i < g->nitems; i++) {
+		run_prep_drop(rf->run->prep, g->jobs[i]);
+		free(g->items[i]);
+	}
+	free(g->items);
+	free(g->jobs);
+	free(g->title);
+	free(g->link);
+	free(g->res);
+	free(g);
+	rf->got = NULL;
+}
+
 /* Parser callback: keeps a copy of an item the feed's include/exclude wants. */
 static int
 run_item(const fm_item *item, void *ud)
@@ -124,46 +160,54 @@ run_item(const fm_item *item, void *ud)
 	struct run_feed *rf = ud;
 	const char *text = item->content ? item->content : item->summary;
 	fm_item tmp = *item, *copy;
+	struct run_got *g;
 
 	if (!fm_config_feed_wants(rf->cfg, item->title, text))
 		return 0;
-	if (rf->nitems == rf->aitems) {
-		size_t n = rf->aitems ? rf->aitems * 2 : 32;
-		fm_item **v = realloc(rf->items, n * sizeof *v);
+	if (!(g = run_got(rf))) {
+		rf->oom = 1;
+		return FM_ENOMEM;
+	}
+	if (g->nitems == g->aitems) {
+		size_t n = g->aitems ? g->aitems * 2 : 32;
+		fm_item **v = realloc(g->items, n * sizeof *v);
 		run_prep_job **j;
 
 		if (!v) {
 			rf->oom = 1;
 			return FM_ENOMEM;
 		}
-		rf->items = v;
-		if (!(j = realloc(rf->jobs, n * sizeof *j))) {
+		g->items = v;
+		if (!(j = realloc(g->jobs, n * sizeof *j))) {
 			rf->oom = 1;
 			return FM_ENOMEM;
 		}
-		rf->jobs = j;
-		rf->aitems = n;
+		g->jobs = j;
+		g->aitems = n;
 	}
 	tmp.feed = rf->cfg->name;
 	if (!(copy = fm__item_copy(&tmp))) {
 		rf->oom = 1;
 		return FM_ENOMEM;
 	}
-	rf->jobs[rf->nitems] = run_prep_new_item(rf, copy);
-	rf->items[rf->nitems++] = copy;
+	g->jobs[g->nitems] = run_prep_new_item(rf, copy);
+	g->items[g->nitems++] = copy;
 	return 0;
 }
 
-/* Parser callback: the feed's own title and home page. */
+/* Parser callback: the feed's own title and home page (none kept without memory, as before). */
 static int
 run_feed_meta(const fm_feed *feed, void *ud)
 {
 	struct run_feed *rf = ud;
+	struct run_got *g = run_got(rf);
 
-	free(rf->title);
-	free(rf->link);
-	rf->title = feed->title ? strdup(feed->title) : NULL;
-	rf->link = feed->link ? strdup(feed->link) : NULL;
+	if (!g)
+		return 0;
+	free(g->title);
+	free(g->link);
+	g->title = feed->title ? strdup(feed->title) : NULL;
+	g->link = feed->link ? strdup(feed->link) : NULL;
 	return 0;
 }
 
@@ -252,10 +296,10 @@ run_update_state(struct run_feed *rf, fm_feed_state *fs, const fm_fetch_result *
 			run_set(&fs->etag, r->etag);
 			run_set(&fs->last_modified, r->last_modified);
 			fs->items = r->parse ? (long)r->parse->items : 0;
-			if (rf->title)
-				run_set(&fs->title, rf->title);
-			if (rf->link)
-				run_set(&fs->link, rf->link);
+			if (rf->got && rf->got->title)
+				run_set(&fs->title, rf->got->title);
+			if (rf->got && rf->got->link)
+				run_set(&fs->link, rf->got->link);
 		} else {
 			if (r->etag)
 				run_set(&fs->etag, r->etag);
@@ -380,8 +424,9 @@ run_store(struct run_feed *rf, const fm_fetch_result *r, int ok, long *new_items
 	/* The state as the plan read it: only this pass writes it (the lock), and not before now. */
 	rc = run_state_load(run, rf->cfg, &fs);
 	if (!rc)
-		rc = run__ingest(run->st, run_clusterer, run, run->prep, rf->jobs, rf->cfg, rf->items,
-				 rf->nitems, run->now, &counts);
+		rc = run__ingest(run->st, run_clusterer, run, run->prep, rf->got ? rf->got->jobs : NULL,
+				 rf->cfg, rf->got ? rf->got->items : NULL, rf->got ? rf->got->nitems : 0,
+				 run->now, &counts);
 	if (!rc) {
 		run_update_state(rf, &fs, r, ok);
 		rc = fm_store_feed_put(run->st, &fs);
@@ -406,23 +451,6 @@ run_store(struct run_feed *rf, const fm_fetch_result *r, int ok, long *new_items
 	return rc;
 }
 
-/* Frees the items waiting in rf (once stored). */
-static void
-run_free_items(struct run_feed *rf)
-{
-	size_t i;
-
-	for (i = 0; i < rf->nitems; i++) {
-		run_prep_drop(rf->run->prep, rf->jobs[i]);
-		free(rf->items[i]);
-	}
-	free(rf->items);
-	free(rf->jobs);
-	rf->items = NULL;
-	rf->jobs = NULL;
-	rf->nitems = rf->aitems = 0;
-}
-
 /* A dry run's count of the items the state has not seen (nothing is stored). */
 static long
 run_count_new(const struct run_feed *rf)
@@ -431,14 +459,17 @@ run_count_new(const struct run_feed *rf)
 	long n = 0;
 	int known;
 
-	for (i = 0; i < rf->nitems; i++)
-		if (!fm_store_item_known(rf->run->st, rf->cfg->name, rf->cfg->identity, rf->items[i], &known) &&
+	for (i = 0; rf->got && i < rf->got->nitems; i++)
+		if (!fm_store_item_known(rf->run->st, rf->cfg->name, rf->cfg->identity, rf->got->items[i], &known) &&
 		    !known)
 			n++;
 	return n;
 }
 
-/* Stores a feed whose transfer ended (on the writer thread, or in run_done without one). */
+/*
+ * Stores a feed whose transfer ended (on the writer thread, or in run_done
+ * without one), then frees what the transfer brought (rf->got).
+ */
 static void
 run_finish(struct run_feed *rf, const fm_fetch_result *r)
 {
@@ -452,6 +483,7 @@ run_finish(struct run_feed *rf, const fm_fetch_result *r)
 		ok = 0; /* the items that fitted are still stored */
 	if (r->outcome == FM_FETCH_STOPPED) {
 		run->done++;
+		run_got_free(rf); /* r may be its kept result */
 		return;
 	}
 	if (run->opts->dry_run)
@@ -467,7 +499,6 @@ run_finish(struct run_feed *rf, const fm_fetch_result *r)
 	else
 		run->rep->failed++;
 	run->rep->new_items += new_items;
-	run_free_items(rf);
 	if (!ok || r->error)
 		run__problem(run->opts, "feed %s: %s%s: %s", rf->cfg->name, ok ? "warning: " : "",
 			     rf->url, rf->oom ? "out of memory" : r->error ? r->error : "failed");
@@ -482,6 +513,7 @@ run_finish(struct run_feed *rf, const fm_fetch_result *r)
 	info.error = r->error;
 	if (run->opts->feed_done)
 		run->opts->feed_done(run->opts->ud, &info, run->done, run->total);
+	run_got_free(rf); /* last: r may be its kept result */
 }
 
 /* Appends a copy of s to the block at *at (sized by run_keep_result); returns the copy or NULL. */
@@ -515,7 +547,7 @@ run_result_strs(fm_fetch_result *r, const char **s[RUN_RESULT_NSTR])
 }
 
 /*
- * Copies r, with its strings, into one block at rf->res for the writer;
+ * Copies r, with its strings, into one block at rf->got->res for the writer;
  * returns 0 or FM_ENOMEM (nothing kept). Only feeds whose transfer ended
  * hold one: a result is about 1.3 KB, and kept in every feed of the pass
  * it came to 130 MB at 100,000 feeds.
@@ -532,7 +564,7 @@ run_keep_result(struct run_feed *rf, const fm_fetch_result *r)
 	run_result_strs(&src, strs);
 	for (i = 0; i < RUN_RESULT_NSTR; i++)
 		need += *strs[i] ? strlen(*strs[i]) + 1 : 0;
-	if (!(k = malloc(sizeof *k + need)))
+	if (!run_got(rf) || !(k = malloc(sizeof *k + need)))
 		return FM_ENOMEM;
 	k->r = *r;
 	at = (char *)(k + 1);
@@ -545,7 +577,7 @@ run_keep_result(struct run_feed *rf, const fm_fetch_result *r)
 	if (r->parse)
 		k->parse = *r->parse;
 	k->r.parse = r->parse ? &k->parse : NULL;
-	rf->res = k;
+	rf->got->res = k;
 	return 0;
 }
 
@@ -557,10 +589,8 @@ run_write(void *ud, void *job)
 	fm_fetch_result failed;
 
 	(void)ud;
-	if (rf->res) {
-		run_finish(rf, &rf->res->r);
-		free(rf->res);
-		rf->res = NULL;
+	if (rf->got && rf->got->res) {
+		run_finish(rf, &rf->got->res->r); /* frees it */
 		return;
 	}
 	/* No memory for the copy: the feed counts as failed, out of memory (its state is kept). */
@@ -594,10 +624,7 @@ run_done(void *ud, const fm_fetch_result *r)
 static void
 run_feed_dispose(struct run_feed *rf)
 {
-	run_free_items(rf);
-	free(rf->title);
-	free(rf->link);
-	free(rf->res);
+	run_got_free(rf);
 	free(rf->kept);
 }
 
