@@ -12,7 +12,7 @@ struct fm_fetch {
 	fm_fetch_opts opts;
 	fm_fetch_cbs cbs;
 	CURLM *multi;
-	struct xfer **queue;   /* requests not started yet, in order (NULL once started) */
+	struct xfer_req **queue; /* requests not started yet, in order (NULL once started) */
 	size_t nqueue, aqueue, first; /* first: no request before it is still queued */
 	struct host_count {
 		char *host;
@@ -146,11 +146,22 @@ fm_fetch_new(fm_fetch **out, const fm_fetch_opts *opts, const fm_fetch_cbs *cbs)
 	return 0;
 }
 
+/* Frees a queued request. */
+static void
+fetch_req_free(struct xfer_req *q)
+{
+	if (!q)
+		return;
+	curl_slist_free_all(q->extra);
+	free(q);
+}
+
 int
 fm_fetch_add(fm_fetch *f, const fm_fetch_req *req)
 {
-	struct xfer *x;
-	struct host_count *h;
+	struct xfer_req *q;
+	struct host_count *h = NULL;
+	char *host;
 	size_t i;
 	int err = 0;
 
@@ -158,28 +169,31 @@ fm_fetch_add(fm_fetch *f, const fm_fetch_req *req)
 		return FM_EINVAL;
 	if (fm__grow(&f->queue, &f->aqueue, f->nqueue, sizeof *f->queue, 64))
 		return FM_ENOMEM;
-	if (!(x = calloc(1, sizeof *x)))
+	if (!(q = calloc(1, sizeof *q)))
 		return FM_ENOMEM;
 	/* The strings are the caller's until done (fetch.h): a pass queues every due feed at once. */
-	x->req = *req;
-	x->req.headers = NULL;
-	x->req.nheaders = 0;
+	q->req = *req;
+	q->req.headers = NULL;
+	q->req.nheaders = 0;
 	for (i = 0; i < req->nheaders && !err; i++) {
-		struct curl_slist *l = curl_slist_append(x->extra, req->headers[i]);
+		struct curl_slist *l = curl_slist_append(q->extra, req->headers[i]);
 		if (!l)
 			err = 1;
 		else
-			x->extra = l;
+			q->extra = l;
 	}
-	x->host = fetch_host_of(req->url);
-	x->opts = &f->opts;
-	x->cbs = &f->cbs;
-	if (err || !x->host || !(h = fetch_host(f, x->host))) {
-		xfer__free(x);
+	/* The host's name is kept once, in its counter: 100 hosts, not a copy per request. */
+	host = fetch_host_of(req->url);
+	if (!err && host)
+		h = fetch_host(f, host);
+	free(host);
+	if (!h) {
+		fetch_req_free(q);
 		return FM_ENOMEM;
 	}
+	q->host = h->host;
 	h->queued++;
-	f->queue[f->nqueue++] = x;
+	f->queue[f->nqueue++] = q;
 	return 0;
 }
 
@@ -193,10 +207,10 @@ fm_fetch_add(fm_fetch *f, const fm_fetch_req *req)
  * transfers until the first one ends, and then again for each, one at a time.
  */
 static int
-fetch_gate(fm_fetch *f, struct host_count *h, struct xfer *x)
+fetch_gate(fm_fetch *f, struct host_count *h, const struct xfer_req *q)
 {
-	if (f->opts.connections != FM_FETCH_CONN_SHARE || !*x->host ||
-	    strncasecmp(x->req.url, "https:", 6))
+	if (f->opts.connections != FM_FETCH_CONN_SHARE || !*q->host ||
+	    strncasecmp(q->req.url, "https:", 6))
 		return 0;
 	if (h->probe && h->probe->http_major) {
 		h->http_major = h->probe->http_major;
@@ -214,19 +228,26 @@ fetch_start_more(fm_fetch *f)
 	size_t i;
 
 	for (i = f->first; i < f->nqueue && f->running < f->opts.concurrency; i++) {
-		struct xfer *x = f->queue[i];
+		struct xfer_req *q = f->queue[i];
 		struct host_count *h;
+		struct xfer *x;
 
+		if (!q)
+			continue;
+		if (!(h = fetch_host(f, q->host)))
+			return FM_ENOMEM;
+		if (*q->host && h->running >= f->opts.per_host)
+			continue;
+		if (fetch_gate(f, h, q))
+			continue;
+		f->queue[i] = NULL;
+		x = xfer__new(q, &f->opts, &f->cbs);
+		if (!x)
+			xfer__end_queued(q, &f->cbs, 0);
+		fetch_req_free(q);
 		if (!x)
 			continue;
-		if (!(h = fetch_host(f, x->host)))
-			return FM_ENOMEM;
-		if (*x->host && h->running >= f->opts.per_host)
-			continue;
-		if (fetch_gate(f, h, x))
-			continue;
 		x->pipewait = h->http_major == 2;
-		f->queue[i] = NULL;
 		if (xfer__start(x) || curl_multi_add_handle(f->multi, x->easy) != CURLM_OK) {
 			if (x->hdrs) /* the line xfer__finish reports (curl's own would say less) */
 				snprintf(x->hdrs->errbuf, sizeof x->hdrs->errbuf, "out of memory starting the transfer");
@@ -324,8 +345,8 @@ fetch_stop_all(fm_fetch *f)
 	for (i = f->first; i < f->nqueue; i++) {
 		if (!f->queue[i])
 			continue;
-		xfer__finish(f->queue[i], CURLE_ABORTED_BY_CALLBACK, 1);
-		xfer__free(f->queue[i]);
+		xfer__end_queued(f->queue[i], &f->cbs, 1);
+		fetch_req_free(f->queue[i]);
 		f->queue[i] = NULL;
 	}
 	f->first = f->nqueue;
@@ -376,8 +397,7 @@ fm_fetch_free(fm_fetch *f)
 	if (!f)
 		return;
 	for (i = f->first; i < f->nqueue; i++)
-		if (f->queue[i])
-			xfer__free(f->queue[i]);
+		fetch_req_free(f->queue[i]);
 	free(f->queue);
 	for (i = 0; i < f->nhosts; i++)
 		free(f->hosts[i].host);

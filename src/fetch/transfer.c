@@ -201,6 +201,33 @@ xfer_http_error(struct xfer *x, long status)
 		snprintf(x->hdrs->msg, sizeof x->hdrs->msg, "HTTP %ld", status);
 }
 
+struct xfer *
+xfer__new(struct xfer_req *q, const fm_fetch_opts *opts, const fm_fetch_cbs *cbs)
+{
+	struct xfer *x = calloc(1, sizeof *x);
+
+	if (!x)
+		return NULL;
+	x->req = q->req;
+	x->host = q->host;
+	x->extra = q->extra;
+	q->extra = NULL;
+	x->opts = opts;
+	x->cbs = cbs;
+	return x;
+}
+
+void
+xfer__end_queued(const struct xfer_req *q, const fm_fetch_cbs *cbs, int stopped)
+{
+	fm_fetch_result r;
+
+	memset(&r, 0, sizeof r);
+	r.outcome = stopped ? FM_FETCH_STOPPED : FM_FETCH_FAILED;
+	r.error = stopped ? "stopped before the transfer ended" : "out of memory starting the transfer";
+	cbs->done(q->req.ud, &r);
+}
+
 int
 xfer__start(struct xfer *x)
 {
@@ -314,7 +341,7 @@ xfer__finish(struct xfer *x, CURLcode code, int stopped)
 
 	memset(&r, 0, sizeof r);
 	if (!x->hdrs && !(x->hdrs = calloc(1, sizeof *x->hdrs))) {
-		/* Never started (stopped in the queue) and no room to say more. */
+		/* Its start found no memory for them, and there is still none. */
 		r.outcome = stopped ? FM_FETCH_STOPPED : FM_FETCH_FAILED;
 		r.error = "out of memory";
 		x->cbs->done(x->req.ud, &r);
@@ -372,6 +399,5 @@ xfer__free(struct xfer *x)
 	free(x->hdrs);
 	fm_parser_free(x->parser);
 	curl_slist_free_all(x->extra);
-	free(x->host);
 	free(x);
 }

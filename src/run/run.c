@@ -26,21 +26,34 @@ struct run_result {
 	/* r's strings follow */
 };
 
-/* One due feed while its transfer runs: its items wait here for one transaction. */
+/*
+ * One due feed while its transfer runs: its items wait here for one
+ * transaction. Every due feed of a pass has one from the plan on (100,000
+ * at once in the scale benchmark), so it keeps no fm_feed_state: the state
+ * is read again when the feed is stored (run_store), and only what the
+ * request borrows is kept.
+ */
 struct run_feed {
 	struct run *run;
 	const fm_config_feed *cfg;
-	fm_feed_state fs;      /* as loaded; updated and written back when done */
-	const char *url;       /* fetched: cfg->url, or an adopted redirect target */
-	char *url_kept;        /* owns url once the state's redirect target is replaced */
+	const char *url;       /* fetched: cfg->url, or the state's redirect target (in kept) */
+	char *kept;            /* owns the strings the request borrows from the state (url, etag, last_modified), one block; NULL: none */
+	struct run_got *got;   /* what its transfer brought, from the first callback until stored (owned; NULL: nothing yet) */
+	fm_time next_due;      /* the state's, once stored (stored = 1) */
+	signed char has_items; /* the state holds items of this feed: 1, 0, -1 not asked (no jobs then) */
+	unsigned char oom;     /* an item could not be kept */
+	unsigned char stopped; /* the transfer was stopped (when its result could not be kept) */
+	unsigned char stored;  /* this pass wrote its state back (next_due and gone are its) */
+	unsigned char gone;    /* the stored state says gone (410) */
+};
+
+/* What a feed's transfer brought, kept until the feed is stored (made when the first of it comes). */
+struct run_got {
 	fm_item **items;
 	run_prep_job **jobs;   /* per item: its text being prepared (a new item), or NULL */
-	int has_items;         /* the state holds items of this feed: 1, 0, -1 not asked (no jobs then) */
-	struct run_result *res; /* the transfer's end while it waits for the writer (owned; NULL: none kept) */
 	size_t nitems, aitems;
 	char *title, *link;    /* the feed's own metadata */
-	int oom;               /* an item could not be kept */
-	int stopped;           /* the transfer was stopped (when its result could not be kept) */
+	struct run_result *res; /* the transfer's end while it waits for the writer (owned; NULL: none kept) */
 };
 
 /* The pass. */
@@ -109,6 +122,37 @@ run_prep_new_item(struct run_feed *rf, const fm_item *item)
 	return run_prep_add(rf->run->prep, item, rf->cfg->cluster);
 }
 
+/* Returns rf->got, made when missing; NULL on ENOMEM. */
+static struct run_got *
+run_got(struct run_feed *rf)
+{
+	if (!rf->got)
+		rf->got = calloc(1, sizeof *rf->got);
+	return rf->got;
+}
+
+/* Frees rf->got and what it holds (items, their jobs, metadata, a kept result). */
+static void
+run_got_free(struct run_feed *rf)
+{
+	struct run_got *g = rf->got;
+	size_t i;
+
+	if (!g)
+		return;
+	for (i = 0; i < g->nitems; i++) {
+		run_prep_drop(rf->run->prep, g->jobs[i]);
+		free(g->items[i]);
+	}
+	free(g->items);
+	free(g->jobs);
+	free(g->title);
+	free(g->link);
+	free(g->res);
+	free(g);
+	rf->got = NULL;
+}
+
 /* Parser callback: keeps a copy of an item the feed's include/exclude wants. */
 static int
 run_item(const fm_item *item, void *ud)
@@ -116,46 +160,54 @@ run_item(const fm_item *item, void *ud)
 	struct run_feed *rf = ud;
 	const char *text = item->content ? item->content : item->summary;
 	fm_item tmp = *item, *copy;
+	struct run_got *g;
 
 	if (!fm_config_feed_wants(rf->cfg, item->title, text))
 		return 0;
-	if (rf->nitems == rf->aitems) {
-		size_t n = rf->aitems ? rf->aitems * 2 : 32;
-		fm_item **v = realloc(rf->items, n * sizeof *v);
+	if (!(g = run_got(rf))) {
+		rf->oom = 1;
+		return FM_ENOMEM;
+	}
+	if (g->nitems == g->aitems) {
+		size_t n = g->aitems ? g->aitems * 2 : 32;
+		fm_item **v = realloc(g->items, n * sizeof *v);
 		run_prep_job **j;
 
 		if (!v) {
 			rf->oom = 1;
 			return FM_ENOMEM;
 		}
-		rf->items = v;
-		if (!(j = realloc(rf->jobs, n * sizeof *j))) {
+		g->items = v;
+		if (!(j = realloc(g->jobs, n * sizeof *j))) {
 			rf->oom = 1;
 			return FM_ENOMEM;
 		}
-		rf->jobs = j;
-		rf->aitems = n;
+		g->jobs = j;
+		g->aitems = n;
 	}
 	tmp.feed = rf->cfg->name;
 	if (!(copy = fm__item_copy(&tmp))) {
 		rf->oom = 1;
 		return FM_ENOMEM;
 	}
-	rf->jobs[rf->nitems] = run_prep_new_item(rf, copy);
-	rf->items[rf->nitems++] = copy;
+	g->jobs[g->nitems] = run_prep_new_item(rf, copy);
+	g->items[g->nitems++] = copy;
 	return 0;
 }
 
-/* Parser callback: the feed's own title and home page. */
+/* Parser callback: the feed's own title and home page (none kept without memory, as before). */
 static int
 run_feed_meta(const fm_feed *feed, void *ud)
 {
 	struct run_feed *rf = ud;
+	struct run_got *g = run_got(rf);
 
-	free(rf->title);
-	free(rf->link);
-	rf->title = feed->title ? strdup(feed->title) : NULL;
-	rf->link = feed->link ? strdup(feed->link) : NULL;
+	if (!g)
+		return 0;
+	free(g->title);
+	free(g->link);
+	g->title = feed->title ? strdup(feed->title) : NULL;
+	g->link = feed->link ? strdup(feed->link) : NULL;
 	return 0;
 }
 
@@ -178,10 +230,9 @@ run_set(char **dst, const char *src)
  * fetch's new items count).
  */
 static void
-run_plan_next(struct run_feed *rf, const fm_fetch_result *r, int ok)
+run_plan_next(struct run_feed *rf, fm_feed_state *fs, const fm_fetch_result *r, int ok)
 {
 	const fm_config_feed *cf = rf->cfg;
-	fm_feed_state *fs = &rf->fs;
 	fm_sched_input in;
 	fm_time times[FM_SCHED_AUTO_ITEMS];
 	char why[FM_SCHED_WHY_BUFSZ], iwhy[FM_SCHED_WHY_BUFSZ], b[FM_CONFIG_UNIT_BUFSZ];
@@ -228,11 +279,10 @@ run_plan_next(struct run_feed *rf, const fm_fetch_result *r, int ok)
 	run_set(&fs->next_why, why);
 }
 
-/* Folds a transfer's result into the feed's state (fetch times, validators, backoff, redirects). */
+/* Folds a transfer's result into the feed's state fs (fetch times, validators, backoff, redirects). */
 static void
-run_update_state(struct run_feed *rf, const fm_fetch_result *r, int ok)
+run_update_state(struct run_feed *rf, fm_feed_state *fs, const fm_fetch_result *r, int ok)
 {
-	fm_feed_state *fs = &rf->fs;
 	fm_time now = rf->run->now;
 
 	fs->last_attempt = now;
@@ -246,10 +296,10 @@ run_update_state(struct run_feed *rf, const fm_fetch_result *r, int ok)
 			run_set(&fs->etag, r->etag);
 			run_set(&fs->last_modified, r->last_modified);
 			fs->items = r->parse ? (long)r->parse->items : 0;
-			if (rf->title)
-				run_set(&fs->title, rf->title);
-			if (rf->link)
-				run_set(&fs->link, rf->link);
+			if (rf->got && rf->got->title)
+				run_set(&fs->title, rf->got->title);
+			if (rf->got && rf->got->link)
+				run_set(&fs->link, rf->got->link);
 		} else {
 			if (r->etag)
 				run_set(&fs->etag, r->etag);
@@ -263,17 +313,13 @@ run_update_state(struct run_feed *rf, const fm_fetch_result *r, int ok)
 		fs->gone = 1;
 	if (r->http_status == 429 || r->http_status == 503)
 		fs->retry_after = fm_sched_retry_after(r->retry_after, now);
-	run_plan_next(rf, r, ok);
+	run_plan_next(rf, fs, r, ok);
 	/* A permanent redirect is used once FM_SCHED_REDIRECT_GRACE fetches in a row saw it. */
 	if (r->permanent_url && ok) {
 		if (fs->redirect_url && !strcmp(fs->redirect_url, r->permanent_url)) {
 			fs->redirect_seen++;
 		} else {
-			if (rf->url == fs->redirect_url) {
-				/* url still names what was fetched (reports use it): keep it alive. */
-				rf->url_kept = fs->redirect_url;
-				fs->redirect_url = NULL;
-			}
+			/* rf->url is rf's own copy (kept), not fs's: replacing this leaves it. */
 			run_set(&fs->redirect_url, r->permanent_url);
 			fs->redirect_seen = 1;
 		}
@@ -283,7 +329,6 @@ run_update_state(struct run_feed *rf, const fm_fetch_result *r, int ok)
 	}
 }
 
-/* Stores a finished feed: items and state in one transaction. Returns 0 or an FM_E* code. */
 /*
  * Ingest callback: the clusterer, loaded with [dedup]'s knobs the first
  * time a clustered feed brings an item the state has not seen, so a pass
@@ -328,11 +373,44 @@ run_batch_end(struct run *run)
 	return fm_store_batch_end(run->st);
 }
 
+/* A state about another URL than the configured one is forgotten (the user edited the file). */
+static int
+run_reset_if_moved(fm_feed_state *fs, const char *url)
+{
+	char *name;
+
+	if (fs->url && !strcmp(fs->url, url))
+		return 0;
+	name = fs->name;
+	fs->name = NULL;
+	fm_feed_state_clear(fs);
+	fs->name = name;
+	return (fs->url = strdup(url)) ? 0 : FM_ENOMEM;
+}
+
+/*
+ * Reads the state of feed cf into fs (a feed never seen: its name only),
+ * forgotten when it is about another URL. fs is the caller's to clear with
+ * fm_feed_state_clear(), on failure too. Returns 0, FM_EIO or FM_ENOMEM.
+ */
+static int
+run_state_load(struct run *run, const fm_config_feed *cf, fm_feed_state *fs)
+{
+	int rc;
+
+	memset(fs, 0, sizeof *fs);
+	if ((rc = fm_store_feed_get(run->st, cf->name, fs)))
+		return rc;
+	return run_reset_if_moved(fs, cf->url);
+}
+
+/* Stores a finished feed: items and state in one transaction. Returns 0 or an FM_E* code. */
 static int
 run_store(struct run_feed *rf, const fm_fetch_result *r, int ok, long *new_items)
 {
 	struct run *run = rf->run;
 	struct run_ingest counts = { 0, 0, 0, 0 };
+	fm_feed_state fs;
 	int rc;
 
 	if (!run->batch_feeds) {
@@ -343,15 +421,26 @@ run_store(struct run_feed *rf, const fm_fetch_result *r, int ok, long *new_items
 	run->batch_feeds++;
 	if ((rc = fm_store_begin(run->st)))
 		return rc;
-	rc = run__ingest(run->st, run_clusterer, run, run->prep, rf->jobs, rf->cfg, rf->items,
-			 rf->nitems, run->now, &counts);
-	run_update_state(rf, r, ok);
+	/* The state as the plan read it: only this pass writes it (the lock), and not before now. */
+	rc = run_state_load(run, rf->cfg, &fs);
 	if (!rc)
-		rc = fm_store_feed_put(run->st, &rf->fs);
+		rc = run__ingest(run->st, run_clusterer, run, run->prep, rf->got ? rf->got->jobs : NULL,
+				 rf->cfg, rf->got ? rf->got->items : NULL, rf->got ? rf->got->nitems : 0,
+				 run->now, &counts);
+	if (!rc) {
+		run_update_state(rf, &fs, r, ok);
+		rc = fm_store_feed_put(run->st, &fs);
+	}
 	if (!rc)
 		rc = fm_store_commit(run->st);
 	else
 		fm_store_rollback(run->st);
+	if (!rc) {
+		rf->stored = 1;
+		rf->next_due = fs.next_due;
+		rf->gone = fs.gone != 0;
+	}
+	fm_feed_state_clear(&fs);
 	if (!rc) {
 		*new_items = counts.new_items;
 		run->rep->changed_items += counts.changed;
@@ -362,23 +451,6 @@ run_store(struct run_feed *rf, const fm_fetch_result *r, int ok, long *new_items
 	return rc;
 }
 
-/* Frees the items waiting in rf (once stored). */
-static void
-run_free_items(struct run_feed *rf)
-{
-	size_t i;
-
-	for (i = 0; i < rf->nitems; i++) {
-		run_prep_drop(rf->run->prep, rf->jobs[i]);
-		free(rf->items[i]);
-	}
-	free(rf->items);
-	free(rf->jobs);
-	rf->items = NULL;
-	rf->jobs = NULL;
-	rf->nitems = rf->aitems = 0;
-}
-
 /* A dry run's count of the items the state has not seen (nothing is stored). */
 static long
 run_count_new(const struct run_feed *rf)
@@ -387,14 +459,17 @@ run_count_new(const struct run_feed *rf)
 	long n = 0;
 	int known;
 
-	for (i = 0; i < rf->nitems; i++)
-		if (!fm_store_item_known(rf->run->st, rf->cfg->name, rf->cfg->identity, rf->items[i], &known) &&
+	for (i = 0; rf->got && i < rf->got->nitems; i++)
+		if (!fm_store_item_known(rf->run->st, rf->cfg->name, rf->cfg->identity, rf->got->items[i], &known) &&
 		    !known)
 			n++;
 	return n;
 }
 
-/* Stores a feed whose transfer ended (on the writer thread, or in run_done without one). */
+/*
+ * Stores a feed whose transfer ended (on the writer thread, or in run_done
+ * without one), then frees what the transfer brought (rf->got).
+ */
 static void
 run_finish(struct run_feed *rf, const fm_fetch_result *r)
 {
@@ -408,6 +483,7 @@ run_finish(struct run_feed *rf, const fm_fetch_result *r)
 		ok = 0; /* the items that fitted are still stored */
 	if (r->outcome == FM_FETCH_STOPPED) {
 		run->done++;
+		run_got_free(rf); /* r may be its kept result */
 		return;
 	}
 	if (run->opts->dry_run)
@@ -423,7 +499,6 @@ run_finish(struct run_feed *rf, const fm_fetch_result *r)
 	else
 		run->rep->failed++;
 	run->rep->new_items += new_items;
-	run_free_items(rf);
 	if (!ok || r->error)
 		run__problem(run->opts, "feed %s: %s%s: %s", rf->cfg->name, ok ? "warning: " : "",
 			     rf->url, rf->oom ? "out of memory" : r->error ? r->error : "failed");
@@ -438,6 +513,7 @@ run_finish(struct run_feed *rf, const fm_fetch_result *r)
 	info.error = r->error;
 	if (run->opts->feed_done)
 		run->opts->feed_done(run->opts->ud, &info, run->done, run->total);
+	run_got_free(rf); /* last: r may be its kept result */
 }
 
 /* Appends a copy of s to the block at *at (sized by run_keep_result); returns the copy or NULL. */
@@ -471,7 +547,7 @@ run_result_strs(fm_fetch_result *r, const char **s[RUN_RESULT_NSTR])
 }
 
 /*
- * Copies r, with its strings, into one block at rf->res for the writer;
+ * Copies r, with its strings, into one block at rf->got->res for the writer;
  * returns 0 or FM_ENOMEM (nothing kept). Only feeds whose transfer ended
  * hold one: a result is about 1.3 KB, and kept in every feed of the pass
  * it came to 130 MB at 100,000 feeds.
@@ -488,7 +564,7 @@ run_keep_result(struct run_feed *rf, const fm_fetch_result *r)
 	run_result_strs(&src, strs);
 	for (i = 0; i < RUN_RESULT_NSTR; i++)
 		need += *strs[i] ? strlen(*strs[i]) + 1 : 0;
-	if (!(k = malloc(sizeof *k + need)))
+	if (!run_got(rf) || !(k = malloc(sizeof *k + need)))
 		return FM_ENOMEM;
 	k->r = *r;
 	at = (char *)(k + 1);
@@ -501,7 +577,7 @@ run_keep_result(struct run_feed *rf, const fm_fetch_result *r)
 	if (r->parse)
 		k->parse = *r->parse;
 	k->r.parse = r->parse ? &k->parse : NULL;
-	rf->res = k;
+	rf->got->res = k;
 	return 0;
 }
 
@@ -513,10 +589,8 @@ run_write(void *ud, void *job)
 	fm_fetch_result failed;
 
 	(void)ud;
-	if (rf->res) {
-		run_finish(rf, &rf->res->r);
-		free(rf->res);
-		rf->res = NULL;
+	if (rf->got && rf->got->res) {
+		run_finish(rf, &rf->got->res->r); /* frees it */
 		return;
 	}
 	/* No memory for the copy: the feed counts as failed, out of memory (its state is kept). */
@@ -550,27 +624,38 @@ run_done(void *ud, const fm_fetch_result *r)
 static void
 run_feed_dispose(struct run_feed *rf)
 {
-	run_free_items(rf);
-	free(rf->title);
-	free(rf->link);
-	free(rf->res);
-	free(rf->url_kept);
-	fm_feed_state_clear(&rf->fs);
+	run_got_free(rf);
+	free(rf->kept);
 }
 
-/* A state about another URL than the configured one is forgotten (the user edited the file). */
+/*
+ * Copies the strings of fs the request borrows (the redirect target when
+ * it is fetched, etag, last_modified) into one block owned by rf->kept and
+ * points rf->url and req at them; returns 0 or FM_ENOMEM. Most feeds of a
+ * first pass have none of them: no block then.
+ */
 static int
-run_reset_if_moved(fm_feed_state *fs, const char *url)
+run_keep_req(struct run_feed *rf, const fm_feed_state *fs, const char *redirect, fm_fetch_req *req)
 {
-	char *name;
+	const char *src[3] = { redirect, fs->etag, fs->last_modified };
+	const char **dst[3] = { &rf->url, &req->etag, &req->last_modified };
+	size_t need = 0, n, i;
+	char *at;
 
-	if (fs->url && !strcmp(fs->url, url))
+	for (i = 0; i < 3; i++)
+		need += src[i] ? strlen(src[i]) + 1 : 0;
+	if (!need)
 		return 0;
-	name = fs->name;
-	fs->name = NULL;
-	fm_feed_state_clear(fs);
-	fs->name = name;
-	return (fs->url = strdup(url)) ? 0 : FM_ENOMEM;
+	if (!(rf->kept = at = malloc(need)))
+		return FM_ENOMEM;
+	for (i = 0; i < 3; i++) {
+		if (!src[i])
+			continue;
+		n = strlen(src[i]) + 1;
+		*dst[i] = memcpy(at, src[i], n);
+		at += n;
+	}
+	return 0;
 }
 
 /* Decides for every configured feed; queues the due ones. */
@@ -584,23 +669,25 @@ run_plan(struct run *run, fm_fetch *f, struct run_feed *feeds, size_t *nfeeds)
 	for (i = 0; i < n; i++) {
 		const fm_config_feed *cf = fm_config_feed_at(run->cfg, i);
 		struct run_feed *rf = &feeds[*nfeeds];
+		fm_feed_state fs;
 		fm_fetch_req req;
+		const char *redirect;
+		int has_items;
 
 		if (!cf->enabled) {
 			run->rep->skipped++;
 			continue;
 		}
 		memset(rf, 0, sizeof *rf);
-		if ((rc = fm_store_feed_get(run->st, cf->name, &rf->fs)) ||
-		    (rc = run_reset_if_moved(&rf->fs, cf->url))) {
-			fm_feed_state_clear(&rf->fs);
+		if ((rc = run_state_load(run, cf, &fs))) {
+			fm_feed_state_clear(&fs);
 			return rc;
 		}
-		if (fm_sched_due(&rf->fs, run->now, run->opts->force) != FM_SCHED_DUE) {
-			if (!rf->fs.gone && (!run->rep->next_due || rf->fs.next_due < run->rep->next_due))
-				run->rep->next_due = rf->fs.next_due;
+		if (fm_sched_due(&fs, run->now, run->opts->force) != FM_SCHED_DUE) {
+			if (!fs.gone && (!run->rep->next_due || fs.next_due < run->rep->next_due))
+				run->rep->next_due = fs.next_due;
 			run->rep->skipped++;
-			fm_feed_state_clear(&rf->fs);
+			fm_feed_state_clear(&fs);
 			continue;
 		}
 		rf->run = run;
@@ -612,20 +699,21 @@ run_plan(struct run *run, fm_fetch *f, struct run_feed *feeds, size_t *nfeeds)
 		 * are parsed (see run_prep_new_item). Feeds fetched before are not
 		 * asked: the pass of 304s this would slow down is the common one.
 		 */
-		if (run->prep && !rf->fs.last_success &&
-		    fm_store_feed_has_items(run->st, cf->name, &rf->has_items))
-			rf->has_items = -1;
-		rf->url = rf->fs.redirect_url && rf->fs.redirect_seen >= FM_SCHED_REDIRECT_GRACE
-			? rf->fs.redirect_url : cf->url;
+		if (run->prep && !fs.last_success && !fm_store_feed_has_items(run->st, cf->name, &has_items))
+			rf->has_items = has_items != 0;
+		redirect = fs.redirect_url && fs.redirect_seen >= FM_SCHED_REDIRECT_GRACE
+			? fs.redirect_url : NULL;
 		/* Credentials and headers go only to the host they were configured for. */
-		if ((cf->username || cf->nheaders) && rf->url != cf->url &&
-		    !fm_fetch_same_host(rf->url, cf->url))
-			rf->url = cf->url;
+		if (redirect && (cf->username || cf->nheaders) && !fm_fetch_same_host(redirect, cf->url))
+			redirect = NULL;
 		memset(&req, 0, sizeof req);
+		rf->url = cf->url;
+		rc = run_keep_req(rf, &fs, redirect, &req);
+		fm_feed_state_clear(&fs);
+		if (rc)
+			return rc;
 		req.url = rf->url;
 		req.user_agent = cf->user_agent;
-		req.etag = rf->fs.etag;
-		req.last_modified = rf->fs.last_modified;
 		req.encoding = cf->encoding;
 		req.username = cf->username;
 		req.password = cf->password;
@@ -674,9 +762,9 @@ run_fetch(struct run *run)
 	}
 	fm_fetch_free(f);
 	for (i = 0; i < nfeeds; i++) {
-		if (feeds[i].fs.last_attempt == run->now && !feeds[i].fs.gone &&
-		    (!run->rep->next_due || feeds[i].fs.next_due < run->rep->next_due))
-			run->rep->next_due = feeds[i].fs.next_due;
+		if (feeds[i].stored && !feeds[i].gone &&
+		    (!run->rep->next_due || feeds[i].next_due < run->rep->next_due))
+			run->rep->next_due = feeds[i].next_due;
 		run_feed_dispose(&feeds[i]);
 	}
 	free(feeds);

@@ -187,7 +187,9 @@ for N in $NS; do
 	SET=$(feedset "$N")
 	WORK=$TMP/work
 	rm -rf "$WORK"
-	cp -al "$SET" "$WORK"
+	# SET/. : when feeds-N is a symlink to another build's set, cp -al would
+	# copy the link, and the 10% change would then rewrite that set.
+	cp -al "$SET/." "$WORK"
 	(cd "$WORK" && find . -name '*.rss' -o -name '*.atom' | sed 's|^\./||' | sort) >"$TMP/paths"
 	[ "$(wc -l <"$TMP/paths")" = "$N" ] || { echo "scale-bench: $SET has $(wc -l <"$TMP/paths") feeds, not $N" >&2; exit 1; }
 	BYTES=$(cd "$WORK" && tr '\n' '\0' <"$TMP/paths" | du -cb --files0-from=- | tail -1 | cut -f1)
