@@ -368,7 +368,7 @@ Test(pack, a_version_8_state_migrates_and_its_items_stay_the_same)
 	cr_expect_eq(pk_sql_int("SELECT count(*) FROM items WHERE typeof(content) = 'text'"), n);
 	before = pk_sql_int("SELECT page_count * page_size FROM pragma_page_count, pragma_page_size");
 	st = st_open();
-	cr_expect_eq(fm_store_schema_version(st), 11);
+	cr_expect_eq(fm_store_schema_version(st), 12);
 	cr_expect_eq(pk_sql_int("SELECT count(*) FROM pack_dicts"), 1);
 	/* Every stored text packed with the dictionary trained from it. */
 	cr_expect_eq(pk_sql_int("SELECT count(*) FROM items WHERE hex(substr(content, 1, 2)) = '0101'"
@@ -392,7 +392,7 @@ Test(pack, a_small_version_8_state_migrates_without_a_dictionary)
 
 	pk_make_v8(3);
 	st = st_open();
-	cr_expect_eq(fm_store_schema_version(st), 11);
+	cr_expect_eq(fm_store_schema_version(st), 12);
 	cr_expect_eq(pk_sql_int("SELECT count(*) FROM pack_dicts"), 0);
 	cr_expect_eq(pk_sql_int("SELECT count(*) FROM items WHERE hex(substr(content, 1, 2)) = '0100'"), 3);
 	pk_check(st, 3, 3, 0);

@@ -83,10 +83,10 @@ Test(store, creates_schema_and_reopens)
 {
 	fm_store *st = st_open();
 
-	cr_expect_eq(fm_store_schema_version(st), 11);
+	cr_expect_eq(fm_store_schema_version(st), 12);
 	fm_store_close(st);
 	st = st_open();
-	cr_expect_eq(fm_store_schema_version(st), 11);
+	cr_expect_eq(fm_store_schema_version(st), 12);
 	fm_store_close(st);
 }
 
@@ -122,7 +122,7 @@ Test(store, a_new_state_has_16k_pages_and_an_old_one_keeps_its_own)
 				  NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	st = st_open();
-	cr_expect_eq(fm_store_schema_version(st), 11);
+	cr_expect_eq(fm_store_schema_version(st), 12);
 	fm_store_close(st);
 	cr_expect_eq(st_page_size(), 4096);
 }
@@ -845,7 +845,7 @@ Test(store, migrates_fingerprints_out_of_items)
 	cr_assert_eq(sqlite3_exec(db, v4, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
 	sqlite3_close(db);
 	st = st_open();
-	cr_expect_eq(fm_store_schema_version(st), 11);
+	cr_expect_eq(fm_store_schema_version(st), 12);
 	cr_assert_eq(fm_store_fingerprint(st, 1, &got, &cluster), 0);
 	cr_expect_eq(got.simhash, (uint64_t)-2);
 	cr_expect_eq(got.title, 2);
@@ -904,7 +904,7 @@ Test(store, polling_floors_migrate_and_round_trip)
 	cr_assert_eq(sqlite3_exec(db, drop, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
 	sqlite3_close(db);
 	st = st_open();
-	cr_expect_eq(fm_store_schema_version(st), 11);
+	cr_expect_eq(fm_store_schema_version(st), 12);
 	cr_assert_eq(fm_store_feed_get(st, "one", &got), 0);
 	cr_expect_eq(got.next_due, 1234, "the old row kept");
 	cr_expect_eq(got.poll_http, 0);
@@ -1000,7 +1000,7 @@ Test(store, a_title_with_markup_keeps_its_html)
 				  NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
 	sqlite3_close(db);
 	st = st_open();
-	cr_expect_eq(fm_store_schema_version(st), 11);
+	cr_expect_eq(fm_store_schema_version(st), 12);
 	t = st_title_of(st, ref.item);
 	cr_expect_str_eq(t.value, "Bold & brave");
 	cr_expect_eq(t.type, FM_TEXT_PLAIN);
@@ -1043,7 +1043,7 @@ Test(store, boiler_counts_move_to_a_rowid_table_and_are_updated_in_place)
 				  NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
 	sqlite3_close(db);
 	st = st_open();
-	cr_expect_eq(fm_store_schema_version(st), 11);
+	cr_expect_eq(fm_store_schema_version(st), 12);
 	st_table_sql("feed_boiler", sql, sizeof sql);
 	cr_expect_neq(strstr(sql, "CREATE TABLE"), NULL, "%s", sql);
 	cr_expect_eq(strstr(sql, "WITHOUT ROWID"), NULL, "still WITHOUT ROWID: %s", sql);
@@ -1072,4 +1072,69 @@ Test(store, boiler_counts_move_to_a_rowid_table_and_are_updated_in_place)
 	}
 	sqlite3_close(db);
 	fm_buf_dispose(&got);
+}
+
+/* Runs sql on the state with a connection of its own and returns the first column of its first row as an integer. */
+static long long
+st_sql_int(const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	long long v = -1;
+
+	cr_assert_eq(sqlite3_open(st_path, &db), SQLITE_OK);
+	cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(db));
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return v;
+}
+
+Test(store, cluster_uids_lose_their_unique_index_and_items_keep_their_clusters)
+{
+	fm_store *st = st_open();
+	fm_item it = { 0 };
+	sqlite3 *db;
+	char sql[512], id[16];
+	int i;
+
+	it.title = "Story";
+	it.content = "<p>Body</p>";
+	for (i = 0; i < 5; i++) {
+		snprintf(id, sizeof id, "g%d", i);
+		it.id = id;
+		cr_assert_eq(st_put(st, "f", FM_IDENTITY_GUID, &it, 1000 + i), FM_STORE_NEW);
+	}
+	fm_store_close(st);
+	/* A version 11 state: the uid column UNIQUE (the table as versions 1-11 made it). */
+	cr_assert_eq(sqlite3_open(st_path, &db), SQLITE_OK);
+	cr_assert_eq(sqlite3_exec(db,
+				  "CREATE TABLE c11 (id INTEGER PRIMARY KEY, uid TEXT NOT NULL UNIQUE, updated INTEGER NOT NULL);"
+				  "INSERT INTO c11 SELECT id, uid, updated FROM clusters;"
+				  "DROP TABLE clusters;"
+				  "ALTER TABLE c11 RENAME TO clusters;"
+				  "CREATE INDEX clusters_updated ON clusters(updated, id);"
+				  "PRAGMA user_version = 11;",
+				  NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
+	sqlite3_close(db);
+	cr_assert_eq(st_sql_int("SELECT count(*) FROM sqlite_schema WHERE name LIKE 'sqlite_autoindex_clusters%'"), 1);
+	st = st_open();
+	cr_expect_eq(fm_store_schema_version(st), 12);
+	/* Every item still names an existing cluster, and the new table writes on. */
+	it.id = "g9";
+	cr_assert_eq(st_put(st, "f", FM_IDENTITY_GUID, &it, 2000), FM_STORE_NEW);
+	fm_store_close(st);
+	st_table_sql("clusters", sql, sizeof sql);
+	cr_expect_eq(strstr(sql, "UNIQUE"), NULL, "still unique: %s", sql);
+	cr_expect_eq(st_sql_int("SELECT count(*) FROM sqlite_schema WHERE name LIKE 'sqlite_autoindex_clusters%'"), 0);
+	cr_expect_eq(st_sql_int("SELECT count(*) FROM sqlite_schema WHERE name = 'clusters_updated'"), 1);
+	cr_expect_eq(st_sql_int("SELECT count(*) FROM items"), 6);
+	cr_expect_eq(st_sql_int("SELECT count(*) FROM items WHERE cluster NOT IN (SELECT id FROM clusters)"), 0);
+	cr_expect_eq(st_sql_int("SELECT count(DISTINCT uid) FROM clusters"), st_sql_int("SELECT count(*) FROM clusters"));
+	/* The foreign key still guards the new table: a missing cluster is refused. */
+	cr_assert_eq(sqlite3_open(st_path, &db), SQLITE_OK);
+	cr_expect_neq(sqlite3_exec(db, "PRAGMA foreign_keys = ON; UPDATE items SET cluster = 999999 WHERE rowid = 1;",
+				   NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
 }

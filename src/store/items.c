@@ -136,7 +136,10 @@ store__cluster_retime(fm_store *st, int64_t cluster)
 
 /*
  * Founds a cluster for the item of feed with key; its public id hashes
- * feed and key, so rebuilding a state from the same feeds gives the same ids.
+ * feed and key, so rebuilding a state from the same feeds gives the same
+ * ids. Ids are not checked for uniqueness (schema 12): two of 64 bits
+ * colliding is all but impossible, and the index that caught it cost a
+ * random page write per new item.
  */
 int
 store__cluster_found(fm_store *st, const char *feed, const char *key, size_t keylen,
@@ -146,7 +149,6 @@ store__cluster_found(fm_store *st, const char *feed, const char *key, size_t key
 	XXH3_state_t *h;
 	char uid[64];
 	uint64_t hash;
-	int attempt;
 
 	if (!s || !(h = XXH3_createState()))
 		return s ? FM_ENOMEM : FM_EIO;
@@ -155,20 +157,13 @@ store__cluster_found(fm_store *st, const char *feed, const char *key, size_t key
 	XXH3_64bits_update(h, key, keylen);
 	hash = XXH3_64bits_digest(h);
 	XXH3_freeState(h);
-	for (attempt = 0; attempt < 8; attempt++) {
-		/* A 64-bit collision is all but impossible; still, never fail on one. */
-		snprintf(uid, sizeof uid, "urn:feedmerge:%016" PRIx64, hash + (uint64_t)attempt);
-		s = store__stmt(st, STMT_CLUSTER_INSERT);
-		store__bind_str(s, 1, uid);
-		sqlite3_bind_int64(s, 2, t);
-		if (!store__step_done(s)) {
-			*out = sqlite3_last_insert_rowid(st->db);
-			return 0;
-		}
-		if (sqlite3_extended_errcode(st->db) != SQLITE_CONSTRAINT_UNIQUE)
-			return FM_EIO;
-	}
-	return FM_EIO;
+	snprintf(uid, sizeof uid, "urn:feedmerge:%016" PRIx64, hash);
+	store__bind_str(s, 1, uid);
+	sqlite3_bind_int64(s, 2, t);
+	if (store__step_done(s))
+		return FM_EIO;
+	*out = sqlite3_last_insert_rowid(st->db);
+	return 0;
 }
 
 /* Binds text column i: packed when packed holds it, else the text as it is. */
