@@ -6,6 +6,7 @@
 
 #include <criterion/criterion.h>
 #include <limits.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -49,6 +50,23 @@ st_open(void)
 
 	cr_assert_eq(fm_store_open(&st, st_path, &d), 0, "%s", d.msg);
 	return st;
+}
+
+/* Runs sql on the state with a connection of its own; returns the first column of its first row (-1: no row). */
+static long long
+st_sql_int(const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	long long v = -1;
+
+	cr_assert_eq(sqlite3_open(st_path, &db), SQLITE_OK);
+	cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(db));
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return v;
 }
 
 #endif

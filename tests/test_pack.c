@@ -96,23 +96,6 @@ pk_check(fm_store *st, int64_t row, unsigned i, unsigned rev)
 	cr_expect(w.seen);
 }
 
-/* Returns one integer a query on the state gives. */
-static long long
-pk_sql_int(const char *sql)
-{
-	sqlite3 *db;
-	sqlite3_stmt *s;
-	long long v = -1;
-
-	cr_assert_eq(sqlite3_open(st_path, &db), SQLITE_OK);
-	cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
-	if (sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	sqlite3_close(db);
-	return v;
-}
-
 /* Runs SQL on the state with a connection of its own. */
 static void
 pk_sql(const char *sql)
@@ -132,15 +115,15 @@ Test(pack, text_round_trips_before_and_after_a_dictionary)
 	/* Enough items for a dictionary to be trained on the way (two values each). */
 	for (i = 1; i <= n; i++)
 		cr_assert_eq(pk_put(st, i, 0), FM_STORE_NEW);
-	cr_expect_eq(pk_sql_int("SELECT count(*) FROM pack_dicts"), 1);
+	cr_expect_eq(st_sql_int("SELECT count(*) FROM pack_dicts"), 1);
 	/* The first items went without a dictionary, the last ones name it. */
-	cr_expect_eq(pk_sql_int("SELECT hex(substr(content, 1, 2)) = '0100' FROM items WHERE id = 1"), 1);
-	cr_expect_eq(pk_sql_int("SELECT hex(substr(content, 1, 2)) = '0101' FROM items ORDER BY id DESC LIMIT 1"), 1);
-	cr_expect_eq(pk_sql_int("SELECT count(*) FROM items WHERE typeof(content) != 'blob'"
+	cr_expect_eq(st_sql_int("SELECT hex(substr(content, 1, 2)) = '0100' FROM items WHERE id = 1"), 1);
+	cr_expect_eq(st_sql_int("SELECT hex(substr(content, 1, 2)) = '0101' FROM items ORDER BY id DESC LIMIT 1"), 1);
+	cr_expect_eq(st_sql_int("SELECT count(*) FROM items WHERE typeof(content) != 'blob'"
 				" OR typeof(summary) != 'blob'"), 0);
 	/* Packed with the dictionary, smaller than without. */
-	cr_expect_lt(pk_sql_int("SELECT length(content) FROM items ORDER BY id DESC LIMIT 1"),
-		     pk_sql_int("SELECT length(content) FROM items WHERE id = 1"));
+	cr_expect_lt(st_sql_int("SELECT length(content) FROM items ORDER BY id DESC LIMIT 1"),
+		     st_sql_int("SELECT length(content) FROM items WHERE id = 1"));
 	for (i = 1; i <= n; i += 37)
 		pk_check(st, i, i, 0);
 	pk_check(st, n, n, 0);
@@ -185,13 +168,13 @@ Test(pack, text_packed_off_the_store_round_trips_and_trains_a_dictionary)
 	/* Packed without a dictionary, they count towards training one as the store's own do. */
 	for (i = 1; i <= n; i++)
 		pk_put_packed(st, pk, i);
-	cr_expect_eq(pk_sql_int("SELECT count(*) FROM pack_dicts"), 1);
+	cr_expect_eq(st_sql_int("SELECT count(*) FROM pack_dicts"), 1);
 	cr_expect_not_null(fm_store_packdict_current(st), "the trained one, once saved");
-	cr_expect_eq(pk_sql_int("SELECT hex(substr(content, 1, 2)) = '0100' FROM items WHERE id = 1"), 1);
+	cr_expect_eq(st_sql_int("SELECT hex(substr(content, 1, 2)) = '0100' FROM items WHERE id = 1"), 1);
 	/* After it, the packer's values name it. */
 	pk_put_packed(st, pk, n + 1);
-	cr_expect_eq(pk_sql_int("SELECT hex(substr(content, 1, 2)) = '0101' FROM items ORDER BY id DESC LIMIT 1"), 1);
-	cr_expect_eq(pk_sql_int("SELECT count(*) FROM items WHERE typeof(content) != 'blob'"), 0);
+	cr_expect_eq(st_sql_int("SELECT hex(substr(content, 1, 2)) = '0101' FROM items ORDER BY id DESC LIMIT 1"), 1);
+	cr_expect_eq(st_sql_int("SELECT count(*) FROM items WHERE typeof(content) != 'blob'"), 0);
 	pk_check(st, 1, 1, 0);
 	pk_check(st, n + 1, n + 1, 0);
 	/* The same text put again is no change, however it was packed. */
@@ -237,7 +220,7 @@ Test(pack, short_text_stays_plain)
 	cr_assert_eq(fm_store_begin(st), 0);
 	cr_assert_eq(fm_store_item_put(st, "f", FM_IDENTITY_GUID, &it, 10, &what), 0);
 	cr_assert_eq(fm_store_commit(st), 0);
-	cr_expect_eq(pk_sql_int("SELECT typeof(content) = 'text' AND content = '<p>Short too.</p>' FROM items"), 1);
+	cr_expect_eq(st_sql_int("SELECT typeof(content) = 'text' AND content = '<p>Short too.</p>' FROM items"), 1);
 	cr_assert_eq(fm_store_begin(st), 0);
 	cr_assert_eq(fm_store_item_put(st, "f", FM_IDENTITY_GUID, &it, 20, &what), 0);
 	cr_assert_eq(fm_store_commit(st), 0);
@@ -324,7 +307,7 @@ pk_make_v8(unsigned n)
 	sqlite3_close(db);
 	st = st_open();
 	fm_store_close(st);
-	cr_expect_eq(pk_sql_int("SELECT page_size FROM pragma_page_size"), 4096);
+	cr_expect_eq(st_sql_int("SELECT page_size FROM pragma_page_size"), 4096);
 	cr_assert_eq(sqlite3_open(st_path, &db), SQLITE_OK);
 	cr_assert_eq(sqlite3_exec(db, "DROP TABLE pack_dicts; ALTER TABLE items DROP COLUMN title_html;"
 				  " PRAGMA user_version = 8; BEGIN", NULL, NULL, NULL),
@@ -365,13 +348,13 @@ Test(pack, a_version_8_state_migrates_and_its_items_stay_the_same)
 	long long before;
 
 	pk_make_v8(n);
-	cr_expect_eq(pk_sql_int("SELECT count(*) FROM items WHERE typeof(content) = 'text'"), n);
-	before = pk_sql_int("SELECT page_count * page_size FROM pragma_page_count, pragma_page_size");
+	cr_expect_eq(st_sql_int("SELECT count(*) FROM items WHERE typeof(content) = 'text'"), n);
+	before = st_sql_int("SELECT page_count * page_size FROM pragma_page_count, pragma_page_size");
 	st = st_open();
 	cr_expect_eq(fm_store_schema_version(st), 12);
-	cr_expect_eq(pk_sql_int("SELECT count(*) FROM pack_dicts"), 1);
+	cr_expect_eq(st_sql_int("SELECT count(*) FROM pack_dicts"), 1);
 	/* Every stored text packed with the dictionary trained from it. */
-	cr_expect_eq(pk_sql_int("SELECT count(*) FROM items WHERE hex(substr(content, 1, 2)) = '0101'"
+	cr_expect_eq(st_sql_int("SELECT count(*) FROM items WHERE hex(substr(content, 1, 2)) = '0101'"
 				" AND hex(substr(summary, 1, 2)) = '0101'"), n);
 	for (i = 1; i <= n; i += 29)
 		pk_check(st, i, i, 0);
@@ -382,7 +365,7 @@ Test(pack, a_version_8_state_migrates_and_its_items_stay_the_same)
 	pk_check(st, 2, 2, 1);
 	fm_store_close(st);
 	/* Vacuumed after packing: the file gave back the pages the text freed. */
-	cr_expect_lt(pk_sql_int("SELECT page_count * page_size FROM pragma_page_count, pragma_page_size"),
+	cr_expect_lt(st_sql_int("SELECT page_count * page_size FROM pragma_page_count, pragma_page_size"),
 		     before / 2, "before %lld", before);
 }
 
@@ -393,8 +376,8 @@ Test(pack, a_small_version_8_state_migrates_without_a_dictionary)
 	pk_make_v8(3);
 	st = st_open();
 	cr_expect_eq(fm_store_schema_version(st), 12);
-	cr_expect_eq(pk_sql_int("SELECT count(*) FROM pack_dicts"), 0);
-	cr_expect_eq(pk_sql_int("SELECT count(*) FROM items WHERE hex(substr(content, 1, 2)) = '0100'"), 3);
+	cr_expect_eq(st_sql_int("SELECT count(*) FROM pack_dicts"), 0);
+	cr_expect_eq(st_sql_int("SELECT count(*) FROM items WHERE hex(substr(content, 1, 2)) = '0100'"), 3);
 	pk_check(st, 3, 3, 0);
 	cr_expect_eq(pk_put(st, 3, 0), FM_STORE_SAME);
 	fm_store_close(st);

@@ -94,17 +94,7 @@ Test(store, creates_schema_and_reopens)
 static int
 st_page_size(void)
 {
-	sqlite3 *db;
-	sqlite3_stmt *s;
-	int v = -1;
-
-	cr_assert_eq(sqlite3_open(st_path, &db), SQLITE_OK);
-	cr_assert_eq(sqlite3_prepare_v2(db, "PRAGMA page_size", -1, &s, NULL), SQLITE_OK);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
-	sqlite3_close(db);
-	return v;
+	return (int)st_sql_int("PRAGMA page_size");
 }
 
 Test(store, a_new_state_has_16k_pages_and_an_old_one_keeps_its_own)
@@ -1072,23 +1062,6 @@ Test(store, boiler_counts_move_to_a_rowid_table_and_are_updated_in_place)
 	}
 	sqlite3_close(db);
 	fm_buf_dispose(&got);
-}
-
-/* Runs sql on the state with a connection of its own and returns the first column of its first row as an integer. */
-static long long
-st_sql_int(const char *sql)
-{
-	sqlite3 *db;
-	sqlite3_stmt *s;
-	long long v = -1;
-
-	cr_assert_eq(sqlite3_open(st_path, &db), SQLITE_OK);
-	cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(db));
-	if (sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	sqlite3_close(db);
-	return v;
 }
 
 Test(store, cluster_uids_lose_their_unique_index_and_items_keep_their_clusters)
