@@ -516,7 +516,14 @@ run_finish(struct run_feed *rf, const fm_fetch_result *r)
 	run_got_free(rf); /* last: r may be its kept result */
 }
 
-/* Appends a copy of s to the block at *at (sized by run_keep_result); returns the copy or NULL. */
+/* The bytes run_keep_str takes for s (its NUL included; none for NULL). */
+static size_t
+run_keep_size(const char *s)
+{
+	return s ? strlen(s) + 1 : 0;
+}
+
+/* Appends a copy of s to the block at *at (sized with run_keep_size); returns the copy or NULL. */
 static const char *
 run_keep_str(char **at, const char *s)
 {
@@ -561,9 +568,9 @@ run_keep_result(struct run_feed *rf, const fm_fetch_result *r)
 	size_t need = 0, i;
 	char *at;
 
-	run_result_strs(&src, strs);
+	run_result_strs(&src, strs); /* src: a copy, so the same field list sizes r's strings */
 	for (i = 0; i < RUN_RESULT_NSTR; i++)
-		need += *strs[i] ? strlen(*strs[i]) + 1 : 0;
+		need += run_keep_size(*strs[i]);
 	if (!run_got(rf) || !(k = malloc(sizeof *k + need)))
 		return FM_ENOMEM;
 	k->r = *r;
@@ -639,22 +646,18 @@ run_keep_req(struct run_feed *rf, const fm_feed_state *fs, const char *redirect,
 {
 	const char *src[3] = { redirect, fs->etag, fs->last_modified };
 	const char **dst[3] = { &rf->url, &req->etag, &req->last_modified };
-	size_t need = 0, n, i;
+	size_t need = 0, i;
 	char *at;
 
 	for (i = 0; i < 3; i++)
-		need += src[i] ? strlen(src[i]) + 1 : 0;
+		need += run_keep_size(src[i]);
 	if (!need)
 		return 0;
 	if (!(rf->kept = at = malloc(need)))
 		return FM_ENOMEM;
-	for (i = 0; i < 3; i++) {
-		if (!src[i])
-			continue;
-		n = strlen(src[i]) + 1;
-		*dst[i] = memcpy(at, src[i], n);
-		at += n;
-	}
+	for (i = 0; i < 3; i++)
+		if (src[i]) /* rf->url stays the configured URL without a redirect */
+			*dst[i] = run_keep_str(&at, src[i]);
 	return 0;
 }
 
