@@ -151,6 +151,20 @@ def change(args):
         print(name)
 
 
+def check(args):
+    """Exits 1 unless every file of the manifest is there with its size (a change pass rewrites files)."""
+    try:
+        rows = manifest(args.dir)
+    except OSError:
+        sys.exit(1)
+    for row in rows:
+        try:
+            if os.path.getsize(os.path.join(args.dir, row[0])) != int(row[4]):
+                sys.exit(1)
+        except OSError:
+            sys.exit(1)
+
+
 def etags(args):
     for row in manifest(args.dir):
         with open(os.path.join(args.dir, row[0]), "rb") as fp:
@@ -165,8 +179,11 @@ def main():
     ap.add_argument("--change", type=int, metavar="N", help="rewrite N feeds with new items")
     ap.add_argument("--round", type=int, default=1, help="which change round (picks the feeds and items)")
     ap.add_argument("--etags", action="store_true", help="print NAME<TAB>ETAG for every feed")
+    ap.add_argument("--check", action="store_true", help="exit 1 unless DIR's files still match its manifest")
     args = ap.parse_args()
-    if args.etags:
+    if args.check:
+        check(args)
+    elif args.etags:
         etags(args)
     elif args.change is not None:
         change(args)

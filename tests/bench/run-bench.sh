@@ -169,9 +169,7 @@ fi
 # (a change pass run on the set itself) has it made again.
 feedset_intact() {
 	[ -f "$FEEDSET/MANIFEST.tsv" ] && [ "$(cat "$FEEDSET/.params" 2>/dev/null)" = "$SEED $FEEDS" ] &&
-		find "$FEEDSET" -maxdepth 1 -type f -printf '%f\t%s\n' |
-		awk -F'\t' 'NR == FNR { size[$1] = $2; next }
-			!/^#/ && size[$1] != $5 { bad = 1 } END { exit bad }' - "$FEEDSET/MANIFEST.tsv"
+		"$PY" "$HERE/gen-feeds.py" --check "$FEEDSET"
 }
 if ! feedset_intact; then
 	echo "== generating $FEEDS feeds in $FEEDSET (seed $SEED)" >&2

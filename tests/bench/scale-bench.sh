@@ -88,10 +88,7 @@ fi
 intact() {
 	local c
 	for c in "$1"/c*; do
-		[ -f "$c/MANIFEST.tsv" ] || return 1
-		find "$c" -maxdepth 1 -type f -printf '%f\t%s\n' |
-			awk -F'\t' 'NR == FNR { size[$1] = $2; next }
-				!/^#/ && size[$1] != $5 { bad = 1 } END { exit bad }' - "$c/MANIFEST.tsv" || return 1
+		"$PY" "$HERE/gen-feeds.py" --check "$c" || return 1
 	done
 }
 
