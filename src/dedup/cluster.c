@@ -2,6 +2,7 @@
 #include "feedmerge/candidates.h"
 #include "feedmerge/cluster.h"
 #include "dedup/fpcache.h"
+#include "dedup/gate.h"
 #include "feedmerge/error.h"
 #include "util/grow.h"
 #include "util/strindex.h"
@@ -18,10 +19,10 @@
 
 /*
  * Bytes of fingerprints the clusterer keeps at hand (about 600 bytes an
- * item with a long text): the newest 50,000 or so; older candidates are
- * read from the source.
+ * item with a long text): the newest 25,000 or so; older candidates are
+ * read from the source. Only a candidate its gate lets through needs one.
  */
-#define CL_FP_CACHE (32u << 20)
+#define CL_FP_CACHE (16u << 20)
 
 /* What the index knows of each item: ids in the index are positions here. */
 struct cl_item {
@@ -39,7 +40,8 @@ struct fm_clusterer {
 	fm_candidates *ci; /* every item's candidate keys; ids are positions in items */
 	fm_fpcache *fps;   /* the newest fingerprints, by row */
 	struct cl_item *items;
-	size_t n, a;
+	fm_gate *gates;    /* gates[i]: items[i]'s, for turning candidates away unread */
+	size_t n, a, agates;
 	char **names;  /* feed names, interned */
 	size_t nnames;
 	fm_strindex name_ix; /* names by name */
@@ -116,8 +118,10 @@ cl_shed(fm_clusterer *c)
 			remap[i] = c->items[i].when < floor ? UINT32_MAX : (uint32_t)m++;
 		rc = fm_candidates_retain(c->ci, remap, c->n);
 		for (i = 0; !rc && i < c->n; i++)
-			if (remap[i] != UINT32_MAX)
+			if (remap[i] != UINT32_MAX) {
 				c->items[remap[i]] = c->items[i];
+				c->gates[remap[i]] = c->gates[i];
+			}
 		free(remap);
 		if (rc)
 			return rc; /* nothing changed */
@@ -147,8 +151,10 @@ fm_clusterer_index(fm_clusterer *c, int64_t row, const char *feed, fm_time when,
 		return 0; /* older than a story the index already let go */
 	if ((name = cl_name(c, feed)) == (unsigned)-1)
 		return FM_ENOMEM;
-	if (fm__grow(&c->items, &c->a, c->n, sizeof *c->items, 1024))
+	if (fm__grow(&c->items, &c->a, c->n, sizeof *c->items, 1024) ||
+	    fm__grow(&c->gates, &c->agates, c->n, sizeof *c->gates, 1024))
 		return FM_ENOMEM;
+	fm__gate_make(&c->gates[c->n], fp);
 	c->items[c->n].row = row;
 	c->items[c->n].when = when;
 	c->items[c->n].feed = name;
@@ -163,6 +169,12 @@ fm_clusterer_index(fm_clusterer *c, int64_t row, const char *feed, fm_time when,
 int
 fm_clusterer_refingerprint(fm_clusterer *c, int64_t row, const fm_fingerprint *fp)
 {
+	size_t i;
+
+	/* A changed item is rare (a handful a pass): a scan finds its place. */
+	for (i = 0; i < c->n; i++)
+		if (c->items[i].row == row)
+			fm__gate_make(&c->gates[i], fp);
 	return fm__fpcache_put(c->fps, row, fp);
 }
 
@@ -233,6 +245,7 @@ struct cl_query {
 	fm_clusterer *c;
 	const fm_cluster_source *src;
 	const fm_fingerprint *fp;
+	fm_gate_query gate;  /* fp, ready to meet candidates' gates */
 	unsigned feed;
 	fm_time when;
 	int64_t cluster;     /* the item's own cluster */
@@ -243,8 +256,8 @@ struct cl_query {
 
 /*
  * Candidates callback: checks one candidate and notes its cluster when
- * confirmed. The rules run first: a fingerprint at hand costs no read, and
- * the cluster is read only for a copy.
+ * confirmed. Its gate turns most away; then the rules run: a fingerprint
+ * at hand costs no read, and the cluster is read only for a copy.
  */
 static int
 cl_confirm(void *ud, uint32_t id, unsigned keys)
@@ -260,7 +273,7 @@ cl_confirm(void *ud, uint32_t id, unsigned keys)
 
 	(void)keys;
 	pair.apart = it->when > q->when ? it->when - q->when : q->when - it->when;
-	if (pair.apart > q->c->window)
+	if (pair.apart > q->c->window || !fm__gate_may_match(&q->gate, &q->c->gates[id]))
 		return 0;
 	if (!(cached = fm__fpcache_get(q->c->fps, it->row, &other))) {
 		if ((rc = q->src->fingerprint(q->src->ud, it->row, &other, &cluster)))
@@ -300,6 +313,7 @@ fm_clusterer_plan_join(fm_clusterer *c, const fm_cluster_source *src, const char
 	q.c = c;
 	q.src = src;
 	q.fp = fp;
+	fm__gate_query(&q.gate, fp, &c->p);
 	q.when = when;
 	q.cluster = cluster;
 	if ((q.feed = cl_name(c, feed)) == (unsigned)-1)
@@ -438,6 +452,7 @@ fm_clusterer_free(fm_clusterer *c)
 	fm_candidates_free(c->ci);
 	fm__fpcache_free(c->fps);
 	free(c->items);
+	free(c->gates);
 	for (i = 0; i < c->nnames; i++)
 		free(c->names[i]);
 	free(c->names);
