@@ -295,3 +295,49 @@ Test(postings, ids_of_many_keys_each_equal_a_scan_before_and_after_retain)
 	free(remap);
 	free(s.v);
 }
+
+Test(postings, a_capped_index_equals_a_model_across_many_moves_to_the_sorted_part)
+{
+	/* 60,000 pairs (the tail moves into the sorted part many times), keys under ~30 ids each, cap 25. */
+	enum { N = 60000, KEYS = 2000, CAP = 25 };
+	uint32_t *key = malloc(N * sizeof *key);
+	unsigned char *stopped = calloc(KEYS, 1), *v = calloc(N, 1);
+	size_t *count = calloc(KEYS, sizeof *count);
+	struct seen s = { v, 0 };
+	fm_postings *px;
+	uint64_t r = 5;
+	size_t i, j, q;
+
+	cr_assert(key && stopped && v && count);
+	cr_assert_eq(fm_postings_new(&px, CAP), 0);
+	for (i = 0; i < N; i++) {
+		uint32_t k = (uint32_t)(rnd(&r) % KEYS);
+
+		key[i] = k * 2654435761u;
+		cr_assert_eq(fm_postings_add(px, key[i], (uint32_t)i), 0);
+		if (!stopped[k])
+			count[k]++;
+		if (i % 997 != 0)
+			continue;
+		for (q = 0; q < 30; q++) {
+			uint32_t kq = (uint32_t)(rnd(&r) % KEYS);
+			size_t want = 0;
+
+			memset(v, 0, N);
+			s.calls = 0;
+			cr_assert_eq(fm_postings_query(px, kq * 2654435761u, mark, &s), 0);
+			if (!stopped[kq] && count[kq] > CAP)
+				stopped[kq] = 1;
+			for (j = 0; j <= i && !stopped[kq]; j++) {
+				cr_assert_eq(v[j], key[j] == kq * 2654435761u, "key %u id %zu after %zu adds", kq, j, i + 1);
+				want += key[j] == kq * 2654435761u;
+			}
+			cr_assert_eq(s.calls, want, "key %u after %zu adds", kq, i + 1);
+		}
+	}
+	fm_postings_free(px);
+	free(key);
+	free(stopped);
+	free(v);
+	free(count);
+}
