@@ -4,6 +4,9 @@
 
 #include <stdio.h>
 #include <string.h>
+#ifdef __GLIBC__ /* (from stdio.h) */
+#include <malloc.h>
+#endif
 
 static const char main_usage[] =
 	"usage: feedmerge [--help] [--version] COMMAND [ARGS]\n"
@@ -56,6 +59,16 @@ main(int argc, char **argv)
 {
 	const struct main_cmd *cmd;
 
+#ifdef __GLIBC__
+	/*
+	 * Arrays of a megabyte and more (the clusterer's index grows several
+	 * by realloc) are mapped, so what a realloc moves away from or a free
+	 * gives back returns to the system. glibc's threshold rises past them
+	 * after the first large free; in the heap, the holes they left stayed
+	 * resident (cold pass over 10,000 feeds: peak 175 MB, mapped 152 MB).
+	 */
+	mallopt(M_MMAP_THRESHOLD, 1 << 20);
+#endif
 	if (argc < 2) {
 		fputs(main_usage, stderr);
 		return CLI_USAGE;
