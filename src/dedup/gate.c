@@ -10,11 +10,22 @@ gate_bucket(uint32_t h)
 	return (uint32_t)(h * 0x9E3779B1u) >> 24;
 }
 
-/* h (at most pmax) scaled to 16 bits, keeping order: equal hashes scale equal, a smaller one never larger. */
-static uint16_t
-gate_scale(uint32_t h, uint32_t pmax)
+/* The factor gate_scale scales hashes up to pmax by (one division a gate, not one a hash). */
+static uint64_t
+gate_factor(uint32_t pmax)
 {
-	return pmax ? (uint16_t)((uint64_t)h * 65535u / pmax) : 0;
+	return pmax ? ((uint64_t)65535 << 32) / pmax : 0;
+}
+
+/*
+ * h (at most pmax) scaled to 16 bits by f = gate_factor(pmax), keeping
+ * order: equal hashes scale equal, a smaller one never larger. No
+ * overflow: h * f <= pmax * f <= 65535 * 2^32.
+ */
+static uint16_t
+gate_scale(uint32_t h, uint64_t f)
+{
+	return (uint16_t)((h * f) >> 32);
 }
 
 /* The bucket of a headline word hash (of 64). */
@@ -56,13 +67,15 @@ void
 fm__gate_make(fm_gate *g, const fm_fingerprint *fp)
 {
 	unsigned i, b, r, np = fp->nsketch < FM_GATE_PREFIX ? fp->nsketch : FM_GATE_PREFIX;
+	uint64_t f;
 
 	memset(g, 0, sizeof *g);
 	g->nsketch = (uint8_t)fp->nsketch;
 	g->ntitle = (uint8_t)fp->ntitle;
 	g->pmax = np ? fp->sketch[np - 1] : 0;
+	f = gate_factor(g->pmax);
 	for (i = 0; i < np; i++)
-		g->prefix[i] = gate_scale(fp->sketch[i], g->pmax);
+		g->prefix[i] = gate_scale(fp->sketch[i], f);
 	for (; i < fp->nsketch; i++) {
 		b = gate_bucket(fp->sketch[i]);
 		g->rest[b / 64] |= 1ull << (b % 64);
@@ -128,7 +141,7 @@ gate_at_most_below(const fm_gate *g, uint32_t tau)
 
 	if (tau < g->pmax) {
 		/* Scaling keeps order: an entry scaled below tau's scale is below tau. */
-		for (t = gate_scale(tau, g->pmax); nb < np && g->prefix[nb] < t; nb++)
+		for (t = gate_scale(tau, gate_factor(g->pmax)); nb < np && g->prefix[nb] < t; nb++)
 			;
 		return nb;
 	}
@@ -157,6 +170,7 @@ gate_containment(const fm_gate_query *q, const fm_gate *g)
 	const fm_fingerprint *a = q->fp;
 	uint32_t ta, tau, x;
 	unsigned na, nb, m, ub = 0, i, j = 0, np = gate_nprefix(g);
+	uint64_t f = gate_factor(g->pmax);
 	uint16_t sx;
 
 	if (!a->nsketch || !g->nsketch)
@@ -169,7 +183,7 @@ gate_containment(const fm_gate_query *q, const fm_gate *g)
 		x = a->sketch[i];
 		if (x <= g->pmax) {
 			/* Both ascend: walk the prefix alongside. */
-			for (sx = gate_scale(x, g->pmax); j < np && g->prefix[j] < sx; j++)
+			for (sx = gate_scale(x, f); j < np && g->prefix[j] < sx; j++)
 				;
 			ub += j < np && g->prefix[j] == sx;
 		} else {

@@ -11,9 +11,13 @@
  * SQLite spills one to a file in /var/tmp past 64 KB, and a feed changes
  * a dozen 16 KB pages. Cold pass over 1,000 feeds: 250 MB written to
  * /var/tmp and deleted, against 95 MB for the WAL and the state itself.
- * Up to STORE_STMTJRNL_SPILL stays in memory (released with the savepoint).
+ * -1 keeps statement journals in memory, in small chunks freed with the
+ * savepoint; their size is bounded by the pages one feed's results change.
+ * (A positive threshold is no good: SQLite 3.40 then allocates the journal
+ * in chunks of that size, and spilling one that a statement had truncated
+ * failed with SQLITE_FULL -- seen with 1 MB on a 94-item feed.)
  */
-#define STORE_STMTJRNL_SPILL (8 * 1024 * 1024)
+#define STORE_STMTJRNL_SPILL (-1)
 
 static pthread_once_t store_config_once = PTHREAD_ONCE_INIT;
 
