@@ -9,9 +9,10 @@
  * Near-duplicate clustering posts a few hashes of each item (the smallest
  * of its shingle sketch, of its headline words) and asks which items share
  * one: two texts with much in common share some of their smallest hashes,
- * wherever in the text the common part sits. Postings are (key, id) pairs
- * in a chained hash table, about 12 bytes each with the table (ids are kept
- * once per run of pairs added with one id: add an item's keys together).
+ * wherever in the text the common part sits. Postings are (key, id) pairs:
+ * the newest in a chained hash table (ids kept once per run of pairs added
+ * with one id: add an item's keys together), the rest in arrays sorted by
+ * key, where a key's pairs sit side by side; about 10 bytes a pair.
  */
 
 /** The index; opaque. */
