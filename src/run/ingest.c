@@ -109,6 +109,75 @@ ingest_learn_all(fm_store *st, struct ingest_feed *f, const fm_config_feed *cf,
 	return rc;
 }
 
+int
+run__learn_fresh(fm_fp_text *const *texts, size_t n, struct run_learned *out)
+{
+	struct ingest_feed f;
+	size_t i;
+	int rc;
+
+	memset(&f, 0, sizeof f);
+	memset(out, 0, sizeof *out);
+	/* No counts yet: as the state's missing row loads (fm_boiler_load of nothing). */
+	if ((rc = fm_boiler_load(&f.boiler, NULL, 0)) ||
+	    !(out->fps = malloc((n ? n : 1) * sizeof *out->fps))) {
+		fm_boiler_free(f.boiler);
+		return rc ? rc : FM_ENOMEM;
+	}
+	for (i = 0; i < n && !rc; i++) {
+		f.nseen = 0;
+		rc = fm_fp_compute(NULL, texts[i], NULL, ingest_learn, &f);
+	}
+	for (i = 0; i < n && !rc; i++)
+		rc = fm_fp_compute(&out->fps[i], texts[i], ingest_is_boiler, NULL, &f);
+	if (rc) {
+		fm_boiler_free(f.boiler);
+		run_learned_clear(out);
+		return rc;
+	}
+	out->boiler = f.boiler;
+	out->crossed = f.crossed;
+	return 0;
+}
+
+/*
+ * Takes what the worker learnt from a fresh feed (1), else nothing (0:
+ * the caller learns): the counts, the fingerprints and each item's jobs
+ * (text and packed values), as ingest_learn_all would leave them.
+ */
+static int
+ingest_take_learned(struct ingest_feed *f, run_prep *prep, run_prep_job **learn, run_prep_job **jobs,
+		    size_t n, struct run_learned *got, int *rc)
+{
+	run_prep_job *job = *learn;
+	size_t i;
+
+	if (!job)
+		return 0;
+	*learn = NULL;
+	for (i = 0; i < n && jobs && jobs[i]; i++)
+		;
+	if (i < n) {
+		run_prep_drop(prep, job);
+		return 0;
+	}
+	if (!run_prep_take_feed(prep, job, got))
+		return 0;
+	if (!(f->text = calloc(n ? n : 1, sizeof *f->text)) ||
+	    !(f->packed = calloc(n ? n : 1, sizeof *f->packed))) {
+		*rc = FM_ENOMEM;
+		return 1;
+	}
+	for (i = 0; i < n && !*rc; i++) {
+		*rc = run_prep_take(prep, jobs[i], &f->text[i], &f->packed[i]);
+		jobs[i] = NULL;
+	}
+	f->boiler = got->boiler;
+	got->boiler = NULL;
+	f->crossed = got->crossed;
+	return 1;
+}
+
 /* A feed kept out of clustering: takes its jobs' packed text only (a job marks nothing here: the store looks items up). */
 static int
 ingest_take_packed(struct ingest_feed *f, run_prep *prep, run_prep_job **jobs, size_t n)
@@ -142,20 +211,25 @@ ingest_save_boiler(fm_store *st, const struct ingest_feed *f, const char *feed)
 
 int
 run__ingest(fm_store *st, fm_clusterer *(*clusterer)(void *ud, int open, int *rc), void *ud,
-	    run_prep *prep, run_prep_job **jobs, const fm_config_feed *cf, fm_item **items,
-	    size_t n, fm_time now, struct run_ingest *out)
+	    run_prep *prep, run_prep_job **jobs, run_prep_job *learn, const fm_config_feed *cf,
+	    fm_item **items, size_t n, fm_time now, struct run_ingest *out)
 {
 	struct ingest_feed f;
+	struct run_learned got = { NULL, NULL, 0 };
 	fm_fingerprint *fp = NULL;
 	fm_clusterer *cl = NULL;
 	size_t i;
 	int rc = 0, clustered = cf->cluster;
 
 	memset(&f, 0, sizeof f);
-	if (clustered && (!(fp = malloc(sizeof *fp)) || (rc = ingest_learn_all(st, &f, cf, prep, jobs, items, n)))) {
-		rc = rc ? rc : FM_ENOMEM;
+	if (clustered && !(fp = malloc(sizeof *fp))) {
+		rc = FM_ENOMEM;
 		goto out;
 	}
+	if (clustered && !ingest_take_learned(&f, prep, &learn, jobs, n, &got, &rc))
+		rc = ingest_learn_all(st, &f, cf, prep, jobs, items, n);
+	if (rc)
+		goto out;
 	if (!clustered && jobs && (rc = ingest_take_packed(&f, prep, jobs, n)))
 		goto out;
 	/* Only a new item needs the clusterer (changed ones keep their cluster). */
@@ -170,9 +244,13 @@ run__ingest(fm_store *st, fm_clusterer *(*clusterer)(void *ud, int open, int *rc
 		int joined = 0, have_fp = 0;
 
 		/* Only new and changed items need a fingerprint: most of a feed is neither. */
-		if (clustered && f.text[i] &&
-		    !(rc = fm_fp_compute(fp, f.text[i], ingest_is_boiler, NULL, &f)))
+		if (clustered && f.text[i] && got.fps) {
+			*fp = got.fps[i];
 			have_fp = 1;
+		} else if (clustered && f.text[i] &&
+			   !(rc = fm_fp_compute(fp, f.text[i], ingest_is_boiler, NULL, &f))) {
+			have_fp = 1;
+		}
 		if (rc || (rc = fm_store_item_save_packed(st, cf->name, cf->identity, items[i],
 							  f.packed ? &f.packed[i] : NULL,
 							  have_fp ? fp : NULL, now, &what, &ref)))
@@ -211,6 +289,8 @@ out:
 	free(f.text);
 	free(f.packed);
 	fm_boiler_free(f.boiler);
+	run_learned_clear(&got);
+	run_prep_drop(prep, learn); /* not taken (a feed kept out of clustering, no memory) */
 	free(fp);
 	return rc;
 }

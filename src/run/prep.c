@@ -4,11 +4,15 @@
 
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 enum { JOB_QUEUED, JOB_RUNNING, JOB_DONE };
 
 struct run_prep_job {
-	const fm_item *item;
+	const fm_item *item;    /* an item's job; NULL: a feed's */
+	run_prep_job *const *feed; /* a feed's job: its items' jobs (borrowed), nfeed of them */
+	size_t nfeed;
+	struct run_learned learned; /* what a feed's job made (rc 0) */
 	int want_text;          /* prepare its text for fingerprinting (a clustered feed's item) */
 	fm_fp_text *text;
 	fm_store_packed packed; /* ready when the worker packed the text */
@@ -43,6 +47,31 @@ prep_unlink(run_prep *p, run_prep_job *j)
 	j->prev = j->next = NULL;
 }
 
+/*
+ * Does a feed's job (mu held; released while learning). Its items' jobs
+ * were queued before it and nothing takes them before it is taken: each is
+ * done, by the worker. One that failed leaves the learning to the writer.
+ */
+static void
+prep_feed(run_prep *p, run_prep_job *j)
+{
+	fm_fp_text **texts = malloc((j->nfeed ? j->nfeed : 1) * sizeof *texts);
+	size_t i;
+	int rc = texts ? 0 : FM_ENOMEM;
+
+	for (i = 0; !rc && i < j->nfeed; i++)
+		if (j->feed[i]->state != JOB_DONE || j->feed[i]->rc || !(texts[i] = j->feed[i]->text))
+			rc = FM_EINVAL;
+	pthread_mutex_unlock(&p->mu);
+	if (!rc)
+		rc = run__learn_fresh(texts, j->nfeed, &j->learned);
+	free(texts);
+	pthread_mutex_lock(&p->mu);
+	j->rc = rc;
+	j->state = JOB_DONE;
+	pthread_cond_broadcast(&p->done);
+}
+
 /* The worker: prepares queued jobs, oldest first, until stopped. */
 static void *
 prep_main(void *arg)
@@ -61,6 +90,10 @@ prep_main(void *arg)
 		j = p->head;
 		prep_unlink(p, j);
 		j->state = JOB_RUNNING;
+		if (!j->item) {
+			prep_feed(p, j);
+			continue;
+		}
 		pthread_mutex_unlock(&p->mu);
 		t = NULL;
 		rc = j->want_text ? fm_fp_text_new(&t, j->item) : 0;
@@ -128,15 +161,10 @@ run_prep_stop(run_prep *p)
 	free(p);
 }
 
-run_prep_job *
-run_prep_add(run_prep *p, const fm_item *item, int want_text)
+/* Appends j to the queue and wakes the worker. */
+static void
+prep_queue(run_prep *p, run_prep_job *j)
 {
-	run_prep_job *j = calloc(1, sizeof *j);
-
-	if (!j)
-		return NULL;
-	j->item = item;
-	j->want_text = want_text;
 	j->state = JOB_QUEUED;
 	pthread_mutex_lock(&p->mu);
 	j->prev = p->tail;
@@ -147,7 +175,56 @@ run_prep_add(run_prep *p, const fm_item *item, int want_text)
 	p->tail = j;
 	pthread_cond_signal(&p->work);
 	pthread_mutex_unlock(&p->mu);
+}
+
+run_prep_job *
+run_prep_add(run_prep *p, const fm_item *item, int want_text)
+{
+	run_prep_job *j = calloc(1, sizeof *j);
+
+	if (!j)
+		return NULL;
+	j->item = item;
+	j->want_text = want_text;
+	prep_queue(p, j);
 	return j;
+}
+
+run_prep_job *
+run_prep_add_feed(run_prep *p, run_prep_job *const *jobs, size_t n)
+{
+	run_prep_job *j = calloc(1, sizeof *j);
+
+	if (!j)
+		return NULL;
+	j->feed = jobs;
+	j->nfeed = n;
+	prep_queue(p, j);
+	return j;
+}
+
+void
+run_learned_clear(struct run_learned *out)
+{
+	fm_boiler_free(out->boiler);
+	free(out->fps);
+	memset(out, 0, sizeof *out);
+}
+
+static int prep_claim(run_prep *p, run_prep_job *j);
+
+int
+run_prep_take_feed(run_prep *p, run_prep_job *job, struct run_learned *out)
+{
+	int done = !prep_claim(p, job) && !job->rc;
+
+	memset(out, 0, sizeof *out);
+	if (done)
+		*out = job->learned;
+	else
+		run_learned_clear(&job->learned);
+	free(job);
+	return done;
 }
 
 /* Takes a job out of the worker's hands: unqueued when it has not started (returns 1), else waited for (0). */
@@ -198,5 +275,6 @@ run_prep_drop(run_prep *p, run_prep_job *job)
 	prep_claim(p, job);
 	fm_fp_text_free(job->text);
 	fm_store_packed_dispose(&job->packed);
+	run_learned_clear(&job->learned);
 	free(job);
 }

@@ -2,6 +2,7 @@
 #ifndef FM_RUN_PREP_H
 #define FM_RUN_PREP_H
 
+#include "feedmerge/boiler.h"
 #include "feedmerge/fingerprint.h"
 #include "feedmerge/item.h"
 #include "feedmerge/store.h"
@@ -46,7 +47,44 @@ run_prep_job *run_prep_add(run_prep *p, const fm_item *item, int want_text);
  */
 int run_prep_take(run_prep *p, run_prep_job *job, fm_fp_text **text, fm_store_packed *packed);
 
-/* Forgets a job: waits if it is being prepared, frees it and its text. NULL is a no-op. */
+/* Forgets a job (an item's or a feed's): waits if it is being done, frees it and what it made. NULL is a no-op. */
 void run_prep_drop(run_prep *p, run_prep_job *job);
+
+/*
+ * What a fresh feed's new items teach: the boilerplate counts they leave
+ * and each one's fingerprint, as the writer would make them (the items'
+ * paragraphs are all counted first, then each is fingerprinted with what
+ * was learnt); owned by whoever took it.
+ */
+struct run_learned {
+	fm_boiler *boiler;    /* the feed's counts after learning */
+	fm_fingerprint *fps;  /* one per item, in order */
+	int crossed;          /* a paragraph or headline became boilerplate */
+};
+
+/*
+ * Queues the learning of a feed that has neither items nor boilerplate
+ * counts in the state: after jobs[0 .. n) (every item of the feed, queued
+ * before it, in order; borrowed until this job is taken or dropped) are
+ * done, it learns from their text and fingerprints them, so the writer
+ * only stores. NULL when out of memory. Take it before the item jobs.
+ */
+run_prep_job *run_prep_add_feed(run_prep *p, run_prep_job *const *jobs, size_t n);
+
+/*
+ * Takes a feed job and frees it: 1 with *out filled (the caller owns it:
+ * run_learned_clear) when the worker did it, else 0 (the caller learns).
+ */
+int run_prep_take_feed(run_prep *p, run_prep_job *job, struct run_learned *out);
+
+/* Frees what out holds and zeroes it. */
+void run_learned_clear(struct run_learned *out);
+
+/*
+ * ingest.c: learns from a fresh feed's prepared texts (texts[0 .. n), none
+ * NULL) what run__ingest would, starting from no counts. Returns 0 or
+ * FM_ENOMEM (*out then holds nothing).
+ */
+int run__learn_fresh(fm_fp_text *const *texts, size_t n, struct run_learned *out);
 
 #endif

@@ -41,6 +41,7 @@ struct run_feed {
 	struct run_got *got;   /* what its transfer brought, from the first callback until stored (owned; NULL: nothing yet) */
 	fm_time next_due;      /* the state's, once stored (stored = 1) */
 	signed char has_items; /* the state holds items of this feed: 1, 0, -1 not asked (no jobs then) */
+	unsigned char fresh;   /* no items and no boilerplate counts in the state: the worker may learn (clustered) */
 	unsigned char oom;     /* an item could not be kept */
 	unsigned char stopped; /* the transfer was stopped (when its result could not be kept) */
 	unsigned char stored;  /* this pass wrote its state back (next_due and gone are its) */
@@ -51,6 +52,7 @@ struct run_feed {
 struct run_got {
 	fm_item **items;
 	run_prep_job **jobs;   /* per item: its text being prepared (a new item), or NULL */
+	run_prep_job *learn;   /* a fresh feed's learning, queued after its items' jobs, or NULL */
 	size_t nitems, aitems;
 	char *title, *link;    /* the feed's own metadata */
 	struct run_result *res; /* the transfer's end while it waits for the writer (owned; NULL: none kept) */
@@ -140,6 +142,7 @@ run_got_free(struct run_feed *rf)
 
 	if (!g)
 		return;
+	run_prep_drop(rf->run->prep, g->learn); /* before the item jobs it reads */
 	for (i = 0; i < g->nitems; i++) {
 		run_prep_drop(rf->run->prep, g->jobs[i]);
 		free(g->items[i]);
@@ -425,8 +428,11 @@ run_store(struct run_feed *rf, const fm_fetch_result *r, int ok, long *new_items
 	rc = run_state_load(run, rf->cfg, &fs);
 	if (!rc)
 		rc = run__ingest(run->st, run_clusterer, run, run->prep, rf->got ? rf->got->jobs : NULL,
+				 rf->got ? rf->got->learn : NULL,
 				 rf->cfg, rf->got ? rf->got->items : NULL, rf->got ? rf->got->nitems : 0,
 				 run->now, &counts);
+	if (rf->got)
+		rf->got->learn = NULL; /* run__ingest took it */
 	if (!rc) {
 		run_update_state(rf, &fs, r, ok);
 		rc = fm_store_feed_put(run->st, &fs);
@@ -606,6 +612,37 @@ run_write(void *ud, void *job)
 	run_finish(rf, &failed);
 }
 
+/* 1 when the state keeps no boilerplate counts for feed (0 when it does, or cannot say). */
+static int
+run_no_boiler(fm_store *st, const char *feed)
+{
+	fm_buf blob = FM_BUF_INIT;
+	int none = !fm_store_boiler_get(st, feed, &blob) && !blob.size;
+
+	fm_buf_dispose(&blob);
+	return none;
+}
+
+/*
+ * A fresh feed's items all went to the worker (every one a job): it also
+ * learns the feed's boilerplate from them and fingerprints them, after
+ * their jobs, so the writer (the pass's critical path) only stores. Without
+ * it, or without memory for it, the writer learns as before.
+ */
+static void
+run_learn_fresh(struct run_feed *rf)
+{
+	struct run_got *g = rf->got;
+	size_t i;
+
+	if (!rf->fresh || !g || !g->nitems || g->learn || !rf->run->prep)
+		return;
+	for (i = 0; i < g->nitems; i++)
+		if (!g->jobs[i])
+			return;
+	g->learn = run_prep_add_feed(rf->run->prep, g->jobs, g->nitems);
+}
+
 /*
  * Fetcher callback: one feed's transfer ended. With a writer thread the
  * result is copied and the feed queued for it (blocking while the writer
@@ -624,6 +661,7 @@ run_done(void *ud, const fm_fetch_result *r)
 		rf->oom = 1;
 		rf->stopped = r->outcome == FM_FETCH_STOPPED;
 	}
+	run_learn_fresh(rf);
 	run_writer_put(rf->run->writer, rf);
 }
 
@@ -704,6 +742,8 @@ run_plan(struct run *run, fm_fetch *f, struct run_feed *feeds, size_t *nfeeds)
 		 */
 		if (run->prep && !fs.last_success && !fm_store_feed_has_items(run->st, cf->name, &has_items))
 			rf->has_items = has_items != 0;
+		if (rf->has_items == 0 && cf->cluster)
+			rf->fresh = run_no_boiler(run->st, cf->name);
 		redirect = fs.redirect_url && fs.redirect_seen >= FM_SCHED_REDIRECT_GRACE
 			? fs.redirect_url : NULL;
 		/* Credentials and headers go only to the host they were configured for. */

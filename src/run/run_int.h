@@ -39,12 +39,14 @@ struct run_ingest {
  * (NULL, or one per item, NULL entries too) holds the jobs queued on prep
  * for items found new when parsed: their text (a clustered feed's, taken
  * without another lookup) and their packed summary and content are taken,
- * and their entries set to NULL.
+ * and their entries set to NULL. learn (NULL: none) is the feed's job
+ * queued after them when the feed is fresh (run_prep_add_feed): taken
+ * first, and what the worker learnt replaces the learning here.
  * Adds its counts to *out; returns 0, FM_EIO or FM_ENOMEM.
  */
 int run__ingest(fm_store *st, fm_clusterer *(*clusterer)(void *ud, int open, int *rc), void *ud,
-		run_prep *prep, run_prep_job **jobs, const fm_config_feed *cf, fm_item **items,
-		size_t n, fm_time now, struct run_ingest *out);
+		run_prep *prep, run_prep_job **jobs, run_prep_job *learn, const fm_config_feed *cf,
+		fm_item **items, size_t n, fm_time now, struct run_ingest *out);
 
 /*
  * clustering.c: the clusterer's plans applied to the state. Opens a
