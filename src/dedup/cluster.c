@@ -240,6 +240,15 @@ plan_add(fm_plan *plan, fm_plan_kind kind, int64_t into, int64_t from, int64_t *
 	return 0;
 }
 
+/* A candidate the index found, waiting for cl_confirm. */
+struct cl_cand {
+	uint32_t id;
+	unsigned keys;
+};
+
+/* Candidates confirmed this many ahead of their loads (their item and gate, far apart in memory). */
+#define CL_AHEAD 8
+
 /* One item being clustered and the clusters its confirmed copies are in. */
 struct cl_query {
 	fm_clusterer *c;
@@ -252,7 +261,22 @@ struct cl_query {
 	int64_t *found;      /* distinct clusters confirmed */
 	const char **why;    /* the rule that confirmed each */
 	size_t nfound, afound, awhy;
+	struct cl_cand *cand; /* the index's finds (scratch) */
+	size_t ncand, acand;
 };
+
+/* Candidates callback: notes one; they are confirmed after the query, with their loads started ahead. */
+static int
+cl_collect(void *ud, uint32_t id, unsigned keys)
+{
+	struct cl_query *q = ud;
+
+	if (fm__grow(&q->cand, &q->acand, q->ncand, sizeof *q->cand, 64))
+		return FM_ENOMEM;
+	q->cand[q->ncand].id = id;
+	q->cand[q->ncand++].keys = keys;
+	return 0;
+}
 
 /*
  * Candidates callback: checks one candidate and notes its cluster when
@@ -318,7 +342,16 @@ fm_clusterer_plan_join(fm_clusterer *c, const fm_cluster_source *src, const char
 	q.cluster = cluster;
 	if ((q.feed = cl_name(c, feed)) == (unsigned)-1)
 		return FM_ENOMEM;
-	rc = fm_candidates_query(c->ci, fp, cl_confirm, &q);
+	rc = fm_candidates_query(c->ci, fp, cl_collect, &q);
+	for (i = 0; !rc && i < q.ncand; i++) {
+		if (i + CL_AHEAD < q.ncand) {
+			uint32_t ahead = q.cand[i + CL_AHEAD].id;
+
+			__builtin_prefetch(&c->items[ahead]);
+			__builtin_prefetch(&c->gates[ahead]);
+		}
+		rc = cl_confirm(&q, q.cand[i].id, q.cand[i].keys);
+	}
 	/* Everything confirmed folds into the oldest cluster, whose id lives on. */
 	into = cluster;
 	for (i = 0; i < q.nfound; i++)
@@ -333,6 +366,7 @@ fm_clusterer_plan_join(fm_clusterer *c, const fm_cluster_source *src, const char
 			rc = plan_add(plan, FM_PLAN_MERGE, into, q.found[i], NULL, 0, q.why[i]);
 	free(q.found);
 	free(q.why);
+	free(q.cand);
 	return rc;
 }
 

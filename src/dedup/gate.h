@@ -28,14 +28,15 @@
 
 /** What an indexed item's gate keeps of its fingerprint (136 bytes). */
 typedef struct fm_gate {
-	uint64_t rest[FM_GATE_BITS / 64]; /**< a bit per bucket holding a sketch hash past the prefix */
+	/* In the order they are read: most candidates are turned away within the first 64 bytes. */
 	uint64_t title;   /**< a bit per bucket holding one of its headline word hashes */
+	uint32_t link;    /**< its link hash folded to 32 bits; 0 when it has no link */
 	uint32_t tmax;    /**< its sketch's largest hash when the sketch is truncated, else UINT32_MAX */
 	uint32_t pmax;    /**< the prefix's largest hash */
-	uint32_t link;    /**< its link hash folded to 32 bits; 0 when it has no link */
-	uint16_t prefix[FM_GATE_PREFIX]; /**< the smallest hashes scaled to 0..pmax as 0..65535 (ascending) */
-	uint16_t mark[FM_GATE_MARKS];    /**< mark[k]: the top 16 bits of the entry of rank (k + 1) * nsketch / MARKS */
 	uint8_t nsketch, ntitle;
+	uint16_t prefix[FM_GATE_PREFIX]; /**< the smallest hashes scaled to 0..pmax as 0..65535 (ascending) */
+	uint64_t rest[FM_GATE_BITS / 64]; /**< a bit per bucket holding a sketch hash past the prefix */
+	uint16_t mark[FM_GATE_MARKS];    /**< mark[k]: the top 16 bits of the entry of rank (k + 1) * nsketch / MARKS */
 } fm_gate;
 
 /** What a query item brings to every gate it meets; built once per query. */
