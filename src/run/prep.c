@@ -161,10 +161,18 @@ run_prep_stop(run_prep *p)
 	free(p);
 }
 
-/* Appends j to the queue and wakes the worker. */
-static void
-prep_queue(run_prep *p, run_prep_job *j)
+/* Queues a new job (an item's, or with jobs a feed's) and wakes the worker; NULL when out of memory. */
+static run_prep_job *
+prep_queue(run_prep *p, const fm_item *item, int want_text, run_prep_job *const *jobs, size_t n)
 {
+	run_prep_job *j = calloc(1, sizeof *j);
+
+	if (!j)
+		return NULL;
+	j->item = item;
+	j->want_text = want_text;
+	j->feed = jobs;
+	j->nfeed = n;
 	j->state = JOB_QUEUED;
 	pthread_mutex_lock(&p->mu);
 	j->prev = p->tail;
@@ -175,32 +183,19 @@ prep_queue(run_prep *p, run_prep_job *j)
 	p->tail = j;
 	pthread_cond_signal(&p->work);
 	pthread_mutex_unlock(&p->mu);
+	return j;
 }
 
 run_prep_job *
 run_prep_add(run_prep *p, const fm_item *item, int want_text)
 {
-	run_prep_job *j = calloc(1, sizeof *j);
-
-	if (!j)
-		return NULL;
-	j->item = item;
-	j->want_text = want_text;
-	prep_queue(p, j);
-	return j;
+	return prep_queue(p, item, want_text, NULL, 0);
 }
 
 run_prep_job *
 run_prep_add_feed(run_prep *p, run_prep_job *const *jobs, size_t n)
 {
-	run_prep_job *j = calloc(1, sizeof *j);
-
-	if (!j)
-		return NULL;
-	j->feed = jobs;
-	j->nfeed = n;
-	prep_queue(p, j);
-	return j;
+	return prep_queue(p, NULL, 0, jobs, n);
 }
 
 void
