@@ -309,7 +309,7 @@ pk_make_v8(unsigned n)
 	fm_store_close(st);
 	cr_expect_eq(st_sql_int("SELECT page_size FROM pragma_page_size"), 4096);
 	cr_assert_eq(sqlite3_open(st_path, &db), SQLITE_OK);
-	cr_assert_eq(sqlite3_exec(db, "DROP TABLE pack_dicts; ALTER TABLE items DROP COLUMN title_html;"
+	cr_assert_eq(sqlite3_exec(db, ST_ITEMS_V12 "DROP TABLE pack_dicts; ALTER TABLE items DROP COLUMN title_html;"
 				  " PRAGMA user_version = 8; BEGIN", NULL, NULL, NULL),
 		     SQLITE_OK, "%s", sqlite3_errmsg(db));
 	cr_assert_eq(sqlite3_prepare_v2(db, "INSERT INTO clusters (id, uid, updated) VALUES (?1, 'urn:feedmerge:' || ?1, 0)",
@@ -351,7 +351,7 @@ Test(pack, a_version_8_state_migrates_and_its_items_stay_the_same)
 	cr_expect_eq(st_sql_int("SELECT count(*) FROM items WHERE typeof(content) = 'text'"), n);
 	before = st_sql_int("SELECT page_count * page_size FROM pragma_page_count, pragma_page_size");
 	st = st_open();
-	cr_expect_eq(fm_store_schema_version(st), 12);
+	cr_expect_eq(fm_store_schema_version(st), 13);
 	cr_expect_eq(st_sql_int("SELECT count(*) FROM pack_dicts"), 1);
 	/* Every stored text packed with the dictionary trained from it. */
 	cr_expect_eq(st_sql_int("SELECT count(*) FROM items WHERE hex(substr(content, 1, 2)) = '0101'"
@@ -375,7 +375,7 @@ Test(pack, a_small_version_8_state_migrates_without_a_dictionary)
 
 	pk_make_v8(3);
 	st = st_open();
-	cr_expect_eq(fm_store_schema_version(st), 12);
+	cr_expect_eq(fm_store_schema_version(st), 13);
 	cr_expect_eq(st_sql_int("SELECT count(*) FROM pack_dicts"), 0);
 	cr_expect_eq(st_sql_int("SELECT count(*) FROM items WHERE hex(substr(content, 1, 2)) = '0100'"), 3);
 	pk_check(st, 3, 3, 0);
