@@ -382,3 +382,79 @@ Test(pack, a_small_version_8_state_migrates_without_a_dictionary)
 	cr_expect_eq(pk_put(st, 3, 0), FM_STORE_SAME);
 	fm_store_close(st);
 }
+
+/* Writes item i's text in another made-up language (words of syllables its vocabulary lacks) into b (size n). */
+static void
+pk_text_other(char *b, size_t n, unsigned i, unsigned words)
+{
+	static const char *const syl[] = { "kra", "vol", "zin", "mup", "tesh", "oro", "qua", "bly" };
+	unsigned x = i * 2246822519u + 7, w, k;
+	size_t len;
+
+	len = (size_t)snprintf(b, n, "<div>Nummer %u: ", i);
+	for (w = 0; w < words && len + 40 < n; w++) {
+		for (k = 0; k < 2 + w % 2; k++) {
+			x = x * 1103515245u + 12345u;
+			len += (size_t)snprintf(b + len, n - len, "%s", syl[(x >> 16) % 8]);
+		}
+		len += (size_t)snprintf(b + len, n - len, "%s", w % 9 == 8 ? "!</div>\n<div>" : " ");
+	}
+	snprintf(b + len, n - len, "fin.</div>");
+}
+
+/* Puts items from .. to (inclusive) into feed f in one batch, in the other language when other. */
+static void
+pk_put_many(fm_store *st, unsigned from, unsigned to, int other)
+{
+	char id[32], summary[512], content[4096];
+	fm_store_put what;
+	fm_item it;
+	unsigned i;
+
+	cr_assert_eq(fm_store_batch_begin(st), 0);
+	for (i = from; i <= to; i++) {
+		pk_item(&it, id, summary, content, i, 0);
+		if (other) {
+			pk_text_other(summary, sizeof summary, i, 30);
+			pk_text_other(content, sizeof content, i + 1000000, 250);
+		}
+		cr_assert_eq(fm_store_begin(st), 0);
+		cr_assert_eq(fm_store_item_put(st, "f", FM_IDENTITY_GUID, &it, 1000 + i, &what), 0);
+		cr_assert_eq(fm_store_commit(st), 0);
+		cr_assert_eq(what, FM_STORE_NEW);
+	}
+	cr_assert_eq(fm_store_batch_end(st), 0);
+}
+
+Test(pack, a_dictionary_grows_once_and_is_retrained_when_the_text_moves_away_from_it)
+{
+	fm_store *st = st_open();
+	char id[32], summary[512], content[4096];
+	struct pk_want w = { summary, content, 0 };
+	fm_item it;
+	unsigned n1 = 3000, n2 = 26000, i;
+
+	/* The first dictionary comes from the first 500 items: less text than a full one wants. */
+	pk_put_many(st, 1, n1, 0);
+	cr_expect_eq(st_sql_int("SELECT count(*) FROM pack_dicts"), 2);
+	cr_expect_lt(st_sql_int("SELECT length(dict) FROM pack_dicts WHERE id = 1"), 256 * 1024);
+	cr_expect_eq(st_sql_int("SELECT length(dict) FROM pack_dicts WHERE id = 2"), 256 * 1024);
+	/* Grown once: more of the same text makes no other. */
+	pk_put_many(st, n1 + 1, 2 * n1, 0);
+	cr_expect_eq(st_sql_int("SELECT count(*) FROM pack_dicts"), 2);
+	/* The feeds write in another language: a dictionary of it is trained, the old ones stay for reading. */
+	pk_put_many(st, 2 * n1 + 1, n2, 1);
+	cr_expect_eq(st_sql_int("SELECT count(*) FROM pack_dicts"), 3);
+	cr_expect_eq(st_sql_int("SELECT hex(substr(content, 1, 2)) = '0103' FROM items ORDER BY id DESC LIMIT 1"), 1);
+	for (i = 1; i <= n2; i += 997) {
+		pk_item(&it, id, summary, content, i, 0);
+		if (i > 2 * n1) {
+			pk_text_other(summary, sizeof summary, i, 30);
+			pk_text_other(content, sizeof content, i + 1000000, 250);
+		}
+		w.seen = 0;
+		cr_assert_eq(fm_store_item_get(st, i, pk_cmp, &w), 0);
+		cr_expect(w.seen);
+	}
+	fm_store_close(st);
+}
