@@ -383,6 +383,9 @@ Test(pack, a_small_version_8_state_migrates_without_a_dictionary)
 	fm_store_close(st);
 }
 
+/* The kinds of items pk_put_many puts. */
+enum { PK_LONG, PK_SHORT, PK_OTHER };
+
 /* Writes item i's text in another made-up language (words of syllables its vocabulary lacks) into b (size n). */
 static void
 pk_text_other(char *b, size_t n, unsigned i, unsigned words)
@@ -402,9 +405,22 @@ pk_text_other(char *b, size_t n, unsigned i, unsigned words)
 	snprintf(b + len, n - len, "fin.</div>");
 }
 
-/* Puts items from .. to (inclusive) into feed f in one batch, in the other language when other. */
+/* Fills it as item i: pk_item's (short: a tenth of its content), or in the other language. */
 static void
-pk_put_many(fm_store *st, unsigned from, unsigned to, int other)
+pk_item_kind(fm_item *it, char *id, char *summary, char *content, unsigned i, int kind)
+{
+	pk_item(it, id, summary, content, i, 0);
+	if (kind == PK_SHORT)
+		pk_text(content, 4096, i, 0, 30);
+	if (kind == PK_OTHER) {
+		pk_text_other(summary, 512, i, 30);
+		pk_text_other(content, 4096, i + 1000000, 250);
+	}
+}
+
+/* Puts items from .. to (inclusive) into feed f in one batch, of a kind (PK_...). */
+static void
+pk_put_many(fm_store *st, unsigned from, unsigned to, int kind)
 {
 	char id[32], summary[512], content[4096];
 	fm_store_put what;
@@ -413,11 +429,7 @@ pk_put_many(fm_store *st, unsigned from, unsigned to, int other)
 
 	cr_assert_eq(fm_store_batch_begin(st), 0);
 	for (i = from; i <= to; i++) {
-		pk_item(&it, id, summary, content, i, 0);
-		if (other) {
-			pk_text_other(summary, sizeof summary, i, 30);
-			pk_text_other(content, sizeof content, i + 1000000, 250);
-		}
+		pk_item_kind(&it, id, summary, content, i, kind);
 		cr_assert_eq(fm_store_begin(st), 0);
 		cr_assert_eq(fm_store_item_put(st, "f", FM_IDENTITY_GUID, &it, 1000 + i, &what), 0);
 		cr_assert_eq(fm_store_commit(st), 0);
@@ -432,26 +444,26 @@ Test(pack, a_dictionary_grows_once_and_is_retrained_when_the_text_moves_away_fro
 	char id[32], summary[512], content[4096];
 	struct pk_want w = { summary, content, 0 };
 	fm_item it;
-	unsigned n1 = 3000, n2 = 26000, i;
+	unsigned n0 = STORE_PACK_TRAIN / 2 + 40, n1 = 4000, n2 = 26000, i;
 
-	/* The first dictionary comes from the first 500 items: less text than a full one wants. */
-	pk_put_many(st, 1, n1, 0);
-	cr_expect_eq(st_sql_int("SELECT count(*) FROM pack_dicts"), 2);
+	/* The first dictionary comes from short texts: less than a full one wants. */
+	pk_put_many(st, 1, n0, PK_SHORT);
+	cr_expect_eq(st_sql_int("SELECT count(*) FROM pack_dicts"), 1);
 	cr_expect_lt(st_sql_int("SELECT length(dict) FROM pack_dicts WHERE id = 1"), 256 * 1024);
+	/* Once enough text was packed with it, a full one is trained from the newest items. */
+	pk_put_many(st, n0 + 1, n1, PK_LONG);
+	cr_expect_eq(st_sql_int("SELECT count(*) FROM pack_dicts"), 2);
 	cr_expect_eq(st_sql_int("SELECT length(dict) FROM pack_dicts WHERE id = 2"), 256 * 1024);
 	/* Grown once: more of the same text makes no other. */
-	pk_put_many(st, n1 + 1, 2 * n1, 0);
+	pk_put_many(st, n1 + 1, 2 * n1, PK_LONG);
 	cr_expect_eq(st_sql_int("SELECT count(*) FROM pack_dicts"), 2);
 	/* The feeds write in another language: a dictionary of it is trained, the old ones stay for reading. */
-	pk_put_many(st, 2 * n1 + 1, n2, 1);
+	pk_put_many(st, 2 * n1 + 1, n2, PK_OTHER);
 	cr_expect_eq(st_sql_int("SELECT count(*) FROM pack_dicts"), 3);
 	cr_expect_eq(st_sql_int("SELECT hex(substr(content, 1, 2)) = '0103' FROM items ORDER BY id DESC LIMIT 1"), 1);
-	for (i = 1; i <= n2; i += 997) {
-		pk_item(&it, id, summary, content, i, 0);
-		if (i > 2 * n1) {
-			pk_text_other(summary, sizeof summary, i, 30);
-			pk_text_other(content, sizeof content, i + 1000000, 250);
-		}
+	for (i = 1; i <= n2; i += 331) {
+		pk_item_kind(&it, id, summary, content, i,
+			     i <= n0 ? PK_SHORT : i <= 2 * n1 ? PK_LONG : PK_OTHER);
 		w.seen = 0;
 		cr_assert_eq(fm_store_item_get(st, i, pk_cmp, &w), 0);
 		cr_expect(w.seen);

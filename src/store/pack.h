@@ -18,8 +18,12 @@
  */
 #define STORE_PACK_V1 0x01
 #define STORE_PACK_MIN 64
-/* Values packed without a dictionary before one is trained (about 500 items). */
-#define STORE_PACK_TRAIN 1000
+/*
+ * Values packed without a dictionary before one is trained (about 1,000
+ * items): on the generated feeds enough for a full-size one (pack.c
+ * PACK_DICT_MAX), so that it need not be trained again soon.
+ */
+#define STORE_PACK_TRAIN 2000
 /* The most text one packed value may claim to hold. */
 #define STORE_PACK_MAX ((size_t)1 << 30)
 
