@@ -16,12 +16,13 @@ static char st_dir[PATH_MAX];
 static char st_path[PATH_MAX + 16];
 
 /*
- * SQL that turns a current state's items table back into the shape of
- * schema 12 (its key as text, norm_link), for tests that make an older
- * state from a new one: the key is what GUID identity gives ("g:" and the
- * guid, else "l:" and the link, else "t:" published and title).
+ * SQL that turns a current state back into the shape of schema 12 (items
+ * with their key as text and norm_link; pack_dicts without ratio and
+ * made_item), for tests that make an older state from a new one: the key
+ * is what GUID identity gives ("g:" and the guid, else "l:" and the link,
+ * else "t:" published and title).
  */
-#define ST_ITEMS_V12 \
+#define ST_SCHEMA_V12 \
 	"CREATE TABLE items_v12 (id INTEGER PRIMARY KEY, feed TEXT NOT NULL, key TEXT NOT NULL," \
 	" guid TEXT, link TEXT, norm_link TEXT, title TEXT, author_name TEXT, author_email TEXT," \
 	" author_uri TEXT, summary TEXT, content TEXT, categories TEXT, enclosures TEXT," \
@@ -36,7 +37,8 @@ static char st_path[PATH_MAX + 16];
 	"DROP TABLE items; ALTER TABLE items_v12 RENAME TO items;" \
 	"CREATE INDEX items_cluster ON items(cluster); CREATE INDEX items_first_seen ON items(first_seen);" \
 	"CREATE TRIGGER items_fingerprint_gone AFTER DELETE ON items" \
-	" BEGIN DELETE FROM fingerprints WHERE item = old.id; END;"
+	" BEGIN DELETE FROM fingerprints WHERE item = old.id; END;" \
+	"ALTER TABLE pack_dicts DROP COLUMN ratio; ALTER TABLE pack_dicts DROP COLUMN made_item;"
 
 /* Makes the directory (a suite's .init); the state file does not exist yet. */
 static void

@@ -309,7 +309,7 @@ pk_make_v8(unsigned n)
 	fm_store_close(st);
 	cr_expect_eq(st_sql_int("SELECT page_size FROM pragma_page_size"), 4096);
 	cr_assert_eq(sqlite3_open(st_path, &db), SQLITE_OK);
-	cr_assert_eq(sqlite3_exec(db, ST_ITEMS_V12 "DROP TABLE pack_dicts; ALTER TABLE items DROP COLUMN title_html;"
+	cr_assert_eq(sqlite3_exec(db, ST_SCHEMA_V12 "DROP TABLE pack_dicts; ALTER TABLE items DROP COLUMN title_html;"
 				  " PRAGMA user_version = 8; BEGIN", NULL, NULL, NULL),
 		     SQLITE_OK, "%s", sqlite3_errmsg(db));
 	cr_assert_eq(sqlite3_prepare_v2(db, "INSERT INTO clusters (id, uid, updated) VALUES (?1, 'urn:feedmerge:' || ?1, 0)",
@@ -438,12 +438,22 @@ pk_put_many(fm_store *st, unsigned from, unsigned to, int kind)
 	cr_assert_eq(fm_store_batch_end(st), 0);
 }
 
-Test(pack, a_dictionary_grows_once_and_is_retrained_when_the_text_moves_away_from_it)
+/* Checks that row i holds item i of a kind (PK_...). */
+static void
+pk_check_kind(fm_store *st, unsigned i, int kind)
 {
-	fm_store *st = st_open();
 	char id[32], summary[512], content[4096];
 	struct pk_want w = { summary, content, 0 };
 	fm_item it;
+
+	pk_item_kind(&it, id, summary, content, i, kind);
+	cr_assert_eq(fm_store_item_get(st, i, pk_cmp, &w), 0);
+	cr_expect(w.seen, "item %u", i);
+}
+
+Test(pack, a_dictionary_grows_once_and_is_retrained_when_the_text_moves_away_from_it)
+{
+	fm_store *st = st_open();
 	unsigned n0 = STORE_PACK_TRAIN / 2 + 40, n1 = 4000, n2 = 26000, i;
 
 	/* The first dictionary comes from short texts: less than a full one wants. */
@@ -461,12 +471,39 @@ Test(pack, a_dictionary_grows_once_and_is_retrained_when_the_text_moves_away_fro
 	pk_put_many(st, 2 * n1 + 1, n2, PK_OTHER);
 	cr_expect_eq(st_sql_int("SELECT count(*) FROM pack_dicts"), 3);
 	cr_expect_eq(st_sql_int("SELECT hex(substr(content, 1, 2)) = '0103' FROM items ORDER BY id DESC LIMIT 1"), 1);
-	for (i = 1; i <= n2; i += 331) {
-		pk_item_kind(&it, id, summary, content, i,
-			     i <= n0 ? PK_SHORT : i <= 2 * n1 ? PK_LONG : PK_OTHER);
-		w.seen = 0;
-		cr_assert_eq(fm_store_item_get(st, i, pk_cmp, &w), 0);
-		cr_expect(w.seen);
-	}
+	for (i = 1; i <= n2; i += 331)
+		pk_check_kind(st, i, i <= n0 ? PK_SHORT : i <= 2 * n1 ? PK_LONG : PK_OTHER);
+	fm_store_close(st);
+}
+
+Test(pack, a_later_pass_too_small_to_notice_on_its_own_retrains_from_the_stored_items)
+{
+	fm_store *st = st_open();
+
+	/* One pass: a full dictionary, and its ratio measured on the text after it. */
+	pk_put_many(st, 1, 3100, PK_LONG);
+	fm_store_close(st);
+	cr_expect_eq(st_sql_int("SELECT count(*) FROM pack_dicts"), 1);
+	cr_expect_eq(st_sql_int("SELECT ratio > 1 AND made_item > 0 FROM pack_dicts WHERE id = 1"), 1);
+	/* As if it had been made long ago (the gap between dictionaries is 40,000 values). */
+	pk_sql("UPDATE pack_dicts SET made_item = made_item - 30000");
+	/* Passes of a few hundred items in another language: each too small for two windows. */
+	st = st_open();
+	pk_put_many(st, 3101, 3300, PK_OTHER);
+	fm_store_close(st);
+	cr_expect_eq(st_sql_int("SELECT count(*) FROM pack_dicts"), 1, "the newest items still mostly of the old text");
+	st = st_open();
+	pk_put_many(st, 3301, 5200, PK_OTHER);
+	fm_store_close(st);
+	cr_expect_eq(st_sql_int("SELECT count(*) FROM pack_dicts"), 1, "one window low in a pass is not two");
+	/* The next pass reads how the newest items packed, and trains before its first feed. */
+	st = st_open();
+	pk_put_many(st, 5201, 5201, PK_OTHER);
+	fm_store_close(st);
+	cr_expect_eq(st_sql_int("SELECT count(*) FROM pack_dicts"), 2);
+	cr_expect_eq(st_sql_int("SELECT hex(substr(content, 1, 2)) = '0102' FROM items ORDER BY id DESC LIMIT 1"), 1);
+	st = st_open();
+	pk_check_kind(st, 5201, PK_OTHER);
+	pk_check_kind(st, 3000, PK_LONG);
 	fm_store_close(st);
 }

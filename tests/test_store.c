@@ -874,7 +874,7 @@ Test(store, feed_has_items)
 
 Test(store, polling_floors_migrate_and_round_trip)
 {
-	static const char *const drop = ST_ITEMS_V12
+	static const char *const drop = ST_SCHEMA_V12
 		"ALTER TABLE feeds DROP COLUMN poll_http; ALTER TABLE feeds DROP COLUMN poll_http_why;"
 		"ALTER TABLE feeds DROP COLUMN poll_feed; ALTER TABLE feeds DROP COLUMN poll_feed_why;"
 		"ALTER TABLE feeds DROP COLUMN skip_hours; ALTER TABLE feeds DROP COLUMN skip_days;"
@@ -988,7 +988,7 @@ Test(store, a_title_with_markup_keeps_its_html)
 	cr_expect_eq(st_put(st, "one", FM_IDENTITY_GUID, &it, 4000), FM_STORE_CHANGED);
 	fm_store_close(st);
 	cr_assert_eq(sqlite3_open(st_path, &db), SQLITE_OK);
-	cr_assert_eq(sqlite3_exec(db, ST_ITEMS_V12 "ALTER TABLE items DROP COLUMN title_html; PRAGMA user_version = 9;",
+	cr_assert_eq(sqlite3_exec(db, ST_SCHEMA_V12 "ALTER TABLE items DROP COLUMN title_html; PRAGMA user_version = 9;",
 				  NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
 	sqlite3_close(db);
 	st = st_open();
@@ -1028,7 +1028,7 @@ Test(store, boiler_counts_move_to_a_rowid_table_and_are_updated_in_place)
 	fm_store_close(st);
 	cr_assert_eq(sqlite3_open(st_path, &db), SQLITE_OK);
 	cr_assert_eq(sqlite3_exec(db,
-				  ST_ITEMS_V12 "DROP TABLE feed_boiler;"
+				  ST_SCHEMA_V12 "DROP TABLE feed_boiler;"
 				  "CREATE TABLE feed_boiler (feed TEXT PRIMARY KEY, counts BLOB NOT NULL) WITHOUT ROWID;"
 				  "INSERT INTO feed_boiler VALUES ('one', x'0102030405'), ('two', x'0a0b');"
 				  "PRAGMA user_version = 10;",
@@ -1085,7 +1085,7 @@ Test(store, cluster_uids_lose_their_unique_index_and_items_keep_their_clusters)
 	/* A version 11 state: the uid column UNIQUE (the table as versions 1-11 made it). */
 	cr_assert_eq(sqlite3_open(st_path, &db), SQLITE_OK);
 	cr_assert_eq(sqlite3_exec(db,
-				  ST_ITEMS_V12 "CREATE TABLE c11 (id INTEGER PRIMARY KEY, uid TEXT NOT NULL UNIQUE, updated INTEGER NOT NULL);"
+				  ST_SCHEMA_V12 "CREATE TABLE c11 (id INTEGER PRIMARY KEY, uid TEXT NOT NULL UNIQUE, updated INTEGER NOT NULL);"
 				  "INSERT INTO c11 SELECT id, uid, updated FROM clusters;"
 				  "DROP TABLE clusters;"
 				  "ALTER TABLE c11 RENAME TO clusters;"
@@ -1153,7 +1153,7 @@ Test(store, items_are_found_by_their_key_hash_after_migrating_a_version_12_state
 	fm_store_close(st);
 	/* The same items as schema 12 kept them: found by their key's text. */
 	cr_assert_eq(sqlite3_open(st_path, &db), SQLITE_OK);
-	cr_assert_eq(sqlite3_exec(db, ST_ITEMS_V12 "PRAGMA user_version = 12;", NULL, NULL, NULL),
+	cr_assert_eq(sqlite3_exec(db, ST_SCHEMA_V12 "PRAGMA user_version = 12;", NULL, NULL, NULL),
 		     SQLITE_OK, "%s", sqlite3_errmsg(db));
 	sqlite3_close(db);
 	cr_assert_eq(st_sql_int("SELECT count(*) FROM pragma_table_info('items') WHERE name = 'key'"), 1);

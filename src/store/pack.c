@@ -34,10 +34,12 @@
 /*
  * Retraining. The packed ratio of every PACK_WINDOW values packed with the
  * current dictionary is compared with that of the first window after it
- * was made (or the store opened); two windows in a row below PACK_DRIFT of
- * it, PACK_RETRAIN_GAP values or more after the dictionary was made, and a
- * new one is trained from the newest items (the feeds write about other
- * things, or in another language, now). At 100,000 generated feeds (ten
+ * was made (kept in pack_dicts.ratio); two windows in a row below
+ * PACK_DRIFT of it, PACK_RETRAIN_GAP values or more after the dictionary
+ * was made, and a new one is trained from the newest items (the feeds
+ * write about other things, or in another language, now). A store opened
+ * for writing also reads the newest items' packed values once, so that
+ * passes too small for two windows still notice. At 100,000 generated feeds (ten
  * made-up vocabularies one after another) the dictionary of the first
  * packed another's values 954 B each, one trained on them 777.
  */
@@ -71,7 +73,7 @@ struct pack_drift {
 	uint64_t in, out;         /* the window's bytes of text tried and what they are stored in */
 	long values;              /* the window's values */
 	long since;               /* values packed with the dictionary in earlier windows */
-	double base;              /* the first window's ratio (0: not measured yet) */
+	double base;              /* the first window's ratio (0: not measured yet; kept in pack_dicts.ratio) */
 	int low;                  /* windows in a row below PACK_DRIFT of base */
 	int grown;                /* a larger dictionary was tried (or is not wanted) */
 };
@@ -598,6 +600,13 @@ store__pack_train(fm_store *st, size_t at_least)
 	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : FM_EIO;
 	sqlite3_finalize(s);
 	id = sqlite3_last_insert_rowid(st->db);
+	/* The newest item it was made after (no column before schema 13, as in the migration to 9: none kept). */
+	if (!rc && sqlite3_prepare_v2(st->db, "UPDATE pack_dicts SET made_item = (SELECT max(id) FROM items)"
+				      " WHERE id = ?1", -1, &s, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(s, 1, id);
+		(void)sqlite3_step(s);
+		sqlite3_finalize(s);
+	}
 	if (!rc && !(rc = pack_use(st, id, dict, len)))
 		rc = 1;
 out:
@@ -641,6 +650,21 @@ pack_train_saved(fm_store *st, size_t at_least)
 	return 0;
 }
 
+/* Saves dictionary id's first measured ratio (a state before schema 13 has no column: nothing saved). */
+static void
+pack_keep_ratio(fm_store *st, int64_t id, double ratio)
+{
+	sqlite3_stmt *s;
+
+	if (sqlite3_prepare_v2(st->db, "UPDATE pack_dicts SET ratio = ?1 WHERE id = ?2 AND ratio IS NULL",
+			       -1, &s, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_double(s, 1, ratio);
+	sqlite3_bind_int64(s, 2, id);
+	(void)sqlite3_step(s);
+	sqlite3_finalize(s);
+}
+
 /* With a dictionary: closes a full window of the drift count, and retrains when the text moved away from it or it is short of full size. */
 static void
 pack_maybe_retrain(fm_store *st)
@@ -650,22 +674,22 @@ pack_maybe_retrain(fm_store *st)
 	size_t at_least = 0;
 	double ratio;
 
-	if (d->values < PACK_WINDOW)
-		return;
-	ratio = d->out ? (double)d->in / (double)d->out : 0;
-	if (d->base == 0)
-		d->base = ratio;
-	else
-		d->low = ratio < d->base * PACK_DRIFT ? d->low + 1 : 0;
-	d->since += d->values;
-	d->values = 0;
-	d->in = d->out = 0;
+	if (d->values >= PACK_WINDOW) {
+		ratio = d->out ? (double)d->in / (double)d->out : 0;
+		if (d->base == 0 && ratio > 0) {
+			d->base = ratio;
+			pack_keep_ratio(st, pk->cur, ratio);
+		} else {
+			d->low = ratio < d->base * PACK_DRIFT ? d->low + 1 : 0;
+		}
+		d->since += d->values;
+		d->values = 0;
+		d->in = d->out = 0;
+	}
 	if (!d->grown && d->since >= PACK_TRAIN_VALUES) {
 		/* Trained from the little text there was: once more from as much as a full one wants, when that makes it larger. */
 		d->grown = 1;
-		at_least = pk->cur_len + pk->cur_len / 4;
-		if (at_least > PACK_DICT_MAX)
-			at_least = PACK_DICT_MAX;
+		at_least = pk->cur_len + pk->cur_len / 4 < PACK_DICT_MAX ? pk->cur_len + pk->cur_len / 4 : PACK_DICT_MAX;
 	} else if (d->low < 2 || d->since < PACK_RETRAIN_GAP) {
 		return;
 	}
@@ -703,6 +727,86 @@ store__pack_migrate(fm_store *st)
 			       " WHERE length(summary) >= " PACK_MIN_SQL " OR length(content) >= " PACK_MIN_SQL);
 }
 
+/* Returns the bytes of text a packed value holds (0: malformed); *id receives the dictionary it names. */
+static uint64_t
+pack_text_size(const unsigned char *p, size_t n, int64_t *id)
+{
+	unsigned long long size;
+	uint64_t v;
+	size_t head;
+
+	if (n < 2 || p[0] != STORE_PACK_V1 || !(head = pack_get_varint(p + 1, n - 1, &v)))
+		return 0;
+	size = ZSTD_getFrameContentSize(p + 1 + head, n - 1 - head);
+	if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN)
+		return 0;
+	*id = (int64_t)v;
+	return size;
+}
+
+/*
+ * A store opened for writing with a dictionary: picks the drift count up
+ * where earlier passes left it. The ratio first measured is read back, and
+ * the values packed since the dictionary was made are estimated from the
+ * items added since (two values an item). When that could make a new one
+ * due, the newest items' values (packed ones by their frames' headers) say
+ * how well it packs now, and whether there is text for a larger one.
+ */
+static void
+pack_drift_open(fm_store *st)
+{
+	struct store_pack *pk = st->pack;
+	struct pack_drift *d = &pk->drift;
+	uint64_t in = 0, out = 0, text = 0, size;
+	size_t at_least;
+	long values = 0;
+	int64_t made = 0, newest = 0, id;
+	sqlite3_stmt *s;
+	int c, n;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT ratio, made_item, (SELECT max(id) FROM items)"
+			       " FROM pack_dicts WHERE id = ?1", -1, &s, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_int64(s, 1, pk->cur);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		d->base = sqlite3_column_double(s, 0);
+		made = sqlite3_column_int64(s, 1); /* NULL (made before schema 13): 0, as old as the items */
+		newest = sqlite3_column_int64(s, 2);
+	}
+	sqlite3_finalize(s);
+	d->since = newest > made ? (long)(2 * (newest - made)) : 0;
+	if (d->grown && (d->base <= 0 || d->since < PACK_RETRAIN_GAP))
+		return;
+	if (sqlite3_prepare_v2(st->db, "SELECT summary, content FROM items ORDER BY id DESC LIMIT ?1",
+			       -1, &s, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_int(s, 1, PACK_TRAIN_VALUES / 2); /* the items the trainer reads */
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		for (c = 0; c < 2; c++) {
+			n = sqlite3_column_bytes(s, c);
+			if (sqlite3_column_type(s, c) == SQLITE_TEXT && n >= STORE_PACK_MIN)
+				text += (uint64_t)n;
+			if (sqlite3_column_type(s, c) != SQLITE_BLOB ||
+			    !(size = pack_text_size(sqlite3_column_blob(s, c), (size_t)n, &id)))
+				continue;
+			text += size;
+			if (id == pk->cur) {
+				in += size;
+				out += (uint64_t)n;
+				values++;
+			}
+		}
+	}
+	sqlite3_finalize(s);
+	/* Too little text for a larger one than it is (store__pack_train's cap): it stays as it is. */
+	at_least = pk->cur_len + pk->cur_len / 4 < PACK_DICT_MAX ? pk->cur_len + pk->cur_len / 4 : PACK_DICT_MAX;
+	if (!d->grown && text / 8 < at_least)
+		d->grown = 1;
+	/* As two low windows: the next feed's transaction trains a new one (when the gap allows). */
+	if (d->base > 0 && values >= PACK_WINDOW / 4 && (double)in / (double)out < d->base * PACK_DRIFT)
+		d->low = 2;
+}
+
 int
 store__pack_count_nodict(fm_store *st)
 {
@@ -711,6 +815,7 @@ store__pack_count_nodict(fm_store *st)
 
 	if (st->pack->cur) {
 		pack_publish(st->pack); /* open, and migrated: it is saved */
+		pack_drift_open(st);
 		return 0;
 	}
 	if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM items", -1, &s, NULL) != SQLITE_OK)

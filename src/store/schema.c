@@ -220,7 +220,14 @@ static const char *const schema_steps[] = {
 	"CREATE INDEX items_cluster ON items(cluster);"
 	"CREATE INDEX items_first_seen ON items(first_seen);"
 	"CREATE TRIGGER items_fingerprint_gone AFTER DELETE ON items"
-	"  BEGIN DELETE FROM fingerprints WHERE item = old.id; END;",
+	"  BEGIN DELETE FROM fingerprints WHERE item = old.id; END;"
+	/*
+	 * A dictionary's packed ratio on the text written after it was made
+	 * (NULL until measured) and the newest item when it was made: a later
+	 * pass tells from them whether the text moved away from it (pack.c).
+	 */
+	"ALTER TABLE pack_dicts ADD COLUMN ratio REAL;"
+	"ALTER TABLE pack_dicts ADD COLUMN made_item INTEGER;",
 };
 
 /* Whether step v (from its version) rebuilds a table a foreign key names or holds: run with foreign keys off, checked before its commit. */
