@@ -15,6 +15,31 @@
 static char st_dir[PATH_MAX];
 static char st_path[PATH_MAX + 16];
 
+/*
+ * SQL that turns a current state back into the shape of schema 12 (items
+ * with their key as text and norm_link; pack_dicts without ratio and
+ * made_item), for tests that make an older state from a new one: the key
+ * is what GUID identity gives ("g:" and the guid, else "l:" and the link,
+ * else "t:" published and title).
+ */
+#define ST_SCHEMA_V12 \
+	"CREATE TABLE items_v12 (id INTEGER PRIMARY KEY, feed TEXT NOT NULL, key TEXT NOT NULL," \
+	" guid TEXT, link TEXT, norm_link TEXT, title TEXT, author_name TEXT, author_email TEXT," \
+	" author_uri TEXT, summary TEXT, content TEXT, categories TEXT, enclosures TEXT," \
+	" published INTEGER NOT NULL DEFAULT 0, updated INTEGER NOT NULL DEFAULT 0," \
+	" first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL," \
+	" cluster INTEGER NOT NULL REFERENCES clusters(id), title_html TEXT, UNIQUE (feed, key));" \
+	"INSERT INTO items_v12 SELECT id, feed, CASE WHEN guid != '' THEN 'g:' || guid" \
+	" WHEN link != '' THEN 'l:' || link ELSE 't:' || published || ':' || coalesce(title, '') END," \
+	" guid, link, NULL, title, author_name, author_email, author_uri, summary, content," \
+	" categories, enclosures, published, updated, first_seen, last_seen, cluster, title_html" \
+	" FROM items;" \
+	"DROP TABLE items; ALTER TABLE items_v12 RENAME TO items;" \
+	"CREATE INDEX items_cluster ON items(cluster); CREATE INDEX items_first_seen ON items(first_seen);" \
+	"CREATE TRIGGER items_fingerprint_gone AFTER DELETE ON items" \
+	" BEGIN DELETE FROM fingerprints WHERE item = old.id; END;" \
+	"ALTER TABLE pack_dicts DROP COLUMN ratio; ALTER TABLE pack_dicts DROP COLUMN made_item;"
+
 /* Makes the directory (a suite's .init); the state file does not exist yet. */
 static void
 st_setup(void)

@@ -309,7 +309,7 @@ pk_make_v8(unsigned n)
 	fm_store_close(st);
 	cr_expect_eq(st_sql_int("SELECT page_size FROM pragma_page_size"), 4096);
 	cr_assert_eq(sqlite3_open(st_path, &db), SQLITE_OK);
-	cr_assert_eq(sqlite3_exec(db, "DROP TABLE pack_dicts; ALTER TABLE items DROP COLUMN title_html;"
+	cr_assert_eq(sqlite3_exec(db, ST_SCHEMA_V12 "DROP TABLE pack_dicts; ALTER TABLE items DROP COLUMN title_html;"
 				  " PRAGMA user_version = 8; BEGIN", NULL, NULL, NULL),
 		     SQLITE_OK, "%s", sqlite3_errmsg(db));
 	cr_assert_eq(sqlite3_prepare_v2(db, "INSERT INTO clusters (id, uid, updated) VALUES (?1, 'urn:feedmerge:' || ?1, 0)",
@@ -351,7 +351,7 @@ Test(pack, a_version_8_state_migrates_and_its_items_stay_the_same)
 	cr_expect_eq(st_sql_int("SELECT count(*) FROM items WHERE typeof(content) = 'text'"), n);
 	before = st_sql_int("SELECT page_count * page_size FROM pragma_page_count, pragma_page_size");
 	st = st_open();
-	cr_expect_eq(fm_store_schema_version(st), 12);
+	cr_expect_eq(fm_store_schema_version(st), 13);
 	cr_expect_eq(st_sql_int("SELECT count(*) FROM pack_dicts"), 1);
 	/* Every stored text packed with the dictionary trained from it. */
 	cr_expect_eq(st_sql_int("SELECT count(*) FROM items WHERE hex(substr(content, 1, 2)) = '0101'"
@@ -375,10 +375,135 @@ Test(pack, a_small_version_8_state_migrates_without_a_dictionary)
 
 	pk_make_v8(3);
 	st = st_open();
-	cr_expect_eq(fm_store_schema_version(st), 12);
+	cr_expect_eq(fm_store_schema_version(st), 13);
 	cr_expect_eq(st_sql_int("SELECT count(*) FROM pack_dicts"), 0);
 	cr_expect_eq(st_sql_int("SELECT count(*) FROM items WHERE hex(substr(content, 1, 2)) = '0100'"), 3);
 	pk_check(st, 3, 3, 0);
 	cr_expect_eq(pk_put(st, 3, 0), FM_STORE_SAME);
+	fm_store_close(st);
+}
+
+/* The kinds of items pk_put_many puts. */
+enum { PK_LONG, PK_SHORT, PK_OTHER };
+
+/* Writes item i's text in another made-up language (words of syllables its vocabulary lacks) into b (size n). */
+static void
+pk_text_other(char *b, size_t n, unsigned i, unsigned words)
+{
+	static const char *const syl[] = { "kra", "vol", "zin", "mup", "tesh", "oro", "qua", "bly" };
+	unsigned x = i * 2246822519u + 7, w, k;
+	size_t len;
+
+	len = (size_t)snprintf(b, n, "<div>Nummer %u: ", i);
+	for (w = 0; w < words && len + 40 < n; w++) {
+		for (k = 0; k < 2 + w % 2; k++) {
+			x = x * 1103515245u + 12345u;
+			len += (size_t)snprintf(b + len, n - len, "%s", syl[(x >> 16) % 8]);
+		}
+		len += (size_t)snprintf(b + len, n - len, "%s", w % 9 == 8 ? "!</div>\n<div>" : " ");
+	}
+	snprintf(b + len, n - len, "fin.</div>");
+}
+
+/* Fills it as item i: pk_item's (short: a tenth of its content), or in the other language. */
+static void
+pk_item_kind(fm_item *it, char *id, char *summary, char *content, unsigned i, int kind)
+{
+	pk_item(it, id, summary, content, i, 0);
+	if (kind == PK_SHORT)
+		pk_text(content, 4096, i, 0, 30);
+	if (kind == PK_OTHER) {
+		pk_text_other(summary, 512, i, 30);
+		pk_text_other(content, 4096, i + 1000000, 250);
+	}
+}
+
+/* Puts items from .. to (inclusive) into feed f in one batch, of a kind (PK_...). */
+static void
+pk_put_many(fm_store *st, unsigned from, unsigned to, int kind)
+{
+	char id[32], summary[512], content[4096];
+	fm_store_put what;
+	fm_item it;
+	unsigned i;
+
+	cr_assert_eq(fm_store_batch_begin(st), 0);
+	for (i = from; i <= to; i++) {
+		pk_item_kind(&it, id, summary, content, i, kind);
+		cr_assert_eq(fm_store_begin(st), 0);
+		cr_assert_eq(fm_store_item_put(st, "f", FM_IDENTITY_GUID, &it, 1000 + i, &what), 0);
+		cr_assert_eq(fm_store_commit(st), 0);
+		cr_assert_eq(what, FM_STORE_NEW);
+	}
+	cr_assert_eq(fm_store_batch_end(st), 0);
+}
+
+/* Checks that row i holds item i of a kind (PK_...). */
+static void
+pk_check_kind(fm_store *st, unsigned i, int kind)
+{
+	char id[32], summary[512], content[4096];
+	struct pk_want w = { summary, content, 0 };
+	fm_item it;
+
+	pk_item_kind(&it, id, summary, content, i, kind);
+	cr_assert_eq(fm_store_item_get(st, i, pk_cmp, &w), 0);
+	cr_expect(w.seen, "item %u", i);
+}
+
+Test(pack, a_dictionary_grows_once_and_is_retrained_when_the_text_moves_away_from_it)
+{
+	fm_store *st = st_open();
+	unsigned n0 = STORE_PACK_TRAIN / 2 + 40, n1 = 4000, n2 = 26000, i;
+
+	/* The first dictionary comes from short texts: less than a full one wants. */
+	pk_put_many(st, 1, n0, PK_SHORT);
+	cr_expect_eq(st_sql_int("SELECT count(*) FROM pack_dicts"), 1);
+	cr_expect_lt(st_sql_int("SELECT length(dict) FROM pack_dicts WHERE id = 1"), 256 * 1024);
+	/* Once enough text was packed with it, a full one is trained from the newest items. */
+	pk_put_many(st, n0 + 1, n1, PK_LONG);
+	cr_expect_eq(st_sql_int("SELECT count(*) FROM pack_dicts"), 2);
+	cr_expect_eq(st_sql_int("SELECT length(dict) FROM pack_dicts WHERE id = 2"), 256 * 1024);
+	/* Grown once: more of the same text makes no other. */
+	pk_put_many(st, n1 + 1, 2 * n1, PK_LONG);
+	cr_expect_eq(st_sql_int("SELECT count(*) FROM pack_dicts"), 2);
+	/* The feeds write in another language: a dictionary of it is trained, the old ones stay for reading. */
+	pk_put_many(st, 2 * n1 + 1, n2, PK_OTHER);
+	cr_expect_eq(st_sql_int("SELECT count(*) FROM pack_dicts"), 3);
+	cr_expect_eq(st_sql_int("SELECT hex(substr(content, 1, 2)) = '0103' FROM items ORDER BY id DESC LIMIT 1"), 1);
+	for (i = 1; i <= n2; i += 331)
+		pk_check_kind(st, i, i <= n0 ? PK_SHORT : i <= 2 * n1 ? PK_LONG : PK_OTHER);
+	fm_store_close(st);
+}
+
+Test(pack, a_later_pass_too_small_to_notice_on_its_own_retrains_from_the_stored_items)
+{
+	fm_store *st = st_open();
+
+	/* One pass: a full dictionary, and its ratio measured on the text after it. */
+	pk_put_many(st, 1, 3100, PK_LONG);
+	fm_store_close(st);
+	cr_expect_eq(st_sql_int("SELECT count(*) FROM pack_dicts"), 1);
+	cr_expect_eq(st_sql_int("SELECT ratio > 1 AND made_item > 0 FROM pack_dicts WHERE id = 1"), 1);
+	/* As if it had been made long ago (the gap between dictionaries is 40,000 values). */
+	pk_sql("UPDATE pack_dicts SET made_item = made_item - 30000");
+	/* Passes of a few hundred items in another language: each too small for two windows. */
+	st = st_open();
+	pk_put_many(st, 3101, 3300, PK_OTHER);
+	fm_store_close(st);
+	cr_expect_eq(st_sql_int("SELECT count(*) FROM pack_dicts"), 1, "the newest items still mostly of the old text");
+	st = st_open();
+	pk_put_many(st, 3301, 5200, PK_OTHER);
+	fm_store_close(st);
+	cr_expect_eq(st_sql_int("SELECT count(*) FROM pack_dicts"), 1, "one window low in a pass is not two");
+	/* The next pass reads how the newest items packed, and trains before its first feed. */
+	st = st_open();
+	pk_put_many(st, 5201, 5201, PK_OTHER);
+	fm_store_close(st);
+	cr_expect_eq(st_sql_int("SELECT count(*) FROM pack_dicts"), 2);
+	cr_expect_eq(st_sql_int("SELECT hex(substr(content, 1, 2)) = '0102' FROM items ORDER BY id DESC LIMIT 1"), 1);
+	st = st_open();
+	pk_check_kind(st, 5201, PK_OTHER);
+	pk_check_kind(st, 3000, PK_LONG);
 	fm_store_close(st);
 }

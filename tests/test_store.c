@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <inttypes.h>
+#include <xxhash.h>
 
 TestSuite(store, .init = st_setup, .fini = st_teardown);
 
@@ -83,10 +85,10 @@ Test(store, creates_schema_and_reopens)
 {
 	fm_store *st = st_open();
 
-	cr_expect_eq(fm_store_schema_version(st), 12);
+	cr_expect_eq(fm_store_schema_version(st), 13);
 	fm_store_close(st);
 	st = st_open();
-	cr_expect_eq(fm_store_schema_version(st), 12);
+	cr_expect_eq(fm_store_schema_version(st), 13);
 	fm_store_close(st);
 }
 
@@ -112,7 +114,7 @@ Test(store, a_new_state_has_16k_pages_and_an_old_one_keeps_its_own)
 				  NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	st = st_open();
-	cr_expect_eq(fm_store_schema_version(st), 12);
+	cr_expect_eq(fm_store_schema_version(st), 13);
 	fm_store_close(st);
 	cr_expect_eq(st_page_size(), 4096);
 }
@@ -835,7 +837,7 @@ Test(store, migrates_fingerprints_out_of_items)
 	cr_assert_eq(sqlite3_exec(db, v4, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
 	sqlite3_close(db);
 	st = st_open();
-	cr_expect_eq(fm_store_schema_version(st), 12);
+	cr_expect_eq(fm_store_schema_version(st), 13);
 	cr_assert_eq(fm_store_fingerprint(st, 1, &got, &cluster), 0);
 	cr_expect_eq(got.simhash, (uint64_t)-2);
 	cr_expect_eq(got.title, 2);
@@ -872,7 +874,7 @@ Test(store, feed_has_items)
 
 Test(store, polling_floors_migrate_and_round_trip)
 {
-	static const char *const drop =
+	static const char *const drop = ST_SCHEMA_V12
 		"ALTER TABLE feeds DROP COLUMN poll_http; ALTER TABLE feeds DROP COLUMN poll_http_why;"
 		"ALTER TABLE feeds DROP COLUMN poll_feed; ALTER TABLE feeds DROP COLUMN poll_feed_why;"
 		"ALTER TABLE feeds DROP COLUMN skip_hours; ALTER TABLE feeds DROP COLUMN skip_days;"
@@ -894,7 +896,7 @@ Test(store, polling_floors_migrate_and_round_trip)
 	cr_assert_eq(sqlite3_exec(db, drop, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
 	sqlite3_close(db);
 	st = st_open();
-	cr_expect_eq(fm_store_schema_version(st), 12);
+	cr_expect_eq(fm_store_schema_version(st), 13);
 	cr_assert_eq(fm_store_feed_get(st, "one", &got), 0);
 	cr_expect_eq(got.next_due, 1234, "the old row kept");
 	cr_expect_eq(got.poll_http, 0);
@@ -986,11 +988,11 @@ Test(store, a_title_with_markup_keeps_its_html)
 	cr_expect_eq(st_put(st, "one", FM_IDENTITY_GUID, &it, 4000), FM_STORE_CHANGED);
 	fm_store_close(st);
 	cr_assert_eq(sqlite3_open(st_path, &db), SQLITE_OK);
-	cr_assert_eq(sqlite3_exec(db, "ALTER TABLE items DROP COLUMN title_html; PRAGMA user_version = 9;",
+	cr_assert_eq(sqlite3_exec(db, ST_SCHEMA_V12 "ALTER TABLE items DROP COLUMN title_html; PRAGMA user_version = 9;",
 				  NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
 	sqlite3_close(db);
 	st = st_open();
-	cr_expect_eq(fm_store_schema_version(st), 12);
+	cr_expect_eq(fm_store_schema_version(st), 13);
 	t = st_title_of(st, ref.item);
 	cr_expect_str_eq(t.value, "Bold & brave");
 	cr_expect_eq(t.type, FM_TEXT_PLAIN);
@@ -1026,14 +1028,14 @@ Test(store, boiler_counts_move_to_a_rowid_table_and_are_updated_in_place)
 	fm_store_close(st);
 	cr_assert_eq(sqlite3_open(st_path, &db), SQLITE_OK);
 	cr_assert_eq(sqlite3_exec(db,
-				  "DROP TABLE feed_boiler;"
+				  ST_SCHEMA_V12 "DROP TABLE feed_boiler;"
 				  "CREATE TABLE feed_boiler (feed TEXT PRIMARY KEY, counts BLOB NOT NULL) WITHOUT ROWID;"
 				  "INSERT INTO feed_boiler VALUES ('one', x'0102030405'), ('two', x'0a0b');"
 				  "PRAGMA user_version = 10;",
 				  NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
 	sqlite3_close(db);
 	st = st_open();
-	cr_expect_eq(fm_store_schema_version(st), 12);
+	cr_expect_eq(fm_store_schema_version(st), 13);
 	st_table_sql("feed_boiler", sql, sizeof sql);
 	cr_expect_neq(strstr(sql, "CREATE TABLE"), NULL, "%s", sql);
 	cr_expect_eq(strstr(sql, "WITHOUT ROWID"), NULL, "still WITHOUT ROWID: %s", sql);
@@ -1083,7 +1085,7 @@ Test(store, cluster_uids_lose_their_unique_index_and_items_keep_their_clusters)
 	/* A version 11 state: the uid column UNIQUE (the table as versions 1-11 made it). */
 	cr_assert_eq(sqlite3_open(st_path, &db), SQLITE_OK);
 	cr_assert_eq(sqlite3_exec(db,
-				  "CREATE TABLE c11 (id INTEGER PRIMARY KEY, uid TEXT NOT NULL UNIQUE, updated INTEGER NOT NULL);"
+				  ST_SCHEMA_V12 "CREATE TABLE c11 (id INTEGER PRIMARY KEY, uid TEXT NOT NULL UNIQUE, updated INTEGER NOT NULL);"
 				  "INSERT INTO c11 SELECT id, uid, updated FROM clusters;"
 				  "DROP TABLE clusters;"
 				  "ALTER TABLE c11 RENAME TO clusters;"
@@ -1093,7 +1095,7 @@ Test(store, cluster_uids_lose_their_unique_index_and_items_keep_their_clusters)
 	sqlite3_close(db);
 	cr_assert_eq(st_sql_int("SELECT count(*) FROM sqlite_schema WHERE name LIKE 'sqlite_autoindex_clusters%'"), 1);
 	st = st_open();
-	cr_expect_eq(fm_store_schema_version(st), 12);
+	cr_expect_eq(fm_store_schema_version(st), 13);
 	/* Every item still names an existing cluster, and the new table writes on. */
 	it.id = "g9";
 	cr_assert_eq(st_put(st, "f", FM_IDENTITY_GUID, &it, 2000), FM_STORE_NEW);
@@ -1110,4 +1112,124 @@ Test(store, cluster_uids_lose_their_unique_index_and_items_keep_their_clusters)
 	cr_expect_neq(sqlite3_exec(db, "PRAGMA foreign_keys = ON; UPDATE items SET cluster = 999999 WHERE rowid = 1;",
 				   NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
+}
+
+/* The uid a cluster founded by feed's item with key has: urn:feedmerge: and XXH3-64 of feed, its NUL and key. */
+static void
+st_uid_of(const char *feed, const char *key, char *out, size_t len)
+{
+	XXH3_state_t *h = XXH3_createState();
+
+	cr_assert_not_null(h);
+	XXH3_64bits_reset(h);
+	XXH3_64bits_update(h, feed, strlen(feed) + 1);
+	XXH3_64bits_update(h, key, strlen(key));
+	snprintf(out, len, "urn:feedmerge:%016" PRIx64, (uint64_t)XXH3_64bits_digest(h));
+	XXH3_freeState(h);
+}
+
+Test(store, items_are_found_by_their_key_hash_after_migrating_a_version_12_state)
+{
+	static const char *const guids[] = { "g1", "g2", NULL };
+	fm_store *st = st_open();
+	fm_item it = { 0 };
+	struct walk before, after;
+	char want[64];
+	sqlite3 *db;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		char link[64], title[16];
+
+		memset(&it, 0, sizeof it);
+		snprintf(link, sizeof link, "https://example.org/%d", i);
+		snprintf(title, sizeof title, "Story %d", i);
+		it.id = guids[i];
+		it.link = link;
+		it.title = title;
+		cr_assert_eq(st_put(st, i ? "b" : "a", FM_IDENTITY_GUID, &it, 1000 + i), FM_STORE_NEW);
+	}
+	st_walk(st, &before);
+	fm_store_close(st);
+	/* The same items as schema 12 kept them: found by their key's text. */
+	cr_assert_eq(sqlite3_open(st_path, &db), SQLITE_OK);
+	cr_assert_eq(sqlite3_exec(db, ST_SCHEMA_V12 "PRAGMA user_version = 12;", NULL, NULL, NULL),
+		     SQLITE_OK, "%s", sqlite3_errmsg(db));
+	sqlite3_close(db);
+	cr_assert_eq(st_sql_int("SELECT count(*) FROM pragma_table_info('items') WHERE name = 'key'"), 1);
+	st = st_open();
+	cr_expect_eq(fm_store_schema_version(st), 13);
+	cr_expect_eq(st_sql_int("SELECT count(*) FROM pragma_table_info('items') WHERE name IN ('key', 'norm_link')"), 0);
+	cr_expect_eq(st_sql_int("SELECT count(*) FROM sqlite_schema WHERE name IN"
+				" ('items_cluster', 'items_first_seen', 'items_fingerprint_gone')"), 3);
+	/* Seen again: known, in the clusters they had, under the same ids. */
+	for (i = 0; i < 3; i++) {
+		char link[64], title[16];
+
+		memset(&it, 0, sizeof it);
+		snprintf(link, sizeof link, "https://example.org/%d", i);
+		snprintf(title, sizeof title, "Story %d", i);
+		it.id = guids[i];
+		it.link = link;
+		it.title = title;
+		cr_expect_eq(st_put(st, i ? "b" : "a", FM_IDENTITY_GUID, &it, 2000), FM_STORE_SAME, "item %d", i);
+	}
+	st_walk(st, &after);
+	cr_assert_eq(after.nclusters, before.nclusters);
+	for (i = 0; i < after.nclusters; i++)
+		cr_expect_str_eq(after.ids[i], before.ids[i]);
+	/* An id is still the hash of the founding item's feed and key text. */
+	st_uid_of("b", "l:https://example.org/2", want, sizeof want);
+	for (i = 0; i < after.nclusters && strcmp(after.ids[i], want); i++)
+		;
+	cr_expect_lt(i, after.nclusters, "no cluster %s", want);
+	fm_store_close(st);
+}
+
+Test(store, a_split_names_its_cluster_after_the_first_items_key_text)
+{
+	static const fm_config_identity idn[] = { FM_IDENTITY_GUID, FM_IDENTITY_LINK,
+						  FM_IDENTITY_TITLE_DATE, FM_IDENTITY_LINK };
+	static const char *const keys[] = { "g:id0", "l:https://example.org/1", "t:500:Story 2",
+					     "l:id3" };
+	fm_store *st = st_open();
+	fm_store_ref ref;
+	fm_store_put what;
+	fm_item it;
+	int64_t rows[1], fresh;
+	char want[64], got[64];
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		char id[16], link[64], title[16];
+		sqlite3_stmt *s;
+		sqlite3 *db;
+
+		memset(&it, 0, sizeof it);
+		snprintf(id, sizeof id, "id%d", i);
+		snprintf(link, sizeof link, "https://example.org/%d", i);
+		snprintf(title, sizeof title, "Story %d", i);
+		it.id = id;
+		it.link = i == 3 ? NULL : link; /* link identity without a link: the id stands in */
+		it.title = title;
+		it.published = 500;
+		cr_assert_eq(fm_store_begin(st), 0);
+		cr_assert_eq(fm_store_item_save(st, "f", idn[i], &it, NULL, 1000, &what, &ref), 0);
+		cr_assert_eq(what, FM_STORE_NEW);
+		rows[0] = ref.item;
+		cr_assert_eq(fm_store_cluster_split(st, rows, 1, &fresh), 0);
+		cr_assert_eq(fm_store_commit(st), 0);
+		cr_assert_neq(fresh, ref.cluster);
+		/* The same id as the cluster the item founded: both hash feed and key text. */
+		st_uid_of("f", keys[i], want, sizeof want);
+		cr_assert_eq(sqlite3_open(st_path, &db), SQLITE_OK);
+		cr_assert_eq(sqlite3_prepare_v2(db, "SELECT uid FROM clusters WHERE id = ?1", -1, &s, NULL), SQLITE_OK);
+		sqlite3_bind_int64(s, 1, fresh);
+		cr_assert_eq(sqlite3_step(s), SQLITE_ROW);
+		snprintf(got, sizeof got, "%s", (const char *)sqlite3_column_text(s, 0));
+		sqlite3_finalize(s);
+		sqlite3_close(db);
+		cr_expect_str_eq(got, want, "item %d", i);
+	}
+	fm_store_close(st);
 }

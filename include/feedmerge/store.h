@@ -206,6 +206,9 @@ typedef struct fm_store_packed {
 	fm_buf summary; /**< the summary packed; empty: stored as the text is */
 	fm_buf content; /**< the content packed; empty: stored as the text is */
 	int nodict;     /**< texts compressed without a dictionary (they count towards training one) */
+	int tried;      /**< texts compressed with dictionary dict (they measure how well it packs) */
+	int64_t dict;   /**< the dictionary's id (0: none) */
+	size_t text_bytes, packed_bytes; /**< those texts' bytes, and the bytes they are stored in */
 	int ready;      /**< 1 once fm_store_pack_item() filled it; 0: the store packs the text itself */
 } fm_store_packed;
 

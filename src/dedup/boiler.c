@@ -5,14 +5,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Blob layout (little-endian): magic u32, count u32, clock u32, then per entry hash u64, last u32, items u16. */
-#define BOILER_MAGIC 0x31726c62u /* "blr1" */
+/*
+ * Blob layout (little-endian): magic u32, count u32, clock u32, then per
+ * entry hash u32, age u16 (clock - last, saturating), items u16: 8 bytes.
+ * Layout 1 ("blr1", read only) kept the whole 64-bit hash and last: 14.
+ * A table holds at most FM_BOILER_CAP hashes of one feed, so two of its
+ * paragraphs sharing 32 bits is about one chance in 2^21 per new one, and
+ * then only their counts merge.
+ */
+#define BOILER_MAGIC 0x32726c62u    /* "blr2" */
+#define BOILER_MAGIC_V1 0x31726c62u /* "blr1" */
 #define BOILER_HEAD 12
-#define BOILER_ENTRY 14
+#define BOILER_ENTRY 8
+#define BOILER_ENTRY_V1 14
+#define BOILER_AGE_MAX UINT16_MAX
 #define BOILER_SLOTS (2 * FM_BOILER_CAP) /* a power of two */
 
 struct boiler_entry {
-	uint64_t hash;
+	uint32_t hash;   /* boiler_hash of the paragraph's */
 	uint32_t last;   /* the clock when an item last carried it */
 	uint16_t items;  /* items that carried it (saturating) */
 };
@@ -24,11 +34,18 @@ struct fm_boiler {
 	int changed;
 };
 
-/* The slot of hash: its entry's, or the empty one it would take. */
-static size_t
-boiler_slot(const fm_boiler *b, uint64_t hash)
+/* The 32 bits of a paragraph's hash the table keeps. */
+static uint32_t
+boiler_hash(uint64_t hash)
 {
-	size_t i = (size_t)(hash * 0x9E3779B97F4A7C15u >> 48) & (BOILER_SLOTS - 1);
+	return (uint32_t)(hash ^ hash >> 32);
+}
+
+/* The slot of hash (boiler_hash's): its entry's, or the empty one it would take. */
+static size_t
+boiler_slot(const fm_boiler *b, uint32_t hash)
+{
+	size_t i = (size_t)((uint64_t)hash * 0x9E3779B97F4A7C15u >> 48) & (BOILER_SLOTS - 1);
 
 	while (b->slot[i] && b->e[b->slot[i] - 1].hash != hash)
 		i = (i + 1) & (BOILER_SLOTS - 1);
@@ -62,22 +79,35 @@ fm_boiler_load(fm_boiler **out, const void *blob, size_t len)
 {
 	const unsigned char *p = blob;
 	fm_boiler *b;
-	uint32_t i, n;
+	uint32_t i, n, magic;
+	size_t size;
 
 	if (!(*out = b = calloc(1, sizeof *b)))
 		return FM_ENOMEM;
-	if (!p || len < BOILER_HEAD || le(p, 4) != BOILER_MAGIC)
+	if (!p || len < BOILER_HEAD)
 		return 0;
+	magic = (uint32_t)le(p, 4);
+	if (magic != BOILER_MAGIC && magic != BOILER_MAGIC_V1)
+		return 0;
+	size = magic == BOILER_MAGIC ? BOILER_ENTRY : BOILER_ENTRY_V1;
 	n = (uint32_t)le(p + 4, 4);
-	if (n > FM_BOILER_CAP || len != BOILER_HEAD + (size_t)n * BOILER_ENTRY)
+	if (n > FM_BOILER_CAP || len != BOILER_HEAD + (size_t)n * size)
 		return 0;
 	b->clock = (uint32_t)le(p + 8, 4);
 	for (i = 0; i < n; i++) {
-		const unsigned char *q = p + BOILER_HEAD + (size_t)i * BOILER_ENTRY;
+		const unsigned char *q = p + BOILER_HEAD + (size_t)i * size;
+		uint32_t age;
 
-		b->e[i].hash = le(q, 8);
-		b->e[i].last = (uint32_t)le(q + 8, 4);
-		b->e[i].items = (uint16_t)le(q + 12, 2);
+		if (magic == BOILER_MAGIC) {
+			b->e[i].hash = (uint32_t)le(q, 4);
+			age = (uint32_t)le(q + 4, 2);
+			b->e[i].last = age < b->clock ? b->clock - age : 0;
+			b->e[i].items = (uint16_t)le(q + 6, 2);
+		} else {
+			b->e[i].hash = boiler_hash(le(q, 8));
+			b->e[i].last = (uint32_t)le(q + 8, 4);
+			b->e[i].items = (uint16_t)le(q + 12, 2);
+		}
 	}
 	b->n = n;
 	boiler_reindex(b);
@@ -115,8 +145,9 @@ boiler_forget(fm_boiler *b)
 }
 
 unsigned
-fm_boiler_learn(fm_boiler *b, uint64_t hash)
+fm_boiler_learn(fm_boiler *b, uint64_t para)
 {
+	uint32_t hash = boiler_hash(para);
 	size_t s = boiler_slot(b, hash);
 	struct boiler_entry *e;
 
@@ -142,9 +173,9 @@ fm_boiler_learn(fm_boiler *b, uint64_t hash)
 }
 
 unsigned
-fm_boiler_count(const fm_boiler *b, uint64_t hash)
+fm_boiler_count(const fm_boiler *b, uint64_t para)
 {
-	size_t s = boiler_slot(b, hash);
+	size_t s = boiler_slot(b, boiler_hash(para));
 
 	return b->slot[s] ? b->e[b->slot[s] - 1].items : 0;
 }
@@ -177,8 +208,12 @@ fm_boiler_save(const fm_boiler *b, fm_buf *out)
 	    (rc = put_le(out, BOILER_MAGIC, 4)) || (rc = put_le(out, b->n, 4)) ||
 	    (rc = put_le(out, b->clock, 4)))
 		return rc;
-	for (i = 0; i < b->n && !rc; i++)
-		if (!(rc = put_le(out, b->e[i].hash, 8)) && !(rc = put_le(out, b->e[i].last, 4)))
+	for (i = 0; i < b->n && !rc; i++) {
+		uint32_t age = b->clock - b->e[i].last;
+
+		if (!(rc = put_le(out, b->e[i].hash, 4)) &&
+		    !(rc = put_le(out, age < BOILER_AGE_MAX ? age : BOILER_AGE_MAX, 2)))
 			rc = put_le(out, b->e[i].items, 2);
+	}
 	return rc;
 }

@@ -200,6 +200,7 @@ fm_store_item_get(fm_store *st, int64_t rowid, int (*cb)(void *ud, const fm_stor
 int
 fm_store_cluster_split(fm_store *st, const int64_t *items, size_t n, int64_t *cluster)
 {
+	fm_buf key = FM_BUF_INIT;
 	sqlite3_stmt *s;
 	int64_t old = 0;
 	size_t i;
@@ -209,16 +210,21 @@ fm_store_cluster_split(fm_store *st, const int64_t *items, size_t n, int64_t *cl
 	if (!n)
 		return FM_EINVAL;
 	/* The new cluster is named after its first item, as if that item had founded it. */
-	if (sqlite3_prepare_v2(st->db, "SELECT feed, key, cluster FROM items WHERE id = ?1", -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(st->db, "SELECT feed, keyhash, cluster, guid, link, published, title"
+			       " FROM items WHERE id = ?1", -1, &s, NULL) != SQLITE_OK)
 		return FM_EIO;
 	sqlite3_bind_int64(s, 1, items[0]);
 	rc = FM_EIO;
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		old = sqlite3_column_int64(s, 2);
-		rc = store__cluster_found(st, store__col_str(s, 0), store__col_str(s, 1),
-					  (size_t)sqlite3_column_bytes(s, 1), 0, cluster);
+		rc = store__key_recover(&key, sqlite3_column_int64(s, 1), store__col_str(s, 3),
+					store__col_str(s, 4), sqlite3_column_int64(s, 5),
+					store__col_str(s, 6));
+		if (!rc)
+			rc = store__cluster_found(st, store__col_str(s, 0), key.ptr, key.size, 0, cluster);
 	}
 	sqlite3_finalize(s);
+	fm_buf_dispose(&key);
 	if (rc)
 		return rc;
 	if (sqlite3_prepare_v2(st->db, "UPDATE items SET cluster = ?1 WHERE id = ?2", -1, &s, NULL) != SQLITE_OK)

@@ -104,23 +104,22 @@ item_time(const fm_item *item, fm_time now)
 	return t < now ? t : now;
 }
 
-/* Binds the content columns ?2..?14 shared by STMT_ITEM_UPDATE and the insert's ?3..?15. */
+/* Binds the content columns ?2..?13 shared by STMT_ITEM_UPDATE and the insert's ?3..?14. */
 static void
 bind_content(sqlite3_stmt *s, int first, const fm_item *item, const struct item_row *row)
 {
 	store__bind_str(s, first, item->id);
 	store__bind_str(s, first + 1, item->link);
-	sqlite3_bind_null(s, first + 2); /* norm_link: no longer kept (link folding is dedup's, by the fingerprint) */
-	store__bind_str(s, first + 3, item->title);
-	store__bind_str(s, first + 4, item->author.name);
-	store__bind_str(s, first + 5, item->author.email);
-	store__bind_str(s, first + 6, item->author.uri);
-	store__bind_str(s, first + 7, item->summary);
-	store__bind_str(s, first + 8, item->content);
-	store__bind_str(s, first + 9, row->categories.size ? row->categories.ptr : NULL);
-	store__bind_str(s, first + 10, row->enclosures.size ? row->enclosures.ptr : NULL);
-	sqlite3_bind_int64(s, first + 11, item->published);
-	sqlite3_bind_int64(s, first + 12, item->updated);
+	store__bind_str(s, first + 2, item->title);
+	store__bind_str(s, first + 3, item->author.name);
+	store__bind_str(s, first + 4, item->author.email);
+	store__bind_str(s, first + 5, item->author.uri);
+	store__bind_str(s, first + 6, item->summary);
+	store__bind_str(s, first + 7, item->content);
+	store__bind_str(s, first + 8, row->categories.size ? row->categories.ptr : NULL);
+	store__bind_str(s, first + 9, row->enclosures.size ? row->enclosures.ptr : NULL);
+	sqlite3_bind_int64(s, first + 10, item->published);
+	sqlite3_bind_int64(s, first + 11, item->updated);
 }
 
 int
@@ -132,6 +131,40 @@ store__cluster_retime(fm_store *st, int64_t cluster)
 		return FM_EIO;
 	sqlite3_bind_int64(s, 1, cluster);
 	return store__step_done(s);
+}
+
+int64_t
+store__keyhash(const char *key, size_t len)
+{
+	/* A collision inside one feed needs about 2^32 of its items: accepted (see store_int.h). */
+	return (int64_t)XXH3_64bits(key, len);
+}
+
+int
+store__key_recover(fm_buf *key, int64_t keyhash, const char *guid, const char *link,
+		   int64_t published, const char *title)
+{
+	/* What row_key makes of the stored fields under each identity policy. */
+	const char *pre[3] = { "g:", "l:", "l:" }, *val[3] = { guid, link, guid };
+	int i, rc;
+
+	for (i = 0; i < 3; i++) {
+		if (!val[i] || !*val[i])
+			continue;
+		fm_buf_clear(key);
+		if ((rc = fm_buf_printf(key, "%s%s", pre[i], val[i])))
+			return rc;
+		if (store__keyhash(key->ptr, key->size) == keyhash)
+			return 0;
+	}
+	fm_buf_clear(key);
+	if ((rc = fm_buf_printf(key, "t:%" PRId64 ":%s", published, title ? title : "")))
+		return rc;
+	if (store__keyhash(key->ptr, key->size) == keyhash)
+		return 0;
+	/* None matches (a key of an older rule): the hash stands for it. */
+	fm_buf_clear(key);
+	return fm_buf_printf(key, "h:%016" PRIx64, (uint64_t)keyhash);
 }
 
 /*
@@ -192,15 +225,15 @@ item_insert(fm_store *st, const char *feed, const fm_item *item, const fm_store_
 	if (rc || !(s = store__stmt(st, packed ? STMT_ITEM_INSERT_PACKED : STMT_ITEM_INSERT)))
 		return rc ? rc : FM_EIO;
 	store__bind_str(s, 1, feed);
-	sqlite3_bind_text(s, 2, row->key.ptr, (int)row->key.size, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, store__keyhash(row->key.ptr, row->key.size));
 	bind_content(s, 3, item, row);
 	if (packed) {
-		bind_packed(s, 10, &packed->summary, item->summary);
-		bind_packed(s, 11, &packed->content, item->content);
+		bind_packed(s, 9, &packed->summary, item->summary);
+		bind_packed(s, 10, &packed->content, item->content);
 	}
-	sqlite3_bind_int64(s, 16, now);
-	sqlite3_bind_int64(s, 17, cluster);
-	store__bind_str(s, 18, fm_item_title_html(item));
+	sqlite3_bind_int64(s, 15, now);
+	sqlite3_bind_int64(s, 16, cluster);
+	store__bind_str(s, 17, fm_item_title_html(item));
 	if ((rc = store__step_done(s)))
 		return rc;
 	if (packed)
@@ -223,7 +256,7 @@ item_find(fm_store *st, const char *feed, const fm_buf *key, int64_t *id, int64_
 	if (!s)
 		return FM_EIO;
 	store__bind_str(s, 1, feed);
-	sqlite3_bind_text(s, 2, key->ptr, (int)key->size, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, store__keyhash(key->ptr, key->size));
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		*id = sqlite3_column_int64(s, 0);
 		*cluster = sqlite3_column_int64(s, 1);
@@ -302,8 +335,8 @@ fm_store_item_save_packed(fm_store *st, const char *feed, fm_config_identity ide
 	} else {
 		sqlite3_bind_int64(s, 1, where.item);
 		bind_content(s, 2, item, &row);
-		sqlite3_bind_int64(s, 15, now);
-		store__bind_str(s, 16, fm_item_title_html(item));
+		sqlite3_bind_int64(s, 14, now);
+		store__bind_str(s, 15, fm_item_title_html(item));
 		if (!(rc = store__step_done(s)) && sqlite3_changes(st->db)) {
 			done = FM_STORE_CHANGED;
 			rc = store__cluster_retime(st, where.cluster); /* its dates may have moved */

@@ -18,8 +18,12 @@
  */
 #define STORE_PACK_V1 0x01
 #define STORE_PACK_MIN 64
-/* Values packed without a dictionary before one is trained (about 500 items). */
-#define STORE_PACK_TRAIN 1000
+/*
+ * Values packed without a dictionary before one is trained (about 1,000
+ * items): on the generated feeds enough for a full-size one (pack.c
+ * PACK_DICT_MAX), so that it need not be trained again soon.
+ */
+#define STORE_PACK_TRAIN 2000
 /* The most text one packed value may claim to hold. */
 #define STORE_PACK_MAX ((size_t)1 << 30)
 
@@ -46,12 +50,17 @@ int store__unpack(fm_store *st, const void *v, size_t n, fm_buf *out, char *why,
 /*
  * Trains a dictionary from the state's newest items and saves it as the
  * one new text is packed with (inside the caller's transaction). Returns
- * 1 when one was made, 0 when there was too little text, FM_EIO or
- * FM_ENOMEM.
+ * 1 when one was made, 0 when there was too little text (for one of
+ * at_least bytes), FM_EIO or FM_ENOMEM.
  */
-int store__pack_train(fm_store *st);
+int store__pack_train(fm_store *st, size_t at_least);
 
-/* Trains a dictionary once enough text went without (from fm_store_begin): in a transaction of its own, or a savepoint of an open batch; never fails. */
+/*
+ * Trains a dictionary once enough text went without, or a new one when
+ * the current one packs what is written now clearly worse than it did
+ * (or was trained from little text); from fm_store_begin, in a
+ * transaction of its own or a savepoint of an open batch; never fails.
+ */
 void store__pack_maybe_train(fm_store *st);
 
 /* Migration 8 -> 9 (inside its transaction): trains a dictionary and packs every item's summary and content; returns 0 or FM_EIO / FM_ENOMEM. */

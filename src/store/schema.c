@@ -184,10 +184,54 @@ static const char *const schema_steps[] = {
 	"DROP TABLE clusters;"
 	"ALTER TABLE clusters_rows RENAME TO clusters;"
 	"CREATE INDEX clusters_updated ON clusters(updated, id);",
+	/*
+	 * 12 -> 13: an item is found again by a 64-bit hash of its key
+	 * (items.c item_keyhash), not by the key's text: the text ("g:" and
+	 * the guid, 45 bytes on the generated feeds) was kept twice, in the
+	 * row and in the UNIQUE index, and only ever compared. norm_link goes
+	 * too (NULL since schema 7). A cluster's uid still hashes the key's
+	 * text, which the writer has in hand. The rebuild copies rows in id
+	 * order (ids kept: clusters and fingerprints name them); foreign keys
+	 * are off around it (store__migrate) and checked before its commit.
+	 */
+	"CREATE TABLE items_rows ("
+	"  id INTEGER PRIMARY KEY,"
+	"  feed TEXT NOT NULL,"
+	"  keyhash INTEGER NOT NULL,"
+	"  guid TEXT, link TEXT, title TEXT,"
+	"  author_name TEXT, author_email TEXT, author_uri TEXT,"
+	"  summary TEXT, content TEXT, categories TEXT, enclosures TEXT,"
+	"  published INTEGER NOT NULL DEFAULT 0,"
+	"  updated INTEGER NOT NULL DEFAULT 0,"
+	"  first_seen INTEGER NOT NULL,"
+	"  last_seen INTEGER NOT NULL,"
+	"  cluster INTEGER NOT NULL REFERENCES clusters(id),"
+	"  title_html TEXT,"
+	"  UNIQUE (feed, keyhash)"
+	");"
+	"INSERT INTO items_rows (id, feed, keyhash, guid, link, title, author_name, author_email,"
+	"  author_uri, summary, content, categories, enclosures, published, updated, first_seen,"
+	"  last_seen, cluster, title_html)"
+	"  SELECT id, feed, fm_keyhash(key), guid, link, title, author_name, author_email,"
+	"  author_uri, summary, content, categories, enclosures, published, updated, first_seen,"
+	"  last_seen, cluster, title_html FROM items ORDER BY id;"
+	"DROP TABLE items;"
+	"ALTER TABLE items_rows RENAME TO items;"
+	"CREATE INDEX items_cluster ON items(cluster);"
+	"CREATE INDEX items_first_seen ON items(first_seen);"
+	"CREATE TRIGGER items_fingerprint_gone AFTER DELETE ON items"
+	"  BEGIN DELETE FROM fingerprints WHERE item = old.id; END;"
+	/*
+	 * A dictionary's packed ratio on the text written after it was made
+	 * (NULL until measured) and the newest item when it was made: a later
+	 * pass tells from them whether the text moved away from it (pack.c).
+	 */
+	"ALTER TABLE pack_dicts ADD COLUMN ratio REAL;"
+	"ALTER TABLE pack_dicts ADD COLUMN made_item INTEGER;",
 };
 
-/* The step (from its version) that rebuilds a table other tables' foreign keys name. */
-#define SCHEMA_FK_OFF_STEP 11
+/* Whether step v (from its version) rebuilds a table a foreign key names or holds: run with foreign keys off, checked before its commit. */
+#define SCHEMA_FK_OFF(v) ((v) == 11 || (v) == 12)
 
 /* 8 -> 9 beyond its SQL: items' text packed, fingerprints in the compact form. */
 static int
@@ -233,10 +277,24 @@ schema_fk_check(fm_store *st)
 	return rc;
 }
 
+/* SQL fm_keyhash(key): store__keyhash of a key's text (for step 12 -> 13). */
+static void
+schema_sql_keyhash(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char *key = (const char *)sqlite3_value_text(argv[0]);
+
+	(void)argc;
+	if (!key) {
+		sqlite3_result_error(ctx, "fm_keyhash: an item without a key", -1);
+		return;
+	}
+	sqlite3_result_int64(ctx, store__keyhash(key, (size_t)sqlite3_value_bytes(argv[0])));
+}
+
 int
 store__migrate(fm_store *st, fm_diag *diag)
 {
-	int v = fm_store_schema_version(st);
+	int v = fm_store_schema_version(st), vacuum = 0;
 	char sql[64];
 
 	if (v < 0) {
@@ -249,34 +307,43 @@ store__migrate(fm_store *st, fm_diag *diag)
 			    st->path, v, SCHEMA_VERSION);
 		return FM_EIO;
 	}
+	if (v <= 12 && sqlite3_create_function(st->db, "fm_keyhash", 1,
+					       SQLITE_UTF8 | SQLITE_DIRECTONLY | SQLITE_DETERMINISTIC,
+					       NULL, schema_sql_keyhash, NULL, NULL) != SQLITE_OK) {
+		fm_diag_set(diag, 0, 0, "%s: %s", st->path, sqlite3_errmsg(st->db));
+		return FM_EIO;
+	}
 	for (; v < SCHEMA_VERSION; v++) {
 		int (*after)(fm_store *) = v < (int)(sizeof schema_after / sizeof schema_after[0]) ?
 			schema_after[v] : NULL;
+		int changes = sqlite3_total_changes(st->db);
 
 		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v + 1);
 		/* Foreign keys can only be switched outside a transaction. */
-		if (v == SCHEMA_FK_OFF_STEP && store__exec(st, "PRAGMA foreign_keys = OFF"))
+		if (SCHEMA_FK_OFF(v) && store__exec(st, "PRAGMA foreign_keys = OFF"))
 			return FM_EIO;
 		if (store__exec(st, "BEGIN IMMEDIATE") ||
 		    store__exec(st, schema_steps[v]) || (after && after(st)) ||
-		    (v == SCHEMA_FK_OFF_STEP && schema_fk_check(st)) ||
+		    (SCHEMA_FK_OFF(v) && schema_fk_check(st)) ||
 		    store__exec(st, sql) || store__exec(st, "COMMIT")) {
 			fm_diag_set(diag, 0, 0, "%s: migrating the schema to version %d: %s",
 				    st->path, v + 1, sqlite3_errmsg(st->db));
 			store__exec(st, "ROLLBACK");
-			if (v == SCHEMA_FK_OFF_STEP)
+			if (SCHEMA_FK_OFF(v))
 				(void)store__exec(st, "PRAGMA foreign_keys = ON");
 			return FM_EIO;
 		}
-		if (v == SCHEMA_FK_OFF_STEP && store__exec(st, "PRAGMA foreign_keys = ON"))
+		if (SCHEMA_FK_OFF(v) && store__exec(st, "PRAGMA foreign_keys = ON"))
 			return FM_EIO;
-		/*
-		 * Packing the stored text freed pages: give them back once.
-		 * VACUUM is atomic; when it cannot run (a reader holds the file
-		 * busy) the freed pages are reused by the items to come.
-		 */
-		if (v == 8 && sqlite3_total_changes(st->db) > 0)
-			(void)store__exec(st, "VACUUM");
+		/* Packing the stored text (8 -> 9) and rebuilding the items (12 -> 13) free pages. */
+		if ((v == 8 || v == 12) && sqlite3_total_changes(st->db) > changes)
+			vacuum = 1;
 	}
+	/*
+	 * Give the freed pages back once. VACUUM is atomic; when it cannot run
+	 * (a reader holds the file busy) they are reused by the items to come.
+	 */
+	if (vacuum)
+		(void)store__exec(st, "VACUUM");
 	return 0;
 }

@@ -51,33 +51,33 @@ static const char *const store_sql[STMT_COUNT] = {
 		"SELECT t FROM (SELECT min(CASE WHEN published > 0 THEN published ELSE first_seen END,"
 		" first_seen) AS t FROM items WHERE feed = ?1) ORDER BY t DESC LIMIT ?2",
 	[STMT_ITEM_FIND] =
-		"SELECT id, cluster FROM items WHERE feed = ?1 AND key = ?2",
+		"SELECT id, cluster FROM items WHERE feed = ?1 AND keyhash = ?2",
 	[STMT_FEED_HAS_ITEMS] =
 		"SELECT 1 FROM items WHERE feed = ?1 LIMIT 1",
 	[STMT_ITEM_UPDATE] =
-		"UPDATE items SET guid = ?2, link = ?3, norm_link = ?4, title = ?5,"
-		" author_name = ?6, author_email = ?7, author_uri = ?8, summary = fm_pack(?9),"
-		" content = fm_pack(?10), categories = ?11, enclosures = ?12, published = ?13,"
-		" updated = ?14, last_seen = ?15, title_html = ?16 WHERE id = ?1 AND ("
-		" guid IS NOT ?2 OR link IS NOT ?3 OR title IS NOT ?5 OR title_html IS NOT ?16 OR"
-		" author_name IS NOT ?6 OR author_email IS NOT ?7 OR author_uri IS NOT ?8 OR"
+		"UPDATE items SET guid = ?2, link = ?3, title = ?4,"
+		" author_name = ?5, author_email = ?6, author_uri = ?7, summary = fm_pack(?8),"
+		" content = fm_pack(?9), categories = ?10, enclosures = ?11, published = ?12,"
+		" updated = ?13, last_seen = ?14, title_html = ?15 WHERE id = ?1 AND ("
+		" guid IS NOT ?2 OR link IS NOT ?3 OR title IS NOT ?4 OR title_html IS NOT ?15 OR"
+		" author_name IS NOT ?5 OR author_email IS NOT ?6 OR author_uri IS NOT ?7 OR"
 		/* the text compared as text: however it was packed, and only packed again when it changed */
-		" fm_unpack(summary) IS NOT ?9 OR fm_unpack(content) IS NOT ?10 OR categories IS NOT ?11 OR"
-		" enclosures IS NOT ?12 OR published IS NOT ?13 OR updated IS NOT ?14)",
+		" fm_unpack(summary) IS NOT ?8 OR fm_unpack(content) IS NOT ?9 OR categories IS NOT ?10 OR"
+		" enclosures IS NOT ?11 OR published IS NOT ?12 OR updated IS NOT ?13)",
 	[STMT_ITEM_SEEN] =
 		"UPDATE items SET last_seen = ?2 WHERE id = ?1",
 	[STMT_ITEM_INSERT] =
-		"INSERT INTO items (feed, key, guid, link, norm_link, title, author_name,"
+		"INSERT INTO items (feed, keyhash, guid, link, title, author_name,"
 		" author_email, author_uri, summary, content, categories, enclosures,"
 		" published, updated, first_seen, last_seen, cluster, title_html)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, fm_pack(?10), fm_pack(?11), ?12, ?13, ?14,"
-		" ?15, ?16, ?16, ?17, ?18)",
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, fm_pack(?9), fm_pack(?10), ?11, ?12, ?13,"
+		" ?14, ?15, ?15, ?16, ?17)",
 	[STMT_ITEM_INSERT_PACKED] = /* the same, summary and content packed already (or plain) */
-		"INSERT INTO items (feed, key, guid, link, norm_link, title, author_name,"
+		"INSERT INTO items (feed, keyhash, guid, link, title, author_name,"
 		" author_email, author_uri, summary, content, categories, enclosures,"
 		" published, updated, first_seen, last_seen, cluster, title_html)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-		" ?15, ?16, ?16, ?17, ?18)",
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+		" ?14, ?15, ?15, ?16, ?17)",
 	[STMT_CLUSTER_INSERT] =
 		"INSERT INTO clusters (uid, updated) VALUES (?1, ?2)",
 	[STMT_CLUSTER_RETIME] =

@@ -2,6 +2,7 @@
 #ifndef FM_STORE_INT_H
 #define FM_STORE_INT_H
 
+#include "feedmerge/buf.h"
 #include "feedmerge/store.h"
 
 #include <sqlite3.h>
@@ -78,6 +79,21 @@ int store__fp_set(fm_store *st, int64_t id, const fm_fingerprint *fp);
 
 /* Migration 8 -> 9: rewrites every fingerprint blob in the compact form (fpcode.h); returns 0, FM_EIO or FM_ENOMEM. */
 int store__fp_migrate(fm_store *st);
+
+/*
+ * Returns the hash an item is found by (items.keyhash): XXH3-64 of its
+ * key's len bytes. Two keys of one feed sharing it would need about 2^32
+ * items of that feed; it is accepted (the second would update the first).
+ */
+int64_t store__keyhash(const char *key, size_t len);
+
+/*
+ * Puts into key (cleared first) the key an item row was stored under,
+ * found again from its fields (the row keeps only its hash): the one whose
+ * hash is keyhash, else "h:" and the hash in hex. Returns 0 or FM_ENOMEM.
+ */
+int store__key_recover(fm_buf *key, int64_t keyhash, const char *guid, const char *link,
+		       int64_t published, const char *title);
 
 /* Founds a cluster for feed's item with key (public id hashed from both); returns 0 or FM_EIO / FM_ENOMEM. */
 int store__cluster_found(fm_store *st, const char *feed, const char *key, size_t keylen,

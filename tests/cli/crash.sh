@@ -42,7 +42,7 @@ import fcntl, hashlib, json, os, random, re, shutil, signal, sqlite3, subprocess
 import xml.etree.ElementTree as ET
 
 # The state schema this feedmerge writes (PRAGMA user_version).
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 ATOM = "{http://www.w3.org/2005/Atom}"
 OUTPUTS = (("all.atom", "atom"), ("all.rss", "rss"), ("all.json", "json"))
 TAILS = {"atom": b"</feed>\n", "rss": b"</rss>\n", "json": b"}\n"}
