@@ -96,6 +96,9 @@ ingest_learn_all(fm_store *st, struct ingest_feed *f, const fm_config_feed *cf,
 			/* Found new when parsed (see run.c), its text prepared meanwhile. */
 			rc = run_prep_take(prep, jobs[i], &f->text[i], &f->packed[i]);
 			jobs[i] = NULL;
+			/* (A feed job that learnt from it and was then dropped freed it.) */
+			if (!rc && !f->text[i])
+				rc = fm_fp_text_new(&f->text[i], items[i]);
 		} else if ((rc = ingest_is_new(st, cf, items[i], &has, &is_new)) || !is_new) {
 			continue;
 		} else {
@@ -168,8 +171,9 @@ ingest_take_learned(struct ingest_feed *f, run_prep *prep, run_prep_job **learn,
 		*rc = FM_ENOMEM;
 		return 1;
 	}
+	/* Their text served the worker, which freed it (a free on another thread's arena waits for its lock). */
 	for (i = 0; i < n && !*rc; i++) {
-		*rc = run_prep_take(prep, jobs[i], &f->text[i], &f->packed[i]);
+		*rc = run_prep_take(prep, jobs[i], NULL, &f->packed[i]);
 		jobs[i] = NULL;
 	}
 	f->boiler = got->boiler;
@@ -234,7 +238,7 @@ run__ingest(fm_store *st, fm_clusterer *(*clusterer)(void *ud, int open, int *rc
 		goto out;
 	/* Only a new item needs the clusterer (changed ones keep their cluster). */
 	for (i = 0; clustered && i < n && !cl && !rc; i++)
-		if (f.text[i])
+		if (f.text[i] || got.fps)
 			cl = clusterer(ud, 1, &rc);
 	if (rc)
 		goto out;
@@ -244,8 +248,8 @@ run__ingest(fm_store *st, fm_clusterer *(*clusterer)(void *ud, int open, int *rc
 		int joined = 0, have_fp = 0;
 
 		/* Only new and changed items need a fingerprint: most of a feed is neither. */
-		if (clustered && f.text[i] && got.fps) {
-			*fp = got.fps[i];
+		if (clustered && got.fps) {
+			*fp = got.fps[i]; /* every item of a learnt feed is new */
 			have_fp = 1;
 		} else if (clustered && f.text[i] &&
 			   !(rc = fm_fp_compute(fp, f.text[i], ingest_is_boiler, NULL, &f))) {

@@ -27,6 +27,7 @@ struct run_prep {
 	pthread_cond_t work;   /* a job was queued, or stop */
 	pthread_cond_t done;   /* a job the worker ran is done */
 	run_prep_job *head, *tail;
+	run_prep_job *urgent;  /* the last job of the queue's urgent head (the writer's next feeds'), or NULL */
 	int stop;
 	fm_store *st;          /* asked only for its current dictionary (any thread may) */
 	fm_store_packer *packer; /* the worker's own; NULL: the store packs */
@@ -36,6 +37,8 @@ struct run_prep {
 static void
 prep_unlink(run_prep *p, run_prep_job *j)
 {
+	if (p->urgent == j)
+		p->urgent = j->prev; /* the urgent jobs are the queue's first ones */
 	if (j->prev)
 		j->prev->next = j->next;
 	else
@@ -65,6 +68,11 @@ prep_feed(run_prep *p, run_prep_job *j)
 	pthread_mutex_unlock(&p->mu);
 	if (!rc)
 		rc = run__learn_fresh(texts, j->nfeed, &j->learned);
+	/* Learnt: the writer needs no text, and it is freed here, on the arena it came from. */
+	for (i = 0; !rc && i < j->nfeed; i++) {
+		fm_fp_text_free(texts[i]);
+		j->feed[i]->text = NULL;
+	}
 	free(texts);
 	pthread_mutex_lock(&p->mu);
 	j->rc = rc;
@@ -161,9 +169,30 @@ run_prep_stop(run_prep *p)
 	free(p);
 }
 
+/* Links j into the queue (mu held): after the urgent jobs when urgent, else last. */
+static void
+prep_link(run_prep *p, run_prep_job *j, int urgent)
+{
+	run_prep_job *after = urgent ? p->urgent : p->tail;
+
+	j->prev = after;
+	j->next = after ? after->next : p->head;
+	if (j->next)
+		j->next->prev = j;
+	else
+		p->tail = j;
+	if (after)
+		after->next = j;
+	else
+		p->head = j;
+	if (urgent)
+		p->urgent = j;
+}
+
 /* Queues a new job (an item's, or with jobs a feed's) and wakes the worker; NULL when out of memory. */
 static run_prep_job *
-prep_queue(run_prep *p, const fm_item *item, int want_text, run_prep_job *const *jobs, size_t n)
+prep_queue(run_prep *p, const fm_item *item, int want_text, run_prep_job *const *jobs, size_t n,
+	   int urgent)
 {
 	run_prep_job *j = calloc(1, sizeof *j);
 
@@ -175,27 +204,36 @@ prep_queue(run_prep *p, const fm_item *item, int want_text, run_prep_job *const 
 	j->nfeed = n;
 	j->state = JOB_QUEUED;
 	pthread_mutex_lock(&p->mu);
-	j->prev = p->tail;
-	if (p->tail)
-		p->tail->next = j;
-	else
-		p->head = j;
-	p->tail = j;
+	prep_link(p, j, urgent);
 	pthread_cond_signal(&p->work);
 	pthread_mutex_unlock(&p->mu);
 	return j;
 }
 
+void
+run_prep_hurry(run_prep *p, run_prep_job *const *jobs, size_t n)
+{
+	size_t i;
+
+	pthread_mutex_lock(&p->mu);
+	for (i = 0; i < n; i++)
+		if (jobs[i] && jobs[i]->state == JOB_QUEUED) {
+			prep_unlink(p, jobs[i]);
+			prep_link(p, jobs[i], 1);
+		}
+	pthread_mutex_unlock(&p->mu);
+}
+
 run_prep_job *
 run_prep_add(run_prep *p, const fm_item *item, int want_text)
 {
-	return prep_queue(p, item, want_text, NULL, 0);
+	return prep_queue(p, item, want_text, NULL, 0, 0);
 }
 
 run_prep_job *
 run_prep_add_feed(run_prep *p, run_prep_job *const *jobs, size_t n)
 {
-	return prep_queue(p, NULL, 0, jobs, n);
+	return prep_queue(p, NULL, 0, jobs, n, 1);
 }
 
 void

@@ -63,11 +63,19 @@ struct run_learned {
 };
 
 /*
+ * Moves the still queued ones of jobs[0 .. n) (NULL entries allowed) to
+ * the queue's urgent head, in order, after the jobs hurried before: their
+ * feed goes to the writer next, while other feeds still download.
+ */
+void run_prep_hurry(run_prep *p, run_prep_job *const *jobs, size_t n);
+
+/*
  * Queues the learning of a feed that has neither items nor boilerplate
  * counts in the state: after jobs[0 .. n) (every item of the feed, queued
- * before it, in order; borrowed until this job is taken or dropped) are
- * done, it learns from their text and fingerprints them, so the writer
- * only stores. NULL when out of memory. Take it before the item jobs.
+ * before it, in order, and hurried; borrowed until this job is taken or
+ * dropped) are done, it learns from their text and fingerprints them, so
+ * the writer only stores. It is urgent too. NULL when out of memory. Take
+ * it before the item jobs.
  */
 run_prep_job *run_prep_add_feed(run_prep *p, run_prep_job *const *jobs, size_t n);
 

@@ -624,10 +624,13 @@ run_no_boiler(fm_store *st, const char *feed)
 }
 
 /*
- * A fresh feed's items all went to the worker (every one a job): it also
- * learns the feed's boilerplate from them and fingerprints them, after
- * their jobs, so the writer (the pass's critical path) only stores. Without
- * it, or without memory for it, the writer learns as before.
+ * The feed goes to the writer next: its items' jobs move to the front of
+ * the worker's queue (else the writer, the pass's critical path, waited
+ * for the worker to finish other feeds' items first). When the feed is
+ * fresh and all its items went to the worker, the worker also learns the
+ * feed's boilerplate from them and fingerprints them, after their jobs,
+ * so the writer only stores. Without that, or without memory for it, the
+ * writer learns as before.
  */
 static void
 run_learn_fresh(struct run_feed *rf)
@@ -635,7 +638,11 @@ run_learn_fresh(struct run_feed *rf)
 	struct run_got *g = rf->got;
 	size_t i;
 
-	if (!rf->fresh || !g || !g->nitems || g->learn || !rf->run->prep)
+	if (!g || !g->nitems || g->learn || !rf->run->prep)
+		return;
+	/* The writer takes this feed next: its jobs go first. */
+	run_prep_hurry(rf->run->prep, g->jobs, g->nitems);
+	if (!rf->fresh)
 		return;
 	for (i = 0; i < g->nitems; i++)
 		if (!g->jobs[i])
