@@ -1128,14 +1128,12 @@ st_uid_of(const char *feed, const char *key, char *out, size_t len)
 	XXH3_freeState(h);
 }
 
-Test(store, items_are_found_by_their_key_hash_after_migrating_a_version_12_state)
+/* Puts the migration test's three items (feed a: g1; feed b: g2 and one without a guid) at time t; asserts each put says want. */
+static void
+put_three(fm_store *st, fm_time t, fm_store_put want)
 {
 	static const char *const guids[] = { "g1", "g2", NULL };
-	fm_store *st = st_open();
-	fm_item it = { 0 };
-	struct walk before, after;
-	char want[64];
-	sqlite3 *db;
+	fm_item it;
 	int i;
 
 	for (i = 0; i < 3; i++) {
@@ -1147,8 +1145,19 @@ Test(store, items_are_found_by_their_key_hash_after_migrating_a_version_12_state
 		it.id = guids[i];
 		it.link = link;
 		it.title = title;
-		cr_assert_eq(st_put(st, i ? "b" : "a", FM_IDENTITY_GUID, &it, 1000 + i), FM_STORE_NEW);
+		cr_expect_eq(st_put(st, i ? "b" : "a", FM_IDENTITY_GUID, &it, t ? t : 1000 + i), want, "item %d", i);
 	}
+}
+
+Test(store, items_are_found_by_their_key_hash_after_migrating_a_version_12_state)
+{
+	fm_store *st = st_open();
+	struct walk before, after;
+	char want[64];
+	sqlite3 *db;
+	int i;
+
+	put_three(st, 0, FM_STORE_NEW);
 	st_walk(st, &before);
 	fm_store_close(st);
 	/* The same items as schema 12 kept them: found by their key's text. */
@@ -1163,17 +1172,7 @@ Test(store, items_are_found_by_their_key_hash_after_migrating_a_version_12_state
 	cr_expect_eq(st_sql_int("SELECT count(*) FROM sqlite_schema WHERE name IN"
 				" ('items_cluster', 'items_first_seen', 'items_fingerprint_gone')"), 3);
 	/* Seen again: known, in the clusters they had, under the same ids. */
-	for (i = 0; i < 3; i++) {
-		char link[64], title[16];
-
-		memset(&it, 0, sizeof it);
-		snprintf(link, sizeof link, "https://example.org/%d", i);
-		snprintf(title, sizeof title, "Story %d", i);
-		it.id = guids[i];
-		it.link = link;
-		it.title = title;
-		cr_expect_eq(st_put(st, i ? "b" : "a", FM_IDENTITY_GUID, &it, 2000), FM_STORE_SAME, "item %d", i);
-	}
+	put_three(st, 2000, FM_STORE_SAME);
 	st_walk(st, &after);
 	cr_assert_eq(after.nclusters, before.nclusters);
 	for (i = 0; i < after.nclusters; i++)
