@@ -633,7 +633,7 @@ run_no_boiler(fm_store *st, const char *feed)
  * writer learns as before.
  */
 static void
-run_learn_fresh(struct run_feed *rf)
+run_worker_next(struct run_feed *rf)
 {
 	struct run_got *g = rf->got;
 	size_t i;
@@ -668,7 +668,7 @@ run_done(void *ud, const fm_fetch_result *r)
 		rf->oom = 1;
 		rf->stopped = r->outcome == FM_FETCH_STOPPED;
 	}
-	run_learn_fresh(rf);
+	run_worker_next(rf);
 	run_writer_put(rf->run->writer, rf);
 }
 
