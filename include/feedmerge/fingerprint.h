@@ -86,6 +86,17 @@ int fm_fp_compute(fm_fingerprint *fp, const fm_fp_text *t, fm_fp_boiler_cb is_bo
 		  void (*para_cb)(void *ud, uint64_t para_hash), void *ud);
 
 /**
+ * Returns the hash up to which fp's sketch holds every shingle hash of its
+ * text: its largest entry when the sketch is truncated, else UINT32_MAX
+ * (fm_fp_overlap compares two sketches below the smaller of theirs).
+ */
+static inline uint32_t
+fm_fp_sketch_bound(const fm_fingerprint *fp)
+{
+	return fp->nsketch && fp->nsketch < fp->shingles ? fp->sketch[fp->nsketch - 1] : UINT32_MAX;
+}
+
+/**
  * Estimates how much of the shingle sets of a and b they share: of_small
  * |A ∩ B| / min(|A|, |B|), of_large |A ∩ B| / max(|A|, |B|) (exact when
  * both sets fit in a sketch; 0 when either is empty).

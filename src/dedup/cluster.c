@@ -240,12 +240,6 @@ plan_add(fm_plan *plan, fm_plan_kind kind, int64_t into, int64_t from, int64_t *
 	return 0;
 }
 
-/* A candidate the index found, waiting for cl_confirm. */
-struct cl_cand {
-	uint32_t id;
-	unsigned keys;
-};
-
 /* Candidates confirmed this many ahead of their loads (their item and gate, far apart in memory). */
 #define CL_AHEAD 8
 
@@ -261,7 +255,7 @@ struct cl_query {
 	int64_t *found;      /* distinct clusters confirmed */
 	const char **why;    /* the rule that confirmed each */
 	size_t nfound, afound, awhy;
-	struct cl_cand *cand; /* the index's finds (scratch) */
+	uint32_t *cand;      /* the index's finds, waiting for cl_confirm (scratch) */
 	size_t ncand, acand;
 };
 
@@ -271,22 +265,21 @@ cl_collect(void *ud, uint32_t id, unsigned keys)
 {
 	struct cl_query *q = ud;
 
+	(void)keys; /* the gate and the rules decide, whichever key found it */
 	if (fm__grow(&q->cand, &q->acand, q->ncand, sizeof *q->cand, 64))
 		return FM_ENOMEM;
-	q->cand[q->ncand].id = id;
-	q->cand[q->ncand++].keys = keys;
+	q->cand[q->ncand++] = id;
 	return 0;
 }
 
 /*
- * Candidates callback: checks one candidate and notes its cluster when
- * confirmed. Its gate turns most away; then the rules run: a fingerprint
- * at hand costs no read, and the cluster is read only for a copy.
+ * Checks one candidate and notes its cluster when confirmed. Its gate
+ * turns most away; then the rules run: a fingerprint at hand costs no
+ * read, and the cluster is read only for a copy.
  */
 static int
-cl_confirm(void *ud, uint32_t id, unsigned keys)
+cl_confirm(struct cl_query *q, uint32_t id)
 {
-	struct cl_query *q = ud;
 	const struct cl_item *it = &q->c->items[id];
 	fm_fingerprint other;
 	fm_dedup_verdict v;
@@ -295,7 +288,6 @@ cl_confirm(void *ud, uint32_t id, unsigned keys)
 	size_t i;
 	int rc, cached;
 
-	(void)keys;
 	pair.apart = it->when > q->when ? it->when - q->when : q->when - it->when;
 	if (pair.apart > q->c->window || !fm__gate_may_match(&q->gate, &q->c->gates[id]))
 		return 0;
@@ -345,12 +337,10 @@ fm_clusterer_plan_join(fm_clusterer *c, const fm_cluster_source *src, const char
 	rc = fm_candidates_query(c->ci, fp, cl_collect, &q);
 	for (i = 0; !rc && i < q.ncand; i++) {
 		if (i + CL_AHEAD < q.ncand) {
-			uint32_t ahead = q.cand[i + CL_AHEAD].id;
-
-			__builtin_prefetch(&c->items[ahead]);
-			__builtin_prefetch(&c->gates[ahead]);
+			__builtin_prefetch(&c->items[q.cand[i + CL_AHEAD]]);
+			__builtin_prefetch(&c->gates[q.cand[i + CL_AHEAD]]);
 		}
-		rc = cl_confirm(&q, q.cand[i].id, q.cand[i].keys);
+		rc = cl_confirm(&q, q.cand[i]);
 	}
 	/* Everything confirmed folds into the oldest cluster, whose id lives on. */
 	into = cluster;

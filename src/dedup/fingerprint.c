@@ -805,8 +805,7 @@ void
 fm_fp_overlap(const fm_fingerprint *a, const fm_fingerprint *b, double *of_small, double *of_large)
 {
 	/* Every hash up to tau is in a truncated sketch: compare the sets below it. */
-	uint32_t ta = a->nsketch < a->shingles ? a->sketch[a->nsketch - 1] : UINT32_MAX;
-	uint32_t tb = b->nsketch < b->shingles ? b->sketch[b->nsketch - 1] : UINT32_MAX;
+	uint32_t ta = fm_fp_sketch_bound(a), tb = fm_fp_sketch_bound(b);
 	uint32_t tau = ta < tb ? ta : tb, i = 0, j = 0, na = 0, nb = 0, both = 0;
 
 	*of_small = *of_large = 0;

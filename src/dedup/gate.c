@@ -42,13 +42,6 @@ gate_link(uint64_t link)
 	return (uint32_t)(link >> 32) ^ (uint32_t)link;
 }
 
-/* The largest hash a sketch holds when it is truncated, else UINT32_MAX (as fm_fp_overlap reads it). */
-static uint32_t
-gate_tmax(const fm_fingerprint *fp)
-{
-	return fp->nsketch && fp->nsketch < fp->shingles ? fp->sketch[fp->nsketch - 1] : UINT32_MAX;
-}
-
 /* Rank (1-based) of the sketch entry that mark k stands for in a sketch of n entries; 0: none. */
 static unsigned
 gate_mark_rank(unsigned k, unsigned n)
@@ -66,12 +59,13 @@ gate_nprefix(const fm_gate *g)
 void
 fm__gate_make(fm_gate *g, const fm_fingerprint *fp)
 {
-	unsigned i, b, r, np = fp->nsketch < FM_GATE_PREFIX ? fp->nsketch : FM_GATE_PREFIX;
+	unsigned i, b, r, np;
 	uint64_t f;
 
 	memset(g, 0, sizeof *g);
 	g->nsketch = (uint8_t)fp->nsketch;
 	g->ntitle = (uint8_t)fp->ntitle;
+	np = gate_nprefix(g);
 	g->pmax = np ? fp->sketch[np - 1] : 0;
 	f = gate_factor(g->pmax);
 	for (i = 0; i < np; i++)
@@ -82,7 +76,7 @@ fm__gate_make(fm_gate *g, const fm_fingerprint *fp)
 	}
 	for (i = 0; i < fp->ntitle; i++)
 		g->title |= 1ull << gate_title_bucket(fp->title_words[i]);
-	g->tmax = gate_tmax(fp);
+	g->tmax = fm_fp_sketch_bound(fp);
 	g->link = fp->link ? gate_link(fp->link) : 0;
 	for (i = 0; i < FM_GATE_MARKS; i++) {
 		r = gate_mark_rank(i, fp->nsketch);
@@ -175,7 +169,7 @@ gate_containment(const fm_gate_query *q, const fm_gate *g)
 
 	if (!a->nsketch || !g->nsketch)
 		return 0;
-	ta = gate_tmax(a);
+	ta = fm_fp_sketch_bound(a);
 	tau = ta < g->tmax ? ta : g->tmax;
 	if (!(na = gate_at_most(a->sketch, a->nsketch, tau)))
 		return 0;
