@@ -50,6 +50,24 @@ ingest_fingerprint(void *ud, const fm_item *item, fm_fingerprint *fp)
 }
 
 /*
+ * The two steps every new item of a feed takes, the writer's or the
+ * worker's alike: its paragraphs counted once (all items first), then its
+ * fingerprint with what the counts say.
+ */
+static int
+ingest_count(struct ingest_feed *f, const fm_fp_text *text)
+{
+	f->nseen = 0;
+	return fm_fp_compute(NULL, text, NULL, ingest_learn, f);
+}
+
+static int
+ingest_fp(struct ingest_feed *f, const fm_fp_text *text, fm_fingerprint *fp)
+{
+	return fm_fp_compute(fp, text, ingest_is_boiler, NULL, f);
+}
+
+/*
  * Sets *is_new for an item no prepared job vouches for. A feed the state
  * has no item of brings only new ones: *has (-1 until asked) is asked once
  * a batch, then items are looked up only when it has some.
@@ -106,8 +124,7 @@ ingest_learn_all(fm_store *st, struct ingest_feed *f, const fm_config_feed *cf,
 		}
 		if (rc)
 			continue;
-		f->nseen = 0;
-		rc = fm_fp_compute(NULL, f->text[i], NULL, ingest_learn, f);
+		rc = ingest_count(f, f->text[i]);
 	}
 	return rc;
 }
@@ -127,12 +144,10 @@ run__learn_fresh(fm_fp_text *const *texts, size_t n, struct run_learned *out)
 		fm_boiler_free(f.boiler);
 		return rc ? rc : FM_ENOMEM;
 	}
-	for (i = 0; i < n && !rc; i++) {
-		f.nseen = 0;
-		rc = fm_fp_compute(NULL, texts[i], NULL, ingest_learn, &f);
-	}
 	for (i = 0; i < n && !rc; i++)
-		rc = fm_fp_compute(&out->fps[i], texts[i], ingest_is_boiler, NULL, &f);
+		rc = ingest_count(&f, texts[i]);
+	for (i = 0; i < n && !rc; i++)
+		rc = ingest_fp(&f, texts[i], &out->fps[i]);
 	if (rc) {
 		fm_boiler_free(f.boiler);
 		run_learned_clear(out);
@@ -252,7 +267,7 @@ run__ingest(fm_store *st, fm_clusterer *(*clusterer)(void *ud, int open, int *rc
 			*fp = got.fps[i]; /* every item of a learnt feed is new */
 			have_fp = 1;
 		} else if (clustered && f.text[i] &&
-			   !(rc = fm_fp_compute(fp, f.text[i], ingest_is_boiler, NULL, &f))) {
+			   !(rc = ingest_fp(&f, f.text[i], fp))) {
 			have_fp = 1;
 		}
 		if (rc || (rc = fm_store_item_save_packed(st, cf->name, cf->identity, items[i],

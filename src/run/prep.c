@@ -244,22 +244,6 @@ run_learned_clear(struct run_learned *out)
 	memset(out, 0, sizeof *out);
 }
 
-static int prep_claim(run_prep *p, run_prep_job *j);
-
-int
-run_prep_take_feed(run_prep *p, run_prep_job *job, struct run_learned *out)
-{
-	int done = !prep_claim(p, job) && !job->rc;
-
-	memset(out, 0, sizeof *out);
-	if (done)
-		*out = job->learned;
-	else
-		run_learned_clear(&job->learned);
-	free(job);
-	return done;
-}
-
 /* Takes a job out of the worker's hands: unqueued when it has not started (returns 1), else waited for (0). */
 static int
 prep_claim(run_prep *p, run_prep_job *j)
@@ -276,6 +260,20 @@ prep_claim(run_prep *p, run_prep_job *j)
 		pthread_cond_wait(&p->done, &p->mu);
 	pthread_mutex_unlock(&p->mu);
 	return mine;
+}
+
+int
+run_prep_take_feed(run_prep *p, run_prep_job *job, struct run_learned *out)
+{
+	int done = !prep_claim(p, job) && !job->rc;
+
+	memset(out, 0, sizeof *out);
+	if (done)
+		*out = job->learned;
+	else
+		run_learned_clear(&job->learned);
+	free(job);
+	return done;
 }
 
 int
