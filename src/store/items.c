@@ -144,24 +144,26 @@ int
 store__key_recover(fm_buf *key, int64_t keyhash, const char *guid, const char *link,
 		   int64_t published, const char *title)
 {
-	/* What row_key makes of the stored fields under each identity policy. */
-	const char *pre[3] = { "g:", "l:", "l:" }, *val[3] = { guid, link, guid };
-	int i, rc;
+	/* The key row_key made, under one of the identity policies, of the fields the row keeps. */
+	static const fm_config_identity policies[] = {
+		FM_IDENTITY_GUID, FM_IDENTITY_LINK, FM_IDENTITY_TITLE_DATE
+	};
+	fm_item item;
+	size_t i;
+	int rc;
 
-	for (i = 0; i < 3; i++) {
-		if (!val[i] || !*val[i])
-			continue;
+	memset(&item, 0, sizeof item);
+	item.id = guid;
+	item.link = link;
+	item.published = published;
+	item.title = title;
+	for (i = 0; i < sizeof policies / sizeof policies[0]; i++) {
 		fm_buf_clear(key);
-		if ((rc = fm_buf_printf(key, "%s%s", pre[i], val[i])))
+		if ((rc = row_key(key, policies[i], &item)))
 			return rc;
 		if (store__keyhash(key->ptr, key->size) == keyhash)
 			return 0;
 	}
-	fm_buf_clear(key);
-	if ((rc = fm_buf_printf(key, "t:%" PRId64 ":%s", published, title ? title : "")))
-		return rc;
-	if (store__keyhash(key->ptr, key->size) == keyhash)
-		return 0;
 	/* None matches (a key of an older rule): the hash stands for it. */
 	fm_buf_clear(key);
 	return fm_buf_printf(key, "h:%016" PRIx64, (uint64_t)keyhash);
