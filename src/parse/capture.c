@@ -303,9 +303,13 @@ model_cap_convert(fm__model *m, int field)
 		if (kind == TK_TEXT)
 			return fm__html_escape(&m->tmp, s, len);
 	} else if (field == MF_TITLE || field == MF_SUBTITLE) {
-		/* Titles keep what the feed meant: the text, or the HTML with absolute links. */
+		/*
+		 * Titles keep what the feed meant: the text as written (trimmed:
+		 * feedparser and rss-parser keep inner runs of white space too),
+		 * or the HTML with absolute links.
+		 */
 		if (kind == TK_TEXT)
-			return fm__collapse_space(&m->tmp, s, len);
+			return fm_buf_append(&m->tmp, s, len);
 	}
 	if (field == MF_SUMMARY || field == MF_CONTENT || field == MF_TITLE || field == MF_SUBTITLE) {
 		if ((error = fm__html_resolve_urls_changed(&m->tmp, s, len, fm__model_base(m))) != 1)

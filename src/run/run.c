@@ -4,6 +4,7 @@
 #include "run/run_int.h"
 #include "run/writer.h"
 #include "feedmerge/fetch.h"
+#include "parse/textutil.h"
 #include "feedmerge/schedule.h"
 #include "util/cpus.h"
 #include "util/fsutil.h"
@@ -156,46 +157,71 @@ run_got_free(struct run_feed *rf)
 	rf->got = NULL;
 }
 
+/*
+ * A title as stored and published: one line, inner runs of white space
+ * made one space (the parser keeps plain-text titles as written). Returns
+ * title itself when nothing changes, else the collapsed copy in buf (NULL
+ * when out of memory).
+ */
+static const char *
+run_title(fm_buf *buf, const char *title)
+{
+	if (!title || (!strpbrk(title, "\t\n\r\f") && !strstr(title, "  ")))
+		return title;
+	return fm__collapse_space(buf, title, strlen(title)) ? NULL : fm_buf_cstr(buf);
+}
+
+/* Keeps a copy of item (whose title is already as stored) with the feed's others; returns 1, or FM_ENOMEM. */
+static int
+run_keep(struct run_feed *rf, struct run_got *g, fm_item *item)
+{
+	fm_item *copy;
+
+	if (g->nitems == g->aitems) {
+		size_t n = g->aitems ? g->aitems * 2 : 32;
+		fm_item **v = realloc(g->items, n * sizeof *v);
+		run_prep_job **j;
+
+		if (!v)
+			return FM_ENOMEM;
+		g->items = v;
+		if (!(j = realloc(g->jobs, n * sizeof *j)))
+			return FM_ENOMEM;
+		g->jobs = j;
+		g->aitems = n;
+	}
+	item->feed = rf->cfg->name;
+	if (!(copy = fm__item_copy(item)))
+		return FM_ENOMEM;
+	g->jobs[g->nitems] = run_prep_new_item(rf, copy);
+	g->items[g->nitems++] = copy;
+	return 1;
+}
+
 /* Parser callback: keeps a copy of an item the feed's include/exclude wants. */
 static int
 run_item(const fm_item *item, void *ud)
 {
 	struct run_feed *rf = ud;
 	const char *text = item->content ? item->content : item->summary;
-	fm_item tmp = *item, *copy;
+	fm_item tmp = *item;
+	fm_buf title = FM_BUF_INIT;
 	struct run_got *g;
+	int wanted;
 
-	if (!fm_config_feed_wants(rf->cfg, item->title, text))
-		return 0;
-	if (!(g = run_got(rf))) {
+	if (!(tmp.title = run_title(&title, item->title)) && item->title) {
 		rf->oom = 1;
 		return FM_ENOMEM;
 	}
-	if (g->nitems == g->aitems) {
-		size_t n = g->aitems ? g->aitems * 2 : 32;
-		fm_item **v = realloc(g->items, n * sizeof *v);
-		run_prep_job **j;
-
-		if (!v) {
-			rf->oom = 1;
-			return FM_ENOMEM;
-		}
-		g->items = v;
-		if (!(j = realloc(g->jobs, n * sizeof *j))) {
-			rf->oom = 1;
-			return FM_ENOMEM;
-		}
-		g->jobs = j;
-		g->aitems = n;
-	}
-	tmp.feed = rf->cfg->name;
-	if (!(copy = fm__item_copy(&tmp))) {
+	wanted = fm_config_feed_wants(rf->cfg, tmp.title, text);
+	if (wanted && (g = run_got(rf)))
+		wanted = run_keep(rf, g, &tmp);
+	else if (wanted)
+		wanted = FM_ENOMEM;
+	fm_buf_dispose(&title);
+	if (wanted < 0)
 		rf->oom = 1;
-		return FM_ENOMEM;
-	}
-	g->jobs[g->nitems] = run_prep_new_item(rf, copy);
-	g->items[g->nitems++] = copy;
-	return 0;
+	return wanted < 0 ? wanted : 0;
 }
 
 /* Parser callback: the feed's own title and home page (none kept without memory, as before). */
@@ -204,13 +230,17 @@ run_feed_meta(const fm_feed *feed, void *ud)
 {
 	struct run_feed *rf = ud;
 	struct run_got *g = run_got(rf);
+	fm_buf buf = FM_BUF_INIT;
+	const char *title;
 
 	if (!g)
 		return 0;
 	free(g->title);
 	free(g->link);
-	g->title = feed->title ? strdup(feed->title) : NULL;
+	title = run_title(&buf, feed->title);
+	g->title = title ? strdup(title) : NULL;
 	g->link = feed->link ? strdup(feed->link) : NULL;
+	fm_buf_dispose(&buf);
 	return 0;
 }
 

@@ -1,7 +1,9 @@
 #!/bin/sh
 # titles.sh BIN TESTS_DIR - a title with markup reaches the Atom output as
 # type="html" (escaped), plain titles stay text, and the RSS, JSON and HTML
-# writers write the title's text; clustering works on the text.
+# writers write the title's text; clustering works on the text. `parse`
+# keeps a plain title's inner white space as written; the outputs make it
+# one line.
 set -u
 bin=$1
 case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
@@ -23,6 +25,9 @@ cat >marked.atom <<EOF
 <link href="https://marked.example/3"/><updated>$now</updated><summary>Three</summary></entry>
 <entry><id>urn:m4</id><title type="html">Q&amp;A: &lt;b&gt;why&lt;/b&gt;</title>
 <link href="https://marked.example/4"/><updated>$now</updated><summary>Four</summary></entry>
+<entry><id>urn:m5</id><title>  Two  spaces and
+	a new line  </title>
+<link href="https://marked.example/5"/><updated>$now</updated><summary>Five</summary></entry>
 </feed>
 EOF
 
@@ -54,9 +59,16 @@ title = All
 [feed marked]
 url = file:marked.atom
 EOF
+"$bin" parse --json marked.atom >parsed.json
+is "parse: a plain title as written, trimmed" "$(json parsed.json 'd["items"][4]["title"]')" \
+	"$(printf 'Two  spaces and\n\ta new line')"
+
 fm run -c feeds.ini
 is "run" "$st" 0
-has "four new items" out "4 new items"
+has "five new items" out "5 new items"
+has "Atom: a plain title on one line" merged/all.atom '<title>Two spaces and a new line</title>'
+is "JSON: a plain title on one line" "$(json merged/all.json '[i["title"] for i in d["items"] if i["title"].startswith("Two")]')" \
+	"['Two spaces and a new line']"
 
 # The Atom writer: the feed's HTML as type="html", links in it made absolute.
 has "Atom: html title kept" merged/all.atom \
@@ -67,7 +79,7 @@ has "Atom: a bare & in the HTML is a reference" merged/all.atom '<title type="ht
 
 # The others write the text.
 is "JSON: text titles" "$(json merged/all.json 'sorted(i["title"] for i in d["items"])')" \
-	"['An italic turn', 'Bold move & more', 'Fish & chips', 'Q&A: why']"
+	"['An italic turn', 'Bold move & more', 'Fish & chips', 'Q&A: why', 'Two spaces and a new line']"
 has "RSS: text title" merged/all.rss '<title>Bold move &amp; more</title>'
 hasnt "RSS: no markup" merged/all.rss '&lt;b&gt;'
 has "HTML river: text title" merged/all.html 'Bold move &amp; more'
