@@ -98,6 +98,7 @@ cli_daemon(int argc, char **argv)
 	fm_run_report rep;
 	struct sigaction sa;
 	int ch, quiet = 0, verbose = 0, status;
+	CURLcode code;
 	size_t i;
 
 	optind = 1;
@@ -147,7 +148,12 @@ cli_daemon(int argc, char **argv)
 	opts.problem = daemon_problem;
 	opts.feed_done = daemon_feed_done;
 	opts.ud = &verbose;
-	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if ((code = curl_global_init(CURL_GLOBAL_DEFAULT)) != CURLE_OK) {
+		fprintf(stderr, "feedmerge: cannot start libcurl: %s\n", curl_easy_strerror(code));
+		fm_serve_stop(srv);
+		fm_config_free(cfg);
+		return CLI_USAGE;
+	}
 	while (!daemon_stop) {
 		struct timespec t0, t1;
 		fm_diag diag = { 0, 0, "" };

@@ -182,6 +182,7 @@ cli_run(int argc, char **argv)
 	struct sigaction sa;
 	struct timespec t0;
 	int ch, quiet = 0, rc, status;
+	CURLcode code;
 
 	memset(&opts, 0, sizeof opts);
 	optind = 1;
@@ -222,7 +223,11 @@ cli_run(int argc, char **argv)
 	opts.problem = ui_problem;
 	opts.feed_done = ui_feed_done;
 	opts.ud = &ui;
-	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if ((code = curl_global_init(CURL_GLOBAL_DEFAULT)) != CURLE_OK) {
+		fprintf(stderr, "feedmerge: cannot start libcurl: %s\n", curl_easy_strerror(code));
+		fm_config_free(cfg);
+		return CLI_USAGE;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = fm_run_pass(cfg, &opts, &rep, &diag);
 	ui_clear(&ui);
