@@ -6,8 +6,9 @@
  * some 5 ms of every start resolving them, a twentieth of `parse` over
  * 600 feeds. The program therefore defines the few functions of theirs it
  * calls (lazy_curl.c, lazy_mhd.c) and opens the real library, by its
- * soname, the first time one is called; only `run` and `daemon` do.
- * The library libfeedmerge.a and the tests link both libraries as usual.
+ * soname, the first time one is called: by `run` and `daemon`, and by
+ * `parse` only for the odd relative link its own resolver leaves to
+ * libcurl. The library libfeedmerge.a and the tests link both as usual.
  */
 #ifndef FM_CLI_LAZYLIB_H
 #define FM_CLI_LAZYLIB_H

@@ -4,8 +4,8 @@
 #include "run/run_int.h"
 #include "run/writer.h"
 #include "feedmerge/fetch.h"
-#include "parse/textutil.h"
 #include "feedmerge/schedule.h"
+#include "parse/textutil.h"
 #include "util/cpus.h"
 #include "util/fsutil.h"
 
