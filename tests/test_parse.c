@@ -542,6 +542,22 @@ Test(parse, jsonfeed_11)
 
 /* --- item fields --------------------------------------------------------- */
 
+Test(parse, links_escaped_twice_and_unicode_space_at_title_ends)
+{
+	pt_run *r = pt_parse("rss20-escaped-twice.xml");
+
+	pt_clean(r, 2, "rss2.0");
+	/* "&amp;amp;" in a link's text is read once more, as feedparser does; an id is not. */
+	PT_STR(r->items[0].link, "http://t.example/a?c_id=3&objectid=12&ref=rss");
+	PT_STR(r->items[0].id, "g&amp;1");
+	PT_STR(r->items[1].link, "http://t.example/b?x=1&y=2");
+	/* No-break, ideographic and narrow spaces go at the ends; inside they stay. */
+	PT_STR(r->title, "Twice");
+	PT_STR(r->items[0].title, "Lead\xc2\xa0" "and\xe2\x80\x89" "tail");
+	PT_STR(r->items[1].title, "Bare & stays");
+	pt_free(r);
+}
+
 Test(parse, guid_permalink_is_link)
 {
 	pt_run *r = pt_parse("rss20-guid-permalink.xml");

@@ -209,3 +209,29 @@ Test(textutil, collapse_leaves_nbsp_alone)
 	cr_assert_str_eq(fm_buf_cstr(&b), "a\302\240b");
 	fm_buf_dispose(&b);
 }
+
+Test(textutil, unescape_twice_escaped_reads_the_five_references_once)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{ "a?x=1&amp;y=2", "a?x=1&y=2" },
+		{ "&amp;amp;", "&amp;" },             /* once, not until nothing is left */
+		{ "&#38;&#x26;&lt;&#60;&#x3c;&#x3C;&gt;&quot;&apos;&#39;&#x2F;", "&&<<<<>\"''/" },
+		{ "a & b &c; &amp", "a & b &c; &amp" }, /* bare, unknown and unfinished stay */
+		{ "", "" },
+		{ "plain", "plain" },
+		{ "tail&", "tail&" },
+	};
+	fm_buf out = FM_BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		fm_buf_clear(&out);
+		cr_assert_eq(fm_buf_puts(&out, "[") , 0);
+		cr_assert_eq(fm__unescape_twice_escaped(&out, cases[i].in, strlen(cases[i].in)), 0);
+		cr_assert_str_eq(fm_buf_cstr(&out) + 1, cases[i].want, "case %zu: %s", i, cases[i].in);
+		cr_assert_eq(out.ptr[0], '[', "appends: what was there stays");
+	}
+	fm_buf_dispose(&out);
+}

@@ -234,21 +234,62 @@ model_cap_replace(fm__model *m, size_t *len)
 	return fm_buf_cstr(&m->cap);
 }
 
-/* Returns 1 for what model_trim drops: space, tab, CR, LF (and NUL, as strchr(" \t\r\n", c) did). */
+/* Returns 1 for the ASCII model_trim drops: space, tab, CR, LF (and NUL, as strchr(" \t\r\n", c) did). */
 static int
 model_trim_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\0';
 }
 
-/* Drops white space at both ends of s[0..*len); returns the new start. */
+/*
+ * Returns the length of the UTF-8 white space s[0..n) ends with, 0 for
+ * none: besides ASCII, what Unicode calls white space (as feedparser's
+ * strip() does): no-break space, U+1680, U+2000-U+200A, the line and
+ * paragraph separators, U+202F, U+205F and the ideographic space.
+ */
+static size_t
+model_space_before(const char *s, size_t n)
+{
+	const unsigned char *e = (const unsigned char *)s + n;
+
+	if (n >= 1 && model_trim_space(s[n - 1]))
+		return 1;
+	if (n >= 2 && e[-2] == 0xC2 && e[-1] == 0xA0)
+		return 2;
+	if (n < 3)
+		return 0;
+	if ((e[-3] == 0xE1 && e[-2] == 0x9A && e[-1] == 0x80) ||
+	    (e[-3] == 0xE2 && e[-2] == 0x80 && (e[-1] <= 0x8A || e[-1] == 0xA8 || e[-1] == 0xA9 || e[-1] == 0xAF)) ||
+	    (e[-3] == 0xE2 && e[-2] == 0x81 && e[-1] == 0x9F) ||
+	    (e[-3] == 0xE3 && e[-2] == 0x80 && e[-1] == 0x80))
+		return 3;
+	return 0;
+}
+
+/* Returns the length of the white space (as model_space_before reads it) s[0..n) starts with, 0 for none. */
+static size_t
+model_space_after(const char *s, size_t n)
+{
+	size_t k;
+
+	if (n >= 1 && model_trim_space(s[0]))
+		return 1;
+	for (k = 2; k <= 3 && k <= n; k++)
+		if (model_space_before(s, k) == k)
+			return k;
+	return 0;
+}
+
+/* Drops white space, ASCII and Unicode, at both ends of s[0..*len); returns the new start. */
 static const char *
 model_trim(const char *s, size_t *len)
 {
-	while (*len && model_trim_space(s[0]))
-		s++, (*len)--;
-	while (*len && model_trim_space(s[*len - 1]))
-		(*len)--;
+	size_t k;
+
+	while ((k = model_space_after(s, *len)) != 0)
+		s += k, *len -= k;
+	while ((k = model_space_before(s, *len)) != 0)
+		*len -= k;
 	return s;
 }
 
@@ -321,7 +362,7 @@ model_cap_convert(fm__model *m, int field)
 		return error;
 	if (field == MF_LINK || field == MF_AUTHOR_URI || field == MF_P_URI) {
 		fm_buf_clear(&m->cap);
-		if ((error = fm_buf_append(&m->cap, m->tmp.ptr, m->tmp.size)) < 0)
+		if ((error = fm__unescape_twice_escaped(&m->cap, m->tmp.ptr, m->tmp.size)) < 0)
 			return error;
 		return fm__model_resolve(m, fm_buf_cstr(&m->cap));
 	}
@@ -401,7 +442,7 @@ fm__model_capture_end(fm__model *m)
 			return;
 		}
 		fm_buf_clear(&m->cap);
-		if (fm_buf_append(&m->cap, m->tmp.ptr, m->tmp.size) == 0)
+		if (fm__unescape_twice_escaped(&m->cap, m->tmp.ptr, m->tmp.size) == 0)
 			fm__model_link(m, m->cap.ptr, m->link_rel.size ? m->link_rel.ptr : NULL,
 				       m->link_type.size ? m->link_type.ptr : NULL,
 				       m->link_title.size ? m->link_title.ptr : NULL,

@@ -135,6 +135,46 @@ fm__collapse_space(fm_buf *out, const char *s, size_t len)
 	return 0;
 }
 
+/* The references fm__unescape_twice_escaped reads, and what each stands for. */
+static const struct {
+	const char *ref;
+	unsigned char len;
+	char c;
+} textutil_twice[] = {
+	{ "&amp;", 5, '&' }, { "&#38;", 5, '&' }, { "&#x26;", 6, '&' },
+	{ "&lt;", 4, '<' }, { "&#60;", 5, '<' }, { "&#x3c;", 6, '<' }, { "&#x3C;", 6, '<' },
+	{ "&gt;", 4, '>' }, { "&#62;", 5, '>' }, { "&#x3e;", 6, '>' }, { "&#x3E;", 6, '>' },
+	{ "&quot;", 6, '"' }, { "&#34;", 5, '"' }, { "&#x22;", 6, '"' },
+	{ "&apos;", 6, '\'' }, { "&#39;", 5, '\'' }, { "&#x27;", 6, '\'' },
+	{ "&#x2f;", 6, '/' }, { "&#x2F;", 6, '/' },
+};
+
+int
+fm__unescape_twice_escaped(fm_buf *out, const char *s, size_t len)
+{
+	const char *end = s + len, *amp;
+	size_t start = out->size, i;
+	int error = 0;
+
+	while (!error && (amp = memchr(s, '&', (size_t)(end - s)))) {
+		for (i = 0; i < sizeof textutil_twice / sizeof textutil_twice[0]; i++)
+			if ((size_t)(end - amp) >= textutil_twice[i].len &&
+			    !memcmp(amp, textutil_twice[i].ref, textutil_twice[i].len))
+				break;
+		if (i == sizeof textutil_twice / sizeof textutil_twice[0]) {
+			error = fm_buf_append(out, s, (size_t)(amp + 1 - s)); /* a bare & stays */
+			s = amp + 1;
+			continue;
+		}
+		if (!(error = fm_buf_append(out, s, (size_t)(amp - s))))
+			error = fm_buf_putc(out, textutil_twice[i].c);
+		s = amp + textutil_twice[i].len;
+	}
+	if (!error)
+		error = fm_buf_append(out, s, (size_t)(end - s));
+	return error < 0 ? fm__text_rollback(out, start, error) : 0;
+}
+
 /* Returns the value of hex digit c, or -1. */
 int
 fm__hex_value(int c)

@@ -24,6 +24,13 @@ int fm__base64_decode(fm_buf *out, const char *in, size_t len);
 int fm__collapse_space(fm_buf *out, const char *s, size_t len);
 
 /*
+ * Appends s with the references to &, <, >, " and ' (named or numeric, and
+ * &#x2F;) read once more, as feedparser reads a URL given as text: what a
+ * feed that escaped its links twice ("&amp;amp;") meant. 0 or FM_ENOMEM.
+ */
+int fm__unescape_twice_escaped(fm_buf *out, const char *s, size_t len);
+
+/*
  * ASCII helpers shared with html.c (locale-free, unlike <ctype.h>).
  */
 
