@@ -88,11 +88,14 @@ struct run {
 
 /*
  * Finished feeds waiting for the writer at most: when it is this far
- * behind, the fetching thread waits. A few keep the writer busy; each
- * holds its items, their prepared text and packed values (measured at
- * 10,000 feeds: a queue of 64 peaked 35 MB above no writer, 16 at 21 MB).
+ * behind, the fetching thread waits. Each holds its items, their prepared
+ * text and packed values. Feeds come in bursts (10-200 KB each), and with
+ * 8 the fetching thread waited for room 4 s of a 12.4 s cold pass over
+ * 10,000 feeds while the writer waited 2 s for work (sched_switch
+ * traces). Cold wall, four alternating runs each: 8 -> 12.6 s, 32 ->
+ * 11.4 s, 64 -> 11.1 s; peak RSS 150, 152-155 and 163 MB.
  */
-#define RUN_WRITER_QUEUE 8
+#define RUN_WRITER_QUEUE 32
 
 void
 run__problem(const fm_run_opts *opts, const char *fmt, ...)
