@@ -242,42 +242,38 @@ model_trim_space(char c)
 }
 
 /*
- * Returns the length of the UTF-8 white space s[0..n) ends with, 0 for
- * none: besides ASCII, what Unicode calls white space (as feedparser's
- * strip() does): no-break space, U+1680, U+2000-U+200A, the line and
- * paragraph separators, U+202F, U+205F and the ideographic space.
+ * Returns the length of the white space the (decoded, valid) UTF-8 text
+ * s[0..n) starts with, 0 for none: ASCII as model_trim_space reads it,
+ * past ASCII what fm__text_is_uspace says (as feedparser's strip() does).
+ * Every such code point takes two or three bytes.
  */
 static size_t
-model_space_before(const char *s, size_t n)
+model_space_at(const char *s, size_t n)
 {
-	const unsigned char *e = (const unsigned char *)s + n;
+	const unsigned char *u = (const unsigned char *)s;
 
-	if (n >= 1 && model_trim_space(s[n - 1]))
+	if (n >= 1 && model_trim_space(s[0]))
 		return 1;
-	if (n >= 2 && e[-2] == 0xC2 && e[-1] == 0xA0)
+	if (n >= 2 && (u[0] & 0xE0) == 0xC0 && fm__text_is_uspace((u[0] & 0x1F) << 6 | (u[1] & 0x3F)))
 		return 2;
-	if (n < 3)
-		return 0;
-	if ((e[-3] == 0xE1 && e[-2] == 0x9A && e[-1] == 0x80) ||
-	    (e[-3] == 0xE2 && e[-2] == 0x80 && (e[-1] <= 0x8A || e[-1] == 0xA8 || e[-1] == 0xA9 || e[-1] == 0xAF)) ||
-	    (e[-3] == 0xE2 && e[-2] == 0x81 && e[-1] == 0x9F) ||
-	    (e[-3] == 0xE3 && e[-2] == 0x80 && e[-1] == 0x80))
+	if (n >= 3 && (u[0] & 0xF0) == 0xE0 &&
+	    fm__text_is_uspace((u[0] & 0x0F) << 12 | (u[1] & 0x3F) << 6 | (u[2] & 0x3F)))
 		return 3;
 	return 0;
 }
 
-/* Returns the length of the white space (as model_space_before reads it) s[0..n) starts with, 0 for none. */
+/* Returns the length of the white space (as model_space_at reads it) s[0..n) ends with, 0 for none. */
 static size_t
-model_space_after(const char *s, size_t n)
+model_space_before(const char *s, size_t n)
 {
-	size_t k;
+	size_t k = 1;
 
-	if (n >= 1 && model_trim_space(s[0]))
-		return 1;
-	for (k = 2; k <= 3 && k <= n; k++)
-		if (model_space_before(s, k) == k)
-			return k;
-	return 0;
+	if (n == 0)
+		return 0;
+	/* Back from the last byte over continuation bytes to the sequence's first. */
+	while (k < n && k < 3 && ((unsigned char)s[n - k] & 0xC0) == 0x80)
+		k++;
+	return model_space_at(s + n - k, k) == k ? k : 0;
 }
 
 /* Drops white space, ASCII and Unicode, at both ends of s[0..*len); returns the new start. */
@@ -286,7 +282,7 @@ model_trim(const char *s, size_t *len)
 {
 	size_t k;
 
-	while ((k = model_space_after(s, *len)) != 0)
+	while ((k = model_space_at(s, *len)) != 0)
 		s += k, *len -= k;
 	while ((k = model_space_before(s, *len)) != 0)
 		*len -= k;

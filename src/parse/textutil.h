@@ -3,6 +3,7 @@
 #define FM_PARSE_TEXTUTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "feedmerge/buf.h"
 
 /*
@@ -36,6 +37,15 @@ int fm__unescape_twice_escaped(fm_buf *out, const char *s, size_t len);
 
 /* Returns 1 for ASCII white space (space, tab, LF, CR, FF), else 0. */
 int fm__text_is_space(int c);
+
+/* Returns 1 for the code points past ASCII that count as white space: Unicode's Zs, NEL, U+2028 and U+2029 (inline: HTML to text asks it of every character). */
+static inline int
+fm__text_is_uspace(int32_t cp)
+{
+	return cp == 0x85 || cp == 0xA0 || cp == 0x1680 ||
+	       (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 ||
+	       cp == 0x202F || cp == 0x205F || cp == 0x3000;
+}
 
 /* Returns c in lower case (ASCII letters only; every other value unchanged). */
 int fm__text_lower(int c);

@@ -218,22 +218,13 @@ fh_put(struct fh_state *t, const void *p, size_t n)
 	return fm_buf_append(t->out, p, n);
 }
 
-/* Returns 1 for the code points that count as white space: Unicode's Zs, NEL, U+2028 and U+2029. */
-static int
-fh_is_uspace(int32_t cp)
-{
-	return cp == 0x85 || cp == 0xA0 || cp == 0x1680 ||
-	       (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 ||
-	       cp == 0x202F || cp == 0x205F || cp == 0x3000;
-}
-
 /* Returns 1 when code point cp is copied as it is: not a C1 control, not white space. */
 static int
 fh_is_plain_cp(int32_t cp)
 {
 	if (cp > 0xA0 && cp < 0x1680)
 		return 1; /* most letters of alphabetic scripts */
-	return cp > 0xA0 && !fh_is_uspace(cp);
+	return cp > 0xA0 && !fm__text_is_uspace(cp);
 }
 
 #ifdef __SSE2__
@@ -329,7 +320,7 @@ run_end:
 			if (cp < 0) {
 				if ((error = fh_put(t, FM_TEXT_FFFD, 3)) < 0)
 					return error;
-			} else if (fh_is_uspace(cp)) {
+			} else if (fm__text_is_uspace(cp)) {
 				fh_gap(t, FH_SPACE);
 			} /* else a C1 control, dropped */
 			break;
