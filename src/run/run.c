@@ -174,7 +174,7 @@ run_title(fm_buf *buf, const char *title)
 	return fm__collapse_space(buf, title, strlen(title)) ? NULL : fm_buf_cstr(buf);
 }
 
-/* Keeps a copy of item (whose title is already as stored) with the feed's others; returns 1, or FM_ENOMEM. */
+/* Keeps a copy of item (whose title is already as stored) with the feed's others; returns 0 or FM_ENOMEM. */
 static int
 run_keep(struct run_feed *rf, struct run_got *g, fm_item *item)
 {
@@ -198,7 +198,7 @@ run_keep(struct run_feed *rf, struct run_got *g, fm_item *item)
 		return FM_ENOMEM;
 	g->jobs[g->nitems] = run_prep_new_item(rf, copy);
 	g->items[g->nitems++] = copy;
-	return 1;
+	return 0;
 }
 
 /* Parser callback: keeps a copy of an item the feed's include/exclude wants. */
@@ -210,21 +210,16 @@ run_item(const fm_item *item, void *ud)
 	fm_item tmp = *item;
 	fm_buf title = FM_BUF_INIT;
 	struct run_got *g;
-	int wanted;
+	int rc = 0;
 
-	if (!(tmp.title = run_title(&title, item->title)) && item->title) {
-		rf->oom = 1;
-		return FM_ENOMEM;
-	}
-	wanted = fm_config_feed_wants(rf->cfg, tmp.title, text);
-	if (wanted && (g = run_got(rf)))
-		wanted = run_keep(rf, g, &tmp);
-	else if (wanted)
-		wanted = FM_ENOMEM;
+	if (!(tmp.title = run_title(&title, item->title)) && item->title)
+		rc = FM_ENOMEM;
+	else if (fm_config_feed_wants(rf->cfg, tmp.title, text))
+		rc = (g = run_got(rf)) ? run_keep(rf, g, &tmp) : FM_ENOMEM;
 	fm_buf_dispose(&title);
-	if (wanted < 0)
+	if (rc)
 		rf->oom = 1;
-	return wanted < 0 ? wanted : 0;
+	return rc;
 }
 
 /* Parser callback: the feed's own title and home page (none kept without memory, as before). */
