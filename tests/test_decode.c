@@ -540,6 +540,35 @@ Test(decode, repair_says_line_and_column_whatever_the_chunking)
 	}
 }
 
+Test(decode, a_bad_byte_is_found_at_every_offset_of_a_long_plain_run)
+{
+	/* Indented ASCII, TAB, LF and CR included: the scan classifies 64 and 16 bytes at a time. */
+	char doc[224], msg[96];
+	const char bad[] = { '\x01', '\x80' };
+	struct decoded r;
+	size_t at, i, b;
+
+	for (b = 0; b < sizeof(bad); b++) {
+		for (at = 3; at < sizeof(doc) - 4; at++) {
+			memcpy(doc, "<a>", 3);
+			for (i = 3; i < sizeof(doc) - 4; i++)
+				doc[i] = "\n\t  <b>x</b>\r\n"[i % 14];
+			memcpy(doc + sizeof(doc) - 4, "</a>", 4);
+			doc[at] = bad[b];
+			decode_steps(&r, doc, sizeof(doc), 4096, NULL, NULL);
+			cr_assert_eq(r.repaired, 1, "byte %zu", at);
+			if (b == 0)
+				snprintf(msg, sizeof(msg), "byte %zu: control character U+0001 removed", at);
+			else
+				snprintf(msg, sizeof(msg), "byte %zu:", at);
+			cr_assert(strstr(r.diag.msg, msg), "byte %zu: %s", at, r.diag.msg);
+			/* The control goes; the stray byte is read as windows-1252 (U+20AC, 3 bytes). */
+			cr_assert_eq(r.text.size, b == 0 ? sizeof(doc) - 1 : sizeof(doc) + 2, "byte %zu: %zu bytes", at, r.text.size);
+			fm_buf_dispose(&r.text);
+		}
+	}
+}
+
 Test(decode, c1_controls_read_as_windows_1252)
 {
 	/* U+0092 and U+0093 in UTF-8 are windows-1252 quotes that went through Latin-1: not a repair. */
