@@ -22,6 +22,23 @@ fp_of(fm_fingerprint *fp, const char *title, const char *html, fm_fp_boiler_cb i
 	memset(&it, 0, sizeof it);
 	it.title = title;
 	it.summary = html;
+	it.summary_detail.value = html;
+	it.summary_detail.type = FM_TEXT_HTML;
+	cr_assert_eq(fm_fingerprint_item(fp, &it, is_boiler, para_cb, ud), 0);
+}
+
+/* Fingerprints an item whose summary the feed wrote as plain text (escaped, as the parser keeps it). */
+static void
+fp_of_plain(fm_fingerprint *fp, const char *title, const char *text, fm_fp_boiler_cb is_boiler,
+	    void (*para_cb)(void *ud, uint64_t para_hash), void *ud)
+{
+	fm_item it;
+
+	memset(&it, 0, sizeof it);
+	it.title = title;
+	it.summary = text;
+	it.summary_detail.value = text;
+	it.summary_detail.type = FM_TEXT_PLAIN;
 	cr_assert_eq(fm_fingerprint_item(fp, &it, is_boiler, para_cb, ud), 0);
 }
 
@@ -305,6 +322,38 @@ Test(fingerprint, learned_boilerplate_and_para_cb)
 	fp_of(&learned, TITLE, STORY, seen_boiler, NULL, &s);
 	cr_assert_eq(learned.flags, FM_FP_TEMPLATED);
 	cr_assert_eq(learned.simhash, plain.simhash);
+}
+
+Test(fingerprint, plain_text_paragraphs_are_its_blank_lines)
+{
+	fm_fingerprint html, plain, learned;
+	struct seen s;
+
+	fp_of(&html, TITLE, STORY, NULL, NULL, NULL);
+	/* A blank line (spaces allowed) parts paragraphs; a single newline is a wrapped line. */
+	memset(&s, 0, sizeof s);
+	fp_of_plain(&plain, TITLE, LEAD "\n\n" P2 "\n  \n\n" P3 "\n", NULL, seen_para, &s);
+	fp_assert_same(&html, &plain, "plain text with blank lines");
+	cr_assert_eq(s.n, 4, "para_cb called %zu times", s.n);
+	cr_assert_eq(s.hashes[1], para_hash(LEAD));
+	cr_assert_eq(s.hashes[2], para_hash(P2));
+	cr_assert_eq(s.hashes[3], para_hash(P3));
+
+	/* So a channel's note in every description is boilerplate the feed can learn. */
+	memset(&s, 0, sizeof s);
+	s.boiler = para_hash(NOTE);
+	fp_of_plain(&learned, TITLE, LEAD "\n\n" P2 "\n\n" P3 "\n\n" NOTE, seen_boiler, NULL, &s);
+	fp_assert_same(&html, &learned, "a learned paragraph of plain text");
+
+	/* The same text read as HTML is one paragraph: newlines are white space there. */
+	memset(&s, 0, sizeof s);
+	fp_of(&plain, TITLE, LEAD "\n\n" P2 "\n\n" P3, NULL, seen_para, &s);
+	cr_assert_eq(s.n, 2, "para_cb called %zu times", s.n);
+	memset(&s, 0, sizeof s);
+	fp_of_plain(&plain, TITLE, "The city closed its main harbour bridge to all traffic\non Monday after "
+		    "engineers found deep cracks in two steel supports,\nofficials said.", NULL, seen_para, &s);
+	cr_assert_eq(s.n, 2, "a wrapped paragraph: para_cb called %zu times", s.n);
+	cr_assert_eq(s.hashes[1], para_hash(LEAD));
 }
 
 Test(fingerprint, simhash_known_vectors)

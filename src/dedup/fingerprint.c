@@ -642,10 +642,56 @@ fp_prepare_paragraph(fm_fp_text *t, fm_buf *norm, const char *title, size_t tlen
 	return 0;
 }
 
+/* Returns where the blank line that starts at the newline s[i] ends (past its last newline), or 0 when the line is not blank. */
+static size_t
+blank_line_end(const char *s, size_t i, size_t len)
+{
+	size_t j = i + 1, end = 0;
+
+	for (;;) {
+		while (j < len && (s[j] == ' ' || s[j] == '\t' || s[j] == '\r'))
+			j++;
+		if (j >= len || s[j] != '\n')
+			return end;
+		end = ++j;
+	}
+}
+
+/*
+ * Appends the plain text of an item's body (HTML) to raw, a paragraph a
+ * line. A body the feed wrote as plain text (YouTube's media:description,
+ * many RSS descriptions) keeps its blank lines as paragraph breaks: read
+ * as HTML they were white space, and a channel's boilerplate paragraphs
+ * hid in each item's single paragraph, out of the boilerplate learner's
+ * reach (15 videos of one channel, their descriptions alike but for the
+ * first line, made one story).
+ */
+static int
+body_text(fm_buf *raw, const char *body, fm_text_type type)
+{
+	size_t len = strlen(body), from = 0, i, end;
+	int rc;
+
+	if (type != FM_TEXT_PLAIN)
+		return fm_text_from_html(raw, body, len);
+	for (i = 0; i < len; i++) {
+		if (body[i] != '\n' || !(end = blank_line_end(body, i, len)))
+			continue;
+		if ((rc = fm_text_from_html(raw, body + from, i - from)) ||
+		    (raw->size && raw->ptr[raw->size - 1] != '\n' && (rc = fm_buf_putc(raw, '\n'))))
+			return rc;
+		from = i = end;
+		i--;
+	}
+	return fm_text_from_html(raw, body + from, len - from);
+}
+
 int
 fm_fp_text_new(fm_fp_text **out, const fm_item *item)
 {
-	const char *body = item->content && *item->content ? item->content : item->summary;
+	int in_content = item->content && *item->content;
+	const char *body = in_content ? item->content : item->summary;
+	fm_text_type body_type = in_content ? item->content_detail.type : item->summary_detail.type;
 	fm_buf raw = FM_BUF_INIT, title = FM_BUF_INIT, norm = FM_BUF_INIT;
 	fm_fp_text *t;
 	size_t ts, te, i;
@@ -676,7 +722,7 @@ fm_fp_text_new(fm_fp_text **out, const fm_item *item)
 		}
 	}
 	if (!rc && body)
-		rc = fm_text_from_html(&raw, body, strlen(body));
+		rc = body_text(&raw, body, body_type);
 	for (i = 0; !rc && i < raw.size;) {
 		const char *nl = memchr(raw.ptr + i, '\n', raw.size - i);
 		size_t end = nl ? (size_t)(nl - raw.ptr) : raw.size;
