@@ -82,6 +82,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&item, 0, sizeof item);
 	item.title = tlen ? title : NULL;
 	item.content = body;
+	/* The body as HTML or, when the title's length is odd, as plain text (blank lines part paragraphs). */
+	item.content_detail.value = body;
+	item.content_detail.type = tlen % 2 ? FM_TEXT_PLAIN : FM_TEXT_HTML;
 	if (fm_fingerprint_item(a, &item, some_boiler, NULL, NULL) || fm_fp_text_new(&t, &item) ||
 	    fm_fp_compute(b, t, some_boiler, NULL, NULL))
 		abort();
