@@ -12,35 +12,27 @@
 #include <xxhash.h>
 #include "splitmix.h"
 
-/* Fingerprints an item with this title and HTML body (as its summary), failing the test on error. */
+/* Fingerprints an item with this title and body (its summary, of that type), failing the test on error. */
 static void
-fp_of(fm_fingerprint *fp, const char *title, const char *html, fm_fp_boiler_cb is_boiler,
-      void (*para_cb)(void *ud, uint64_t para_hash), void *ud)
+fp_of_type(fm_fingerprint *fp, const char *title, const char *body, fm_text_type type,
+	   fm_fp_boiler_cb is_boiler, void (*para_cb)(void *ud, uint64_t para_hash), void *ud)
 {
 	fm_item it;
 
 	memset(&it, 0, sizeof it);
 	it.title = title;
-	it.summary = html;
-	it.summary_detail.value = html;
-	it.summary_detail.type = FM_TEXT_HTML;
+	it.summary = body;
+	it.summary_detail.value = body;
+	it.summary_detail.type = type;
 	cr_assert_eq(fm_fingerprint_item(fp, &it, is_boiler, para_cb, ud), 0);
 }
 
-/* Fingerprints an item whose summary the feed wrote as plain text (escaped, as the parser keeps it). */
-static void
-fp_of_plain(fm_fingerprint *fp, const char *title, const char *text, fm_fp_boiler_cb is_boiler,
-	    void (*para_cb)(void *ud, uint64_t para_hash), void *ud)
-{
-	fm_item it;
-
-	memset(&it, 0, sizeof it);
-	it.title = title;
-	it.summary = text;
-	it.summary_detail.value = text;
-	it.summary_detail.type = FM_TEXT_PLAIN;
-	cr_assert_eq(fm_fingerprint_item(fp, &it, is_boiler, para_cb, ud), 0);
-}
+/* fp_of_type() of an HTML body. */
+#define fp_of(fp, title, html, is_boiler, para_cb, ud) \
+	fp_of_type(fp, title, html, FM_TEXT_HTML, is_boiler, para_cb, ud)
+/* fp_of_type() of a body the feed wrote as plain text (escaped, as the parser keeps it). */
+#define fp_of_plain(fp, title, text, is_boiler, para_cb, ud) \
+	fp_of_type(fp, title, text, FM_TEXT_PLAIN, is_boiler, para_cb, ud)
 
 /* Asserts that two fingerprints are the same in every field that is compared. */
 static void
