@@ -669,19 +669,22 @@ blank_line_end(const char *s, size_t i, size_t len)
 static int
 body_text(fm_buf *raw, const char *body, fm_text_type type)
 {
-	size_t len = strlen(body), from = 0, i, end;
+	size_t len = strlen(body), from = 0, i = 0, end;
+	const char *nl;
 	int rc;
 
 	if (type != FM_TEXT_PLAIN)
 		return fm_text_from_html(raw, body, len);
-	for (i = 0; i < len; i++) {
-		if (body[i] != '\n' || !(end = blank_line_end(body, i, len)))
+	while ((nl = memchr(body + i, '\n', len - i))) {
+		i = (size_t)(nl - body);
+		if (!(end = blank_line_end(body, i, len))) {
+			i++;
 			continue;
+		}
 		if ((rc = fm_text_from_html(raw, body + from, i - from)) ||
 		    (raw->size && raw->ptr[raw->size - 1] != '\n' && (rc = fm_buf_putc(raw, '\n'))))
 			return rc;
 		from = i = end;
-		i--;
 	}
 	return fm_text_from_html(raw, body + from, len - from);
 }
